@@ -1,0 +1,36 @@
+# jahan: set up a virtual environment and run the main job or the tests.
+# Only Python 3.11 and the package registries are needed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup run test test-all bench lint clean
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# The main job: the EAEU customs-union scenario on the built-in world, Kazakhstan in focus.
+run: $(STAMP)
+	$(VENV)/bin/jahan world
+
+# The default test suite (fast; slow tests and benchmarks are marked and excluded).
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+test-all: $(STAMP)
+	$(PY) -m pytest -q -m "" 
+
+bench: $(STAMP)
+	$(PY) benchmarks/run_all.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks tools
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

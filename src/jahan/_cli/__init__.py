@@ -1,0 +1,1 @@
+"""Command groups of the ``jahan`` command line; each module exposes ``register(app)``."""

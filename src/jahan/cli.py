@@ -1,0 +1,44 @@
+"""The ``jahan`` command line (typer + rich).
+
+Each command group lives in its own module under ``jahan/_cli/`` and exposes
+``register(app)``; this file only assembles them, so ``jahan --help`` lists every command.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+from jahan.errors import JahanError
+
+# Modules that add commands to the app, each with a ``register(app: typer.Typer)`` function.
+COMMAND_MODULES: tuple[str, ...] = (
+)
+
+app = typer.Typer(
+    name="jahan",
+    help="jahan (жаһан): measure globalization and simulate regional integration.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+for _module in COMMAND_MODULES:
+    importlib.import_module(_module).register(app)
+
+
+def main() -> None:
+    """Entry point: run the app; a JahanError becomes a one-line message and exit code 2."""
+    try:
+        app()
+    except JahanError as exc:
+        from rich.console import Console
+
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

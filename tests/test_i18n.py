@@ -1,0 +1,84 @@
+"""The translation layer: every message used in the code is translated into Kazakh and Russian."""
+
+from __future__ import annotations
+
+import ast
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from jahan._i18n import LANGUAGES, catalog, check_lang, fmt_number, fmt_pct, tr
+from jahan.errors import JahanError
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "jahan"
+
+
+def _messages_in_code() -> dict[str, str]:
+    """msgid -> 'file:line' for every literal first argument of tr(...) in the package."""
+    found: dict[str, str] = {}
+    for path in SRC.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "tr"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                found.setdefault(node.args[0].value, f"{path.relative_to(SRC)}:{node.lineno}")
+    for path in SRC.rglob("*.html"):
+        for match in re.finditer(r"""tr\(\s*(['"])(.+?)\1""", path.read_text(encoding="utf-8")):
+            found.setdefault(match.group(2), str(path.relative_to(SRC)))
+    return found
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_message_in_code_is_translated(lang):
+    messages = _messages_in_code()
+    missing = [f"{msgid!r} ({where})" for msgid, where in messages.items() if msgid not in catalog(lang)]
+    assert not missing, f"{len(missing)} messages lack a {lang} translation:\n" + "\n".join(missing)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_translations_keep_placeholders(lang):
+    bad = [
+        msgid
+        for msgid, text in catalog(lang).items()
+        if _fields(msgid) != _fields(text)
+    ]
+    assert not bad, f"placeholders differ between msgid and {lang} translation: {bad}"
+
+
+def test_kazakh_is_cyrillic():
+    texts = list(catalog("kk").values())
+    if not texts:
+        pytest.skip("no Kazakh messages yet")
+    letters = "".join(ch for text in texts for ch in text if ch.isalpha())
+    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
+    assert cyrillic / len(letters) > 0.8
+
+
+def test_unknown_language_is_a_clear_error():
+    with pytest.raises(JahanError, match="kk = Kazakh"):
+        check_lang("de")
+    assert check_lang("KK") == "kk"
+    assert set(LANGUAGES) == {"en", "ru", "kk"}
+
+
+def test_english_falls_back_to_msgid_and_fills_values():
+    assert tr("{n} countries", "en", n=3) == "3 countries"
+
+
+def test_number_formats_follow_cldr():
+    assert fmt_pct(1.2345, "en") == "+1.23%"
+    assert fmt_pct(-0.5, "ru").startswith("-0,50")
+    assert fmt_number(1234.5, "en") == "1,234.50"
+    assert "," in fmt_number(1234.5, "kk")
