@@ -1,0 +1,29 @@
+"""Gravity estimation: PPML with high-dimensional fixed effects, and its bridge to GE.
+
+``fepois`` fits, ``GravityEstimate`` holds the result, ``cost_change`` turns an estimate and a
+change in cost variables into the shock ``GEModel.simulate`` takes, ``trade_costs`` gives the
+fitted bilateral trade costs :math:`t_{ij}^{1-\\sigma}` for every pair.
+"""
+
+from __future__ import annotations
+
+from jahan._lazy import lazy_getattr
+
+_LAZY = {
+    "fepois": "jahan.estimate.ppml",
+    "SEPARATION_CHECKS": "jahan.estimate.ppml",
+    "GravityEstimate": "jahan.estimate.result",
+    "DroppedObservations": "jahan.estimate.result",
+    "cost_change": "jahan.estimate.costs",
+    "trade_costs": "jahan.estimate.costs",
+    "parse_vcov": "jahan.estimate.vcov",
+}
+
+__getattr__ = lazy_getattr(__name__, _LAZY)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_LAZY])
+
+
+__all__ = list(_LAZY)
