@@ -1,0 +1,277 @@
+"""Kernel of the one-sector GE model: exact hat algebra on arrays.
+
+Pure NumPy in, a frozen record out. No labels, no pandas, no I/O.
+
+Notation (i exporter, j importer; Dekle, Eaton and Kortum 2008; Zylkin's ``ge_gravity``):
+baseline shares ``pi_ij = X_ij / E_j``; shock ``B_ij`` (change in ``t_ij^(-theta)``, productivity
+folded in as ``A_i^theta``); unknown factory-gate price changes ``w_i``.
+
+.. math::
+
+    \\Phi_j = \\sum_i \\pi_{ij} B_{ij} w_i^{-\\theta}, \\qquad
+    S_i = \\sum_j \\frac{\\pi_{ij} B_{ij} w_i^{-\\theta}}{\\Phi_j} E'_j,
+
+with ``E'_j = w_j Y_j + D_j`` (fixed additive imbalances) or ``E'_j = w_j E_j`` (multiplicative).
+The equilibrium equates each country's share of world sales ``S_i`` with its share of world
+output ``w_i Y_i`` (this is market clearing when imbalances sum to zero, and ``ge_gravity``'s
+fixed point in the multiplicative case), and the numeraire keeps world output unchanged,
+``sum_i w_i Y_i = sum_i Y_i``.
+
+The system is solved by Newton's method on ``x = log w`` (so prices stay positive), with an
+analytic Jacobian and a backtracking line search; when the line search stalls, a damped step of
+the ``ge_gravity`` fixed-point map is taken instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from jahan.errors import ConvergenceError
+
+IMBALANCE_RULES = ("fixed", "multiplicative")
+
+
+@dataclass(frozen=True, slots=True)
+class HatSolution:
+    """Record returned by :func:`solve_hat`.
+
+    Attributes
+    ----------
+    converged, iterations, max_residual
+        Solver diagnostics; ``max_residual`` is the largest absolute log gap between a country's
+        share of world sales and its share of world output.
+    factory_price : ndarray (N,)
+        Changes in factory-gate prices ``w_i`` (1 = no change), numeraire: world output constant.
+    phi : ndarray (N,)
+        ``Phi_j``; the consumer price index changes by ``Phi_j^(-1/theta)``.
+    expenditure : ndarray (N,)
+        Counterfactual expenditure ``E'_j`` in the units of the baseline flows.
+    flows : ndarray (N, N)
+        Counterfactual flows ``X'_ij = pi'_ij E'_j``.
+    """
+
+    converged: bool
+    iterations: int
+    max_residual: float
+    factory_price: np.ndarray
+    phi: np.ndarray
+    expenditure: np.ndarray
+    flows: np.ndarray
+
+
+class _System:
+    """The equilibrium equations for one shock, evaluated at ``x = log w``."""
+
+    __slots__ = ("M", "Y", "E", "D", "theta", "multiplicative")
+
+    def __init__(self, M, Y, E, D, theta, multiplicative):
+        self.M = M
+        self.Y = Y
+        self.E = E
+        self.D = D
+        self.theta = theta
+        self.multiplicative = multiplicative
+
+    def expenditure(self, w):
+        return w * self.E if self.multiplicative else w * self.Y + self.D
+
+    def evaluate(self, x):
+        """Return (residual, parts) at ``x``; residual is None where the point is infeasible."""
+        w = np.exp(x)
+        u = np.exp(-self.theta * x)
+        phi = u @ self.M
+        e_new = self.expenditure(w)
+        if not (np.all(phi > 0) and np.all(e_new > 0) and np.all(np.isfinite(phi))):
+            return None, None
+        demand = e_new / phi
+        sales = u * (self.M @ demand)
+        output = w * self.Y
+        residual = np.log(sales / sales.sum()) - np.log(output / output.sum())
+        return residual, (w, u, phi, e_new, sales, output)
+
+    def jacobian(self, parts):
+        """Jacobian of the residual, with the last equation replaced by the numeraire."""
+        w, u, phi, e_new, sales, output = parts
+        A = self.M * (u[:, None] / phi[None, :])  # pi'_ij
+        d_exp = w * self.E if self.multiplicative else w * self.Y
+        # dS_i/dx_k = -theta S_i 1[i=k] + theta sum_j A_ij A_kj E'_j + A_ik dE'_k/dx_k
+        JS = self.theta * ((A * e_new[None, :]) @ A.T) + A * d_exp[None, :]
+        JS[np.diag_indices_from(JS)] -= self.theta * sales
+        J = JS / sales[:, None] - JS.sum(axis=0)[None, :] / sales.sum()
+        J[np.diag_indices_from(J)] -= 1.0
+        J += (output / output.sum())[None, :]
+        J[-1, :] = output / output.sum()
+        return J
+
+
+def solve_hat(
+    pi: np.ndarray,
+    output: np.ndarray,
+    expenditure: np.ndarray,
+    shock: np.ndarray,
+    theta: float,
+    *,
+    imbalances: str = "fixed",
+    tol: float = 1e-12,
+    max_iter: int = 100,
+    raise_on_failure: bool = True,
+    deficit: np.ndarray | None = None,
+) -> HatSolution:
+    """Solve the full-endowment GE of a one-sector Armington/Eaton-Kortum model in changes.
+
+    Parameters
+    ----------
+    pi : ndarray (N, N)
+        Baseline import shares ``X_ij / E_j`` (columns sum to one).
+    output, expenditure : ndarray (N,)
+        Baseline ``Y_i = sum_j X_ij`` and ``E_j = sum_i X_ij``.
+    shock : ndarray (N, N)
+        ``B_ij`` >= 0, the change in ``t_ij^(-theta)`` (times ``A_i^theta`` for productivity).
+    theta : float
+        Trade elasticity (``sigma - 1`` in the Armington model).
+    imbalances : {"fixed", "multiplicative"}
+        ``E'_j = w_j Y_j + D_j`` or ``E'_j = w_j E_j``.
+    tol : float
+        Convergence criterion on the largest absolute log residual.
+    max_iter : int
+        Newton iterations allowed.
+    raise_on_failure : bool
+        Raise :class:`~jahan.errors.ConvergenceError` (default) or return the unconverged record.
+    deficit : ndarray (N,), optional
+        Counterfactual additive imbalances ``D'_j`` for ``imbalances="fixed"`` (default: the
+        baseline ``E_j - Y_j``); zeros give the balanced-trade equilibrium of Dekle, Eaton and
+        Kortum (2007).
+
+    Returns
+    -------
+    HatSolution
+    """
+    if imbalances not in IMBALANCE_RULES:
+        raise ValueError(f"imbalances must be one of {IMBALANCE_RULES}, got {imbalances!r}")
+    Y = np.asarray(output, dtype=float)
+    E = np.asarray(expenditure, dtype=float)
+    M = np.asarray(pi, dtype=float) * np.asarray(shock, dtype=float)
+    D = E - Y if deficit is None else np.asarray(deficit, dtype=float)
+    system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative")
+    n = Y.size
+    target = np.log(Y.sum())
+
+    x = np.zeros(n)
+    residual, parts = system.evaluate(x)
+    if residual is None:
+        return _fail(
+            system, x, 0, np.inf, raise_on_failure,
+            "the shock leaves some importer with no supplier (every B_ij = 0 in its column) "
+            "or makes expenditure non-positive",
+        )
+    norm = np.abs(residual).max()
+    iterations = 0
+    while norm > tol and iterations < max_iter:
+        iterations += 1
+        F = residual.copy()
+        F[-1] = np.log(parts[5].sum()) - target
+        try:
+            step = np.linalg.solve(system.jacobian(parts), -F)
+        except np.linalg.LinAlgError:
+            step = None
+        accepted = False
+        if step is not None and np.all(np.isfinite(step)):
+            lam = 1.0
+            for _ in range(30):
+                trial = x + lam * step
+                r_trial, p_trial = system.evaluate(trial)
+                if r_trial is not None:
+                    n_trial = np.abs(r_trial).max()
+                    if n_trial < norm * (1.0 - 1e-4 * lam) or n_trial <= tol:
+                        accepted = True
+                        break
+                lam *= 0.5
+        if not accepted:
+            # ge_gravity's map w_i <- w_i (S_i / (w_i Y_i))^(1/(1+theta)), as a safe fallback.
+            trial = x - residual / (1.0 + system.theta)
+            r_trial, p_trial = system.evaluate(trial)
+            if r_trial is None:
+                break
+            n_trial = np.abs(r_trial).max()
+        # Numeraire: sum_i w_i Y_i = sum_i Y_i (a level shift leaves shares of the
+        # multiplicative system unchanged and is re-imposed in the fixed one by Newton).
+        x, residual, parts, norm = trial, r_trial, p_trial, n_trial
+        if system.multiplicative:
+            x = x - (np.log(parts[5].sum()) - target)
+            residual, parts = system.evaluate(x)
+            norm = np.abs(residual).max()
+    numeraire_gap = abs(np.log(parts[5].sum()) - target)
+    converged = bool(norm <= tol and numeraire_gap <= max(tol, 1e-12) * 10)
+    if not converged:
+        return _fail(system, x, iterations, norm, raise_on_failure, None)
+    return _record(system, x, True, iterations, norm)
+
+
+def _record(system, x, converged, iterations, norm):
+    w = np.exp(x)
+    u = np.exp(-system.theta * x)
+    phi = u @ system.M
+    e_new = system.expenditure(w)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        flows = system.M * u[:, None] * (e_new / phi)[None, :]
+    return HatSolution(
+        converged=converged,
+        iterations=iterations,
+        max_residual=float(norm),
+        factory_price=w,
+        phi=phi,
+        expenditure=e_new,
+        flows=flows,
+    )
+
+
+def _fail(system, x, iterations, norm, raise_on_failure, reason):
+    record = _record(system, x, False, iterations, norm)
+    if not raise_on_failure:
+        return record
+    why = reason or (
+        f"the largest market-clearing gap is still {norm:.3g} (log points) after {iterations} "
+        "Newton iterations"
+    )
+    advice = (
+        "Raise max_iter, check the shock for extreme or zero values (an importer must keep at "
+        "least one supplier), or use imbalances='multiplicative' or 'balanced' when large trade "
+        "deficits make expenditure non-positive."
+    )
+    raise ConvergenceError(
+        f"GE solver did not converge: {why}. {advice}", record=record
+    )
+
+
+def conditional_hat(
+    pi: np.ndarray, expenditure: np.ndarray, shock: np.ndarray, theta: float
+) -> HatSolution:
+    """Conditional GE: factory-gate prices and expenditure held at baseline (``w = 1``).
+
+    Only consumer price indices ``Phi_j^(-1/theta)`` and trade shares adjust.
+    """
+    E = np.asarray(expenditure, dtype=float)
+    M = np.asarray(pi, dtype=float) * np.asarray(shock, dtype=float)
+    phi = M.sum(axis=0)
+    n = E.size
+    if not np.all(phi > 0):
+        bad = np.flatnonzero(~(phi > 0))
+        raise ConvergenceError(
+            f"conditional GE has no solution: importers at positions {bad.tolist()} lose every "
+            "supplier under the shock; keep at least one B_ij > 0 in each column."
+        )
+    flows = M * (E / phi)[None, :]
+    return HatSolution(
+        converged=True,
+        iterations=0,
+        max_residual=0.0,
+        factory_price=np.ones(n),
+        phi=phi,
+        expenditure=E.copy(),
+        flows=flows,
+    )
+
+
+__all__ = ["HatSolution", "IMBALANCE_RULES", "conditional_hat", "solve_hat"]
