@@ -1,0 +1,121 @@
+"""Reading and writing worlds as folders of CSV / Parquet files."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from jahan.errors import DataError
+
+_TABLES = ("countries", "pairs", "flows", "groups", "sources")
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{path}: cannot read ({exc})") from None
+
+
+def _find(folder: Path, name: str) -> Path | None:
+    for suffix in (".parquet", ".csv"):
+        p = folder / f"{name}{suffix}"
+        if p.exists():
+            return p
+    return None
+
+
+def _flows_only_countries(flows: pd.DataFrame) -> pd.DataFrame:
+    cols = [c for c in ("exporter", "importer") if c in flows.columns]
+    if len(cols) < 2 and isinstance(flows.index, pd.MultiIndex):
+        flows = flows.reset_index()
+    codes = sorted(set(flows["exporter"].astype(str)) | set(flows["importer"].astype(str)))
+    return pd.DataFrame(index=pd.Index(codes, name="iso3"))
+
+
+def read_world(path: Path, *, require_domestic: bool = False):
+    """Read a world from a folder or a single long flows file (see :meth:`World.read`)."""
+    from jahan.world._world import World
+
+    if not path.exists():
+        raise DataError(f"{path}: no such file or folder")
+    if path.is_file():
+        flows = _read_table(path)
+        missing = {"exporter", "importer"} - set(flows.columns)
+        if missing:
+            raise DataError(
+                f"{path}: a flows file needs columns exporter, importer, value; missing {sorted(missing)}"
+            )
+        return World.from_frames(
+            countries=_flows_only_countries(flows), flows=flows, require_domestic=require_domestic
+        )
+    found = {name: _find(path, name) for name in _TABLES}
+    if found["countries"] is None and found["flows"] is None:
+        raise DataError(
+            f"{path}: expected countries.csv/.parquet or flows.csv/.parquet in this folder"
+        )
+    tables = {name: (_read_table(p) if p is not None else None) for name, p in found.items()}
+    meta: dict = {}
+    if (path / "world.json").exists():
+        try:
+            meta = json.loads((path / "world.json").read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise DataError(f"{path / 'world.json'}: not valid JSON ({exc})") from None
+    countries = tables["countries"]
+    if countries is None:
+        countries = _flows_only_countries(tables["flows"])
+    try:
+        return World.from_frames(
+            countries=countries,
+            pairs=tables["pairs"],
+            flows=tables["flows"],
+            groups=tables["groups"],
+            baseline_year=meta.get("baseline_year"),
+            flows_kind=meta.get("flows_kind", "observed"),
+            sources=tables["sources"],
+            require_domestic=require_domestic,
+        )
+    except DataError as exc:
+        raise DataError(f"{path}: {exc}") from None
+
+
+def _atomic(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write_world(world, folder: Path) -> Path:
+    """Write ``world`` into ``folder`` (Parquet tables and world.json), each file atomically."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: dict[str, pd.DataFrame] = {
+        "countries": world.countries,
+        "pairs": world.pairs,
+        "groups": world.groups,
+        "sources": world.sources,
+    }
+    if world.has_flows:
+        tables["flows"] = world.flows.to_frame()
+    for name, df in tables.items():
+        _atomic(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=True))
+    meta = world.meta
+
+    def dump(tmp: str) -> None:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            json.dump(meta, fh, indent=2, ensure_ascii=False)
+            fh.write("\n")
+
+    _atomic(folder / "world.json", dump)
+    return folder

