@@ -1,0 +1,415 @@
+"""Multi-sector general equilibrium with input-output links (Caliendo and Parro 2015).
+
+:class:`MultiSectorGEModel` validates long DataFrames, calibrates the baseline and solves
+tariff and trade-cost counterfactuals in changes; :class:`MultiSectorGEResult` holds the
+answer. Equations, calibration and the welfare decomposition: docs/multisector.md.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jahan._i18n import fmt_pct, tr
+from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
+from jahan.ge._ms_data import Calibration, calibrate, index_array
+from jahan.ge._ms_solver import MultiSectorSolution, solve_multisector
+from jahan.ge._ms_welfare import decompose
+
+DEFICITS = ("zero", "fixed")
+_TABLES = ("countries", "sectors", "flows")
+
+
+def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
+    text = str(value).strip().lower()
+    if text not in allowed:
+        raise DataError(f"{name}={value!r}: use one of {', '.join(repr(a) for a in allowed)}.")
+    return text
+
+
+def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    return np.divide(100.0 * (new - old), old, out=np.zeros_like(new, dtype=float), where=old > 0)
+
+
+@dataclass(frozen=True)
+class MultiSectorGEResult:
+    """Outcome of one multi-sector counterfactual (immutable).
+
+    Attributes
+    ----------
+    countries : DataFrame
+        Indexed by ``country``: ``welfare_pct`` (= terms_of_trade_pct + volume_of_trade_pct,
+        the Caliendo-Parro measure), ``terms_of_trade_pct``, ``volume_of_trade_pct``,
+        ``real_wage_pct``, ``price_index_pct``, ``real_income_pct`` (exact change in real
+        income), ``wage_pct``, ``exports_pct``, ``imports_pct``, ``tariff_revenue_pct``.
+    sectors : DataFrame
+        Indexed by (``country``, ``sector``): ``output_baseline``, ``output``, ``output_pct``,
+        ``exports_baseline``, ``exports``, ``exports_pct``, ``imports_baseline``, ``imports``,
+        ``imports_pct``, ``price_pct`` (sectoral price index), ``cost_pct`` (input-bundle cost),
+        ``terms_of_trade_pct`` and ``volume_of_trade_pct`` (the sector's contribution to the
+        country's totals).
+    flows : DataFrame
+        (exporter, importer, sector, baseline, counterfactual, change_pct), net of tariffs,
+        including domestic sales (exporter = importer).
+    converged, iterations, max_residual
+        Solver diagnostics of the counterfactual.
+    deficits
+        ``"zero"`` or ``"fixed"``.
+    """
+
+    countries: pd.DataFrame
+    sectors: pd.DataFrame
+    flows: pd.DataFrame
+    converged: bool
+    iterations: int
+    max_residual: float
+    deficits: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """A copy of :attr:`countries` with the solver diagnostics as frame attributes."""
+        out = self.countries.copy()
+        out.attrs.update(
+            converged=self.converged,
+            iterations=self.iterations,
+            max_residual=self.max_residual,
+            deficits=self.deficits,
+        )
+        return out
+
+    def summary(self, lang: str = "en", digits: int = 2) -> str:
+        """A plain-text table of the country results, sorted by welfare change."""
+        columns = {
+            "welfare_pct": tr("Welfare", lang),
+            "terms_of_trade_pct": tr("Terms of trade", lang),
+            "volume_of_trade_pct": tr("Volume of trade", lang),
+            "real_wage_pct": tr("Real wage", lang),
+            "price_index_pct": tr("Price index", lang),
+        }
+        frame = self.countries.sort_values("welfare_pct", ascending=False)
+        header = [tr("Country", lang), *columns.values()]
+        rows = [
+            [str(code), *(fmt_pct(frame.at[code, c], lang, digits) for c in columns)]
+            for code in frame.index
+        ]
+        widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
+
+        def line(cells: list[str]) -> str:
+            return "  ".join(
+                c.ljust(widths[0]) if k == 0 else c.rjust(widths[k]) for k, c in enumerate(cells)
+            )
+
+        head = [
+            tr(
+                "Multi-sector counterfactual: {countries} countries, {sectors} sectors, "
+                "deficits {deficits}",
+                lang,
+                countries=len(self.countries),
+                sectors=self.sectors.index.get_level_values("sector").nunique(),
+                deficits=self.deficits,
+            ),
+            tr(
+                "Converged: {converged}; iterations: {iterations}; max residual: {residual}",
+                lang,
+                converged=self.converged,
+                iterations=self.iterations,
+                residual=f"{self.max_residual:.2e}",
+            ),
+            "",
+            line(header),
+        ]
+        return "\n".join(head + [line(r) for r in rows])
+
+    def to_parquet(self, path: str | os.PathLike[str], *, table: str = "countries") -> Path:
+        """Write ``countries`` (default), ``sectors`` or ``flows`` to Parquet, atomically."""
+        if table not in _TABLES:
+            raise DataError(f"table={table!r}: use one of {', '.join(map(repr, _TABLES))}.")
+        frame = getattr(self, table)
+        target = Path(path)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            frame.to_parquet(tmp)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return target
+
+
+@dataclass(frozen=True)
+class _Baseline:
+    data: Calibration
+    record: MultiSectorSolution = field(repr=False)
+
+
+class MultiSectorGEModel:
+    r"""Caliendo and Parro (2015) multi-sector model with input-output links and tariffs.
+
+    Parameters
+    ----------
+    flows : DataFrame
+        ``exporter, importer, sector, value``: trade net of tariffs. Sectors without
+        international flows are non-tradable. Domestic sales (exporter = importer) may be
+        given; where absent they are gross output minus exports (output raised to exports
+        where it falls short).
+    tariffs : DataFrame or None
+        ``exporter, importer, sector, rate``: ad valorem rates (0.05 = 5 %); missing cells are 0.
+    gross_output : DataFrame
+        ``country, sector, value``. Its countries and sectors define the model.
+    value_added_share : DataFrame
+        ``country, sector, share``: value added over gross output, in (0, 1].
+    io_shares : DataFrame
+        ``country, input_sector, using_sector, share``: each using sector's column sums to 1
+        (it may be empty where the value-added share is 1).
+    trade_elasticity : Series
+        theta by sector (a single number applies to all sectors).
+    deficits : {"zero", "fixed"}
+        ``"zero"`` first solves the baseline without aggregate deficits and reports the
+        counterfactual relative to it (the Caliendo-Parro headline case); ``"fixed"`` keeps the
+        observed deficits (in units of world value added, the numeraire).
+    tol, max_iter, damping
+        Solver settings: largest trade-balance gap relative to value added; outer iterations;
+        initial wage step.
+    on_nonconvergence : {"raise", "warn"}
+        Raise :class:`~jahan.errors.ConvergenceError` (default) or warn with
+        :class:`~jahan.errors.ConvergenceWarning` and return the last iterate.
+
+    Examples
+    --------
+    >>> model = MultiSectorGEModel(flows, tariffs, gross_output, va, io, theta)  # doctest: +SKIP
+    >>> result = model.simulate(tariffs=new_tariffs)                          # doctest: +SKIP
+    >>> result.countries[["welfare_pct", "terms_of_trade_pct"]]               # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        flows: pd.DataFrame,
+        tariffs: pd.DataFrame | None,
+        gross_output: pd.DataFrame,
+        value_added_share: pd.DataFrame,
+        io_shares: pd.DataFrame,
+        trade_elasticity: pd.Series | float,
+        deficits: str = "zero",
+        *,
+        tol: float = 1e-10,
+        max_iter: int = 1_000,
+        damping: float = 0.5,
+        on_nonconvergence: str = "raise",
+    ) -> None:
+        self.deficits = _choice("deficits", deficits, DEFICITS)
+        self.on_nonconvergence = _choice("on_nonconvergence", on_nonconvergence, ("raise", "warn"))
+        if not (np.isfinite(tol) and tol > 0):
+            raise DataError(f"tol must be a positive number, got {tol!r}.")
+        if int(max_iter) < 1:
+            raise DataError(f"max_iter must be at least 1, got {max_iter!r}.")
+        if not (0 < damping <= 1):
+            raise DataError(f"damping must be in (0, 1], got {damping!r}.")
+        self.tol = float(tol)
+        self.max_iter = int(max_iter)
+        self.damping = float(damping)
+        self._observed = calibrate(
+            flows, tariffs, gross_output, value_added_share, io_shares, trade_elasticity
+        )
+
+    # -- labels --------------------------------------------------------------------------
+    @property
+    def countries(self) -> tuple[str, ...]:
+        """Country codes in model order (sorted)."""
+        return self._observed.countries
+
+    @property
+    def sectors(self) -> tuple[str, ...]:
+        """Sector codes in model order (first appearance in ``gross_output``)."""
+        return self._observed.sectors
+
+    @property
+    def trade_elasticity(self) -> pd.Series:
+        """theta by sector."""
+        return pd.Series(self._observed.theta, index=pd.Index(self.sectors, name="sector"))
+
+    @property
+    def final_demand_shares(self) -> pd.DataFrame:
+        """alpha_n^j computed from the data, (sector x country)."""
+        return pd.DataFrame(self._observed.alpha, index=pd.Index(self.sectors, name="sector"),
+                            columns=pd.Index(self.countries, name="country"))
+
+    # -- solving -------------------------------------------------------------------------
+    def _solve(self, data: Calibration, tariff_new: np.ndarray, cost: np.ndarray,
+               deficit: np.ndarray, what: str) -> MultiSectorSolution:
+        record = solve_multisector(
+            data.shares, data.tariff, tariff_new, cost, data.theta, data.va_share, data.io_cost,
+            data.alpha, data.value_added, deficit, data.expenditure,
+            tol=self.tol, max_iter=self.max_iter, damping=self.damping,
+        )
+        if not record.converged:
+            message = (
+                f"the multi-sector {what} did not converge: {record.iterations} iterations, "
+                f"largest trade-balance gap {record.max_residual:.3g} of value added "
+                f"(tol {self.tol:g}). Raise max_iter, lower damping (now {self.damping:g}) "
+                "or check the shock for extreme values."
+            )
+            if self.on_nonconvergence == "raise" or not np.isfinite(record.max_residual):
+                raise ConvergenceError(message, record=record)
+            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+        return record
+
+    @cached_property
+    def _baseline(self) -> _Baseline:
+        """The baseline the counterfactual is measured from (solved once, then kept)."""
+        obs = self._observed
+        target = np.zeros_like(obs.deficit) if self.deficits == "zero" else obs.deficit
+        ones = np.ones_like(obs.shares)
+        record = self._solve(obs, obs.tariff, ones, target, "baseline")
+        data = replace(
+            obs,
+            shares=record.shares,
+            expenditure=record.expenditure,
+            value_added=record.wage_hat * obs.value_added,
+            deficit=target,
+        )
+        return _Baseline(data=data, record=record)
+
+    @property
+    def baseline(self) -> Calibration:
+        """Baseline arrays after the deficit treatment (zero or observed deficits)."""
+        return self._baseline.data
+
+    def simulate(
+        self,
+        tariffs: pd.DataFrame | None = None,
+        cost_change: pd.Series | pd.DataFrame | None = None,
+    ) -> MultiSectorGEResult:
+        """Solve a counterfactual relative to the baseline.
+
+        Parameters
+        ----------
+        tariffs : DataFrame, optional
+            ``exporter, importer, sector, rate``: new rates for the listed cells (others keep
+            their baseline rate). Without a ``sector`` column a row applies to every sector.
+        cost_change : Series or DataFrame, optional
+            Multiplicative change in the trade-cost term (d_ni^j)^(-theta^j) (1 = no change),
+            indexed by (exporter, importer) or (exporter, importer, sector), or a DataFrame with
+            those columns and ``value``.
+
+        Returns
+        -------
+        MultiSectorGEResult
+        """
+        base = self._baseline.data
+        tariff_new = base.tariff
+        if tariffs is not None:
+            tariff_new = index_array(tariffs, "tariffs", "rate", base.countries, base.sectors,
+                                     base.tariff, low=-1.0)
+            idx = np.arange(len(base.countries))
+            if np.any(tariff_new[:, idx, idx] != 0):
+                raise DataError("tariffs on domestic sales (exporter = importer) must be 0")
+        cost = np.ones_like(base.shares)
+        if cost_change is not None:
+            if isinstance(cost_change, pd.DataFrame):
+                cost_change = cost_change.rename(columns={"value": "cost_change"})
+            cost = index_array(cost_change, "cost_change", "cost_change", base.countries,
+                               base.sectors, cost, low=0.0)
+        record = self._solve(base, tariff_new, cost, base.deficit, "counterfactual")
+        return self._result(base, tariff_new, record)
+
+    def _result(self, base: Calibration, tariff_new: np.ndarray,
+                record: MultiSectorSolution) -> MultiSectorGEResult:
+        flows_base = base.net_flows()
+        flows_new = record.shares * record.expenditure[:, :, None] / (1.0 + tariff_new)
+        welfare = decompose(
+            flows_base, flows_new, base.tariff, tariff_new, record.cost_hat, record.price_hat,
+            record.wage_hat, base.alpha, base.value_added, base.deficit,
+        )
+        n = len(base.countries)
+        idx = np.arange(n)
+
+        def trade(flows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            domestic = flows[:, idx, idx]
+            exports = flows.sum(axis=1) - domestic  # (J, N) by exporter
+            imports = flows.sum(axis=2) - domestic  # (J, N) by importer
+            return exports + domestic, exports, imports
+
+        out0, ex0, im0 = trade(flows_base)
+        out1, ex1, im1 = trade(flows_new)
+        rev0 = np.sum(base.tariff * flows_base, axis=(0, 2))
+        rev1 = np.sum(tariff_new * flows_new, axis=(0, 2))
+        countries = pd.DataFrame(
+            {
+                "welfare_pct": 100.0 * (welfare.terms_of_trade + welfare.volume_of_trade),
+                "terms_of_trade_pct": 100.0 * welfare.terms_of_trade,
+                "volume_of_trade_pct": 100.0 * welfare.volume_of_trade,
+                "real_wage_pct": 100.0 * welfare.real_wage,
+                "price_index_pct": 100.0 * welfare.price_index,
+                "real_income_pct": 100.0 * welfare.real_income,
+                "wage_pct": 100.0 * (record.wage_hat - 1.0),
+                "exports_pct": _pct(ex1.sum(axis=0), ex0.sum(axis=0)),
+                "imports_pct": _pct(im1.sum(axis=0), im0.sum(axis=0)),
+                "tariff_revenue_pct": _pct(rev1, rev0),
+            },
+            index=pd.Index(base.countries, name="country"),
+        )
+        index = pd.MultiIndex.from_product([base.countries, base.sectors],
+                                           names=["country", "sector"])
+
+        def by_cs(a: np.ndarray) -> np.ndarray:
+            return np.asarray(a).T.ravel()  # (J, N) -> country-major
+
+        sectors = pd.DataFrame(
+            {
+                "output_baseline": by_cs(out0),
+                "output": by_cs(out1),
+                "output_pct": by_cs(_pct(out1, out0)),
+                "exports_baseline": by_cs(ex0),
+                "exports": by_cs(ex1),
+                "exports_pct": by_cs(_pct(ex1, ex0)),
+                "imports_baseline": by_cs(im0),
+                "imports": by_cs(im1),
+                "imports_pct": by_cs(_pct(im1, im0)),
+                "price_pct": by_cs(100.0 * (record.price_hat - 1.0)),
+                "cost_pct": by_cs(100.0 * (record.cost_hat - 1.0)),
+                "terms_of_trade_pct": by_cs(100.0 * welfare.terms_of_trade_by_sector),
+                "volume_of_trade_pct": by_cs(100.0 * welfare.volume_of_trade_by_sector),
+            },
+            index=index,
+        )
+        codes = np.asarray(base.countries, dtype=object)
+        names = np.asarray(base.sectors, dtype=object)
+        j = len(base.sectors)
+        # flows[j, importer, exporter] -> rows (exporter, importer, sector)
+        base_t = flows_base.transpose(2, 1, 0).ravel()
+        new_t = flows_new.transpose(2, 1, 0).ravel()
+        flows = pd.DataFrame(
+            {
+                "exporter": np.repeat(codes, n * j),
+                "importer": np.tile(np.repeat(codes, j), n),
+                "sector": np.tile(names, n * n),
+                "baseline": base_t,
+                "counterfactual": new_t,
+                "change_pct": _pct(new_t, base_t),
+            }
+        )
+        return MultiSectorGEResult(
+            countries=countries,
+            sectors=sectors,
+            flows=flows,
+            converged=record.converged,
+            iterations=record.iterations,
+            max_residual=record.max_residual,
+            deficits=self.deficits,
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"MultiSectorGEModel({len(self.countries)} countries, {len(self.sectors)} sectors, "
+            f"deficits={self.deficits!r})"
+        )
+
+
+__all__ = ["DEFICITS", "MultiSectorGEModel", "MultiSectorGEResult"]
