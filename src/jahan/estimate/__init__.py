@@ -16,6 +16,7 @@ _LAZY = {
     "DroppedObservations": "jahan.estimate.result",
     "cost_change": "jahan.estimate.costs",
     "trade_costs": "jahan.estimate.costs",
+    "dummy_change": "jahan.estimate.costs",
     "parse_vcov": "jahan.estimate.vcov",
 }
 

@@ -25,6 +25,8 @@ from pyfixest.estimation.internals.demeaner_options import _resolve_demeaner
 from pyfixest.estimation.internals.vcov_utils import _get_vcov_type
 from pyfixest.estimation.models.fepois_ import Fepois
 
+from jahan.estimate.separation import separated
+
 
 class _TracedFepois(Fepois):
     """pyfixest's Fepois, recording each deviance it computes (initial, per pass, final)."""
@@ -151,12 +153,14 @@ def run_fepois(
         lean=False,
         sample_split_value=_ALL_SAMPLE,
         sample_split_var=None,
-        separation_check=separation,
+        separation_check=None,
         offset=offset,
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit.prepare_model_matrix()
+    if separation and fit._fe is not None:
+        _drop_separated(fit, separation)
     messages = tuple(str(w.message) for w in caught)
     n_singletons = 0
     for text in messages:
@@ -170,6 +174,29 @@ def run_fepois(
         fit.get_fit()
     record = irls_record(fit.jahan_deviance_trace, tol, maxiter)
     return EngineOutput(fit, record, n_singletons, n_separated, n_missing, messages)
+
+
+def _drop_separated(fit: Fepois, checks: list[str]) -> None:
+    """Find separated observations with jahan's checks and drop them as pyfixest would."""
+    y = fit._Y.to_numpy(dtype=float).ravel()
+    x = fit._X.to_numpy(dtype=float)
+    fe = fit._fe.to_numpy()
+    if fe.ndim == 1:
+        fe = fe.reshape(-1, 1)
+    mask = separated(y, x, fe, checks)
+    if not mask.any():
+        return
+    labels = fit._Y.index[mask]
+    for frame in (fit._Y, fit._X, fit._fe, fit._data, fit._weights_df, fit._offset_df):
+        if frame is not None:
+            frame.drop(labels, axis=0, inplace=True)
+    fit._N = fit._Y.shape[0]
+    fit._N_rows = fit._N
+    fit._weights = fit._set_weights()
+    fit.na_index = np.concatenate([np.asarray(fit.na_index), np.asarray(labels)])
+    fit.n_separation_na = int(mask.sum())
+    fit._k_fe = fit._fe.nunique(axis=0)
+    fit._n_fe = int(np.sum(fit._k_fe > 1))
 
 
 def run_inference(fit: Fepois, vcov: str | dict[str, str]) -> None:

@@ -182,7 +182,15 @@ def fepois(
             offset=offset,
             drop_singletons=drop_singletons,
         )
-    except (KeyError, ValueError, TypeError) as exc:
+    except ValueError as exc:
+        if "Demeaning failed" in str(exc):
+            raise ConvergenceError(
+                f"the fixed-effect demeaning did not converge for {formula!r} ({exc}); "
+                "this usually means separated observations: keep separation=('fe', 'ir'), "
+                "or drop fixed-effect groups with only zero flows"
+            ) from exc
+        raise DataError(f"could not build the model {formula!r}: {exc}") from exc
+    except (KeyError, TypeError) as exc:
         raise DataError(f"could not build the model {formula!r}: {exc}") from exc
 
     fit, record = out.fit, out.record

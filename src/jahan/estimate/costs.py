@@ -1,0 +1,225 @@
+"""From an estimate to general equilibrium: trade-cost shocks and fitted trade costs.
+
+With gravity :math:`X_{ij} = \\frac{Y_i E_j}{Y} \\left(\\frac{t_{ij}}{\\Pi_i P_j}\\right)^{1-\\sigma}`
+and :math:`t_{ij}^{1-\\sigma} = \\exp(\\sum_k \\beta_k x_{k,ij})` (Yotov, Piermartini, Monteiro and
+Larch 2016, ch. 2), a change :math:`\\Delta x_{k,ij}` in cost variables multiplies
+:math:`t_{ij}^{-\\theta}` (:math:`\\theta = \\sigma - 1`) by
+
+.. math::
+
+    B_{ij} = \\exp\\Big(\\sum_k \\hat\\beta_k \\, \\Delta x_{k,ij}\\Big),
+
+the ``cost_change`` that ``GEModel.simulate`` takes (Zylkin's ge_gravity uses the same
+object: ``exp(eu_effect)`` with ``eu_effect = b * new_eu_pair``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from jahan.errors import DataError
+from jahan.estimate.result import GravityEstimate
+
+PAIR_LEVELS: tuple[str, str] = ("exporter", "importer")
+
+
+def _pair_frame(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """Index ``frame`` by (exporter, importer), from its index or from two columns."""
+    if not isinstance(frame, pd.DataFrame):
+        raise DataError(f"{what} must be a DataFrame on (exporter, importer), got {type(frame).__name__}")
+    if list(frame.index.names) != list(PAIR_LEVELS):
+        if all(c in frame.columns for c in PAIR_LEVELS):
+            frame = frame.set_index(list(PAIR_LEVELS))
+        else:
+            raise DataError(
+                f"{what} needs an (exporter, importer) index or 'exporter' and 'importer' columns; "
+                f"it has index {list(frame.index.names)} and columns {list(frame.columns)[:8]}"
+            )
+    duplicated = frame.index.duplicated()
+    if duplicated.any():
+        exp, imp = frame.index[duplicated][0]
+        raise DataError(
+            f"{what} has {int(duplicated.sum())} duplicated pairs (first {exp}->{imp}); "
+            "give one row per (exporter, importer), e.g. select one year"
+        )
+    return frame
+
+
+def _coefficients(estimate: GravityEstimate, names: Iterable[str]) -> pd.Series:
+    coef = estimate.coef
+    names = list(names)
+    for name in names:
+        if name not in coef.index:
+            near = difflib.get_close_matches(name, list(coef.index), n=1)
+            hint = f" Did you mean {near[0]!r}?" if near else ""
+            raise DataError(
+                f"{name!r} is not a coefficient of {estimate.formula!r} "
+                f"(coefficients: {', '.join(coef.index)}).{hint}"
+            )
+    return coef.loc[names]
+
+
+def cost_change(
+    estimate: GravityEstimate,
+    changes: pd.DataFrame | Mapping[str, pd.Series],
+    *,
+    pairs: pd.Index | None = None,
+    coef: Mapping[str, float] | pd.Series | None = None,
+) -> pd.Series:
+    """Multiplicative change in :math:`t_{ij}^{-\\theta}` implied by changes in cost variables.
+
+    .. math:: B_{ij} = \\exp\\Big(\\sum_k \\hat\\beta_k \\, \\Delta x_{k,ij}\\Big)
+
+    Parameters
+    ----------
+    estimate : GravityEstimate
+        The fitted gravity equation supplying :math:`\\hat\\beta`.
+    changes : DataFrame or mapping of Series
+        :math:`\\Delta x_{k,ij}` on (exporter, importer): one column per changed regressor,
+        named as in the formula (e.g. ``{"pta": delta}`` with ``delta = 1`` for new members).
+        Pairs not listed do not change.
+    pairs : pandas.MultiIndex, optional
+        Every pair of the GE baseline; the result is reindexed on it with 1.0 (no change)
+        for pairs without a change. Pairs in ``changes`` missing from ``pairs`` are an error.
+    coef : mapping or Series, optional
+        Coefficient values to use instead of ``estimate.coef`` (e.g. one row of
+        :meth:`GravityEstimate.draw`), for uncertainty bands.
+
+    Returns
+    -------
+    pandas.Series
+        ``cost_change`` on (exporter, importer), 1.0 meaning no change.
+    """
+    if isinstance(changes, Mapping) and not isinstance(changes, pd.DataFrame):
+        changes = pd.DataFrame(dict(changes))
+    frame = _pair_frame(changes, "changes")
+    beta = _coefficients(estimate, frame.columns)
+    if coef is not None:
+        given = pd.Series(coef, dtype=float)
+        missing = [n for n in beta.index if n not in given.index]
+        if missing:
+            raise DataError(f"coef lacks {', '.join(missing)}; give a value for every changed variable")
+        beta = given.loc[beta.index]
+    values = frame.apply(pd.to_numeric, errors="coerce")
+    bad = values.isna().any(axis=1)
+    if bad.any():
+        exp, imp = values.index[bad.to_numpy()][0]
+        raise DataError(
+            f"changes has {int(bad.sum())} pairs with missing or non-numeric values "
+            f"(first {exp}->{imp}); use 0 for no change"
+        )
+    log_change = values.to_numpy(dtype=float) @ beta.to_numpy(dtype=float)
+    result = pd.Series(np.exp(log_change), index=values.index, name="cost_change")
+    if pairs is not None:
+        pairs = pd.MultiIndex.from_tuples(list(pairs), names=list(PAIR_LEVELS)) if not isinstance(
+            pairs, pd.MultiIndex
+        ) else pairs.set_names(list(PAIR_LEVELS))
+        outside = ~result.index.isin(pairs)
+        if outside.any():
+            exp, imp = result.index[outside][0]
+            raise DataError(
+                f"{int(outside.sum())} changed pairs are not in pairs (first {exp}->{imp}); "
+                "check the country codes"
+            )
+        result = result.reindex(pairs, fill_value=1.0).rename("cost_change")
+    return result
+
+
+def dummy_change(
+    pairs: pd.DataFrame,
+    variable: str,
+    members: Iterable[str],
+    *,
+    domestic: bool = False,
+) -> pd.DataFrame:
+    """:math:`\\Delta x` for switching a 0/1 pair variable on between ``members``.
+
+    For pairs with both countries in ``members`` (and exporter != importer unless
+    ``domestic``), :math:`\\Delta x = 1 - x_{ij}` (pairs already at 1 do not change);
+    0 elsewhere. Feed the result to :func:`cost_change`.
+
+    Parameters
+    ----------
+    pairs : DataFrame
+        On (exporter, importer) (index or columns), holding the current ``variable``.
+    variable : str
+        The dummy to switch on, e.g. ``"pta"``.
+    members : iterable of str
+        Country codes of the agreement.
+    domestic : bool, default False
+        Whether the dummy also switches on for domestic pairs i = i.
+    """
+    frame = _pair_frame(pairs, "pairs")
+    if variable not in frame.columns:
+        near = difflib.get_close_matches(variable, [str(c) for c in frame.columns], n=1)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise DataError(f"pairs has no column {variable!r}.{hint}")
+    members = set(members)
+    exporters = frame.index.get_level_values(0)
+    importers = frame.index.get_level_values(1)
+    known = set(exporters) | set(importers)
+    unknown = sorted(members - known)
+    if unknown:
+        near = difflib.get_close_matches(unknown[0], sorted(map(str, known)), n=1)
+        hint = f" Did you mean {near[0]!r}?" if near else ""
+        raise DataError(f"member {unknown[0]!r} is not a country in pairs.{hint}")
+    inside = exporters.isin(members) & importers.isin(members)
+    if not domestic:
+        inside &= exporters != importers
+    current = pd.to_numeric(frame[variable], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    delta = np.where(inside, 1.0 - current, 0.0)
+    return pd.DataFrame({variable: delta}, index=frame.index)
+
+
+def trade_costs(
+    estimate: GravityEstimate,
+    pairs: pd.DataFrame,
+    variables: Iterable[str] | None = None,
+) -> pd.Series:
+    """Fitted bilateral trade costs :math:`t_{ij}^{1-\\sigma} = \\exp(\\sum_k \\hat\\beta_k x_{k,ij})`.
+
+    Computed from the gravity part of the fit (the coefficients and each pair's cost
+    variables), so every pair in ``pairs`` gets a value, including pairs whose trade is
+    zero or missing, as Yotov et al. (2016, ch. 2) do for their baseline and counterfactual
+    trade costs.
+
+    Parameters
+    ----------
+    estimate : GravityEstimate
+        The fitted gravity equation.
+    pairs : DataFrame
+        On (exporter, importer) (index or columns), with the cost variables.
+    variables : iterable of str, optional
+        The regressors that are trade costs (default: all coefficients).
+
+    Returns
+    -------
+    pandas.Series
+        ``trade_cost`` on (exporter, importer).
+    """
+    frame = _pair_frame(pairs, "pairs")
+    names = list(estimate.names if variables is None else variables)
+    beta = _coefficients(estimate, names)
+    missing_cols = [n for n in names if n not in frame.columns]
+    if missing_cols:
+        raise DataError(
+            f"pairs lacks the cost variables {', '.join(missing_cols)} used by {estimate.formula!r}"
+        )
+    values = frame[names].apply(pd.to_numeric, errors="coerce")
+    bad = values.isna().any(axis=1)
+    if bad.any():
+        exp, imp = values.index[bad.to_numpy()][0]
+        raise DataError(
+            f"{int(bad.sum())} pairs have missing cost variables (first {exp}->{imp}, "
+            f"columns {', '.join(values.columns[values.loc[(exp, imp)].isna().to_numpy()])}); "
+            "fill them before computing trade costs"
+        )
+    log_cost = values.to_numpy(dtype=float) @ beta.to_numpy(dtype=float)
+    return pd.Series(np.exp(log_cost), index=values.index, name="trade_cost")
+
+
+__all__ = ["PAIR_LEVELS", "cost_change", "dummy_change", "trade_costs"]
