@@ -41,6 +41,12 @@ GRAVITY_CONTIGUITY = 0.6736456
 GRAVITY_INTERNATIONAL_BORDER = -2.4744505
 TRADE_SIGMA = 7.0
 
+# Each importer's border term is calibrated so that its import share of supply, M / (GDP + M),
+# matches the Penn World Table (2017); targets are kept inside these bounds.
+OPENNESS_FLOOR = 0.01
+OPENNESS_CEILING = 0.90
+MAX_CALIBRATION_ROUNDS = 500
+
 # Groups whose members share a free-trade area or customs union: they make the "rta" column.
 TRADE_AGREEMENTS = ("EU", "CU", "EAEU", "CISFTA", "ASEAN", "MERCOSUR", "USMCA", "GCC", "AfCFTA")
 
@@ -100,7 +106,7 @@ SOURCES = [
         "path": "pwt9/data (lazy-load object pwt9.1)",
         "licence": "CC BY 4.0 (Groningen Growth and Development Centre)",
         "year": 2017,
-        "used_for": "GDP (cgdpo * pl_gdpo) where neither Natural Earth nor the World Bank has one",
+        "used_for": "import share of supply (csh_m, pl_m, pl_gdpo; 2017) for the border calibration; GDP (cgdpo * pl_gdpo) as a last fallback",
     },
     {
         "key": "cldr",
@@ -445,21 +451,68 @@ def build_pairs(sources: Path, countries: pd.DataFrame, groups: pd.DataFrame, fa
     return pd.DataFrame(frame, index=index)
 
 
-def build_flows(countries: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.Series, dict]:
+def read_pwt_import_share(sources: Path) -> pd.Series:
+    """Import share of supply, M / (GDP + M), nominal, 2017, from the Penn World Table 9.1.
+
+    PWT shares are at current PPPs: nominal merchandise imports over nominal GDP is
+    -csh_m * pl_m / pl_gdpo (Feenstra, Inklaar and Timmer 2015, PWT user guide).
+    """
+    df = pd.read_parquet(sources / "pwt91" / "pwt91.parquet")
+    df = df[df["year"] == 2017].set_index("isocode")
+    m = (-df["csh_m"] * df["pl_m"] / df["pl_gdpo"]).dropna()
+    m = m[m > 0]
+    return (m / (1.0 + m)).clip(OPENNESS_FLOOR, OPENNESS_CEILING)
+
+
+def build_flows(
+    sources: Path, countries: pd.DataFrame, pairs: pd.DataFrame
+) -> tuple[pd.Series, pd.DataFrame, dict]:
+    """Balanced structural-gravity flows, importer border costs calibrated to PWT openness."""
     from jahan.world._baseline import solve_gravity_baseline
 
     n = len(countries)
+    codes = list(countries.index)
     gdp_musd = countries["gdp_usd"].to_numpy() / 1e6
     ln_d = np.log(pairs["distance_km"].to_numpy()).reshape(n, n)
-    cost_term = np.exp(
-        GRAVITY_LN_DISTANCE * ln_d
-        + GRAVITY_CONTIGUITY * pairs["contiguity"].to_numpy().reshape(n, n)
-        + GRAVITY_INTERNATIONAL_BORDER * pairs["international"].to_numpy().reshape(n, n)
-    )
-    sol = solve_gravity_baseline(gdp_musd, gdp_musd, cost_term, tol=1e-12)
+    contig = pairs["contiguity"].to_numpy().reshape(n, n)
+    intl = pairs["international"].to_numpy().reshape(n, n)
+    base = GRAVITY_LN_DISTANCE * ln_d + GRAVITY_CONTIGUITY * contig
+
+    observed = read_pwt_import_share(sources).reindex(codes)
+    has_pwt = observed.notna().to_numpy()
+    # Economies missing from PWT 9.1 get the median import share of those present.
+    target = observed.fillna(observed.median()).to_numpy()
+    calibrate = np.ones(n, dtype=bool)
+    border = np.full(n, GRAVITY_INTERNATIONAL_BORDER)
+
+    def logit(p: np.ndarray) -> np.ndarray:
+        return np.log(p) - np.log1p(-p)
+
+    rounds = 0
+    for rounds in range(1, MAX_CALIBRATION_ROUNDS + 1):  # noqa: B007 - reported below
+        cost_term = np.exp(base + border[None, :] * intl)
+        sol = solve_gravity_baseline(gdp_musd, gdp_musd, cost_term, tol=1e-12)
+        share = 1.0 - np.diag(sol.flows) / sol.flows.sum(axis=0)
+        gap = np.abs(share - target)[calibrate]
+        if gap.size == 0 or gap.max() < 1e-10:
+            break
+        # The import share is close to logistic in the importer's border term.
+        border[calibrate] += (logit(target) - logit(share))[calibrate]
+    else:
+        raise RuntimeError(f"border calibration did not converge (largest gap {gap.max():.3g})")
     flows = pd.Series(sol.flows.ravel(), index=pairs.index, name="value")
-    info = {"iterations": sol.iterations, "max_residual": sol.max_residual}
-    return flows, info
+    extra = pd.DataFrame(
+        {
+            "border_effect": border,
+            "import_share_target": target,
+            "border_source": np.where(has_pwt, "pwt91_2017", "pwt91_2017_median"),
+            "omr": sol.outward_resistance,
+            "imr": sol.inward_resistance,
+        },
+        index=countries.index,
+    )
+    info = {"iterations": sol.iterations, "max_residual": sol.max_residual, "rounds": rounds}
+    return flows, extra, info
 
 
 # ---------------------------------------------------------------------------------------------
@@ -473,7 +526,8 @@ def build(sources: Path) -> dict[str, object]:
     countries = build_countries(sources, facts)
     groups = build_groups(sources, countries)
     pairs = build_pairs(sources, countries, groups, facts)
-    flows, info = build_flows(countries, pairs)
+    flows, extra, info = build_flows(sources, countries, pairs)
+    countries = countries.join(extra)
     srcs = pd.DataFrame(SOURCES)
     srcs.loc[srcs["key"] == "cldr_names", "version"] = babel.__version__
     meta = {
@@ -482,8 +536,10 @@ def build(sources: Path) -> dict[str, object]:
         "flows_unit": "USD millions",
         "flows_model": (
             "structural gravity, Yotov et al. (2016) ch. 2: ln distance -0.7912879, contiguity "
-            "0.6736456, international border -2.4744505, sigma 7; output = expenditure = GDP"
+            "0.6736456, sigma 7; importer border term calibrated to PWT 9.1 import share of "
+            "supply M/(GDP+M) in 2017 (the median share where PWT has no figure); output = expenditure = GDP"
         ),
+        "calibration_rounds": info["rounds"],
         "solver_iterations": info["iterations"],
     }
     return {
