@@ -1,0 +1,132 @@
+"""Read a scenario file (TOML) or a built-in scenario by name into a validated spec."""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from jahan.scenario._errors import field_path, nearest, scenario_error
+from jahan.scenario.schema import SHOCK_TYPES, ScenarioSpec
+
+_FIELD_NAMES: dict[str, tuple[str, ...]] = {}
+
+
+def library_names() -> list[str]:
+    """Names of the built-in scenarios (files in ``jahan/scenario/library``)."""
+    folder = resources.files("jahan.scenario") / "library"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def library_text(name: str) -> str:
+    """The TOML text of a built-in scenario."""
+    return (resources.files("jahan.scenario") / "library" / f"{name}.toml").read_text(encoding="utf-8")
+
+
+def resolve(name_or_path: str | Path) -> tuple[str, str]:
+    """Return (source label, TOML text) for a built-in name or a path to a file."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml" or path.exists() or any(sep in str(name_or_path) for sep in "/\\"):
+        if not path.is_file():
+            raise scenario_error(str(path), (), "no such scenario file; give a path to a .toml file "
+                                 f"or one of the built-in names: {', '.join(library_names())}")
+        return str(path), path.read_text(encoding="utf-8")
+    names = library_names()
+    if str(name_or_path) not in names:
+        raise scenario_error(
+            str(name_or_path),
+            (),
+            f"unknown scenario; built-in scenarios are {', '.join(names)}, or give a path to a .toml file",
+            suggestion=nearest(str(name_or_path), names),
+        )
+    return f"{name_or_path} (built-in)", library_text(str(name_or_path))
+
+
+def _allowed_for(loc: tuple[object, ...], kind: str, ctx: dict | None) -> str:
+    if kind == "extra_forbidden":
+        return "this key is not part of the scenario format"
+    if ctx and "expected" in ctx:
+        return f"allowed: {ctx['expected']}"
+    for bound, word in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
+        if ctx and bound in ctx:
+            return f"must be {word} {ctx[bound]}"
+    return ""
+
+
+def _known_keys(spec: dict, loc: tuple[object, ...]) -> list[str]:
+    """Valid keys at the place of an unknown key (for a did-you-mean)."""
+    from jahan.scenario import schema
+
+    table = loc[0] if loc else None
+    models = {
+        "scenario": schema.ScenarioMeta,
+        "model": schema.ModelSettings,
+        "uncertainty": schema.UncertaintySettings,
+    }
+    if table in models:
+        return list(models[table].model_fields)
+    if table == "shocks" and len(loc) > 2 and isinstance(loc[1], int):
+        by_type = {
+            "agreement": schema.AgreementShock,
+            "trade_cost": schema.TradeCostShock,
+            "border": schema.BorderShock,
+            "sanctions": schema.SanctionsShock,
+            "corridor": schema.CorridorShock,
+            "productivity": schema.ProductivityShock,
+            "autarky": schema.AutarkyShock,
+        }
+        shocks = spec.get("shocks") or []
+        kind = shocks[loc[1]].get("type") if loc[1] < len(shocks) else None
+        model = by_type.get(str(kind))
+        if model is not None:
+            return [f.alias or name for name, f in model.model_fields.items()]
+    return ["scenario", "model", "uncertainty", "shocks"]
+
+
+def parse(text: str, source: str) -> ScenarioSpec:
+    """Validate TOML ``text`` into a :class:`ScenarioSpec`; raise one clear ScenarioError."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise scenario_error(source, (), f"not valid TOML: {exc}") from None
+    try:
+        return ScenarioSpec.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        ctx = err.get("ctx")
+        suggestion = None
+        # Discriminated unions add the tag to the location: drop it so the field path reads plainly.
+        if len(loc) > 2 and loc[0] == "shocks" and loc[2] in SHOCK_TYPES:
+            loc = loc[:2] + loc[3:]
+        if kind in ("union_tag_invalid", "union_tag_not_found"):
+            bad = ctx.get("tag") if ctx else None
+            loc = (*loc, "type")
+            problem = (
+                f"unknown shock type {bad!r}; allowed: {', '.join(SHOCK_TYPES)}"
+                if bad is not None
+                else f"every shock needs a 'type': one of {', '.join(SHOCK_TYPES)}"
+            )
+            if bad is not None:
+                suggestion = nearest(str(bad), SHOCK_TYPES)
+        elif kind == "extra_forbidden":
+            problem = f"unknown key {loc[-1]!r}; {_allowed_for(loc, kind, ctx)}"
+            suggestion = nearest(str(loc[-1]), _known_keys(raw, loc))
+        elif kind == "missing":
+            problem = f"required key {loc[-1]!r} is missing"
+        else:
+            value = err.get("input")
+            allowed = _allowed_for(loc, kind, ctx)
+            problem = f"bad value {value!r} ({err['msg'].lower()})"
+            if allowed and allowed not in problem:
+                problem += f"; {allowed}"
+        more = len(exc.errors()) - 1
+        if more:
+            problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+        raise scenario_error(source, loc, problem, text=text, suggestion=suggestion) from None
+
+
+__all__ = ["field_path", "library_names", "library_text", "parse", "resolve"]

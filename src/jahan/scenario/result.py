@@ -1,0 +1,209 @@
+"""The outcome of a scenario run: central results with 5th-95th percentile bands (immutable)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from jahan._i18n import check_lang
+from jahan.errors import ScenarioError
+
+OUTPUTS: tuple[str, ...] = (
+    "welfare_pct",
+    "real_gdp_pct",
+    "terms_of_trade_pct",
+    "exports_pct",
+    "imports_pct",
+    "domestic_trade_pct",
+    "factory_price_pct",
+    "price_index_pct",
+)
+"""Country outputs carried through the draws (definitions in docs/ge.md and docs/scenarios.md)."""
+
+SUMMARY_OUTPUTS: tuple[str, ...] = ("welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct")
+
+LOW, HIGH = 5.0, 95.0
+"""Percentiles of the uncertainty band."""
+
+
+def _readonly(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.copy()
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioResult:
+    """Results of :meth:`jahan.Scenario.run` (read-only: every accessor returns a copy).
+
+    Attributes
+    ----------
+    name : str
+        The scenario's name.
+    spec : ScenarioSpec
+        The validated scenario file.
+    countries : DataFrame
+        Indexed by ISO3 (``country``): for each output ``o`` of :data:`OUTPUTS` the central value
+        ``o`` (the run at the central parameters) and the band ``o_p05``, ``o_p95`` (5th and 95th
+        percentiles over the draws; equal to the central value when there are no draws).
+    shocks : DataFrame
+        One row per shock: label, type, members, pairs, and ``trade_pct`` (change of total trade
+        over the shock's pairs) with its band.
+    parameters : DataFrame
+        Uncertain effects: name, unit, mean, se, coefficient, and the band of the drawn values.
+    flows : DataFrame
+        Central bilateral flows: exporter, importer, baseline, counterfactual, change_pct.
+    names : DataFrame
+        Country names (name_en, name_ru, name_kk) from the world.
+    settings : mapping
+        Model settings, draws, seed, baseline year, flows kind, solver diagnostics.
+    """
+
+    name: str
+    spec: Any
+    source: str
+    text: str
+    _countries: pd.DataFrame = field(repr=False)
+    _shocks: pd.DataFrame = field(repr=False)
+    _parameters: pd.DataFrame = field(repr=False)
+    _flows: pd.DataFrame = field(repr=False)
+    _names: pd.DataFrame = field(repr=False)
+    _draw_values: np.ndarray = field(repr=False)
+    _draw_outputs: np.ndarray = field(repr=False)
+    _settings: dict = field(repr=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for arr in (self._draw_values, self._draw_outputs):
+            arr.setflags(write=False)
+
+    # -- accessors -------------------------------------------------------------------------
+    @property
+    def countries(self) -> pd.DataFrame:
+        return _readonly(self._countries)
+
+    @property
+    def shocks(self) -> pd.DataFrame:
+        return _readonly(self._shocks)
+
+    @property
+    def parameters(self) -> pd.DataFrame:
+        return _readonly(self._parameters)
+
+    @property
+    def flows(self) -> pd.DataFrame:
+        return _readonly(self._flows)
+
+    @property
+    def names(self) -> pd.DataFrame:
+        return _readonly(self._names)
+
+    @property
+    def settings(self) -> MappingProxyType:
+        return MappingProxyType(dict(self._settings))
+
+    @property
+    def draws(self) -> int:
+        """Number of uncertainty draws solved."""
+        return int(self._draw_outputs.shape[0])
+
+    @property
+    def focus(self) -> list[str]:
+        """The scenario's focus countries present in the results."""
+        return [c for c in self.spec.scenario.focus if c in self._countries.index]
+
+    @property
+    def modelled_baseline(self) -> bool:
+        """True when the baseline flows are modelled, not observed."""
+        return self._settings.get("flows_kind") == "modelled"
+
+    def draw_values(self) -> pd.DataFrame:
+        """The drawn parameter values, one row per draw."""
+        return pd.DataFrame(np.array(self._draw_values), columns=list(self._parameters["name"]))
+
+    def draw_outputs(self, output: str = "welfare_pct") -> pd.DataFrame:
+        """One output for every draw: rows draws, columns countries."""
+        k = self._output_index(output)
+        return pd.DataFrame(np.array(self._draw_outputs[:, :, k]), columns=self._countries.index)
+
+    def _output_index(self, output: str) -> int:
+        if output not in OUTPUTS:
+            raise ScenarioError(f"unknown output {output!r}; choose one of {', '.join(OUTPUTS)}")
+        return OUTPUTS.index(output)
+
+    def name_of(self, code: str, lang: str = "en") -> str:
+        """A country's name in ``lang`` (falls back to English, then the code)."""
+        lang = check_lang(lang)
+        if code in self._names.index:
+            for column in (f"name_{lang}", "name_en"):
+                value = self._names.at[code, column] if column in self._names.columns else None
+                if isinstance(value, str) and value:
+                    return value
+        return code
+
+    # -- views -------------------------------------------------------------------------------
+    def summary(self, focus: list[str] | None = None, lang: str = "en") -> pd.DataFrame:
+        """Main outputs with bands for the focus countries (default: the scenario's focus).
+
+        Returns a frame indexed by ISO3 with ``name`` (in ``lang``) and, for welfare, real GDP,
+        exports and imports, the central value and its band.
+        """
+        codes = focus if focus is not None else self.focus
+        unknown = [c for c in codes if c not in self._countries.index]
+        if unknown:
+            from jahan.scenario._errors import nearest
+
+            hint = nearest(unknown[0], self._countries.index)
+            raise ScenarioError(
+                f"focus country {unknown[0]!r} is not in the results"
+                + (f"; did you mean {hint!r}?" if hint else "")
+            )
+        cols = [c for o in SUMMARY_OUTPUTS for c in (o, f"{o}_p05", f"{o}_p95")]
+        out = self._countries.loc[list(codes), cols].copy()
+        out.insert(0, "name", [self.name_of(c, lang) for c in out.index])
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long frame: country, output, central, p05, p95 (one row per country and output)."""
+        parts = []
+        for o in OUTPUTS:
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "country": self._countries.index,
+                        "output": o,
+                        "central": self._countries[o].to_numpy(),
+                        "p05": self._countries[f"{o}_p05"].to_numpy(),
+                        "p95": self._countries[f"{o}_p95"].to_numpy(),
+                    }
+                )
+            )
+        frame = pd.concat(parts, ignore_index=True)
+        frame.attrs.update({k: v for k, v in self._settings.items() if np.isscalar(v)})
+        return frame
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_frame` to a Parquet file atomically (temporary file, then rename)."""
+        from jahan.report.io import write_frame
+
+        return write_frame(self.to_frame(), Path(path))
+
+    def report(
+        self, path: str | os.PathLike[str], lang: str = "kk", focus: list[str] | None = None
+    ) -> Path:
+        """Write the self-contained offline HTML report (map, bands, tables, claim, settings)."""
+        from jahan.report.html import write_report
+
+        return write_report(self, Path(path), lang=lang, focus=focus)
+
+    def __repr__(self) -> str:
+        return (
+            f"ScenarioResult({self.name!r}, {len(self._countries)} countries, "
+            f"{self.draws} draws, seed={self._settings.get('seed')})"
+        )
+
+
+__all__ = ["LOW", "HIGH", "OUTPUTS", "SUMMARY_OUTPUTS", "ScenarioResult"]
