@@ -1,0 +1,121 @@
+"""The immutable result of a composite index: scores and ranks per level, with the choices made."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+import pandas as pd
+
+from jahan.index.framework import Framework
+
+
+def write_parquet_atomic(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write ``frame`` to ``path`` through a temporary file in the same folder and os.replace."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    try:
+        frame.to_parquet(tmp, index=False)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """Scores and ranks of every country at every level of a framework, for one year.
+
+    Attributes
+    ----------
+    year : int
+        The scored year.
+    framework : Framework
+        The framework actually computed (indicators without data removed).
+    scores : DataFrame
+        Countries x nodes: aggregates hold aggregated scores, indicators their normalised values.
+        Nodes of the full framework that had no data at all are present and entirely missing.
+    ranks : DataFrame
+        Countries x nodes, 1 = highest score (ties share the lowest rank); missing where the score is.
+    raw : DataFrame
+        Countries x indicators: the values used (after interpolation and stated extrapolation).
+    coverage : DataFrame
+        Countries x aggregates: share of children (by count) with a score.
+    weights : Series
+        Weight of each node within its parent.
+    imputed : DataFrame
+        Every filled cell of the panel: country, year, indicator, value, method.
+    missing_nodes : tuple of str
+        Nodes of the full framework with no data (indicators never observed and aggregates left empty).
+    ignored_indicators : tuple of str
+        Indicators in the data that the framework does not contain.
+    choices : Mapping
+        normalisation, weighting, aggregation, interpolate, extrapolate, reference_years, min_coverage.
+    """
+
+    year: int
+    framework: Framework
+    scores: pd.DataFrame
+    ranks: pd.DataFrame
+    raw: pd.DataFrame
+    coverage: pd.DataFrame
+    weights: pd.Series
+    imputed: pd.DataFrame
+    missing_nodes: tuple[str, ...] = ()
+    ignored_indicators: tuple[str, ...] = ()
+    choices: Mapping[str, object] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "choices", MappingProxyType(dict(self.choices)))
+        for frame in (self.scores, self.ranks, self.raw, self.coverage):
+            frame.flags.allows_duplicate_labels = False
+
+    @property
+    def index(self) -> pd.Series:
+        """Score of the root node (the index itself) by country."""
+        return self.scores[self.framework.root]
+
+    def to_frame(self) -> pd.DataFrame:
+        """Long table: country, node, kind, depth, score, rank (one row per country and node)."""
+        scores = self.scores.stack(future_stack=True).rename("score")
+        ranks = self.ranks.stack(future_stack=True).rename("rank")
+        out = pd.concat([scores, ranks], axis=1).reset_index()
+        out.columns = ["country", "node", "score", "rank"]
+        computed = self.framework
+        out["kind"] = [
+            ("indicator" if computed.is_indicator(n) else "aggregate") if n in computed else "missing"
+            for n in out["node"]
+        ]
+        out["depth"] = [computed.depth(n) if n in computed else pd.NA for n in out["node"]]
+        out["year"] = self.year
+        return out[["country", "year", "node", "kind", "depth", "score", "rank"]]
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_frame` to a Parquet file (atomically)."""
+        return write_parquet_atomic(self.to_frame(), path)
+
+    def summary(self, top: int = 10) -> str:
+        """A short plain-text description: choices, coverage and the top countries."""
+        root = self.framework.root
+        lines = [
+            f"Composite index {root!r}, year {self.year}: "
+            f"{self.index.notna().sum()} of {len(self.scores)} countries scored",
+            "choices: " + ", ".join(f"{k}={v}" for k, v in self.choices.items()),
+            f"indicators used: {len(self.framework.indicators)}; "
+            f"filled cells: {len(self.imputed)}",
+        ]
+        if self.missing_nodes:
+            lines.append("missing (no data): " + ", ".join(self.missing_nodes))
+        lines.extend(self.notes)
+        best = self.index.dropna().sort_values(ascending=False).head(top)
+        for country, value in best.items():
+            lines.append(f"  {int(self.ranks.at[country, root]):>4}  {country}  {value:10.3f}")
+        return "\n".join(lines)
