@@ -15,6 +15,7 @@ from jahan.errors import JahanError
 
 # Modules that add commands to the app, each with a ``register(app: typer.Typer)`` function.
 COMMAND_MODULES: tuple[str, ...] = (
+    "jahan._cli.world",
 )
 
 app = typer.Typer(
