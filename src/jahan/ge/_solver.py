@@ -41,7 +41,8 @@ class HatSolution:
     ----------
     converged, iterations, max_residual
         Solver diagnostics; ``max_residual`` is the largest absolute log gap between a country's
-        share of world sales and its share of world output.
+        share of world sales and its share of world output (for all but the last country, whose
+        gap follows from the others) or in the numeraire.
     factory_price : ndarray (N,)
         Changes in factory-gate prices ``w_i`` (1 = no change), numeraire: world output constant.
     phi : ndarray (N,)
@@ -79,16 +80,19 @@ class _System:
 
     def evaluate(self, x):
         """Return (residual, parts) at ``x``; residual is None where the point is infeasible."""
-        w = np.exp(x)
-        u = np.exp(-self.theta * x)
-        phi = u @ self.M
-        e_new = self.expenditure(w)
-        if not (np.all(phi > 0) and np.all(e_new > 0) and np.all(np.isfinite(phi))):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            w = np.exp(x)
+            u = np.exp(-self.theta * x)
+            phi = u @ self.M
+            e_new = self.expenditure(w)
+            if not (np.all(phi > 0) and np.all(e_new > 0) and np.all(np.isfinite(phi))):
+                return None, None
+            demand = e_new / phi
+            sales = u * (self.M @ demand)
+            output = w * self.Y
+            residual = np.log(sales / sales.sum()) - np.log(output / output.sum())
+        if not np.all(np.isfinite(residual)):
             return None, None
-        demand = e_new / phi
-        sales = u * (self.M @ demand)
-        output = w * self.Y
-        residual = np.log(sales / sales.sum()) - np.log(output / output.sum())
         return residual, (w, u, phi, e_new, sales, output)
 
     def jacobian(self, parts):
@@ -166,25 +170,38 @@ def solve_hat(
             "the shock leaves some importer with no supplier (every B_ij = 0 in its column) "
             "or makes expenditure non-positive",
         )
-    norm = np.abs(residual).max()
+    def system_residual(r, parts):
+        F = r.copy()
+        F[-1] = np.log(parts[5].sum()) - target
+        return F
+
+    F = system_residual(residual, parts)
+    merit = float(F @ F)
+    norm = float(np.abs(F).max())
     iterations = 0
     while norm > tol and iterations < max_iter:
         iterations += 1
-        F = residual.copy()
-        F[-1] = np.log(parts[5].sum()) - target
+        J = system.jacobian(parts)
         try:
-            step = np.linalg.solve(system.jacobian(parts), -F)
+            step = np.linalg.solve(J, -F)
         except np.linalg.LinAlgError:
             step = None
+        if step is None or not np.all(np.isfinite(step)) or np.abs(step).max() > 50.0:
+            # Singular Jacobian: a country cut off from all trade has an undetermined price
+            # (its welfare is determined); the minimum-norm step leaves that price alone.
+            step = np.linalg.lstsq(J, -F, rcond=1e-10)[0]
         accepted = False
         if step is not None and np.all(np.isfinite(step)):
             lam = 1.0
-            for _ in range(30):
+            for _ in range(40):
                 trial = x + lam * step
                 r_trial, p_trial = system.evaluate(trial)
                 if r_trial is not None:
-                    n_trial = np.abs(r_trial).max()
-                    if n_trial < norm * (1.0 - 1e-4 * lam) or n_trial <= tol:
+                    F_trial = system_residual(r_trial, p_trial)
+                    m_trial = float(F_trial @ F_trial)
+                    # Armijo condition on 0.5 |F|^2, for which the Newton step is a descent
+                    # direction.
+                    if m_trial <= (1.0 - 1e-4 * lam) * merit:
                         accepted = True
                         break
                 lam *= 0.5
@@ -194,16 +211,16 @@ def solve_hat(
             r_trial, p_trial = system.evaluate(trial)
             if r_trial is None:
                 break
-            n_trial = np.abs(r_trial).max()
-        # Numeraire: sum_i w_i Y_i = sum_i Y_i (a level shift leaves shares of the
-        # multiplicative system unchanged and is re-imposed in the fixed one by Newton).
-        x, residual, parts, norm = trial, r_trial, p_trial, n_trial
+            F_trial = system_residual(r_trial, p_trial)
+        x, residual, parts, F = trial, r_trial, p_trial, F_trial
         if system.multiplicative:
+            # The multiplicative system is homogeneous: impose the numeraire exactly.
             x = x - (np.log(parts[5].sum()) - target)
             residual, parts = system.evaluate(x)
-            norm = np.abs(residual).max()
-    numeraire_gap = abs(np.log(parts[5].sum()) - target)
-    converged = bool(norm <= tol and numeraire_gap <= max(tol, 1e-12) * 10)
+            F = system_residual(residual, parts)
+        merit = float(F @ F)
+        norm = float(np.abs(F).max())
+    converged = bool(norm <= tol)
     if not converged:
         return _fail(system, x, iterations, norm, raise_on_failure, None)
     return _record(system, x, True, iterations, norm)

@@ -104,19 +104,23 @@ def _baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
             f"{neg.sum()} flow(s) are negative (rows {rows[:5].tolist()}: {_pairs_text(pairs)}); "
             "trade flows must be >= 0."
         )
-    dup = pd.MultiIndex.from_arrays([exporter, importer]).duplicated()
-    if dup.any():
+    e_codes, e_uniques = pd.factorize(exporter)
+    i_codes, i_uniques = pd.factorize(importer)
+    codes = tuple(sorted({str(c) for c in e_uniques} | {str(c) for c in i_uniques}))
+    n = len(codes)
+    index = pd.Index(codes)
+    i = index.get_indexer(pd.Index(e_uniques, dtype=object))[e_codes]
+    j = index.get_indexer(pd.Index(i_uniques, dtype=object))[i_codes]
+    flat = i.astype(np.int64) * n + j
+    counts = np.bincount(flat, minlength=n * n)
+    if (counts > 1).any():
+        dup = counts[flat] > 1
         rows = np.flatnonzero(dup)
         pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
         raise DataError(
-            f"{dup.sum()} pair(s) appear more than once (rows {rows[:5].tolist()}: "
+            f"{int((counts > 1).sum())} pair(s) appear more than once (rows {rows[:5].tolist()}: "
             f"{_pairs_text(pairs)}); give one flow per (exporter, importer)."
         )
-    codes = tuple(sorted(set(exporter) | set(importer)))
-    n = len(codes)
-    index = pd.Index(codes)
-    i = index.get_indexer(exporter)
-    j = index.get_indexer(importer)
     X = np.full((n, n), np.nan)
     X[i, j] = value
     if np.isnan(X).any():
@@ -466,6 +470,8 @@ class GEModel:
         A = self._productivity(productivity_change)
         if A is not None:
             B *= (A**theta)[:, None]
+        if self.closure == "full" and self.imbalances != "balanced":
+            self._refuse_isolated_with_imbalance(B)
         if self.closure == "conditional":
             sol = conditional_hat(self._pi, self._E, B, theta)
         else:
@@ -484,6 +490,22 @@ class GEModel:
                     stacklevel=2,
                 )
         return self._result(sol)
+
+    def _refuse_isolated_with_imbalance(self, B: np.ndarray) -> None:
+        # A country cut off from every partner cannot run a trade imbalance: no equilibrium.
+        M = self._pi * B
+        np.fill_diagonal(M, 0.0)
+        isolated = (M.sum(axis=0) <= 0) & (M.sum(axis=1) <= 0)
+        gap = np.abs(self._E - self._Y) > 1e-9 * self._Y
+        bad = np.flatnonzero(isolated & gap)
+        if bad.size:
+            names = ", ".join(self._codes[k] for k in bad[:10])
+            raise DataError(
+                f"the shock cuts {names} off from all trade, but with imbalances="
+                f"{self.imbalances!r} an isolated country would still have to run its baseline "
+                "trade deficit or surplus, so no equilibrium exists. Use imbalances='balanced' "
+                "for autarky and embargo scenarios."
+            )
 
     def _result(self, sol: HatSolution) -> GEResult:
         theta = self.trade_elasticity

@@ -1,0 +1,353 @@
+"""GEModel and its kernel: identities, closures, errors, properties (hypothesis)."""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
+from jahan.ge import GEModel, GEResult
+from jahan.ge._solver import solve_hat
+from jahan.ge.model import COUNTRY_COLUMNS
+
+CODES = ("AAA", "BBB", "CCC", "DDD", "EEE", "FFF", "GGG", "HHH")
+
+
+def long_frame(X: np.ndarray, codes=CODES) -> pd.DataFrame:
+    n = X.shape[0]
+    c = list(codes[:n])
+    return pd.DataFrame(
+        {"exporter": np.repeat(c, n), "importer": np.tile(c, n), "value": X.ravel()}
+    )
+
+
+def random_world(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    size = rng.lognormal(0.0, 1.0, n)
+    X = np.outer(size, size) * rng.lognormal(0.0, 0.7, (n, n))
+    X[np.diag_indices(n)] *= 8.0
+    return X
+
+
+def random_shock(n: int, seed: int, scale: float = 0.4) -> np.ndarray:
+    rng = np.random.default_rng(seed + 1000)
+    return np.exp(rng.normal(0.0, scale, (n, n)))
+
+
+SETTINGS = [
+    ("full", "fixed"),
+    ("full", "multiplicative"),
+    ("full", "balanced"),
+    ("conditional", "fixed"),
+]
+
+
+# ---------------------------------------------------------------- inputs and validation
+
+
+def test_inputs_frame_series_and_world_agree():
+    X = random_world(4, 1)
+    frame = long_frame(X)
+    series = frame.set_index(["exporter", "importer"])["value"]
+
+    class FakeWorld:
+        def flows_frame(self):
+            return frame
+
+    B = random_shock(4, 1)
+    results = [GEModel(f, 4.0).simulate(B).countries for f in (frame, series, FakeWorld())]
+    pd.testing.assert_frame_equal(results[0], results[1])
+    pd.testing.assert_frame_equal(results[0], results[2])
+    assert GEModel(frame, 4.0).countries == CODES[:4]
+
+
+def test_array_and_series_shocks_agree():
+    X = random_world(5, 2)
+    m = GEModel(long_frame(X), 5.0)
+    shock = pd.Series(
+        {("AAA", "BBB"): 1.3, ("BBB", "AAA"): 1.3, ("CCC", "EEE"): 0.7},
+        name="value",
+    )
+    shock.index.names = ["exporter", "importer"]
+    B = np.ones((5, 5))
+    B[0, 1] = B[1, 0] = 1.3
+    B[2, 4] = 0.7
+    a = m.simulate(shock).countries
+    b = m.simulate(B).countries
+    c = m.simulate(shock.reset_index()).countries
+    pd.testing.assert_frame_equal(a, b)
+    pd.testing.assert_frame_equal(a, c)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "needle"),
+    [
+        (lambda f: f.drop(index=3), "not square"),
+        (lambda f: f.assign(value=f["value"].where(f.index != 2, -1.0)), "negative"),
+        (lambda f: f.assign(value=f["value"].where(f.index != 2, np.nan)), "missing or not"),
+        (lambda f: f.assign(value=f["value"].where(f.index != 0, 0.0)), "domestic"),
+        (lambda f: pd.concat([f, f.iloc[[5]]]), "more than once"),
+        (lambda f: f.rename(columns={"value": "trade"}), "lacks column"),
+    ],
+)
+def test_bad_flows_raise_data_error_naming_the_culprit(mutate, needle):
+    frame = long_frame(random_world(3, 3))
+    with pytest.raises(DataError, match=needle):
+        GEModel(mutate(frame), 4.0)
+
+
+def test_missing_pair_is_named():
+    frame = long_frame(random_world(3, 3))
+    with pytest.raises(DataError, match="AAA->BBB"):
+        GEModel(frame.drop(index=1), 4.0)
+
+
+def test_bad_shock_and_options_raise():
+    m = GEModel(long_frame(random_world(3, 4)), 4.0)
+    with pytest.raises(DataError, match="did you mean BBB"):
+        m.simulate(pd.Series({("AAA", "BBX"): 1.1}))
+    with pytest.raises(DataError, match="shape"):
+        m.simulate(np.ones((2, 2)))
+    with pytest.raises(DataError, match=">= 0"):
+        m.simulate(-np.ones((3, 3)))
+    with pytest.raises(DataError, match="> 0"):
+        m.simulate(productivity_change=np.array([1.0, 0.0, 1.0]))
+    with pytest.raises(DataError, match="Did you mean 'full'"):
+        GEModel(long_frame(random_world(3, 4)), 4.0, closure="ful")
+    with pytest.raises(DataError, match="positive"):
+        GEModel(long_frame(random_world(3, 4)), -1.0)
+
+
+# ---------------------------------------------------------------- convergence diagnostics
+
+
+def test_nonconvergence_raises_with_diagnostic():
+    X = random_world(6, 5)
+    m = GEModel(long_frame(X), 4.0, max_iter=1)
+    with pytest.raises(ConvergenceError, match="after 1 Newton iterations") as info:
+        m.simulate(random_shock(6, 5, scale=1.0))
+    record = info.value.record
+    assert record.converged is False
+    assert record.iterations == 1
+    assert record.max_residual > m.tol
+    assert "max_iter" in str(info.value)
+
+
+def test_nonconvergence_can_warn_instead():
+    m = GEModel(long_frame(random_world(6, 5)), 4.0, max_iter=1, on_nonconvergence="warn")
+    with pytest.warns(ConvergenceWarning, match="before convergence"):
+        r = m.simulate(random_shock(6, 5, scale=1.0))
+    assert r.converged is False
+    assert r.iterations == 1
+
+
+def test_converged_record_is_frozen_and_tight():
+    m = GEModel(long_frame(random_world(6, 6)), 4.0)
+    r = m.simulate(random_shock(6, 6, scale=1.0))
+    assert r.converged and r.max_residual <= 1e-12 and r.iterations >= 2
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        r.converged = False  # type: ignore[misc]
+
+
+def test_extreme_shock_keeps_prices_positive():
+    # Borders removed with a huge effect: prices must stay positive and markets clear.
+    n = 8
+    X = random_world(n, 7)
+    B = np.where(np.eye(n, dtype=bool), 1.0, np.exp(6.0))
+    sol = solve_hat(X / X.sum(0), X.sum(1), X.sum(0), B, 6.0, imbalances="multiplicative")
+    assert sol.converged and np.all(sol.factory_price > 0)
+    fixed = solve_hat(X / X.sum(0), X.sum(1), X.sum(0), B, 6.0, imbalances="fixed")
+    np.testing.assert_allclose(fixed.flows.sum(axis=1), fixed.factory_price * X.sum(1), rtol=1e-10)
+
+
+# ---------------------------------------------------------------- closures and economics
+
+
+def test_autarky_gives_acr_welfare_loss():
+    # Arkolakis-Costinot-Rodriguez-Clare: W_j = pi_jj^(1/theta) when moving to autarky.
+    theta = 4.0
+    X = random_world(5, 8)
+    B = np.eye(5)
+    m = GEModel(long_frame(X), theta, imbalances="balanced")
+    r = m.simulate(B)
+    base = m.baseline.pivot(index="exporter", columns="importer", values="value").to_numpy()
+    share = np.diag(base) / base.sum(axis=0)
+    np.testing.assert_allclose(r.countries["welfare_pct"], 100 * (share ** (1 / theta) - 1))
+    np.testing.assert_allclose(r.countries["exports_pct"], -100.0)
+    np.testing.assert_allclose(r.countries["imports_pct"], -100.0)
+
+
+@pytest.mark.parametrize("imbalances", ["fixed", "multiplicative"])
+def test_isolating_a_country_with_a_deficit_is_refused(imbalances):
+    X = random_world(5, 8)
+    B = np.ones((5, 5))
+    B[2, :] = B[:, 2] = 0.0
+    B[2, 2] = 1.0
+    with pytest.raises(DataError, match="CCC.*balanced"):
+        GEModel(long_frame(X), 4.0, imbalances=imbalances).simulate(B)
+
+
+def test_isolating_a_country_under_balanced_trade():
+    X = random_world(5, 8)
+    B = np.ones((5, 5))
+    B[2, :] = B[:, 2] = 0.0
+    B[2, 2] = 1.0
+    m = GEModel(long_frame(X), 4.0, imbalances="balanced")
+    r = m.simulate(B)
+    base = m.baseline.pivot(index="exporter", columns="importer", values="value").to_numpy()
+    assert r.converged
+    expected = 100 * ((base[2, 2] / base[:, 2].sum()) ** (1 / 4.0) - 1)
+    assert r.countries.loc["CCC", "welfare_pct"] == pytest.approx(expected, rel=1e-9)
+    assert (r.countries.drop(index="CCC")["welfare_pct"] < 0).all()
+
+
+def test_global_productivity_fall_lowers_real_gdp_one_for_one():
+    X = random_world(5, 9)
+    r = GEModel(long_frame(X), 5.0, imbalances="fixed").simulate(
+        productivity_change=np.full(5, 0.9)
+    )
+    np.testing.assert_allclose(r.countries["real_gdp_pct"], -10.0, atol=1e-9)
+    np.testing.assert_allclose(r.countries["factory_price_pct"], 0.0, atol=1e-9)
+
+
+def test_productivity_series_equals_array():
+    m = GEModel(long_frame(random_world(4, 10)), 5.0)
+    a = m.simulate(productivity_change=pd.Series({"CCC": 0.8})).countries
+    b = m.simulate(productivity_change=[1.0, 1.0, 0.8, 1.0]).countries
+    pd.testing.assert_frame_equal(a, b)
+    assert a.loc["CCC", "real_gdp_pct"] < 0
+
+
+def test_conditional_closure_holds_factory_prices():
+    X = random_world(5, 11)
+    B = random_shock(5, 11)
+    r = GEModel(long_frame(X), 4.0, closure="conditional").simulate(B)
+    c = r.countries
+    np.testing.assert_allclose(c["factory_price_pct"], 0.0)
+    np.testing.assert_allclose(c["expenditure_pct"], 0.0, atol=1e-10)
+    phi = ((X / X.sum(0)) * B).sum(axis=0)
+    np.testing.assert_allclose(c["welfare_pct"], 100 * (phi ** (1 / 4.0) - 1))
+
+
+def test_balanced_closure_removes_imbalances_first():
+    X = random_world(5, 12)
+    m = GEModel(long_frame(X), 4.0, imbalances="balanced")
+    base = m.baseline.pivot(index="exporter", columns="importer", values="value").to_numpy()
+    np.testing.assert_allclose(base.sum(axis=1), base.sum(axis=0), rtol=1e-10)
+    assert abs(base.sum() - X.sum()) / X.sum() < 1e-10
+    r = m.simulate(random_shock(5, 12))
+    # With balanced trade, welfare is the real wage.
+    np.testing.assert_allclose(r.countries["welfare_pct"], r.countries["real_gdp_pct"])
+
+
+def test_fixed_imbalances_clear_markets_and_keep_numeraire():
+    X = random_world(6, 13)
+    r = GEModel(long_frame(X), 4.0).simulate(random_shock(6, 13))
+    f = r.flows
+    Y = f.groupby("exporter")["baseline"].sum()
+    Y1 = f.groupby("exporter")["counterfactual"].sum()
+    w = 1 + r.countries["factory_price_pct"] / 100
+    np.testing.assert_allclose(Y1, w * Y, rtol=1e-10)
+    assert abs((w * Y).sum() / Y.sum() - 1) < 1e-12
+    # Trade deficits are unchanged in value.
+    E = f.groupby("importer")["baseline"].sum()
+    E1 = f.groupby("importer")["counterfactual"].sum()
+    np.testing.assert_allclose(E1 - Y1, E - Y, atol=1e-8 * Y.sum())
+
+
+def test_country_without_exports_reports_zero_change_not_nan():
+    X = random_world(4, 14)
+    X[0, 1:] = 0.0
+    r = GEModel(long_frame(X), 4.0).simulate(random_shock(4, 14))
+    assert not r.countries.isna().any().any()
+    assert r.countries.loc["AAA", "exports_pct"] == 0.0
+
+
+def test_result_outputs(tmp_path):
+    m = GEModel(long_frame(random_world(4, 15)), 4.0)
+    r = m.simulate(random_shock(4, 15))
+    assert isinstance(r, GEResult)
+    assert tuple(r.countries.columns) == COUNTRY_COLUMNS
+    assert r.countries.index.name == "country"
+    assert list(r.flows.columns) == ["exporter", "importer", "baseline", "counterfactual",
+                                     "change_pct"]
+    text = r.summary()
+    assert "AAA" in text and "Welfare" in text
+    assert "Welfare" not in r.summary(lang="ru")
+    frame = r.to_frame()
+    assert frame.attrs["converged"] is True
+    path = r.to_parquet(tmp_path / "ge.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(path), r.countries)
+    r.to_parquet(tmp_path / "flows.parquet", table="flows")
+    assert len(pd.read_parquet(tmp_path / "flows.parquet")) == 16
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+# ---------------------------------------------------------------- properties
+
+
+worlds = st.tuples(
+    st.integers(min_value=2, max_value=7),
+    st.integers(min_value=0, max_value=10_000),
+    st.sampled_from(SETTINGS),
+)
+PROPERTY = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY
+@given(worlds)
+def test_no_shock_no_change(case):
+    n, seed, (closure, imbalances) = case
+    r = GEModel(long_frame(random_world(n, seed)), 4.0, closure, imbalances).simulate()
+    np.testing.assert_allclose(r.countries.to_numpy(), 0.0, atol=1e-9)
+
+
+@PROPERTY
+@given(worlds, st.floats(min_value=1e-6, max_value=1e6))
+def test_scaling_flows_leaves_changes_unchanged(case, scale):
+    n, seed, (closure, imbalances) = case
+    X = random_world(n, seed)
+    B = random_shock(n, seed)
+    a = GEModel(long_frame(X), 4.0, closure, imbalances).simulate(B).countries
+    b = GEModel(long_frame(X * scale), 4.0, closure, imbalances).simulate(B).countries
+    np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-7, atol=1e-8)
+
+
+@PROPERTY
+@given(worlds)
+def test_world_exports_equal_world_imports(case):
+    n, seed, (closure, imbalances) = case
+    m = GEModel(long_frame(random_world(n, seed)), 4.0, closure, imbalances)
+    f = m.simulate(random_shock(n, seed)).flows
+    foreign = f[f["exporter"] != f["importer"]]
+    exports = foreign.groupby("exporter")["counterfactual"].sum().sum()
+    imports = foreign.groupby("importer")["counterfactual"].sum().sum()
+    assert exports == pytest.approx(imports, rel=1e-12)
+    assert (f["counterfactual"] >= 0).all()
+
+
+@PROPERTY
+@given(worlds)
+def test_symmetric_shock_on_symmetric_world_gives_symmetric_results(case):
+    n, seed, (closure, imbalances) = case
+    # Make countries 0 and 1 interchangeable: X and B invariant under swapping them.
+    perm = np.arange(n)
+    perm[[0, 1]] = [1, 0]
+    X = random_world(n, seed)
+    X = (X + X[np.ix_(perm, perm)]) / 2
+    B = random_shock(n, seed)
+    B = (B + B[np.ix_(perm, perm)]) / 2
+    c = GEModel(long_frame(X), 4.0, closure, imbalances).simulate(B).countries
+    np.testing.assert_allclose(c.iloc[0].to_numpy(), c.iloc[1].to_numpy(), rtol=1e-7, atol=1e-9)
+
+
+def test_no_warning_on_clean_run():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        GEModel(long_frame(random_world(5, 16)), 4.0).simulate(random_shock(5, 16))
