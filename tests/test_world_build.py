@@ -1,0 +1,33 @@
+"""The data-build script reproduces the committed built-in world from the source packages."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_build_script():
+    spec = importlib.util.spec_from_file_location("build_world", ROOT / "tools" / "build_world.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.slow
+def test_build_script_reproduces_committed_data(sources_file):
+    sources = sources_file("naturalearth_v5/naturalearth_lowres.dbf").parents[1]
+    build = _load_build_script()
+    result = build.build(sources)
+    problems = build.compare(result, ROOT / "src" / "jahan" / "data")
+    assert not problems, "\n".join(problems)
+
+
+def test_committed_data_is_small():
+    folder = ROOT / "src" / "jahan" / "data"
+    total = sum(os.path.getsize(p) for p in folder.iterdir() if p.is_file())
+    assert 0 < total < 5 * 1024 * 1024

@@ -1,0 +1,147 @@
+"""The built-in world: coverage, geography, groups, GDP against its source, modelled flows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from jahan.world import World
+
+REQUIRED = "KAZ KGZ TJK TKM UZB RUS BLR ARM CHN AZE GEO TUR IRN AFG MNG USA DEU JPN KOR IND".split()
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return World.builtin()
+
+
+def test_builtin_is_cached_and_labelled_modelled(world):
+    assert World.builtin() is world
+    assert world.flows_kind == "modelled"
+    assert world.baseline_year == 2019
+    assert "modelled" in repr(world)
+
+
+def test_coverage_and_required_countries(world):
+    assert len(world.iso3) >= 175
+    assert set(REQUIRED) <= set(world.iso3)
+    c = world.countries
+    assert c.index.is_unique
+    for col in ("name_en", "name_ru", "name_kk", "region", "capital", "currency", "languages"):
+        assert c[col].notna().all(), col
+    assert (c["gdp_usd"] > 0).all() and (c["population"] > 0).all() and (c["area_km2"] > 0).all()
+    assert c["lat"].between(-90, 90).all() and c["lon"].between(-180, 180).all()
+
+
+def test_names_in_three_languages(world):
+    assert world.name("KAZ", lang="kk") == "Қазақстан"
+    assert world.name("KAZ", lang="ru") == "Казахстан"
+    assert world.name("KAZ") == "Kazakhstan"
+    assert world.name("CHN", lang="kk") == "Қытай"
+
+
+def test_kazakhstan_borders_exactly_its_five_neighbours(world):
+    assert world.neighbours("KAZ") == ["CHN", "KGZ", "RUS", "TKM", "UZB"]
+
+
+def test_distance_and_contiguity_are_symmetric_and_complete(world):
+    n = len(world.iso3)
+    p = world.pairs
+    assert len(p) == n * n and p.index.is_unique
+    for col in ("distance_km", "contiguity", "common_language", "common_currency", "rta"):
+        m = p[col].unstack("importer").loc[world.iso3, world.iso3].to_numpy()
+        assert np.array_equal(m, m.T), col
+    d = p["distance_km"].unstack("importer").loc[world.iso3, world.iso3].to_numpy()
+    assert (d > 0).all()
+    # Astana-Moscow is about 2,270 km by great circle
+    assert p.loc[("KAZ", "RUS"), "distance_km"] == pytest.approx(2270, rel=0.03)
+    # Head-Mayer internal distance of Kazakhstan: 0.67 sqrt(2,717,300 / pi) = 623 km
+    assert p.loc[("KAZ", "KAZ"), "distance_km"] == pytest.approx(623.1, rel=1e-3)
+    assert set(np.unique(p["contiguity"])) <= {0, 1}
+    assert p.loc[("KAZ", "KAZ"), "contiguity"] == 0
+
+
+def test_pair_attributes(world):
+    p = world.pairs
+    assert p.loc[("KAZ", "RUS"), "common_language"] == 1  # Russian is official in both
+    assert p.loc[("KAZ", "CHN"), "common_language"] == 0
+    assert p.loc[("DEU", "FRA"), "common_currency"] == 1
+    assert p.loc[("KAZ", "UZB"), "same_former_state"] == 1
+    assert p.loc[("CZE", "SVK"), "same_former_state"] == 1
+    assert p.loc[("KAZ", "CHN"), "same_former_state"] == 0
+    assert p.loc[("KAZ", "RUS"), "eaeu"] == 1 and p.loc[("KAZ", "RUS"), "rta"] == 1
+    assert p.loc[("KAZ", "CHN"), "rta"] == 0
+    assert p.loc[("KAZ", "TKM"), "landlocked_exporter"] == 1
+    assert p.loc[("RUS", "KAZ"), "landlocked_exporter"] == 0
+    assert p.loc[("RUS", "KAZ"), "landlocked_importer"] == 1
+
+
+def test_groups_with_years(world):
+    assert world.group("EAEU", year=2019) == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    assert world.group("EAEU") == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
+    assert world.group("EAEU", year=2014) == []
+    assert world.group("CU", year=2010) == ["BLR", "KAZ", "RUS"]
+    assert world.group("CA5") == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+    assert "KAZ" not in world.group("WTO", year=2014)
+    assert "KAZ" in world.group("WTO", year=2015)
+    assert "GBR" in world.group("EU", year=2019) and "GBR" not in world.group("EU", year=2020)
+    assert len(world.group("EU", year=2019)) == 28
+    assert len(world.group("OECD", year=2019)) == 36
+    assert world.group("USMCA", year=2019) == ["CAN", "MEX", "USA"]
+    assert "EAEU" in world.groups_of("KAZ") and "EU" not in world.groups_of("KAZ")
+    assert {"EU", "CU", "EAEU", "CIS", "SCO", "CSTO", "WTO", "OECD", "ASEAN", "MERCOSUR",
+            "USMCA", "GCC", "AfCFTA", "BRICS", "CA5"} <= set(world.group_names())
+    assert world.groups["source"].notna().all()
+
+
+def test_world_gdp_matches_source_total(world, sources_file):
+    shapefile = pytest.importorskip("shapefile")
+    path = sources_file("naturalearth_v5/naturalearth_lowres.dbf")
+    with shapefile.Reader(dbf=str(path), encoding="latin-1") as reader:
+        names = [f[0] for f in reader.fields[1:]]
+        k = names.index("gdp_md_est")
+        source_total = sum(float(rec[k]) for rec in reader.iterRecords()) * 1e6
+    ours = world.countries["gdp_usd"].sum()
+    assert abs(ours / source_total - 1) < 0.05
+    # Kazakhstan's GDP is Natural Earth's own 2019 figure
+    assert world.country("KAZ")["gdp_usd"] == pytest.approx(181_665e6, rel=1e-9)
+
+
+def test_flows_nonnegative_and_domestic_positive(world):
+    f = world.flows
+    assert f.name == "value"
+    assert len(f) == len(world.iso3) ** 2
+    assert np.isfinite(f.to_numpy()).all() and (f >= 0).all()
+    m = world.flows_matrix()
+    assert (np.diag(m.to_numpy()) > 0).all()
+    world.check(require_domestic=True)
+
+
+def test_modelled_output_and_expenditure_equal_gdp(world):
+    gdp_musd = world.countries["gdp_usd"] / 1e6
+    for total in (world.output(), world.expenditure()):
+        rel = ((total - gdp_musd).abs() / gdp_musd).max()
+        assert rel < 1e-6
+
+
+def test_modelled_import_shares_match_calibration_targets(world):
+    m = world.flows_matrix().to_numpy()
+    share = 1.0 - np.diag(m) / m.sum(axis=0)
+    target = world.countries["import_share_target"].to_numpy()
+    assert np.allclose(share, target, atol=1e-8)
+    assert 0.05 < world.country("KAZ")["import_share_target"] < 0.4
+
+
+def test_flows_frame_is_long(world):
+    df = world.flows_frame()
+    assert list(df.columns) == ["exporter", "importer", "value"]
+    assert len(df) == len(world.flows)
+
+
+def test_restrict_keeps_tables_consistent(world):
+    sub = world.restrict(["KAZ", "RUS", "CHN"])
+    assert sub.iso3 == ["KAZ", "RUS", "CHN"]
+    assert len(sub.pairs) == 9 and len(sub.flows) == 9
+    assert sub.flows[("KAZ", "RUS")] == world.flows[("KAZ", "RUS")]
+    assert sub.group("EAEU") == ["KAZ", "RUS"]
+    assert sub.flows_kind == "modelled"
