@@ -16,10 +16,10 @@ import numpy as np
 import pandas as pd
 
 from jahan.errors import DataError, DataWarning
-from jahan.index.aggregate import aggregate, check_aggregation
+from jahan.index.aggregation import aggregate, check_aggregation
 from jahan.index.data import EXTRAPOLATIONS, Panel, build_panel
 from jahan.index.framework import Framework
-from jahan.index.normalise import check_normalisation, normalise
+from jahan.index.normalisation import check_normalisation, normalise
 from jahan.index.result import IndexResult
 from jahan.index.weights import WEIGHTINGS, node_weights
 
@@ -52,11 +52,11 @@ class CompositeIndex:
     framework : Framework
         The tree: index, dimensions, sub-dimensions, indicators.
     normalisation : {"minmax", "zscore", "rank", "percentile", "kof"}
-        See :mod:`jahan.index.normalise`.
+        See :mod:`jahan.index.normalisation`.
     weighting : {"equal", "user", "pca"} or mapping code -> weight
         See :func:`jahan.index.weights.node_weights`.
     aggregation : {"arithmetic", "geometric"}
-        See :mod:`jahan.index.aggregate`.
+        See :mod:`jahan.index.aggregation`.
     interpolate : bool
         Fill gaps inside each country's series by linear interpolation in the year.
     extrapolate : {"none", "nearest"}

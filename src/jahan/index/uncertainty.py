@@ -29,9 +29,9 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from jahan.errors import DataError
-from jahan.index.aggregate import AGGREGATIONS, check_aggregation
+from jahan.index.aggregation import AGGREGATIONS, check_aggregation
 from jahan.index.framework import Framework
-from jahan.index.normalise import POSITIVE_NORMALISATIONS, check_normalisation, normalise
+from jahan.index.normalisation import POSITIVE_NORMALISATIONS, check_normalisation, normalise
 from jahan.index.result import write_parquet_atomic
 from jahan.index.weights import node_weights
 
