@@ -187,9 +187,10 @@ def _drop_separated(fit: Fepois, checks: list[str]) -> None:
     if not mask.any():
         return
     labels = fit._Y.index[mask]
-    for frame in (fit._Y, fit._X, fit._fe, fit._data, fit._weights_df, fit._offset_df):
+    for attr in ("_Y", "_X", "_fe", "_data", "_weights_df", "_offset_df"):
+        frame = getattr(fit, attr)
         if frame is not None:
-            frame.drop(labels, axis=0, inplace=True)
+            setattr(fit, attr, frame.drop(labels, axis=0))
     fit._N = fit._Y.shape[0]
     fit._N_rows = fit._N
     fit._weights = fit._set_weights()

@@ -124,7 +124,7 @@ def fepois(
     data : pandas.DataFrame
         One row per observation (pair, or pair and year).
     vcov : str or dict, default "hetero"
-        ``"hetero"`` (robust, (N-1)/(N-K) adjustment as fixest), ``"stata_robust"`` (exactly
+        ``"hetero"`` (robust, N/(N-K) adjustment as fixest), ``"stata_robust"`` (exactly
         Stata ppmlhdfe's ``vce(robust)``), ``"iid"``, ``{"CRV1": "pair_id"}`` or
         ``"cluster:pair_id"``; ``"cluster:exporter+importer"`` clusters two ways.
     separation : sequence of str or None, default ("fe", "ir")

@@ -4,11 +4,12 @@ Let :math:`\\hat V_0 = H^{-1} \\left(\\sum_i s_i s_i'\\right) H^{-1}` be the san
 scores :math:`s_i = x_i (y_i - \\hat\\mu_i)` (regressors partialled out of the fixed effects) with
 Hessian :math:`H = \\sum_i \\hat\\mu_i x_i x_i'`. The options differ only in the scale factor:
 
-- ``"hetero"``: :math:`\\hat V_0 \\cdot (N-1)/(N-K)` (fixest and pyfixest's default "HC1").
+- ``"hetero"``: :math:`\\hat V_0 \\cdot N/(N-K)`, K counting slopes and fixed-effect levels
+  (one level dropped per extra fixed effect), as fixest and pyfixest do by default.
 - ``"stata_robust"``: :math:`\\hat V_0 \\cdot N/(N-1)`, Stata ppmlhdfe's ``vce(robust)``
   (no adjustment for the number of regressors, only the :math:`N/(N-1)` factor).
 - ``{"CRV1": "g"}`` / ``"cluster:g"``: scores summed within clusters of ``g``, times
-  :math:`G/(G-1) \\cdot (N-1)/(N-K)`; ``"g1+g2"`` gives two-way clustering
+  :math:`G/(G-1) \\cdot (N-1)/(N-K)` (K without fixed effects nested in the clusters); ``"g1+g2"`` gives two-way clustering
   (Cameron, Gelbach and Miller 2011: :math:`V_1 + V_2 - V_{12}`, each scaled with the smaller G).
 - ``"iid"``: the inverse Hessian (Poisson variance assumption; rarely appropriate for trade).
 """

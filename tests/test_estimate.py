@@ -1,0 +1,259 @@
+"""PPML estimation: convergence, separation, covariance options, identity with a dummy GLM."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import jahan as jh
+from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
+from jahan.estimate import cost_change, dummy_change, trade_costs
+from jahan.estimate.separation import fe_separated, ir_separated
+
+
+def _panel(seed: int = 0, n: int = 12) -> pd.DataFrame:
+    """A small exporter x importer cross-section with known coefficients, no zeros."""
+    rng = np.random.default_rng(seed)
+    codes = [f"C{k:02d}" for k in range(n)]
+    rows = []
+    size = rng.normal(0, 1, n)
+    for a, ea in zip(codes, size, strict=True):
+        for b, eb in zip(codes, size, strict=True):
+            ln_dist = 0.0 if a == b else rng.uniform(5, 9)
+            border = float(a != b)
+            pta = float(a != b and rng.random() < 0.3)
+            mu = np.exp(4 + ea + eb - 0.8 * ln_dist + 0.4 * pta - 1.0 * border)
+            rows.append((a, b, ln_dist, border, pta, rng.gamma(2.0, mu / 2.0)))
+    return pd.DataFrame(rows, columns=["exporter", "importer", "ln_dist", "border", "pta", "trade"])
+
+
+FML = "trade ~ ln_dist + pta + border | exporter + importer"
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    return _panel()
+
+
+@pytest.fixture(scope="module")
+def est(panel):
+    return jh.fepois(FML, panel)
+
+
+def test_identity_with_poisson_glm_and_explicit_dummies(panel, est):
+    import statsmodels.api as sm
+
+    dummies = pd.get_dummies(panel[["exporter", "importer"]], drop_first=False, dtype=float)
+    dummies = dummies.drop(columns=["importer_C00"])  # one level absorbed by the exporter set
+    design = pd.concat([panel[["ln_dist", "pta", "border"]], dummies], axis=1)
+    glm = sm.GLM(panel["trade"], design, family=sm.families.Poisson()).fit(tol=1e-13)
+    for name in ["ln_dist", "pta", "border"]:
+        assert est.coef[name] == pytest.approx(glm.params[name], abs=1e-6)
+    # the robust sandwich without small-sample factor equals statsmodels' HC0
+    hc0 = sm.GLM(panel["trade"], design, family=sm.families.Poisson()).fit(
+        tol=1e-13, cov_type="HC0"
+    )
+    stata = jh.fepois(FML, panel, vcov="stata_robust", tol=1e-12, fixef_tol=1e-12)
+    n = len(panel)
+    for name in ["ln_dist", "pta", "border"]:
+        assert stata.se[name] == pytest.approx(hc0.bse[name] * np.sqrt(n / (n - 1)), rel=1e-5)
+    assert stata.fitted.to_numpy() == pytest.approx(glm.fittedvalues.to_numpy(), rel=1e-6)
+
+
+def test_estimate_is_read_only_and_tables(est):
+    with pytest.raises(AttributeError):
+        est.nobs = 3  # type: ignore[misc]
+    coef = est.coef
+    coef.iloc[0] = 99.0
+    assert est.coef.iloc[0] != 99.0
+    assert est.converged and est.iterations >= 2 and est.deviance_change < est.tol
+    tidy = est.tidy()
+    assert list(tidy.columns) == ["estimate", "std_error", "z", "p_value", "conf_low", "conf_high"]
+    assert (tidy["conf_low"] < tidy["estimate"]).all() and (tidy["estimate"] < tidy["conf_high"]).all()
+    text = est.summary()
+    assert "ln_dist" in text and "Observations" in text and "Dropped: separated" in text
+    assert "Мәліметтер" not in text
+    ru = est.summary(lang="ru")
+    assert "Наблюдения" in ru
+    d = est.to_dict()
+    assert d["nobs"] == est.nobs and set(d["coefficients"]) == set(est.names)
+
+
+def test_covariance_submatrix_and_draws(est):
+    sub = est.covariance(["pta", "ln_dist"])
+    assert sub.shape == (2, 2) and sub.loc["pta", "pta"] == pytest.approx(est.se["pta"] ** 2)
+    draws = est.draw(4000, ["pta"], seed=1)
+    assert draws["pta"].mean() == pytest.approx(est.coef["pta"], abs=4 * est.se["pta"] / 60)
+    assert draws["pta"].std() == pytest.approx(est.se["pta"], rel=0.06)
+    again = est.draw(5, seed=3)
+    assert again.equals(est.draw(5, seed=3))
+    with pytest.raises(DataError, match="Did you mean 'pta'"):
+        est.covariance("ptaa")
+
+
+def test_nonconvergence_raises_with_deviance_change_and_advice(panel):
+    with pytest.raises(ConvergenceError, match="deviance change") as info:
+        jh.fepois(FML, panel, maxiter=1)
+    assert "maxiter" in str(info.value)
+    assert info.value.record.iterations == 1 and not info.value.record.converged
+
+
+def test_nonconvergence_can_warn(panel):
+    with pytest.warns(ConvergenceWarning):
+        est = jh.fepois(FML, panel, maxiter=2, on_nonconvergence="warn")
+    assert not est.converged and est.iterations == 2 and est.deviance_change > est.tol
+
+
+def test_convergence_on_the_last_allowed_iteration_counts(panel, est):
+    # pyfixest flags a fit that meets tol on its last pass as not converged; jahan does not
+    exact = jh.fepois(FML, panel, maxiter=est.iterations)
+    assert exact.converged and exact.iterations == est.iterations
+    with pytest.raises(ConvergenceError):
+        jh.fepois(FML, panel, maxiter=est.iterations - 1)
+
+
+def test_vcov_options(panel):
+    hetero = jh.fepois(FML, panel, vcov="hetero")
+    stata = jh.fepois(FML, panel, vcov="stata_robust")
+    # N/(N-1) versus N/(N-K) on the same sandwich, K = 3 slopes + 12 + 12 - 1 fixed effects
+    n, k = hetero.nobs, 3 + 12 + 11
+    ratio = (stata.se / hetero.se) ** 2
+    assert ratio.to_numpy() == pytest.approx((n / (n - 1)) / (n / (n - k)), rel=1e-9)
+    one = jh.fepois(FML, panel, vcov={"CRV1": "exporter"})
+    two = jh.fepois(FML, panel, vcov="cluster:exporter+importer")
+    assert one.clusters == ("exporter",) and two.clusters == ("exporter", "importer")
+    assert not np.allclose(one.se, two.se)
+    assert one.coef.to_numpy() == pytest.approx(two.coef.to_numpy())
+    with pytest.raises(DataError, match="Did you mean 'exporter'"):
+        jh.fepois(FML, panel, vcov="cluster:exportr")
+    with pytest.raises(DataError, match="stata_robust"):
+        jh.fepois(FML, panel, vcov="stata_robus")
+
+
+def test_bad_inputs_name_the_culprit(panel):
+    with pytest.raises(DataError, match="Did you mean 'ln_dist'"):
+        jh.fepois("trade ~ ln_dst | exporter + importer", panel)
+    bad = panel.copy()
+    bad.loc[5, "trade"] = -1.0
+    with pytest.raises(DataError, match="negative 'trade'.*rows 5"):
+        jh.fepois(FML, bad)
+    with pytest.raises(DataError, match="separation check"):
+        jh.fepois(FML, panel, separation=["xx"])
+
+
+# --- separation, on hand-built data in the style of ppmlhdfe's separation examples ---------
+
+
+def _fe_combination_separation(seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    """Zeros reached only by the combination 1[i = 1] - 1[j = 1] of two fixed effects."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in (1, 2, 3, 4):
+        for j in (1, 2, 3, 4):
+            if j == 1 and i != 1:
+                continue
+            for t in range(3):
+                x = rng.normal()
+                y = 0.0 if (i == 1 and j != 1) else float(rng.poisson(np.exp(1 + 0.5 * x)) + 1)
+                rows.append((i, j, t, x, y))
+    frame = pd.DataFrame(rows, columns=["i", "j", "t", "x", "y"])
+    return frame, ((frame.i == 1) & (frame.j != 1)).to_numpy()
+
+
+def test_separation_by_fixed_effect_combination_found_by_ir_only():
+    data, expected = _fe_combination_separation()
+    y, fe = data.y.to_numpy(), data[["i", "j"]].to_numpy()
+    assert not fe_separated(y, fe).any()  # no single group is all zeros
+    assert (ir_separated(y, data[["x"]].to_numpy(), fe) == expected).all()
+    est = jh.fepois("y ~ x | i + j", data)
+    assert est.dropped["separated"] == int(expected.sum()) == 9
+    clean = jh.fepois("y ~ x | i + j", data[~expected], separation=None)
+    assert est.coef["x"] == pytest.approx(clean.coef["x"], abs=1e-8)
+    assert "Dropped: separated" in est.summary() and " 9" in est.summary()
+    # without the rectifier the fixed effects diverge and the fit fails loudly
+    with pytest.raises(ConvergenceError):
+        jh.fepois("y ~ x | i + j", data, separation=["fe"])
+
+
+def test_separation_by_a_regressor():
+    rng = np.random.default_rng(4)
+    rows = []
+    for g in range(6):
+        for t in range(5):
+            x = rng.normal()
+            s = 1.0 if t == 0 else 0.0
+            y = 0.0 if t in (0, 1) else float(rng.poisson(np.exp(1 + 0.5 * x)))
+            rows.append((g, t, x, s, y))
+    data = pd.DataFrame(rows, columns=["g", "t", "x", "s", "y"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = jh.fepois("y ~ x + s | g", data)
+        naive = jh.fepois("y ~ x + s | g", data, separation=["fe"])
+    assert est.dropped.separated == 6  # the rows with s = 1 and y = 0
+    assert "s" not in est.names  # no variation left once they are dropped
+    assert naive.coef["s"] < -10  # the divergent estimate the check prevents
+
+
+def test_separation_by_an_all_zero_group():
+    data = _panel(2, n=8)
+    data.loc[data.exporter == "C03", "trade"] = 0.0
+    with pytest.warns(jh.DataWarning, match="separated"):
+        est = jh.fepois(FML, data)
+    assert est.dropped.separated == 8
+    assert est.nobs == len(data) - 8
+
+
+def test_no_false_separation_on_ordinary_zeros():
+    rng = np.random.default_rng(7)
+    n = 15
+    rows = []
+    for a in range(n):
+        for b in range(n):
+            x = rng.normal()
+            rows.append((a, b, x, float(rng.poisson(np.exp(-0.3 + 0.5 * x)))))
+    data = pd.DataFrame(rows, columns=["a", "b", "x", "y"])
+    assert (data.y == 0).mean() > 0.3
+    y, fe = data.y.to_numpy(), data[["a", "b"]].to_numpy()
+    assert not ir_separated(y, data[["x"]].to_numpy(), fe).any()
+
+
+# --- bridge to GE --------------------------------------------------------------------------
+
+
+def test_cost_change_switches_an_agreement_on(panel, est):
+    pairs = panel.set_index(["exporter", "importer"])
+    members = ["C01", "C02", "C03"]
+    delta = dummy_change(pairs, "pta", members)
+    shock = cost_change(est, delta)
+    inside = [(a, b) for a in members for b in members if a != b]
+    for pair in inside:
+        expected = np.exp(est.coef["pta"] * (1 - pairs.loc[pair, "pta"]))
+        assert shock.loc[pair] == pytest.approx(expected)
+    outside = shock.drop(inside)
+    assert (outside == 1.0).all()
+    assert shock.index.names == ["exporter", "importer"]
+    # a subset of pairs, reindexed on the full set
+    some = cost_change(est, {"pta": delta["pta"].loc[inside]}, pairs=pairs.index)
+    assert some.equals(shock)
+    with pytest.raises(DataError, match="'KAZ' is not a country in pairs"):
+        dummy_change(pairs, "pta", ["C01", "KAZ"])
+    with pytest.raises(DataError, match="not a coefficient"):
+        cost_change(est, {"ptaa": delta["pta"]})
+
+
+def test_trade_costs_cover_pairs_without_trade(panel, est):
+    pairs = panel.set_index(["exporter", "importer"]).copy()
+    pairs.loc[("C01", "C02"), "trade"] = 0.0
+    pairs.loc[("C03", "C04"), "trade"] = np.nan
+    costs = trade_costs(est, pairs)
+    assert costs.notna().all() and (costs > 0).all() and len(costs) == len(pairs)
+    expected = np.exp(pairs[list(est.names)].to_numpy() @ est.coef.to_numpy())
+    assert costs.to_numpy() == pytest.approx(expected)
+    # removing borders: the ratio of counterfactual to baseline costs is the cost change
+    no_border = pairs.assign(border=0.0)
+    ratio = trade_costs(est, no_border) / costs
+    shock = cost_change(est, pd.DataFrame({"border": -pairs["border"]}))
+    assert ratio.to_numpy() == pytest.approx(shock.to_numpy())
