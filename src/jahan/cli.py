@@ -16,6 +16,7 @@ from jahan.errors import JahanError
 # Modules that add commands to the app, each with a ``register(app: typer.Typer)`` function.
 COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.world",
+    "jahan._cli.estimate",
 )
 
 app = typer.Typer(
