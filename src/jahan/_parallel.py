@@ -7,6 +7,7 @@ number of workers. Tasks and the function must be picklable (a module-level func
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -21,6 +22,19 @@ R = TypeVar("R")
 
 Progress = Callable[[int], None]
 """Called with the index of each task as it finishes."""
+
+
+def blas_single_thread():
+    """Context: limit BLAS to one thread (parallelism comes from the workers, not BLAS).
+
+    Small dense solves run many times slower with a multi-threaded BLAS on a busy machine. Uses
+    threadpoolctl when it is installed; otherwise a no-op.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - optional
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def available_workers() -> int:
@@ -128,4 +142,4 @@ def run_tasks(
     return run_processes(fn, tasks, n, on_done)
 
 
-__all__ = ["available_workers", "run_dask", "run_processes", "run_serial", "run_tasks"]
+__all__ = ["available_workers", "blas_single_thread", "run_dask", "run_processes", "run_serial", "run_tasks"]

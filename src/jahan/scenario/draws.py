@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from jahan._parallel import blas_single_thread
 from jahan.errors import ConvergenceError, ScenarioError
 from jahan.scenario.compile import CompiledScenario
 
@@ -107,7 +108,13 @@ def solve_chunk(task: DrawTask) -> DrawChunk:
     countries = np.empty((m, n, len(task.outputs)))
     pairs = np.empty((m, len(task.compiled.shocked_pairs)))
     iterations = np.zeros(m, dtype=np.int64)
-    for d in range(m):
+    with blas_single_thread():
+        _solve_rows(task, countries, pairs, iterations)
+    return DrawChunk(task.first, countries, pairs, iterations)
+
+
+def _solve_rows(task: DrawTask, countries, pairs, iterations) -> None:
+    for d in range(task.values.shape[0]):
         try:
             result = solve_one(task.model, task.compiled, task.values[d])
         except ConvergenceError as exc:
@@ -124,7 +131,6 @@ def solve_chunk(task: DrawTask) -> DrawChunk:
         base, new = flows_arrays(result)
         pairs[d] = pair_trade_change(task.compiled, base, new)
         iterations[d] = result.iterations
-    return DrawChunk(task.first, countries, pairs, iterations)
 
 
 def chunk_tasks(

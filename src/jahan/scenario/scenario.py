@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jahan._parallel import available_workers, run_tasks
+from jahan._parallel import available_workers, blas_single_thread, run_tasks
 from jahan.errors import ScenarioError
 from jahan.scenario.compile import CompiledScenario, compile_scenario
 from jahan.scenario.draws import (
@@ -127,13 +127,16 @@ class Scenario:
         compiled = self.compile(world, tuple(model.countries))
         compiled = self._with_estimate(compiled, estimate)
 
-        central = solve_one(model, compiled, compiled.means)
+        with blas_single_thread():
+            central = solve_one(model, compiled, compiled.means)
         codes = list(compiled.countries)
         central_frame = central.countries.loc[codes, list(OUTPUTS)]
         check_finite(central_frame.to_numpy(), "central results")
         base, new = flows_arrays(central)
         central_pairs = pair_trade_change(compiled, base, new)
 
+        if not any(p.se > 0 or p.coefficient for p in compiled.parameters):
+            n_draws = 0  # nothing is uncertain: every draw would repeat the central run
         values = draw_parameters(compiled, n_draws, seed, estimate)
         n_workers = available_workers() if not workers else int(workers)
         chunks = chunk_tasks(model, compiled, OUTPUTS, values, n_chunks=max(1, 4 * n_workers)

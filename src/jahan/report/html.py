@@ -1,0 +1,223 @@
+"""The scenario report: one self-contained HTML file that opens offline, in kk, ru or en.
+
+plotly.js and the country geometry are embedded; plotly's geo subplot is given an empty
+built-in topology (``window.PlotlyGeoAssets``), so it never asks the network for its own
+world outlines. Labels go through :func:`jahan._i18n.tr`; country names come from the world.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+import jinja2
+import numpy as np
+
+from jahan._i18n import check_lang, fmt_number, fmt_pct, tr
+from jahan.report.figures import focus_bars, welfare_map
+from jahan.report.io import write_text
+
+_GEO_LAYERS = ("land", "ocean", "coastlines", "lakes", "rivers", "countries", "subunits")
+
+GEO_STUB = (
+    "window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};\n"
+    "window.PlotlyGeoAssets.topojson.world_110m = {type: 'Topology', arcs: [], objects: {"
+    + ", ".join(f"{name}: {{type: 'GeometryCollection', geometries: []}}" for name in _GEO_LAYERS)
+    + "}};"
+)
+"""An empty world topology under plotly's own name, so plotly.js has nothing to download."""
+
+
+@cache
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("jahan.report", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["tr"] = tr
+    return env
+
+
+def _script_json(fig) -> str:
+    """Figure JSON safe inside a <script> element."""
+    return fig.to_json().replace("</", "<\\/")
+
+
+def _localised(meta, field: str, lang: str) -> str:
+    text = getattr(meta, f"{field}_{lang}", "") if lang != "en" else ""
+    return text or getattr(meta, field)
+
+
+def inequality_section(result, lang: str) -> dict | None:
+    """Hook for the inequality-of-gains section (jahan.index.inequality), when it exists.
+
+    Returns a dict with ``title``, ``columns`` and ``rows`` for the template, or None. The
+    section appears as soon as :mod:`jahan.index.inequality` offers ``gains_inequality``.
+    """
+    try:
+        from jahan.index import inequality  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    func = getattr(inequality, "gains_inequality", None)
+    if func is None:
+        return None
+    frame = func(result)
+    return {
+        "title": tr("Inequality of gains", lang),
+        "columns": [str(c) for c in frame.columns],
+        "rows": [[str(v) for v in row] for row in frame.itertuples(index=False)],
+    }
+
+
+def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> str:
+    """The report as one HTML string."""
+    lang = check_lang(lang)
+    meta = result.spec.scenario
+    codes = list(focus) if focus else result.focus
+    codes = [c for c in codes if c in result.countries.index] or list(
+        result.countries["welfare_pct"].abs().sort_values(ascending=False).index[:8]
+    )
+    frame = result.countries
+    summary_outputs = [
+        ("welfare_pct", tr("Welfare", lang)),
+        ("real_gdp_pct", tr("Real GDP", lang)),
+        ("terms_of_trade_pct", tr("Terms of trade", lang)),
+        ("exports_pct", tr("Exports", lang)),
+        ("imports_pct", tr("Imports", lang)),
+    ]
+
+    def band(code: str, output: str) -> dict:
+        return {
+            "central": fmt_pct(frame.at[code, output], lang, 3),
+            "low": fmt_pct(frame.at[code, f"{output}_p05"], lang, 3),
+            "high": fmt_pct(frame.at[code, f"{output}_p95"], lang, 3),
+        }
+
+    focus_rows = [
+        {"code": c, "name": result.name_of(c, lang), "cells": [band(c, o) for o, _ in summary_outputs]}
+        for c in codes
+    ]
+    ordered = frame.sort_values("welfare_pct", ascending=False).index
+    all_rows = [
+        {"code": c, "name": result.name_of(c, lang), "cells": [band(c, o) for o, _ in summary_outputs]}
+        for c in ordered
+    ]
+    shocks = []
+    for number, row in result.shocks.iterrows():
+        has_trade = bool(row["pairs"]) and np.isfinite(row["trade_pct"])
+        shocks.append(
+            {
+                "number": number,
+                "label": row["label"],
+                "type": tr_shock_type(row["type"], lang),
+                "members": row["members"],
+                "pairs": fmt_number(row["pairs"], lang, 0),
+                "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
+                "low": fmt_pct(row["trade_pct_p05"], lang, 2) if has_trade else "",
+                "high": fmt_pct(row["trade_pct_p95"], lang, 2) if has_trade else "",
+            }
+        )
+    parameters = [
+        {
+            "name": row["name"],
+            "unit": _term(row["unit"], lang),
+            "mean": fmt_number(row["mean"], lang, 3),
+            "se": fmt_number(row["se"], lang, 3),
+            "low": fmt_number(row["p05"], lang, 3),
+            "high": fmt_number(row["p95"], lang, 3),
+        }
+        for _, row in result.parameters.iterrows()
+    ]
+    s = result.settings
+    settings = [
+        (tr("Trade elasticity", lang), fmt_number(s["trade_elasticity"], lang, 2)),
+        (tr("Closure", lang), _term(s["closure"], lang)),
+        (tr("Trade imbalances", lang), _term(s["imbalances"], lang)),
+        (tr("Baseline year", lang), str(s["baseline_year"])),
+        (tr("Membership year", lang), str(s["membership_year"])),
+        (tr("Countries", lang), fmt_number(s["n_countries"], lang, 0)),
+        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
+        (tr("Seed", lang), str(s["seed"])),
+        (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
+        (tr("Solver iterations", lang), str(s["central_iterations"])),
+        (tr("Largest residual", lang), f"{s['central_max_residual']:.1e}"),
+    ]
+    context = {
+        "lang": lang,
+        "title": _localised(meta, "name", lang),
+        "description": _localised(meta, "description", lang),
+        "claim": meta.claim,
+        "claim_source": meta.source,
+        "references": list(meta.references),
+        "modelled": result.modelled_baseline,
+        "flows_kind": s["flows_kind"],
+        "focus_rows": focus_rows,
+        "all_rows": all_rows,
+        "columns": [label for _, label in summary_outputs],
+        "shocks": shocks,
+        "parameters": parameters,
+        "settings": settings,
+        "draws": s["draws"],
+        "inequality": inequality_section(result, lang),
+        "map_json": _script_json(welfare_map(result, lang)),
+        "bars_json": _script_json(focus_bars(result, codes, lang)),
+        "plotly_js": _plotly_js(),
+        "geo_stub": GEO_STUB,
+        "scenario_toml": result.text,
+        "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "version": _version(),
+    }
+    return _environment().get_template("report.html").render(**context)
+
+
+def tr_shock_type(kind: str, lang: str) -> str:
+    """The translated name of a shock type."""
+    names = {
+        "agreement": tr("agreement", lang),
+        "trade_cost": tr("trade cost", lang),
+        "border": tr("border", lang),
+        "sanctions": tr("sanctions", lang),
+        "corridor": tr("corridor", lang),
+        "productivity": tr("productivity", lang),
+        "autarky": tr("autarky", lang),
+    }
+    return names.get(kind, kind)
+
+
+def _term(value: str, lang: str) -> str:
+    """Translated model terms and units."""
+    terms = {
+        "log points": tr("log points", lang),
+        "percent": tr("percent", lang),
+        "full": tr("full general equilibrium", lang),
+        "conditional": tr("conditional general equilibrium", lang),
+        "fixed": tr("fixed deficits", lang),
+        "multiplicative": tr("deficits proportional to spending", lang),
+        "balanced": tr("balanced trade", lang),
+    }
+    return terms.get(value, value)
+
+
+def _version() -> str:
+    from jahan import __version__
+
+    return __version__
+
+
+def write_report(result, path: Path, lang: str = "kk", focus: list[str] | None = None) -> Path:
+    """Render the report and write it to ``path`` atomically."""
+    return write_text(render_report(result, lang=lang, focus=focus), Path(path))
+
+
+__all__ = ["GEO_STUB", "inequality_section", "render_report", "write_report"]
