@@ -17,6 +17,7 @@ from jahan.errors import JahanError
 COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.world",
     "jahan._cli.estimate",
+    "jahan._cli.run",
 )
 
 app = typer.Typer(
