@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from pyfixest.demeaners import MapDemeaner
 from pyfixest.estimation.api.utils import _ALL_SAMPLE
 from pyfixest.estimation.FixestMulti_ import FixestMulti
 from pyfixest.estimation.internals.demeaner_options import _resolve_demeaner
@@ -100,8 +101,9 @@ def run_fepois(
     drop_singletons: bool,
 ) -> EngineOutput:
     """Fit one Poisson model exactly as ``pyfixest.fepois`` would, keeping the IRLS trace."""
+    typed = None if fixef_tol is None else MapDemeaner(fixef_tol=float(fixef_tol))
     demeaner = _resolve_demeaner(
-        demeaner=None, demeaner_backend=None, fixef_tol=fixef_tol, fixef_maxiter=None
+        demeaner=typed, demeaner_backend=None, fixef_tol=None, fixef_maxiter=None
     )
     multi = FixestMulti(
         data=data,
