@@ -389,7 +389,7 @@ def _point_estimate(prob: _Problem, obs: np.ndarray) -> tuple[np.ndarray, int, b
 
     for k in np.argsort(sse)[:3]:
         res = least_squares(fun, starts[k], jac=jac, method="lm", xtol=1e-10, ftol=1e-12,
-                            gtol=1e-10, max_nfev=400)
+                            gtol=1e-10, max_nfev=200)
         total += int(res.nfev)
         cost = float(2.0 * res.cost)
         if best is None or cost < best[0]:

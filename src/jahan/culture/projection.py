@@ -1,0 +1,171 @@
+"""Projections of a fitted model under policy scenarios, with bands from the bootstrap draws."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from jahan.culture.dynamics import batch_params, integrate_batch
+from jahan.culture.fitting import LanguageFit
+from jahan.culture.models import MinettWang
+from jahan.errors import ScenarioError
+
+
+@dataclass(frozen=True)
+class LanguagePolicy:
+    """A policy from ``from_year`` on: a new status of A and/or interventions (Minett-Wang only).
+
+    Attributes
+    ----------
+    from_year
+        First year in which the policy acts.
+    status
+        New status s of language A (0..1), or None to keep the fitted value.
+    bilingual_acquisition
+        New eps: rate per year at which monolingual speakers of B acquire A (Minett-Wang only).
+    transmission
+        New tau: share of bilingual parents' children raised bilingual (Minett-Wang only).
+    """
+
+    from_year: float
+    status: float | None = None
+    bilingual_acquisition: float | None = None
+    transmission: float | None = None
+
+    def changes(self, model_name: str) -> dict[str, float]:
+        """The parameter changes, checked; raise ScenarioError naming the field."""
+        out: dict[str, float] = {}
+        if self.status is not None:
+            if not 0.0 <= self.status <= 1.0:
+                raise ScenarioError(f"status = {self.status} must lie in [0, 1] (status of language A)")
+            out["s"] = float(self.status)
+        for field, symbol, value in (
+            ("bilingual_acquisition", "eps", self.bilingual_acquisition),
+            ("transmission", "tau", self.transmission),
+        ):
+            if value is None:
+                continue
+            if model_name != MinettWang.name:
+                raise ScenarioError(
+                    f"{field} needs a bilingual group: use the minett-wang model "
+                    f"(the {model_name} model has only status s)"
+                )
+            if value < 0 or (symbol == "tau" and value > 1):
+                raise ScenarioError(f"{field} = {value} is out of range (eps >= 0, 0 <= tau <= 1)")
+            out[symbol] = float(value)
+        return out
+
+
+@dataclass(frozen=True)
+class LanguageProjection:
+    """Projected shares, baseline and policy (immutable).
+
+    ``frame`` has one row per (scenario, year) with columns scenario ("baseline" or "policy"),
+    year, and for each of monolingual_a, bilingual, monolingual_b, speakers_a: the point projection
+    (from the estimate) and ``_lower``/``_upper`` quantiles over the bootstrap draws.
+    """
+
+    frame: pd.DataFrame
+    policy: LanguagePolicy
+    level: float
+    model: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The projection table (a copy)."""
+        return self.frame.copy()
+
+    def to_parquet(self, path: str | Path) -> None:
+        """Write the projection table to Parquet."""
+        self.frame.to_parquet(path)
+
+    def final(self) -> pd.DataFrame:
+        """Rows of the last projected year, one per scenario."""
+        last = self.frame["year"].max()
+        return self.frame[self.frame["year"] == last].set_index("scenario")
+
+    def summary(self) -> str:
+        """Plain-text summary: share speaking A in the last year, baseline vs policy."""
+        f = self.final()
+        parts = []
+        for name in ("baseline", "policy"):
+            r = f.loc[name]
+            parts.append(
+                f"{name}: speakers of A {r['speakers_a']:.3f} "
+                f"[{r['speakers_a_lower']:.3f}, {r['speakers_a_upper']:.3f}]"
+            )
+        return f"{int(f['year'].iloc[0])}: " + "; ".join(parts)
+
+
+def project(
+    fit: LanguageFit,
+    policy: LanguagePolicy,
+    *,
+    until: float | None = None,
+    step: float = 1.0,
+) -> LanguageProjection:
+    """Project the fitted model from the first observed year to ``until``, without and with a policy.
+
+    Parameters
+    ----------
+    fit
+        A fit from :func:`jahan.culture.fit_language_model`.
+    policy
+        The policy and the year it starts.
+    until
+        Last projected year (default: 50 years after the policy starts or the last observation).
+    step
+        Years between projected points.
+
+    Returns
+    -------
+    LanguageProjection
+    """
+    cls = fit.model_class()
+    changes = policy.changes(fit.model)
+    first = float(fit.series.years[0])
+    last_obs = float(fit.series.years[-1])
+    if policy.from_year < first:
+        raise ScenarioError(
+            f"from_year = {policy.from_year:g} is before the first observed year {first:g}; "
+            "a policy must start within or after the data"
+        )
+    end = float(until) if until is not None else max(policy.from_year, last_obs) + 50.0
+    if end <= policy.from_year:
+        raise ScenarioError(f"until = {end:g} must come after from_year = {policy.from_year:g}")
+    years = np.arange(first, end + 0.5 * step, step)
+    est = fit.estimate()
+    draws = fit.draws
+    size = 1 + len(draws)
+    values = {k: np.full(size, v) for k, v in est.items()}
+    for col in draws.columns:
+        values[col][1:] = draws[col].to_numpy()
+    params = batch_params(cls, values, size)
+    initial = values["x0"][None, :] if len(cls.state_names) == 1 else np.stack([values["x0"], values["y0"]])
+    frames = []
+    alpha = (1.0 - fit.level) / 2.0
+    for name, change in (("baseline", {}), ("policy", changes)):
+        moves = [(policy.from_year, {k: np.full(size, v) for k, v in change.items()})] if change else []
+        states, _ = integrate_batch(cls, params, initial, first, years, changes=moves)
+        obs = np.clip(np.stack([cls.observe(states[i]) for i in range(len(years))]), 0.0, 1.0)
+        cols = {
+            "monolingual_a": obs[:, 0, :],
+            "bilingual": obs[:, 1, :],
+            "monolingual_b": obs[:, 2, :],
+        }
+        cols["speakers_a"] = cols["monolingual_a"] + cols["bilingual"]
+        out = {"scenario": name, "year": years}
+        for col, arr in cols.items():
+            out[col] = arr[:, 0]
+            if size > 1:
+                out[f"{col}_lower"] = np.quantile(arr[:, 1:], alpha, axis=1)
+                out[f"{col}_upper"] = np.quantile(arr[:, 1:], 1.0 - alpha, axis=1)
+            else:
+                out[f"{col}_lower"] = out[f"{col}_upper"] = np.full(len(years), np.nan)
+        frames.append(pd.DataFrame(out))
+    return LanguageProjection(pd.concat(frames, ignore_index=True), policy, fit.level, fit.model)
+
+
+__all__ = ["LanguagePolicy", "LanguageProjection", "project"]
