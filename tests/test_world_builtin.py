@@ -15,8 +15,11 @@ def world() -> World:
     return World.builtin()
 
 
-def test_builtin_is_cached_and_labelled_modelled(world):
-    assert World.builtin() is world
+def test_builtin_is_labelled_modelled_and_independent(world):
+    other = World.builtin()
+    assert other is not world and other.iso3 == world.iso3
+    other.countries.loc["KAZ", "gdp_usd"] = -1.0
+    assert World.builtin().country("KAZ")["gdp_usd"] > 0
     assert world.flows_kind == "modelled"
     assert world.baseline_year == 2019
     assert "modelled" in repr(world)

@@ -255,8 +255,13 @@ class World:
         About 200 economies, baseline year 2019: GDP, population, names in English, Russian and
         Kazakh, bilateral geography and agreements, group memberships, and **modelled** baseline
         flows (structural gravity balanced to GDP; see docs/world.md and SOURCES.md).
+        The files are read once per process; each call returns a World with its own copies of
+        the tables, so changing one cannot change another.
         """
-        return _builtin()
+        countries, pairs, flows, groups, sources, meta = _builtin_tables()
+        return cls(
+            countries.copy(), pairs.copy(), flows.copy(), groups.copy(), sources.copy(), meta
+        )
 
     @classmethod
     def read(cls, path: str | Path, *, require_domestic: bool = False) -> World:
@@ -474,7 +479,7 @@ class World:
 
 
 @cache
-def _builtin() -> World:
+def _builtin_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame, dict]:
     folder = resources.files("jahan") / "data"
     with (folder / "world.json").open("r", encoding="utf-8") as fh:
         meta = json.load(fh)
@@ -483,6 +488,5 @@ def _builtin() -> World:
         with (folder / f"{name}.parquet").open("rb") as fh:
             return pd.read_parquet(fh)
 
-    countries = table("countries")
     flows = table("flows")["value"]
-    return World(countries, table("pairs"), flows, table("groups"), table("sources"), meta)
+    return table("countries"), table("pairs"), flows, table("groups"), table("sources"), meta
