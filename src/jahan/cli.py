@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.world",
     "jahan._cli.estimate",
     "jahan._cli.run",
+    "jahan._cli.language",
 )
 
 app = typer.Typer(
