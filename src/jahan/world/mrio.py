@@ -277,14 +277,14 @@ def read_oecd_icio(source: str | os.PathLike[str] | pd.DataFrame, *,
     raw.columns = raw.columns.astype(str).str.strip()
 
     def split(labels: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        parts = labels.str.split("_", n=1)
-        ok = parts.str.len() == 2
+        parts = list(labels.str.split("_", n=1))
+        ok = np.array([len(p) == 2 for p in parts], dtype=bool)
         country = np.array([p[0] if k else "" for p, k in zip(parts, ok, strict=True)],
                            dtype=object)
         code = np.array([p[1] if k else "" for p, k in zip(parts, ok, strict=True)],
                         dtype=object)
         country = np.array([merge.get(c, c) for c in country], dtype=object)
-        return country, code, ok.to_numpy()
+        return country, code, ok
 
     r_country, r_code, r_ok = split(raw.index)
     if not r_ok.any():
