@@ -59,24 +59,68 @@ def _localised(meta, field: str, lang: str) -> str:
     return text or getattr(meta, field)
 
 
-def inequality_section(result, lang: str) -> dict | None:
-    """Hook for the inequality-of-gains section (jahan.index.inequality), when it exists.
+def bloc_members(result) -> list[str]:
+    """Members of the scenario's first agreement shock, if any (for members versus outsiders)."""
+    shocks = result.shocks
+    rows = shocks[shocks["type"] == "agreement"]
+    if rows.empty:
+        return []
+    return [c.strip() for c in str(rows.iloc[0]["members"]).split(",") if c.strip()]
 
-    Returns a dict with ``title``, ``columns`` and ``rows`` for the template, or None. The
-    section appears as soon as :mod:`jahan.index.inequality` offers ``gains_inequality``.
+
+def _members_text(members: str, limit: int = 12) -> str:
+    codes = [c.strip() for c in members.split(",") if c.strip()]
+    shown = ", ".join(codes[:limit])
+    return shown + (f" +{len(codes) - limit}" if len(codes) > limit else "")
+
+
+def _index(value: float) -> str:
+    return f"{value:.3g}" if np.isfinite(value) else "—"
+
+
+def inequality_section(result, lang: str) -> dict | None:
+    """The inequality-of-gains section (Gini and Theil of welfare ratios, winners and losers).
+
+    Uses :func:`jahan.index.inequality.inequality_of_gains` when that module is installed;
+    returns None (no section) otherwise.
     """
     try:
-        from jahan.index import inequality  # type: ignore[attr-defined]
+        from jahan.index.inequality import inequality_of_gains
     except ImportError:
         return None
-    func = getattr(inequality, "gains_inequality", None)
-    if func is None:
-        return None
-    frame = func(result)
+    names = {c: result.name_of(c, lang) for c in result.countries.index}
+    population = result.names.get("population")
+    if population is not None and population.isna().any():
+        population = None
+    members = bloc_members(result)
+    out = inequality_of_gains(
+        result.countries["welfare_pct"], population=population, members=members or None,
+        names=names,
+    )
+    m = out.measures
+    rows = [
+        [tr("Gini index", lang), _index(m.at["gini", "unweighted"]),
+         _index(m.at["gini", "population_weighted"])],
+        [tr("Theil index", lang), _index(m.at["theil", "unweighted"]),
+         _index(m.at["theil", "population_weighted"])],
+    ]
+    members_rows = []
+    if out.members is not None:
+        labels = {"members": tr("Members", lang), "outsiders": tr("Outsiders", lang)}
+        for key, row in out.members.iterrows():
+            members_rows.append([
+                labels.get(str(key), str(key)), fmt_number(row["countries"], lang, 0),
+                fmt_pct(row["mean_pct"], lang, 3), fmt_number(row["losers"], lang, 0),
+            ])
     return {
         "title": tr("Inequality of gains", lang),
-        "columns": [str(c) for c in frame.columns],
-        "rows": [[str(v) for v in row] for row in frame.itertuples(index=False)],
+        "headline": out.headline(lang),
+        "columns": [tr("Measure", lang), tr("Unweighted", lang), tr("Population-weighted", lang)],
+        "rows": rows,
+        "members_columns": [tr("Group", lang), tr("Countries", lang), tr("Mean welfare change", lang),
+                            tr("Countries that lose", lang)],
+        "members_rows": members_rows,
+        "note": tr("Measured on welfare ratios 1 + change/100: zero when every country gains the same percentage.", lang),
     }
 
 
@@ -121,7 +165,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
                 "number": number,
                 "label": row["label"],
                 "type": tr_shock_type(row["type"], lang),
-                "members": row["members"],
+                "members": _members_text(row["members"]),
                 "pairs": fmt_number(row["pairs"], lang, 0),
                 "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
                 "low": fmt_pct(row["trade_pct_p05"], lang, 2) if has_trade else "",

@@ -28,11 +28,6 @@ from jahan.scenario.result import HIGH, LOW, OUTPUTS, ScenarioResult
 from jahan.scenario.schema import ScenarioSpec
 
 
-def _members_text(codes: tuple[str, ...], limit: int = 12) -> str:
-    shown = ", ".join(codes[:limit])
-    return shown + (f" +{len(codes) - limit}" if len(codes) > limit else "")
-
-
 @dataclass(frozen=True, eq=False)
 class Scenario:
     """A policy or shock scenario read from a TOML file.
@@ -253,7 +248,7 @@ class Scenario:
                 "shock": k + 1,
                 "label": shock.label or shock.type,
                 "type": shock.type,
-                "members": _members_text(compiled.members.get(k, ())),
+                "members": ", ".join(compiled.members.get(k, ())),
                 "pairs": 0,
                 "trade_pct": np.nan,
                 "trade_pct_p05": np.nan,
@@ -281,6 +276,8 @@ class Scenario:
                 frame[column] = table[column].reindex(codes).fillna("").astype(str).to_numpy()
             else:
                 frame[column] = codes
+        if isinstance(table, pd.DataFrame) and "population" in table.columns:
+            frame["population"] = pd.to_numeric(table["population"].reindex(codes), errors="coerce").to_numpy()
         return frame
 
 
