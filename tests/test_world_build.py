@@ -6,8 +6,6 @@ import importlib.util
 import os
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -18,7 +16,6 @@ def _load_build_script():
     return module
 
 
-@pytest.mark.slow
 def test_build_script_reproduces_committed_data(sources_file):
     sources = sources_file("naturalearth_v5/naturalearth_lowres.dbf").parents[1]
     build = _load_build_script()

@@ -489,9 +489,11 @@ def build_flows(
         return np.log(p) - np.log1p(-p)
 
     rounds = 0
+    sol = None
     for rounds in range(1, MAX_CALIBRATION_ROUNDS + 1):  # noqa: B007 - reported below
         cost_term = np.exp(base + border[None, :] * intl)
-        sol = solve_gravity_baseline(gdp_musd, gdp_musd, cost_term, tol=1e-12)
+        start = None if sol is None else sol.column_scale
+        sol = solve_gravity_baseline(gdp_musd, gdp_musd, cost_term, tol=1e-12, warm_start=start)
         share = 1.0 - np.diag(sol.flows) / sol.flows.sum(axis=0)
         gap = np.abs(share - target)[calibrate]
         if gap.size == 0 or gap.max() < 1e-10:

@@ -39,6 +39,8 @@ class GravityBaseline:
     iterations: int
     max_residual: float
     """Largest relative gap between a row (column) sum and Y_i (E_j)."""
+    column_scale: np.ndarray
+    """b in X = diag(a) K diag(b); pass it as ``warm_start`` to a nearby problem."""
 
 
 def solve_gravity_baseline(
@@ -49,6 +51,7 @@ def solve_gravity_baseline(
     reference: int = 0,
     tol: float = 1e-10,
     max_iter: int = 100_000,
+    warm_start: np.ndarray | None = None,
 ) -> GravityBaseline:
     """Solve for flows whose row sums are ``output`` and column sums ``expenditure``.
 
@@ -64,6 +67,8 @@ def solve_gravity_baseline(
         Stop when every row and column sum matches to this relative tolerance.
     max_iter : int
         Raise :class:`~jahan.errors.ConvergenceError` after this many sweeps.
+    warm_start : ndarray, optional
+        Starting column factors (``column_scale`` of a previous solution).
 
     Returns
     -------
@@ -80,7 +85,9 @@ def solve_gravity_baseline(
     total = y.sum()
     if abs(e.sum() - total) > 1e-9 * total:
         raise DataError(f"total output {total:.6g} differs from total expenditure {e.sum():.6g}")
-    b = np.ones(n)
+    b = np.ones(n) if warm_start is None else np.asarray(warm_start, dtype=float).copy()
+    if b.shape != (n,) or not np.all(b > 0):
+        raise DataError("warm_start must hold n positive column factors")
     residual = np.inf
     it = 0
     while it < max_iter:
@@ -94,7 +101,8 @@ def solve_gravity_baseline(
             break
     converged = residual <= tol
     if not converged:
-        record = GravityBaseline(x, np.full(n, np.nan), np.full(n, np.nan), False, it, residual)
+        nan = np.full(n, np.nan)
+        record = GravityBaseline(x, nan, nan, False, it, residual, b)
         raise ConvergenceError(
             f"gravity baseline did not converge in {max_iter} sweeps (max relative residual "
             f"{residual:.3g} > tol {tol:.1g}); check for isolated countries or raise max_iter",
@@ -104,4 +112,4 @@ def solve_gravity_baseline(
     c = b[reference] / e[reference]
     inward = c * e / b
     outward = y / (total * a * c)
-    return GravityBaseline(x, outward, inward, True, it, residual)
+    return GravityBaseline(x, outward, inward, True, it, residual, b)
