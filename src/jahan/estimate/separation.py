@@ -115,6 +115,9 @@ def ir_separated(
         u_hat[interior] = 0.0
         u_hat[np.abs(u_hat) < tol] = 0.0
         new_u = np.where(boundary, np.maximum(u_hat, 0.0), 0.0)
+        if not new_u.any():
+            # every zero observation is fitted at or below zero: nothing is separated
+            return np.zeros(y.shape[0], dtype=bool)
         if (u_hat[boundary] >= 0.0).all() and np.max(np.abs(new_u - u)) < tol:
             return boundary & (u_hat > tol)
         u = new_u
