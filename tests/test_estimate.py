@@ -257,3 +257,23 @@ def test_trade_costs_cover_pairs_without_trade(panel, est):
     ratio = trade_costs(est, no_border) / costs
     shock = cost_change(est, pd.DataFrame({"border": -pairs["border"]}))
     assert ratio.to_numpy() == pytest.approx(shock.to_numpy())
+
+
+def test_separation_without_fixed_effects():
+    rng = np.random.default_rng(11)
+    x = rng.normal(size=60)
+    s = np.zeros(60)
+    s[:5] = 1.0
+    y = rng.poisson(np.exp(1 + 0.4 * x)).astype(float)
+    y[:5] = 0.0
+    data = pd.DataFrame({"y": y, "x": x, "s": s})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = jh.fepois("y ~ x + s", data)
+    assert est.dropped.separated == 5 and est.fixed_effects == ()
+    assert "s" not in est.names
+
+
+def test_lazy_public_names():
+    assert jh.GravityEstimate is jh.estimate.GravityEstimate
+    assert callable(jh.fepois)

@@ -161,7 +161,7 @@ def run_fepois(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit.prepare_model_matrix()
-    if separation and fit._fe is not None:
+    if separation:
         _drop_separated(fit, separation)
     messages = tuple(str(w.message) for w in caught)
     n_singletons = 0
@@ -182,8 +182,8 @@ def _drop_separated(fit: Fepois, checks: list[str]) -> None:
     """Find separated observations with jahan's checks and drop them as pyfixest would."""
     y = fit._Y.to_numpy(dtype=float).ravel()
     x = fit._X.to_numpy(dtype=float)
-    fe = fit._fe.to_numpy()
-    if fe.ndim == 1:
+    fe = None if fit._fe is None else fit._fe.to_numpy()
+    if fe is not None and fe.ndim == 1:
         fe = fe.reshape(-1, 1)
     mask = separated(y, x, fe, checks)
     if not mask.any():
@@ -198,8 +198,9 @@ def _drop_separated(fit: Fepois, checks: list[str]) -> None:
     fit._weights = fit._set_weights()
     fit.na_index = np.concatenate([np.asarray(fit.na_index), np.asarray(labels)])
     fit.n_separation_na = int(mask.sum())
-    fit._k_fe = fit._fe.nunique(axis=0)
-    fit._n_fe = int(np.sum(fit._k_fe > 1))
+    if fit._fe is not None:
+        fit._k_fe = fit._fe.nunique(axis=0)
+        fit._n_fe = int(np.sum(fit._k_fe > 1))
 
 
 def run_inference(fit: Fepois, vcov: str | dict[str, str]) -> None:

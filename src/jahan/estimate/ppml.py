@@ -129,8 +129,8 @@ def fepois(
         ``"cluster:pair_id"``; ``"cluster:exporter+importer"`` clusters two ways.
     separation : sequence of str or None, default ("fe", "ir")
         Separation checks to run before fitting; None or () turns them off. Separated
-        observations are dropped and counted in ``dropped.separated``. The checks need
-        at least one fixed effect.
+        observations are dropped and counted in ``dropped.separated``. Without fixed
+        effects only "ir" can find anything.
     tol : float, default 1e-8
         IRLS tolerance on the relative deviance change.
     maxiter : int, default 50
