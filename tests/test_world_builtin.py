@@ -148,3 +148,9 @@ def test_restrict_keeps_tables_consistent(world):
     assert sub.flows[("KAZ", "RUS")] == world.flows[("KAZ", "RUS")]
     assert sub.group("EAEU") == ["KAZ", "RUS"]
     assert sub.flows_kind == "modelled"
+
+
+def test_contiguity_corrections(world):
+    assert world.neighbours("USA") == ["CAN", "MEX"]  # no land border with Cuba
+    assert "CHN" in world.neighbours("HKG") and "HKG" in world.neighbours("CHN")
+    assert "ALB" not in world.neighbours("SRB") and "XKX" in world.neighbours("SRB")

@@ -412,6 +412,11 @@ def build_pairs(sources: Path, countries: pd.DataFrame, groups: pd.DataFrame, fa
             other = iso2_to_3.get(nb)
             if other in pos:
                 contig[pos[iso3], pos[other]] = contig[pos[other], pos[iso3]] = 1
+    fixes = facts.get("contiguity", {})
+    for value, key in ((1, "add"), (0, "remove")):
+        for a, b in fixes.get(key, []):
+            if a in pos and b in pos:
+                contig[pos[a], pos[b]] = contig[pos[b], pos[a]] = value
 
     def pairwise(values: list[set[str]]) -> np.ndarray:
         return np.array([[int(bool(a & b)) for b in values] for a in values], dtype=np.int64)
