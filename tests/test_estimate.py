@@ -277,3 +277,26 @@ def test_separation_without_fixed_effects():
 def test_lazy_public_names():
     assert jh.GravityEstimate is jh.estimate.GravityEstimate
     assert callable(jh.fepois)
+
+
+def test_singletons_and_missing_are_counted_and_fitted_keeps_labels(panel):
+    data = panel.copy()
+    data.index = [f"row{k}" for k in range(len(data))]
+    extra = pd.DataFrame(
+        {"exporter": ["ZZZ"], "importer": ["C01"], "ln_dist": [7.0], "border": [1.0],
+         "pta": [0.0], "trade": [5.0]},
+        index=["lonely"],
+    )
+    data = pd.concat([data, extra])
+    data.loc["row3", "ln_dist"] = np.nan
+    data.loc["row4", "ln_dist"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = jh.fepois(FML, data)
+    assert est.dropped.singletons == 1 and est.dropped.missing == 2
+    assert est.nobs == len(data) - 3
+    fitted = est.fitted
+    assert "lonely" not in fitted.index and "row3" not in fitted.index
+    assert fitted.index.isin(data.index).all() and len(fitted) == est.nobs
+    # the fitted mean tracks the flow of its own row
+    assert np.corrcoef(np.log(fitted), np.log(data.loc[fitted.index, "trade"]))[0, 1] > 0.8
