@@ -216,6 +216,7 @@ def fit_language_model(
     level: float = 0.95,
     source: str | None = None,
     lines: list[int] | None = None,
+    max_nfev: int = 200,
 ) -> LanguageFit:
     r"""Fit a language-shift model to shares by least squares, with bootstrap intervals.
 
@@ -239,6 +240,9 @@ def fit_language_model(
         Confidence level of the intervals.
     source, lines
         File name and line numbers of the rows, for error messages.
+    max_nfev
+        Most residual evaluations per least-squares start; when reached, a ConvergenceWarning is
+        issued (the estimate is returned, marked ``record.converged = False``).
 
     Returns
     -------
@@ -267,7 +271,7 @@ def fit_language_model(
     full_fixed = {k: v for k, v in cls.check_params(fixed).items() if k not in free}
     prob = _Problem(cls, series, free, full_fixed)
     obs = prob.obs.reshape(-1)
-    theta_hat, nfev, ls_ok, message = _point_estimate(prob, obs)
+    theta_hat, nfev, ls_ok, message = _point_estimate(prob, obs, max_nfev)
     resid = prob.predict(theta_hat)[0] - obs
     m = obs.size
     dof = max(m - q, 1)
@@ -375,7 +379,7 @@ def _starts(prob: _Problem) -> np.ndarray:
     return np.array([prob.to_theta({**c, **init}) for c in combos])
 
 
-def _point_estimate(prob: _Problem, obs: np.ndarray) -> tuple[np.ndarray, int, bool, str]:
+def _point_estimate(prob: _Problem, obs: np.ndarray, max_nfev: int) -> tuple[np.ndarray, int, bool, str]:
     starts = _starts(prob)
     sse = np.sum((prob.predict(starts) - obs[None, :]) ** 2, axis=1)
     best: tuple[float, np.ndarray, int, bool, str] | None = None
@@ -389,7 +393,7 @@ def _point_estimate(prob: _Problem, obs: np.ndarray) -> tuple[np.ndarray, int, b
 
     for k in np.argsort(sse)[:3]:
         res = least_squares(fun, starts[k], jac=jac, method="lm", xtol=1e-10, ftol=1e-12,
-                            gtol=1e-10, max_nfev=200)
+                            gtol=1e-10, max_nfev=max_nfev)
         total += int(res.nfev)
         cost = float(2.0 * res.cost)
         if best is None or cost < best[0]:
