@@ -29,9 +29,8 @@ def _prices(wage: Array, kernel: Array, theta: Array, va_share: Array, input_sha
             )
         updated = np.empty_like(price)
         for j in range(n_sectors):
-            for n in range(n_countries):
-                total = kernel[j, n] @ cost[j] ** (-theta[j])
-                updated[j, n] = total ** (-1.0 / theta[j]) if total > 0 else 1.0
+            total = kernel[j] @ cost[j] ** (-theta[j])
+            updated[j] = np.where(total > 0, total, 1.0) ** (-1.0 / theta[j])
         step = np.max(np.abs(updated - price))
         price = updated
         if step < tol:
@@ -69,7 +68,7 @@ def solve_reference(
     *,
     tol: float = 1e-10,
     max_iter: int = 10_000,
-    step: float = 0.2,
+    step: float = 0.5,
 ) -> MultiSectorSolution:
     """Same equilibrium as :func:`jahan.ge._ms_solver.solve_multisector`, nested and plain."""
     n_sectors, n_countries = va_share.shape
@@ -88,10 +87,9 @@ def solve_reference(
         price, cost = _prices(wage, kernel, theta, va_share, input_share, 0.1 * tol, 100_000)
         new_shares = np.empty_like(shares)
         for j in range(n_sectors):
-            for n in range(n_countries):
-                powered = kernel[j, n] * cost[j] ** (-theta[j])
-                total = powered.sum()
-                new_shares[j, n] = powered / total if total > 0 else 0.0
+            powered = kernel[j] * (cost[j] ** (-theta[j]))[None, :]
+            total = powered.sum(axis=1, keepdims=True)
+            new_shares[j] = np.divide(powered, total, out=np.zeros_like(powered), where=total > 0)
         net_shares = new_shares / (1.0 + tariff_new)
         import_share = net_shares.sum(axis=2)
         expenditure = _expenditure(alpha, io_cost, net_shares, import_share,
