@@ -141,7 +141,7 @@ def _baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     return codes, X
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class GEResult:
     """Outcome of one counterfactual (immutable).
 
