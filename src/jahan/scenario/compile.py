@@ -9,7 +9,9 @@ parameter. For a parameter value ``p``:
 - trade_cost, border, corridor, sanctions with a finite ``change_pct``:
   :math:`B_{ij} \leftarrow B_{ij} (1 + p/100)^{-\theta}`, ``p`` the percentage change of the
   ad-valorem trade cost ``t_ij``;
-- sanctions (prohibitive) and autarky: :math:`B_{ij} = 0` (no trade at any price);
+- sanctions (prohibitive) and autarky: :math:`B_{ij} = 10^{-12}` (:data:`PROHIBITIVE`: trade
+  falls by twelve orders of magnitude; an exact zero would leave a closed country's factory-gate
+  price undetermined, since it then sells only to itself);
 - productivity: :math:`\hat A_i \leftarrow \hat A_i (1 + p/100)`.
 
 Effects compose multiplicatively; a prohibitive cell stays prohibitive. Groups resolve from the
@@ -35,6 +37,10 @@ from jahan.scenario.schema import (
     ScenarioSpec,
     TradeCostShock,
 )
+
+
+PROHIBITIVE = 1e-12
+"""Factor on ``t_ij^(-theta)`` for a prohibitive barrier (sanctions, autarky)."""
 
 
 @dataclass(frozen=True)
@@ -97,7 +103,7 @@ class CompiledScenario:
             else:
                 productivity[cell.rows] *= max(1.0 + p / 100.0, 1e-9)
         for rows, cols in zip(zero_rows, zero_cols, strict=True):
-            cost[rows, cols] = 0.0
+            cost[rows, cols] = PROHIBITIVE
         return cost, productivity
 
 
@@ -272,4 +278,4 @@ def compile_scenario(
     )
 
 
-__all__ = ["CompiledScenario", "Parameter", "compile_scenario"]
+__all__ = ["PROHIBITIVE", "CompiledScenario", "Parameter", "compile_scenario"]

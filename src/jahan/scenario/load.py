@@ -94,7 +94,10 @@ def parse(text: str, source: str) -> ScenarioSpec:
     try:
         return ScenarioSpec.model_validate(raw)
     except ValidationError as exc:
-        err = exc.errors(include_url=False)[0]
+        # A misspelt key also makes the right key "missing": report the misspelling first.
+        order = {"union_tag_invalid": 0, "union_tag_not_found": 0, "extra_forbidden": 1, "missing": 3}
+        errors = sorted(exc.errors(include_url=False), key=lambda e: order.get(e["type"], 2))
+        err = errors[0]
         loc = tuple(err["loc"])
         kind = err["type"]
         ctx = err.get("ctx")
