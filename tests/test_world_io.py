@@ -235,3 +235,26 @@ def test_gravity_baseline_non_convergence_is_loud():
     assert info.value.record.iterations == 1 and not info.value.record.converged
     with pytest.raises(DataError, match="total output"):
         solve_gravity_baseline(y, 2 * y, k)
+
+
+def test_read_csv_folder_with_every_table(tmp_path):
+    w = World.builtin().restrict(["KAZ", "KGZ", "TJK", "TKM", "UZB"])
+    folder = tmp_path / "ca5"
+    folder.mkdir()
+    w.countries.to_csv(folder / "countries.csv")
+    w.pairs.to_csv(folder / "pairs.csv")
+    w.flows_frame().to_csv(folder / "flows.csv", index=False)
+    w.groups.to_csv(folder / "groups.csv", index=False)
+    (folder / "world.json").write_text('{"baseline_year": 2019, "flows_kind": "modelled"}')
+    back = World.read(folder, require_domestic=True)
+    assert back.iso3 == w.iso3 and back.flows_kind == "modelled"
+    assert back.neighbours("KAZ") == ["KGZ", "TKM", "UZB"]
+    assert back.group("CA5") == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+    assert back.group("CIS", year=2000) == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+    assert back.group("CIS", year=2019) == ["KAZ", "KGZ", "TJK", "UZB"]
+    np.testing.assert_allclose(back.flows.to_numpy(), w.flows.to_numpy(), rtol=1e-12)
+    bad = w.pairs.reset_index()
+    bad.loc[3, "importer"] = "UZX"
+    bad.to_csv(folder / "pairs.csv", index=False)
+    with pytest.raises(DataError, match=r"ca5.*UZX \(did you mean UZB\?\)"):
+        World.read(folder)

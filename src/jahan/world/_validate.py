@@ -46,10 +46,10 @@ def check_codes(codes: Iterable[object], known: Iterable[str] | None, where: str
         )
     if known is None:
         return
-    known = set(known)
-    unknown = sorted(set(codes) - known)
+    known_set = {str(k) for k in known}
+    unknown = sorted({str(c) for c in codes} - known_set)
     if unknown:
-        hints = "; ".join(f"{c}{nearest(c, known)}" for c in unknown[:_SHOW])
+        hints = "; ".join(f"{c}{nearest(c, known_set)}" for c in unknown[:_SHOW])
         raise DataError(
             f"{where}: {len(unknown)} unknown ISO3 code(s), not in the countries table: {hints}. "
             "Add them to countries or fix the codes."
