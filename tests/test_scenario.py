@@ -221,7 +221,6 @@ def test_same_seed_same_results_whatever_the_workers(world):
     assert not np.array_equal(serial.draw_values().to_numpy(), other.draw_values().to_numpy())
 
 
-@pytest.mark.slow
 def test_dask_local_cluster_matches_serial(world):
     distributed = pytest.importorskip("dask.distributed")
     sc = Scenario.from_toml(BASE)

@@ -38,7 +38,6 @@ from jahan.scenario.schema import (
     TradeCostShock,
 )
 
-
 PROHIBITIVE = 1e-12
 """Factor on ``t_ij^(-theta)`` for a prohibitive barrier (sanctions, autarky)."""
 
