@@ -19,6 +19,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.estimate",
     "jahan._cli.run",
     "jahan._cli.language",
+    "jahan._cli.index",
 )
 
 app = typer.Typer(
