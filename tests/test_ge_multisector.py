@@ -95,7 +95,7 @@ def test_kernel_matches_plain_reference(world):
     args = (base.shares, base.tariff, new, cost, base.theta, base.va_share, base.io_cost,
             base.alpha, base.value_added, base.deficit)
     fast = solve_multisector(*args, base.expenditure, tol=1e-12)
-    plain = solve_reference(*args, tol=1e-12)
+    plain = solve_reference(*args, tol=1e-12, step=0.2, max_iter=2000)
     assert fast.converged and plain.converged
     np.testing.assert_allclose(fast.wage_hat, plain.wage_hat, rtol=1e-9)
     np.testing.assert_allclose(fast.price_hat, plain.price_hat, rtol=1e-9)
