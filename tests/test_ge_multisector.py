@@ -8,6 +8,8 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._ms_reference import solve_reference
@@ -132,7 +134,8 @@ def test_domestic_sales_derived_from_gross_output():
     assert domestic["value"].min() > 0
 
 
-def test_one_sector_without_tariffs_or_inputs_equals_gemodel():
+@pytest.mark.parametrize(("deficits", "imbalances"), [("fixed", "fixed"), ("zero", "balanced")])
+def test_one_sector_without_tariffs_or_inputs_equals_gemodel(deficits, imbalances):
     """Special case: one sector, value added share 1, no tariffs -> the one-sector model."""
     GEModel = pytest.importorskip("jahan.ge.model").GEModel
     world = synthetic_world(8, 1, n_tradable=1, seed=11)
@@ -143,10 +146,10 @@ def test_one_sector_without_tariffs_or_inputs_equals_gemodel():
         flows, None, world["gross_output"],
         world["value_added_share"].assign(share=1.0),
         pd.DataFrame(columns=["country", "input_sector", "using_sector", "share"]),
-        world["trade_elasticity"], deficits="fixed", tol=1e-13,
+        world["trade_elasticity"], deficits=deficits, tol=1e-13,
     )
     one = GEModel(flows[["exporter", "importer", "value"]], trade_elasticity=theta,
-                  closure="full", imbalances="fixed")
+                  closure="full", imbalances=imbalances)
     rng = np.random.default_rng(2)
     pairs = pd.MultiIndex.from_product([countries, countries], names=["exporter", "importer"])
     change = pd.Series(rng.uniform(0.6, 1.6, len(pairs)), index=pairs)
@@ -231,3 +234,30 @@ def test_result_is_frozen_and_exports(world, liberalisation, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert "%" in result.summary()
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    n=st.integers(2, 6),
+    j=st.integers(1, 4),
+    seed=st.integers(0, 10_000),
+    cut=st.floats(0.0, 0.9),
+    scale=st.floats(1e-3, 1e4),
+)
+def test_properties_on_random_worlds(n, j, seed, cut, scale):
+    world = synthetic_world(n, j, n_tradable=max(1, j - 1), seed=seed)
+    model = MultiSectorGEModel(**world)
+    still = model.simulate()
+    np.testing.assert_allclose(still.countries[PCT_COLUMNS].to_numpy(), 0.0, atol=1e-7)
+    shock = world["tariffs"].assign(rate=world["tariffs"]["rate"] * cut)
+    result = model.simulate(tariffs=shock)
+    scaled = dict(world)
+    scaled["flows"] = world["flows"].assign(value=world["flows"]["value"] * scale)
+    scaled["gross_output"] = world["gross_output"].assign(
+        value=world["gross_output"]["value"] * scale)
+    again = MultiSectorGEModel(**scaled).simulate(tariffs=shock)
+    pd.testing.assert_frame_equal(result.countries, again.countries, atol=1e-7, rtol=0)
+    s = result.sectors
+    assert s["exports"].sum() == pytest.approx(s["imports"].sum(), rel=1e-12)
+    assert (result.flows["counterfactual"] >= 0).all()
+    assert np.isfinite(result.countries.to_numpy()).all()
