@@ -58,18 +58,18 @@ def _rows(frame: pd.DataFrame, mask: np.ndarray, limit: int = 5) -> str:
 def _require_columns(frame: object, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise DataError(f"{name} must be a pandas DataFrame with columns {list(columns)}")
-    frame = frame.reset_index(drop=frame.index.names == [None])
-    missing = [c for c in columns if c not in frame.columns]
+    table: pd.DataFrame = frame.reset_index(drop=frame.index.names == [None])
+    missing = [c for c in columns if c not in table.columns]
     if missing:
         hints = []
         for col in missing:
-            near = difflib.get_close_matches(col, [str(c) for c in frame.columns], n=1)
+            near = difflib.get_close_matches(col, [str(c) for c in table.columns], n=1)
             hints.append(f"{col!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
         raise DataError(
             f"{name} lacks column(s) {', '.join(hints)}; it needs {list(columns)}, "
-            f"it has {list(frame.columns)}"
+            f"it has {list(table.columns)}"
         )
-    return frame.loc[:, list(columns)].copy()
+    return table.loc[:, list(columns)].copy()
 
 
 def _codes(frame: pd.DataFrame, name: str, column: str, labels: pd.Index, what: str) -> np.ndarray:

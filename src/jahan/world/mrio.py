@@ -198,7 +198,10 @@ def _labelled_block(raw: pd.DataFrame, *, name: str, n_labels: int, country_col:
     row_country = countries.iloc[data_rows].to_numpy()
     ind_code = dict(zip(codes.iloc[data_rows], row_sector, strict=False))
     values = grid.iloc[data_rows, n_labels:].apply(pd.to_numeric, errors="coerce").fillna(0.0)
-    z_cols, f_cols, z_labels, f_labels = [], [], [], []
+    z_cols: list[object] = []
+    f_cols: list[object] = []
+    z_labels: list[tuple[str, str]] = []
+    f_labels: list[tuple[str, str]] = []
     for pos, col in enumerate(values.columns):
         country = col_country.iloc[pos]
         if country not in country_set:
