@@ -300,3 +300,22 @@ def test_singletons_and_missing_are_counted_and_fitted_keeps_labels(panel):
     assert fitted.index.isin(data.index).all() and len(fitted) == est.nobs
     # the fitted mean tracks the flow of its own row
     assert np.corrcoef(np.log(fitted), np.log(data.loc[fitted.index, "trade"]))[0, 1] > 0.8
+
+
+def test_singletons_left_by_separation_are_dropped_too():
+    rng = np.random.default_rng(3)
+    rows = []
+    for i in range(1, 6):
+        for j in range(1, 6):
+            x = rng.normal()
+            y = float(rng.poisson(np.exp(1.5 + 0.3 * x)) + 1)
+            rows.append((i, j, x, y))
+    # exporter 9 trades nothing; importer 7 appears once with it and once with exporter 2
+    rows += [(9, j, rng.normal(), 0.0) for j in (1, 2, 3, 7)]
+    rows += [(2, 7, rng.normal(), 4.0)]
+    data = pd.DataFrame(rows, columns=["i", "j", "x", "y"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = jh.fepois("y ~ x | i + j", data)
+    assert est.dropped.separated == 4 and est.dropped.singletons == 1
+    assert est.nobs == len(data) - 5

@@ -16,9 +16,11 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
+from pyfixest.core.detect_singletons import detect_singletons
 from pyfixest.demeaners import MapDemeaner
 from pyfixest.estimation.api.utils import _ALL_SAMPLE
 from pyfixest.estimation.FixestMulti_ import FixestMulti
@@ -161,34 +163,27 @@ def run_fepois(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fit.prepare_model_matrix()
+    extra_singletons = 0
     if separation:
-        _drop_separated(fit, separation)
+        _, extra_singletons = _drop_separated(fit, separation, drop_singletons)
     messages = tuple(str(w.message) for w in caught)
     n_singletons = 0
     for text in messages:
         match = _SINGLETON_RE.search(text)
         if match:
             n_singletons += int(match.group(1))
-    n_separated = int(getattr(fit, "n_separation_na", 0) or 0)
     n_missing = max(len(fit._na_index) - n_singletons, 0)
 
     with np.errstate(all="ignore"):
         fit.get_fit()
     record = irls_record(fit.jahan_deviance_trace, tol, maxiter)
+    n_separated = int(getattr(fit, "n_separation_na", 0) or 0)
+    n_singletons += extra_singletons
     return EngineOutput(fit, record, n_singletons, n_separated, n_missing, messages)
 
 
-def _drop_separated(fit: Fepois, checks: list[str]) -> None:
-    """Find separated observations with jahan's checks and drop them as pyfixest would."""
-    y = fit._Y.to_numpy(dtype=float).ravel()
-    x = fit._X.to_numpy(dtype=float)
-    fe = None if fit._fe is None else fit._fe.to_numpy()
-    if fe is not None and fe.ndim == 1:
-        fe = fe.reshape(-1, 1)
-    mask = separated(y, x, fe, checks)
-    if not mask.any():
-        return
-    labels = fit._Y.index[mask]
+def _drop_rows(fit: Any, labels: pd.Index) -> None:
+    """Drop rows from every per-observation frame of a prepared pyfixest model."""
     for attr in ("_Y", "_X", "_fe", "_data", "_weights_df", "_offset_df"):
         frame = getattr(fit, attr)
         if frame is not None:
@@ -197,13 +192,40 @@ def _drop_separated(fit: Fepois, checks: list[str]) -> None:
     fit._N_rows = fit._N
     fit._weights = fit._set_weights()
     fit.na_index = np.concatenate([np.asarray(fit.na_index), np.asarray(labels)])
-    fit.n_separation_na = int(mask.sum())
     if fit._fe is not None:
         fit._k_fe = fit._fe.nunique(axis=0)
         fit._n_fe = int(np.sum(fit._k_fe > 1))
 
 
-def run_inference(fit: Fepois, vcov: str | dict[str, str]) -> None:
+def _drop_separated(fit: Any, checks: list[str], drop_singletons: bool) -> tuple[int, int]:
+    """Drop separated observations, then singletons they leave behind, until neither remains.
+
+    Returns the numbers of separated and of newly created singleton observations dropped
+    (ppmlhdfe alternates the two in the same way).
+    """
+    n_separated = n_singletons = 0
+    while True:
+        y = fit._Y.to_numpy(dtype=float).ravel()
+        x = fit._X.to_numpy(dtype=float)
+        fe = None if fit._fe is None else fit._fe.to_numpy()
+        if fe is not None and fe.ndim == 1:
+            fe = fe.reshape(-1, 1)
+        mask = separated(y, x, fe, checks)
+        if not mask.any():
+            break
+        _drop_rows(fit, fit._Y.index[mask])
+        n_separated += int(mask.sum())
+        if not drop_singletons or fit._fe is None:
+            continue
+        lonely = detect_singletons(np.ascontiguousarray(fit._fe.to_numpy(), dtype=np.uint32))
+        if lonely.any():
+            _drop_rows(fit, fit._Y.index[lonely])
+            n_singletons += int(lonely.sum())
+    fit.n_separation_na = n_separated
+    return n_separated, n_singletons
+
+
+def run_inference(fit: Any, vcov: str | dict[str, str]) -> None:
     """Compute the covariance matrix on a fitted model (what FixestMulti does after the fit)."""
     if not fit._X_is_empty:
         with np.errstate(all="ignore"):

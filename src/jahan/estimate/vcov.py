@@ -107,7 +107,7 @@ def _cluster_spec(text: str, columns: object) -> VcovSpec:
     if columns is not None:
         import difflib
 
-        known = [str(c) for c in columns]  # type: ignore[union-attr]
+        known = [str(c) for c in columns]  # type: ignore[attr-defined]
         for name in names:
             if name not in known:
                 near = difflib.get_close_matches(name, known, n=1)
