@@ -16,8 +16,8 @@ from scipy.integrate import solve_ivp
 from jahan.culture.models import LanguageModel, ModelSpec
 from jahan.errors import ConvergenceError
 
-RTOL = 1e-8
-ATOL = 1e-10
+RTOL = 1e-7
+ATOL = 1e-9
 
 
 @dataclass(frozen=True)

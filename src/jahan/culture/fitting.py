@@ -382,8 +382,7 @@ def _starts(prob: _Problem) -> np.ndarray:
 def _point_estimate(prob: _Problem, obs: np.ndarray, max_nfev: int) -> tuple[np.ndarray, int, bool, str]:
     starts = _starts(prob)
     sse = np.sum((prob.predict(starts) - obs[None, :]) ** 2, axis=1)
-    best: tuple[float, np.ndarray, int, bool, str] | None = None
-    total = 0
+    sse = np.where(np.isfinite(sse), sse, np.inf)
 
     def fun(theta: np.ndarray) -> np.ndarray:
         return prob.predict(theta)[0] - obs
@@ -391,15 +390,17 @@ def _point_estimate(prob: _Problem, obs: np.ndarray, max_nfev: int) -> tuple[np.
     def jac(theta: np.ndarray) -> np.ndarray:
         return prob.residuals_and_jacobian(theta[None, :], obs[None, :])[1][0]
 
-    for k in np.argsort(sse)[:3]:
-        res = least_squares(fun, starts[k], jac=jac, method="lm", xtol=1e-10, ftol=1e-12,
+    best = None
+    total = 0
+    for k in np.argsort(sse)[:2]:
+        res = least_squares(fun, starts[k], jac=jac, method="lm", xtol=1e-9, ftol=1e-10,
                             gtol=1e-10, max_nfev=max_nfev)
         total += int(res.nfev)
-        cost = float(2.0 * res.cost)
-        if best is None or cost < best[0]:
-            best = (cost, res.x, int(res.nfev), bool(res.status > 0), str(res.message))
+        if best is None or res.cost < best.cost:
+            best = res
     assert best is not None
-    _, theta, _, ok, message = best
+    res = best
+    theta, ok, message = res.x, bool(res.status > 0), str(res.message)
     if not ok:
         warnings.warn(
             f"least squares for the {prob.model.name} model stopped before convergence ({message}); "

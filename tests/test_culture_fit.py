@@ -1,0 +1,182 @@
+"""Fitting: recovery of known parameters with honest intervals, identification and convergence warnings,
+bad data naming the row, projections under policies."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from jahan.culture import (
+    AbramsStrogatz,
+    IdentificationWarning,
+    LanguagePolicy,
+    ModelSpec,
+    fit_language_model,
+    project,
+    simulate,
+)
+from jahan.errors import ConvergenceWarning, DataError, ScenarioError
+
+TRUE_AS = {"a": 1.31, "s": 0.4, "c": 0.2}
+EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "jahan" / "data" / "language" / "synthetic_language_shift.csv"
+
+
+def _synthetic_as(seed: int, sd: float = 0.003) -> pd.DataFrame:
+    """Abrams-Strogatz shares 1900-2020 every 4 years from x0 = 0.7, plus Gaussian noise."""
+    years = np.arange(1900, 2021, 4.0)
+    path = simulate(ModelSpec(AbramsStrogatz, TRUE_AS), (0.7, 0.0, 0.3), years)
+    rng = np.random.default_rng(seed)
+    x = np.clip(path["monolingual_a"].to_numpy() + rng.normal(0.0, sd, years.size), 0.0, 1.0)
+    return pd.DataFrame({"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1.0 - x})
+
+
+def _coverage(seeds, draws):
+    hits = dict.fromkeys(TRUE_AS, 0)
+    for seed in seeds:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", IdentificationWarning)
+            fit = fit_language_model(_synthetic_as(seed), "abrams-strogatz", draws=draws, seed=seed)
+        for name, value in TRUE_AS.items():
+            lower, upper = fit.params.loc[name, ["lower", "upper"]]
+            hits[name] += bool(lower <= value <= upper)
+    return hits
+
+
+def test_fit_recovers_known_parameters_quick():
+    hits = _coverage(range(10), draws=100)
+    assert all(n >= 9 for n in hits.values()), hits
+
+
+@pytest.mark.slow
+def test_fit_recovers_known_parameters_50_trials():
+    hits = _coverage(range(50), draws=200)
+    assert all(n >= 45 for n in hits.values()), hits
+
+
+def test_minett_wang_fit_recovers_the_generating_parameters_of_the_example():
+    frame = pd.read_csv(EXAMPLE, comment="#")
+    fit = fit_language_model(frame, "minett-wang", draws=100, seed=3)
+    truth = {"a": 1.31, "s": 0.42, "c": 0.15, "mu": 0.5}  # see make_synthetic.py
+    for name, value in truth.items():
+        lower, upper = fit.params.loc[name, ["lower", "upper"]]
+        assert lower <= value <= upper, (name, lower, upper)
+    assert fit.params.loc["eps", "fixed"] and fit.params.loc["eps", "estimate"] == 0.0
+    assert fit.record.converged and fit.record.bootstrap_converged > 0.9
+
+
+def test_flat_series_warns_that_parameters_are_not_identified():
+    # Constant shares: s = 1/2 explains them for any a and c, so a and c are not identified.
+    rng = np.random.default_rng(0)
+    years = np.arange(1990, 2021, 2.0)
+    x = 0.5 + rng.normal(0, 0.002, years.size)
+    frame = pd.DataFrame({"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1 - x})
+    with pytest.warns(IdentificationWarning, match=r"parameter\(s\) .*c.* not identified"):
+        fit = fit_language_model(frame, "abrams-strogatz", draws=50, seed=0)
+    assert not fit.params["identified"].all()
+
+
+def test_fit_that_stops_early_warns():
+    with pytest.warns(ConvergenceWarning, match="before convergence"):
+        fit = fit_language_model(_synthetic_as(1), "abrams-strogatz", draws=0, max_nfev=1)
+    assert not fit.record.converged
+
+
+def test_fixed_parameters_are_reported_and_not_estimated():
+    fit = fit_language_model(_synthetic_as(2), "abrams-strogatz", fixed={"a": 1.31}, draws=50, seed=1)
+    assert fit.params.loc["a", "fixed"] and fit.params.loc["a", "estimate"] == 1.31
+    assert "a" not in fit.draws.columns
+    lower, upper = fit.params.loc["s", ["lower", "upper"]]
+    assert lower <= 0.4 <= upper
+
+
+def test_fit_result_is_a_table_with_summary(tmp_path):
+    fit = fit_language_model(_synthetic_as(3), "abrams-strogatz", draws=30, seed=1)
+    assert {"estimate", "lower", "upper", "identified"} <= set(fit.to_frame().columns)
+    assert "s =" in fit.summary()
+    fit.to_parquet(tmp_path / "fit.parquet")
+    assert pd.read_parquet(tmp_path / "fit.parquet")["symbol"].tolist()[:3] == ["a", "s", "c"]
+    with pytest.raises(AttributeError):
+        fit.sigma = 0.0  # type: ignore[misc]
+
+
+# --- bad data -------------------------------------------------------------------------------------
+def _good() -> pd.DataFrame:
+    return pd.DataFrame({
+        "year": [2000, 2005, 2010, 2015, 2020, 2025],
+        "monolingual_a": [0.5, 0.48, 0.46, 0.44, 0.42, 0.40],
+        "bilingual": [0.1] * 6,
+        "monolingual_b": [0.4, 0.42, 0.44, 0.46, 0.48, 0.50],
+    })
+
+
+@pytest.mark.parametrize(
+    ("column", "row", "value", "message"),
+    [
+        ("monolingual_a", 2, 1.2, r"row 3 \(year 2010\): monolingual_a = 1.2 is outside \[0, 1\]"),
+        ("bilingual", 4, -0.1, r"row 5 \(year 2020\): bilingual = -0.1 is outside \[0, 1\]"),
+        ("bilingual", 1, 0.3, r"row 2 \(year 2005\): monolingual_a \+ bilingual \+ monolingual_b = 1.2000"),
+        ("year", 3, 2005, r"row 4 \(year 2005\): year 2005 does not come after 2010"),
+        ("monolingual_b", 0, "n/a", r"row 1: monolingual_b = 'n/a' is not a number"),
+    ],
+)
+def test_bad_data_names_the_row(column, row, value, message):
+    frame = _good().astype({column: object})
+    frame.loc[row, column] = value
+    with pytest.raises(DataError, match=message):
+        fit_language_model(frame, "abrams-strogatz", draws=0)
+
+
+def test_bad_data_names_the_line_in_the_file():
+    frame = _good()
+    frame.loc[3, "monolingual_b"] = 0.7
+    with pytest.raises(DataError, match=r"shares\.csv, line 9 \(year 2015\)"):
+        fit_language_model(frame, draws=0, source="shares.csv", lines=[3, 4, 6, 9, 10, 11])
+
+
+def test_fewer_points_than_parameters():
+    with pytest.raises(DataError, match=r"4 rows.*6 free parameters.*at least 7 years"):
+        fit_language_model(_good().iloc[:4], "minett-wang", draws=0)
+
+
+def test_missing_column_suggests_the_name():
+    frame = _good().rename(columns={"bilingual": "bilingal"})
+    with pytest.raises(DataError, match=r"'bilingual' is missing.*found 'bilingal'"):
+        fit_language_model(frame, draws=0)
+
+
+# --- projections ------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def example_fit():
+    return fit_language_model(pd.read_csv(EXAMPLE, comment="#"), "minett-wang", draws=60, seed=5)
+
+
+def test_raising_status_keeps_more_speakers_of_a(example_fit):
+    proj = project(example_fit, LanguagePolicy(2030, status=0.6), until=2100)
+    f = proj.to_frame()
+    base = f[f["scenario"] == "baseline"].set_index("year")
+    pol = f[f["scenario"] == "policy"].set_index("year")
+    before = base.index <= 2030
+    assert np.allclose(base.loc[before, "speakers_a"], pol.loc[before, "speakers_a"], atol=1e-9)
+    assert pol.loc[2100, "speakers_a"] > base.loc[2100, "speakers_a"] + 0.05
+    assert (pol["speakers_a_lower"] <= pol["speakers_a_upper"]).all()
+    assert pol.loc[2100, "speakers_a_upper"] > pol.loc[2100, "speakers_a_lower"]
+    assert "2100" in proj.summary()
+
+
+def test_bilingual_acquisition_policy_raises_bilinguals(example_fit):
+    proj = project(example_fit, LanguagePolicy(2025, bilingual_acquisition=0.01), until=2080).final()
+    assert proj.loc["policy", "bilingual"] > proj.loc["baseline", "bilingual"]
+
+
+def test_policy_errors_name_the_field(example_fit):
+    with pytest.raises(ScenarioError, match="status = 1.5"):
+        project(example_fit, LanguagePolicy(2030, status=1.5))
+    with pytest.raises(ScenarioError, match="before the first observed year"):
+        project(example_fit, LanguagePolicy(1900, status=0.5))
+    as_fit = fit_language_model(_synthetic_as(4), "abrams-strogatz", draws=0)
+    with pytest.raises(ScenarioError, match="bilingual_acquisition needs a bilingual group"):
+        project(as_fit, LanguagePolicy(2030, bilingual_acquisition=0.01))
