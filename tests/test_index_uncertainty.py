@@ -97,3 +97,16 @@ def test_arguments_are_checked():
     geo = CompositeIndex(fw, normalisation="zscore", aggregation="geometric")
     with pytest.raises(DataError, match="positive normalisation"):
         geo.uncertainty(data, draws=5)
+
+
+def test_countries_without_a_score_are_left_out_of_the_intervals():
+    fw, data = world()
+    sparse = data[~((data.country == "C00") & ~data.indicator.str.startswith("A0"))]
+    sparse = sparse[~((sparse.country == "C00") & (sparse.indicator != "A0_0"))]
+    index = CompositeIndex(fw, normalisation="kof")
+    nominal = index.compute(sparse)
+    assert np.isnan(nominal.index["C00"])  # one indicator of twelve is below every coverage rule
+    unc = index.uncertainty(sparse, draws=30, seed=4)
+    assert "C00" not in unc.intervals.index
+    assert unc.ranks.loc["C00"].isna().all()
+    assert len(unc.intervals) == nominal.index.notna().sum()

@@ -124,7 +124,8 @@ class CompositeIndex:
         if year is None:
             year = years[-1]
         elif int(year) not in years:
-            near = min(years, key=lambda y: abs(y - int(year)))
+            wanted = int(year)
+            near = min(years, key=lambda y: abs(y - wanted))
             raise DataError(
                 f"year {year} is not in the indicator data (years {years[0]}-{years[-1]}); "
                 f"the nearest is {near}"

@@ -245,7 +245,7 @@ def kof_index(
         reference_years=reference_years,
         extrapolate=extrapolate,
     )
-    result = index.compute(data.loc[:, ["country", "year", "indicator", "value"]], year)
+    result = index.compute(data, year)
     used = set(result.framework.indicators)
     kof_codes = [c for c, *_ in KOF_VARIABLES]
     stands_for = {b.code: b.stands_for for b in BUILTIN_INDICATORS}

@@ -78,28 +78,28 @@ def normalise(
         if not present[:, j].any():
             raise DataError(f"indicator {names[j]!r} has no values in the scored year")
 
-    def _spread_error(j: int, where: str) -> DataError:
-        return DataError(
-            f"indicator {names[j]!r} has the same value for every country {where}: it cannot be "
-            "normalised (it carries no information); drop it from the framework or the data"
-        )
+    def _check_spread(constant: np.ndarray, where: str) -> None:
+        if np.any(constant):
+            j = int(np.flatnonzero(constant)[0])
+            raise DataError(
+                f"indicator {names[j]!r} has the same value for every country {where}: it cannot be "
+                "normalised (it carries no information); drop it from the framework or the data"
+            )
 
     if method == "minmax":
         lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-        for j in np.flatnonzero(hi == lo):
-            raise _spread_error(int(j), "in the scored year")
+        _check_spread(hi == lo, "in the scored year")
         return 100.0 * (x - lo) / (hi - lo)
     if method == "zscore":
         mean = np.nanmean(x, axis=0)
         counts = present.sum(axis=0)
-        for j in np.flatnonzero(counts < 2):
+        if np.any(counts < 2):
             raise DataError(
-                f"indicator {names[int(j)]!r} has fewer than two values in the scored year: "
-                "a z-score needs a standard deviation"
+                f"indicator {names[int(np.flatnonzero(counts < 2)[0])]!r} has fewer than two values "
+                "in the scored year: a z-score needs a standard deviation"
             )
         sd = np.sqrt(np.nansum((x - mean) ** 2, axis=0) / (counts - 1))
-        for j in np.flatnonzero(sd == 0):
-            raise _spread_error(int(j), "in the scored year")
+        _check_spread(sd == 0, "in the scored year")
         return (x - mean) / sd
     if method in ("rank", "percentile"):
         ranks = rankdata(x, axis=0, method="average", nan_policy="omit")
@@ -109,6 +109,5 @@ def normalise(
     # kof: min and max over the reference period
     ref = x if reference is None else np.asarray(reference, dtype=float) * directions[None, :]
     lo, hi = np.nanmin(np.vstack([ref, x]), axis=0), np.nanmax(np.vstack([ref, x]), axis=0)
-    for j in np.flatnonzero(hi == lo):
-        raise _spread_error(int(j), "over the reference period")
+    _check_spread(hi == lo, "over the reference period")
     return 1.0 + 99.0 * (x - lo) / (hi - lo)

@@ -18,6 +18,7 @@ All draws that share a normalisation and an aggregation are computed together as
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -307,18 +308,21 @@ def uncertainty_analysis(
     most = str(sensitivity["mean_abs_rank_shift"].idxmax())
 
     countries = prep.raw.index
-    with np.errstate(all="ignore"):
-        q_rank = np.nanquantile(ranks, [0.05, 0.5, 0.95], axis=1) if ranks.size else None
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        # countries without a nominal score have no rank in any draw; they are dropped below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q_rank = np.nanquantile(ranks, [0.05, 0.5, 0.95], axis=1)
         q_score = np.nanquantile(scores, [0.05, 0.5, 0.95], axis=1)
+        rank_min, rank_max = np.nanmin(ranks, axis=1), np.nanmax(ranks, axis=1)
     intervals = pd.DataFrame(
         {
             "nominal_score": scores[:, 0],
             "nominal_rank": nominal_rank,
-            "rank_min": np.nanmin(ranks, axis=1) if ranks.size else np.nan,
+            "rank_min": rank_min,
             "rank_p05": q_rank[0],
             "rank_median": q_rank[1],
             "rank_p95": q_rank[2],
-            "rank_max": np.nanmax(ranks, axis=1),
+            "rank_max": rank_max,
             "score_p05": q_score[0],
             "score_median": q_score[1],
             "score_p95": q_score[2],
