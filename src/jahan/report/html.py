@@ -163,7 +163,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         shocks.append(
             {
                 "number": number,
-                "label": row["label"],
+                "label": row.get(f"label_{lang}", row["label"]) if lang != "en" else row["label"],
                 "type": tr_shock_type(row["type"], lang),
                 "members": _members_text(row["members"]),
                 "pairs": fmt_number(row["pairs"], lang, 0),
@@ -172,9 +172,11 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
                 "high": fmt_pct(row["trade_pct_p95"], lang, 2) if has_trade else "",
             }
         )
+    shock_labels = result.shocks
+    label_column = f"label_{lang}" if f"label_{lang}" in shock_labels.columns else "label"
     parameters = [
         {
-            "name": row["name"],
+            "name": shock_labels.loc[int(row["shock"]), label_column],
             "unit": _term(row["unit"], lang),
             "mean": fmt_number(row["mean"], lang, 3),
             "se": fmt_number(row["se"], lang, 3),

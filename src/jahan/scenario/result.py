@@ -54,7 +54,8 @@ class ScenarioResult:
         One row per shock: label, type, members, pairs, and ``trade_pct`` (change of total trade
         over the shock's pairs) with its band.
     parameters : DataFrame
-        Uncertain effects: name, unit, mean, se, coefficient, and the band of the drawn values.
+        Uncertain effects: name, shock (its number), unit, mean, se, coefficient, and the band
+        of the drawn values.
     flows : DataFrame
         Central bilateral flows: exporter, importer, baseline, counterfactual, change_pct.
     names : DataFrame

@@ -170,6 +170,7 @@ class Scenario:
         parameters = pd.DataFrame(
             {
                 "name": [p.name for p in compiled.parameters],
+                "shock": [p.shock + 1 for p in compiled.parameters],
                 "unit": [p.unit for p in compiled.parameters],
                 "mean": [p.mean for p in compiled.parameters],
                 "se": [p.se for p in compiled.parameters],
@@ -247,6 +248,8 @@ class Scenario:
             row = {
                 "shock": k + 1,
                 "label": shock.label or shock.type,
+                "label_kk": shock.label_kk or shock.label or shock.type,
+                "label_ru": shock.label_ru or shock.label or shock.type,
                 "type": shock.type,
                 "members": ", ".join(compiled.members.get(k, ())),
                 "pairs": 0,

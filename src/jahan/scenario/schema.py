@@ -54,6 +54,8 @@ class UncertaintySettings(_Strict):
 
 class _Shock(_Strict):
     label: str = ""
+    label_kk: str = ""
+    label_ru: str = ""
 
 
 class AgreementShock(_Shock):
