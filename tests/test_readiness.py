@@ -163,3 +163,12 @@ def test_cli_index_on_user_data(tmp_path):
 def test_member_pairs_are_all_ordered_pairs():
     members = ("A", "B", "C")
     assert len(list(itertools.permutations(members, 2))) == 6
+
+
+def test_cli_unknown_bloc_is_a_clear_error():
+    res = runner.invoke(app, ["readiness", "KAZZ,UZB"])
+    assert res.exit_code != 0
+    assert isinstance(res.exception, DataError)
+    assert "Did you mean 'KAZ'" in str(res.exception)
+    missing = runner.invoke(app, ["index", "--data", "no_such_file.csv"])
+    assert isinstance(missing.exception, DataError) and "does not exist" in str(missing.exception)
