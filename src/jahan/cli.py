@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.run",
     "jahan._cli.language",
     "jahan._cli.index",
+    "jahan._cli.serve",
 )
 
 app = typer.Typer(
