@@ -1,0 +1,397 @@
+"""The dashboard's web application (Starlette): pages, the run API, downloads, static assets.
+
+Routes
+------
+Pages (``?lang=kk|ru|en`` on any of them; the choice is kept in a cookie):
+``/`` world, ``/builder`` scenario builder and run, ``/results/{job}`` results,
+``/compare?a=JOB&b=JOB`` two runs side by side.
+API: ``POST /api/run`` (JSON) -> ``{"job": id}``; ``GET /api/jobs/{id}`` state and progress;
+``POST /api/jobs/{id}/cancel``; downloads ``/api/jobs/{id}/report.html``, ``countries.csv``,
+``countries.parquet``, ``scenario.toml``; ``GET /api/scenarios``; ``GET /api/world``.
+Static: ``/static/plotly.min.js`` (from the installed plotly package), ``/static/geo-stub.js``,
+``/static/countries.geo.json`` (the report's geometry), ``/static/app.js``, ``/static/style.css``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import secrets
+import threading
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from urllib.parse import urlsplit
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from jahan._i18n import LANGUAGES, check_lang, tr
+from jahan.errors import JahanError
+from jahan.web import pages
+from jahan.web.jobs import DONE, JobManager, QueueFull
+from jahan.web.runs import parse_run_request
+
+LANG_COOKIE = "jahan_lang"
+TOKEN_COOKIE = "jahan_token"
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on what one request may ask of the server."""
+
+    max_body_bytes: int = 256 * 1024
+    max_draws: int = 2000
+    workers: int = 2
+    max_queued: int = 8
+    keep_jobs: int = 40
+
+
+class _World:
+    """The world, loaded once on first use and shared by every request and run."""
+
+    def __init__(self, world=None) -> None:
+        self._world = world
+        self._lock = threading.Lock()
+
+    def __call__(self):
+        with self._lock:
+            if self._world is None:
+                from jahan.world import World
+
+                self._world = World.builtin()
+            return self._world
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("jahan.web", "templates"),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["tr"] = tr
+    return env
+
+
+@cache
+def _static(name: str) -> bytes:
+    if name == "plotly.min.js":
+        from plotly.offline import get_plotlyjs
+
+        return get_plotlyjs().encode("utf-8")
+    if name == "geo-stub.js":
+        from jahan.report.html import GEO_STUB
+
+        return GEO_STUB.encode("utf-8")
+    if name == "countries.geo.json":
+        return (resources.files("jahan.report") / "assets" / "countries.geo.json").read_bytes()
+    return (resources.files("jahan.web") / "static" / name).read_bytes()
+
+
+_STATIC_TYPES = {
+    "plotly.min.js": "text/javascript; charset=utf-8",
+    "geo-stub.js": "text/javascript; charset=utf-8",
+    "app.js": "text/javascript; charset=utf-8",
+    "style.css": "text/css; charset=utf-8",
+    "countries.geo.json": "application/json",
+}
+
+
+def error(message: str, status: int = 400) -> JSONResponse:
+    """A JSON error the page shows as is: ``{"error": message}``."""
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def request_lang(request: Request) -> str:
+    """The page language: ``?lang=``, then the cookie, then the browser's Accept-Language, then English."""
+    for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if value:
+            try:
+                return check_lang(value)
+            except JahanError:
+                pass
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return "en"
+
+
+def create_app(
+    *,
+    world=None,
+    token: str | None = None,
+    loopback: bool = True,
+    limits: Limits | None = None,
+) -> Starlette:
+    """Build the dashboard application.
+
+    Parameters
+    ----------
+    world : World, optional
+        The world shown and run on (default: ``World.builtin()``, loaded on first use).
+    token : str, optional
+        When set, every request must carry it (``?token=`` once, then a cookie; or the header
+        ``X-Jahan-Token``).
+    loopback : bool
+        The server listens on loopback only: requests must name a loopback host (this blocks
+        DNS-rebinding pages from reaching the server).
+    limits : Limits, optional
+        Request body size, draws, workers and queue bounds.
+    """
+    limits = limits or Limits()
+    get_world = _World(world)
+    jobs = JobManager(get_world, workers=limits.workers, max_queued=limits.max_queued,
+                      keep=limits.keep_jobs)
+
+    def render(request: Request, template: str, lang: str, **context) -> HTMLResponse:
+        here = request.url.path
+        params = {k: v for k, v in request.query_params.items() if k not in ("lang", "token")}
+        switch = {}
+        for code in LANGUAGES:
+            query = "&".join(f"{k}={v}" for k, v in {**params, "lang": code}.items())
+            switch[code] = f"{here}?{query}"
+        html = _environment().get_template(template).render(
+            lang=lang, path=here, switch=switch, messages=json.dumps(pages.js_messages(lang), ensure_ascii=False),
+            **context,
+        )
+        response = HTMLResponse(html)
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict")
+        return response
+
+    # -- pages ------------------------------------------------------------------------------
+    async def world_view(request: Request) -> Response:
+        lang = request_lang(request)
+        context = await run_in_threadpool(pages.world_page, get_world(), lang)
+        return render(request, "world.html", lang, page="world", **context)
+
+    async def builder_view(request: Request) -> Response:
+        lang = request_lang(request)
+        context = await run_in_threadpool(pages.builder_page, get_world(), lang, limits.max_draws)
+        return render(request, "builder.html", lang, page="builder",
+                      groups_json=json.dumps(context.pop("groups")),
+                      names_json=json.dumps(context.pop("names"), ensure_ascii=False), **context)
+
+    def _done_job(job_id: str):
+        job = jobs.get(job_id)
+        return job if job is not None and job.status == DONE else None
+
+    async def results_view(request: Request) -> Response:
+        lang = request_lang(request)
+        job = _done_job(request.path_params["job"])
+        if job is None:
+            return HTMLResponse(
+                tr("No finished run with this id: it may still be running, or it was dropped.", lang),
+                status_code=404,
+            )
+        context = await run_in_threadpool(pages.results_page, job.result, lang)
+        return render(request, "results.html", lang, page="results", job=job.public(), **context)
+
+    async def compare_view(request: Request) -> Response:
+        lang = request_lang(request)
+        finished = [
+            {"id": j.id, "label": f"{pages.localised(j.scenario.spec.scenario, 'name', lang)} "
+                                  f"({tr('draws', lang)} {j.draws}, {tr('seed', lang)} {j.seed})"}
+            for j in jobs.finished()
+        ]
+        a, b = request.query_params.get("a"), request.query_params.get("b")
+        context = None
+        if a and b:
+            ja, jb = _done_job(a), _done_job(b)
+            if ja is None or jb is None:
+                return HTMLResponse(tr("No finished run with this id: it may still be running, or it was dropped.", lang),
+                                    status_code=404)
+            context = await run_in_threadpool(pages.compare_page, ja.result, jb.result, lang)
+        return render(request, "compare.html", lang, page="compare", finished=finished, a=a or "",
+                      b=b or "", comparison=context)
+
+    # -- API --------------------------------------------------------------------------------
+    async def read_body(request: Request) -> bytes | JSONResponse:
+        limit = limits.max_body_bytes
+        too_large = error(f"request body too large: the limit is {limit // 1024} KiB", 413)
+        declared = request.headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > 64 * limit):
+            return too_large
+        body = bytearray()
+        over = False
+        async for chunk in request.stream():
+            # Past the limit the rest is read and dropped (bounded above), so the client
+            # receives the 413 instead of a reset connection.
+            if not over:
+                body += chunk
+                over = len(body) > limit
+            if over and declared is None:
+                break
+        return too_large if over else bytes(body)
+
+    async def run_api(request: Request) -> Response:
+        if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+            return error("send the run request as JSON (Content-Type: application/json)", 415)
+        body = await read_body(request)
+        if isinstance(body, JSONResponse):
+            return body
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            return error(f"the request body is not valid JSON: {exc}")
+        try:
+            scenario, text, draws, seed = await run_in_threadpool(
+                parse_run_request, payload, get_world(), limits.max_draws)
+        except JahanError as exc:
+            return error(str(exc))
+        try:
+            job = jobs.submit(scenario, text, draws, seed)
+        except QueueFull as exc:
+            return error(str(exc), 429)
+        return JSONResponse({"job": job.id, **job.public()}, status_code=202)
+
+    async def job_api(request: Request) -> Response:
+        job = jobs.get(request.path_params["job"])
+        if job is None:
+            return error("no run with this id (finished runs are kept for a while, then dropped)", 404)
+        return JSONResponse(job.public())
+
+    async def cancel_api(request: Request) -> Response:
+        job = jobs.cancel(request.path_params["job"])
+        if job is None:
+            return error("no run with this id", 404)
+        return JSONResponse(job.public())
+
+    async def download(request: Request) -> Response:
+        job = _done_job(request.path_params["job"])
+        what = request.path_params["file"]
+        if job is None:
+            return error("no finished run with this id", 404)
+        result = job.result
+        stem = job.id
+        if what == "scenario.toml":
+            return Response(job.toml, media_type="application/toml; charset=utf-8",
+                            headers=_attachment("scenario.toml"))
+        if what == "countries.csv":
+            text = await run_in_threadpool(lambda: result.countries.reset_index().to_csv(index=False))
+            return Response(text, media_type="text/csv; charset=utf-8",
+                            headers=_attachment(f"countries_{stem}.csv"))
+        if what == "countries.parquet":
+            def parquet() -> bytes:
+                buffer = io.BytesIO()
+                result.to_frame().to_parquet(buffer)
+                return buffer.getvalue()
+
+            data = await run_in_threadpool(parquet)
+            return Response(data, media_type="application/vnd.apache.parquet",
+                            headers=_attachment(f"countries_{stem}.parquet"))
+        if what == "report.html":
+            from jahan.report.html import render_report
+
+            lang = request_lang(request)
+            html = await run_in_threadpool(render_report, result, lang)
+            return Response(html, media_type="text/html; charset=utf-8",
+                            headers=_attachment(f"report_{stem}_{lang}.html"))
+        return error(f"unknown download {what!r}; use scenario.toml, countries.csv, "
+                     "countries.parquet or report.html", 404)
+
+    async def scenarios_api(request: Request) -> Response:
+        from jahan.scenario import library
+
+        frame = await run_in_threadpool(library)
+        return JSONResponse(frame.reset_index().to_dict(orient="records"))
+
+    async def world_api(request: Request) -> Response:
+        w = get_world()
+        frame = w.countries[["name_en", "name_ru", "name_kk", "region", "population", "gdp_usd"]]
+        return JSONResponse({
+            "baseline_year": w.baseline_year, "flows_kind": w.flows_kind,
+            "countries": frame.reset_index().to_dict(orient="records"),
+            "groups": {g: w.group(g) for g in w.group_names()},
+        })
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in _STATIC_TYPES:
+            return PlainTextResponse("not found", status_code=404)
+        return Response(_static(name), media_type=_STATIC_TYPES[name],
+                        headers={"Cache-Control": "max-age=3600"})
+
+    routes = [
+        Route("/", world_view),
+        Route("/builder", builder_view),
+        Route("/results/{job}", results_view),
+        Route("/compare", compare_view),
+        Route("/api/run", run_api, methods=["POST"]),
+        Route("/api/jobs/{job}", job_api),
+        Route("/api/jobs/{job}/cancel", cancel_api, methods=["POST"]),
+        Route("/api/jobs/{job}/{file}", download),
+        Route("/api/scenarios", scenarios_api),
+        Route("/api/world", world_api),
+        Route("/static/{name}", static),
+    ]
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        jobs.shutdown()
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.jobs = jobs
+    app.state.limits = limits
+    app.add_middleware(_Guard, token=token, loopback=loopback)
+    return app
+
+
+def _attachment(name: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{name}"'}
+
+
+class _Guard:
+    """Checks every request: loopback host names, the token, and same-origin for POSTs."""
+
+    def __init__(self, app, token: str | None, loopback: bool) -> None:
+        self.app = app
+        self.token = token
+        self.loopback = loopback
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        host = request.headers.get("host", "")
+        hostname = urlsplit(f"//{host}").hostname or ""
+        if self.loopback and hostname not in LOOPBACK_HOSTS:
+            await error(f"host {host!r} is not served: this server answers on 127.0.0.1 only", 421)(
+                scope, receive, send)
+            return
+        if request.method == "POST":
+            origin = request.headers.get("origin")
+            if origin and urlsplit(origin).netloc != host:
+                await error("cross-site request refused", 403)(scope, receive, send)
+                return
+        set_cookie = False
+        if self.token is not None:
+            given = (request.headers.get("x-jahan-token") or request.query_params.get("token")
+                     or request.cookies.get(TOKEN_COOKIE) or "")
+            if not secrets.compare_digest(given.encode(), self.token.encode()):
+                await error("a token is required: open the address printed by `jahan serve` "
+                            "(it ends in ?token=...)", 401)(scope, receive, send)
+                return
+            set_cookie = request.query_params.get("token") is not None
+
+        async def send_with_cookie(message) -> None:
+            if set_cookie and message["type"] == "http.response.start":
+                cookie = f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+                message = {**message, "headers": [*message.get("headers", []),
+                                                  (b"set-cookie", cookie.encode("latin-1"))]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+__all__ = ["Limits", "create_app", "request_lang"]

@@ -1,0 +1,274 @@
+"""What each dashboard page shows: tables, figures and labels, in the page's language.
+
+Figures reuse the report's (:mod:`jahan.report.figures`); the map geometry is the report's
+embedded Natural Earth file, served by the dashboard at ``/static/countries.geo.json``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+
+from jahan._i18n import fmt_number, fmt_pct, tr
+
+GEOJSON_URL = "/static/countries.geo.json"
+
+OUTPUT_LABELS = (
+    ("welfare_pct", "Welfare"),
+    ("real_gdp_pct", "Real GDP"),
+    ("terms_of_trade_pct", "Terms of trade"),
+    ("exports_pct", "Exports"),
+    ("imports_pct", "Imports"),
+)
+
+
+def output_label(output: str, lang: str) -> str:
+    """Translated column label of a result output."""
+    labels = {
+        "welfare_pct": tr("Welfare", lang),
+        "real_gdp_pct": tr("Real GDP", lang),
+        "terms_of_trade_pct": tr("Terms of trade", lang),
+        "exports_pct": tr("Exports", lang),
+        "imports_pct": tr("Imports", lang),
+    }
+    return labels.get(output, output)
+
+
+def js_messages(lang: str) -> dict[str, str]:
+    """Texts the browser script shows (progress, states, errors), already translated."""
+    return {
+        "queued": tr("Waiting for a free worker…", lang),
+        "running": tr("Solving: {done} of {total} draws", lang),
+        "central": tr("Solving the central run…", lang),
+        "done": tr("Done. Opening the results…", lang),
+        "failed": tr("The run failed:", lang),
+        "cancelled": tr("The run was cancelled.", lang),
+        "error": tr("The server refused the request:", lang),
+        "members_hint": tr("Click countries on the map to add them to the selected shock.", lang),
+        "no_shocks": tr("Add at least one shock.", lang),
+    }
+
+
+def localised(meta, field: str, lang: str) -> str:
+    """A scenario text field in ``lang`` (``name_kk``...), falling back to English."""
+    text = getattr(meta, f"{field}_{lang}", "") if lang != "en" else ""
+    return text or getattr(meta, field)
+
+
+def _json(fig: go.Figure) -> str:
+    return fig.to_json().replace("</", "<\\/")
+
+
+def _name(world, code: str, lang: str) -> str:
+    row = world.countries.loc[code]
+    value = row.get(f"name_{lang}")
+    return value if isinstance(value, str) and value else str(row.get("name_en") or code)
+
+
+def country_names(world, lang: str) -> dict[str, str]:
+    """ISO3 -> name in ``lang`` for every country of the world."""
+    return {c: _name(world, c, lang) for c in world.countries.index}
+
+
+def world_page(world, lang: str) -> dict:
+    """The world page: a map of income per person and one card per country."""
+    frame = world.countries
+    codes = list(frame.index)
+    names = country_names(world, lang)
+    per_person = (frame["gdp_usd"] / frame["population"]).astype(float)
+    z = np.log10(per_person.clip(lower=1.0)).to_numpy()
+    hover = [
+        f"<b>{names[c]}</b> ({c})<br>{tr('GDP per person, USD', lang)}: {fmt_number(per_person[c], lang, 0)}"
+        for c in codes
+    ]
+    ticks = [2, 3, 4, 5]
+    fig = go.Figure(go.Choropleth(
+        geojson=GEOJSON_URL, featureidkey="id", locations=codes, z=z, colorscale="Viridis",
+        marker_line_width=0.3, marker_line_color="#555", text=hover,
+        hovertemplate="%{text}<extra></extra>",
+        colorbar={"title": {"text": tr("GDP per person, USD", lang)}, "tickvals": ticks,
+                  "ticktext": [fmt_number(10.0**t, lang, 0) for t in ticks], "thickness": 14},
+    ))
+    _geo_layout(fig, 460)
+    cards = []
+    for c in sorted(codes, key=lambda k: names[k]):
+        row = frame.loc[c]
+        cards.append({
+            "code": c,
+            "name": names[c],
+            "capital": str(row.get("capital") or ""),
+            "region": str(row.get("subregion") or row.get("region") or ""),
+            "population": fmt_number(float(row["population"]) / 1e6, lang, 1),
+            "gdp": fmt_number(float(row["gdp_usd"]) / 1e9, lang, 1),
+            "per_person": fmt_number(float(per_person[c]), lang, 0),
+            "landlocked": bool(row.get("landlocked")),
+            "groups": ", ".join(world.groups_of(c)),
+        })
+    return {
+        "map_json": _json(fig),
+        "cards": cards,
+        "n_countries": len(codes),
+        "baseline_year": world.baseline_year,
+        "modelled": world.flows_kind == "modelled",
+    }
+
+
+def _geo_layout(fig: go.Figure, height: int) -> None:
+    fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85],
+                    showframe=False)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, height=height)
+
+
+def builder_page(world, lang: str, max_draws: int) -> dict:
+    """The scenario builder: library scenarios, groups with their members, a clickable map."""
+    from jahan.scenario import Scenario, library_names
+    from jahan.scenario.schema import SHOCK_TYPES
+
+    from jahan.report.html import tr_shock_type
+
+    names = country_names(world, lang)
+    library = []
+    for name in library_names():
+        sc = Scenario.load(name)
+        meta = sc.spec.scenario
+        library.append({"name": name, "title": localised(meta, "name", lang),
+                        "description": localised(meta, "description", lang),
+                        "draws": sc.spec.uncertainty.draws, "seed": sc.spec.uncertainty.seed})
+    groups = {g: world.group(g) for g in world.group_names()}
+    codes = list(world.countries.index)
+    fig = go.Figure(go.Choropleth(
+        geojson=GEOJSON_URL, featureidkey="id", locations=codes, z=[0] * len(codes),
+        zmin=0, zmax=1, colorscale=[[0, "#dfe6ee"], [1, "#d9822b"]], showscale=False,
+        marker_line_width=0.3, marker_line_color="#555",
+        text=[f"{names[c]} ({c})" for c in codes], hovertemplate="%{text}<extra></extra>",
+    ))
+    _geo_layout(fig, 380)
+    return {
+        "library": library,
+        "groups": groups,
+        "names": names,
+        "shock_types": [(t, tr_shock_type(t, lang)) for t in SHOCK_TYPES if t != "corridor"],
+        "map_json": _json(fig),
+        "max_draws": max_draws,
+    }
+
+
+def _band(frame, code: str, output: str, lang: str) -> dict:
+    values = [float(frame.at[code, o]) for o in (output, f"{output}_p05", f"{output}_p95")]
+    return {
+        "value": repr(values[0]),
+        "central": fmt_pct(values[0], lang, 3),
+        "low": fmt_pct(values[1], lang, 3),
+        "high": fmt_pct(values[2], lang, 3),
+    }
+
+
+def result_rows(result, codes: list[str], lang: str) -> list[dict]:
+    """Table rows: name, code and for each output the central value with its band."""
+    frame = result.countries
+    return [
+        {"code": c, "name": result.name_of(c, lang),
+         "cells": [_band(frame, c, o, lang) for o, _ in OUTPUT_LABELS]}
+        for c in codes
+    ]
+
+
+def focus_codes(result) -> list[str]:
+    """The scenario's focus countries, or the eight most affected."""
+    codes = result.focus
+    if codes:
+        return codes
+    return list(result.countries["welfare_pct"].abs().sort_values(ascending=False).index[:8])
+
+
+def results_page(result, lang: str) -> dict:
+    """The results page: map, focus bars with bands, tables, inequality of gains."""
+    from jahan.report.figures import focus_bars, welfare_map
+    from jahan.report.html import inequality_section, tr_shock_type
+
+    codes = focus_codes(result)
+    fig = welfare_map(result, lang)
+    fig.update_traces(geojson=GEOJSON_URL)
+    ordered = list(result.countries.sort_values("welfare_pct", ascending=False).index)
+    shocks = []
+    for number, row in result.shocks.iterrows():
+        has_trade = bool(row["pairs"]) and math.isfinite(row["trade_pct"])
+        shocks.append({
+            "number": number, "label": row["label"], "type": tr_shock_type(row["type"], lang),
+            "members": row["members"], "pairs": fmt_number(row["pairs"], lang, 0),
+            "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
+            "band": (f"[{fmt_pct(row['trade_pct_p05'], lang, 2)}; {fmt_pct(row['trade_pct_p95'], lang, 2)}]"
+                     if has_trade else ""),
+        })
+    s = result.settings
+    settings = [
+        (tr("Trade elasticity", lang), fmt_number(s["trade_elasticity"], lang, 2)),
+        (tr("Closure", lang), s["closure"]),
+        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
+        (tr("Seed", lang), str(s["seed"])),
+        (tr("Baseline year", lang), str(s["baseline_year"])),
+        (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
+    ]
+    return {
+        "title": localised(result.spec.scenario, "name", lang),
+        "description": localised(result.spec.scenario, "description", lang),
+        "claim": result.spec.scenario.claim,
+        "modelled": result.modelled_baseline,
+        "map_json": _json(fig),
+        "bars_json": _json(focus_bars(result, codes, lang)),
+        "columns": [output_label(o, lang) for o, _ in OUTPUT_LABELS],
+        "focus_rows": result_rows(result, codes, lang),
+        "all_rows": result_rows(result, ordered, lang),
+        "shocks": shocks,
+        "settings": settings,
+        "inequality": inequality_section(result, lang),
+        "draws": result.draws,
+    }
+
+
+def compare_page(ra, rb, lang: str) -> dict:
+    """Two runs side by side: welfare of each with bands, and the difference B - A."""
+    from jahan.scenario import compare
+
+    frame = compare(ra, rb)
+    codes = list(dict.fromkeys([*focus_codes(ra), *focus_codes(rb)]))
+    codes = [c for c in codes if c in frame.index]
+    rest = [c for c in frame.sort_values("difference", ascending=False).index if c not in codes]
+    rows = []
+    for c in codes + rest:
+        r = frame.loc[c]
+        cell = {}
+        for tag in ("a", "b"):
+            lo, hi = ("_p05", "_p95")
+            cell[tag] = {"central": fmt_pct(r[tag], lang, 3), "value": repr(float(r[tag])),
+                         "band": f"[{fmt_pct(r[tag + lo], lang, 3)}; {fmt_pct(r[tag + hi], lang, 3)}]"}
+        cell["d"] = {"central": fmt_pct(r["difference"], lang, 3), "value": repr(float(r["difference"])),
+                     "band": f"[{fmt_pct(r['difference_p05'], lang, 3)}; {fmt_pct(r['difference_p95'], lang, 3)}]"}
+        rows.append({"code": c, "name": ra.name_of(c, lang), "focus": c in codes, **cell})
+    labels = [ra.name_of(c, lang) for c in codes]
+    fig = go.Figure()
+    for tag, result, color in (("a", ra, "#2166ac"), ("b", rb, "#d9822b")):
+        central = frame.loc[codes, tag].to_numpy(dtype=float)
+        fig.add_bar(
+            x=central, y=labels, orientation="h", name=f"{tag.upper()}: {localised(result.spec.scenario, 'name', lang)}",
+            marker_color=color,
+            error_x={"type": "data", "symmetric": False,
+                     "array": np.maximum(frame.loc[codes, f"{tag}_p95"].to_numpy(float) - central, 0),
+                     "arrayminus": np.maximum(central - frame.loc[codes, f"{tag}_p05"].to_numpy(float), 0)},
+        )
+    fig.update_layout(barmode="group", height=max(260, 60 * len(codes) + 80),
+                      margin={"l": 10, "r": 30, "t": 10, "b": 40},
+                      xaxis={"title": {"text": tr("Welfare change, percent", lang)}},
+                      yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.15})
+    return {
+        "title_a": localised(ra.spec.scenario, "name", lang),
+        "title_b": localised(rb.spec.scenario, "name", lang),
+        "rows": rows,
+        "paired": bool(frame.attrs.get("paired")),
+        "bars_json": _json(fig),
+    }
+
+
+__all__ = ["builder_page", "compare_page", "country_names", "js_messages", "results_page", "world_page"]

@@ -1,0 +1,112 @@
+"""Validate a run request (JSON from ``POST /api/run``) into a scenario, its TOML text, draws and seed.
+
+Every scenario, whether picked from the library, composed in the builder or pasted as TOML, is
+written out as one TOML text and parsed back with the validator ``jahan run`` uses, so the errors
+are the command line's errors and the downloadable file reproduces the run unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jahan.errors import ScenarioError
+from jahan.web.toml_text import spec_to_toml
+
+SOURCE = "scenario.toml"
+"""The name a composed scenario is validated under (and downloaded as)."""
+
+REQUEST_FIELDS = ("scenario", "spec", "toml", "draws", "seed", "lang")
+
+
+def _whole(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ScenarioError(f"{name} must be a whole number, got {value!r}")
+    return value
+
+
+def base_scenario(payload: dict):
+    """The scenario a request names (library name), composes (``spec``) or pastes (``toml``)."""
+    from jahan.scenario import Scenario, library_names
+    from jahan.scenario._errors import nearest, scenario_error
+
+    given = [k for k in ("scenario", "spec", "toml") if payload.get(k) is not None]
+    if len(given) != 1:
+        raise ScenarioError(
+            "a run request needs exactly one of 'scenario' (a built-in name), 'spec' (a composed "
+            f"scenario) or 'toml' (scenario file text); got {given or 'none'}"
+        )
+    if "scenario" in given:
+        name = payload["scenario"]
+        names = library_names()
+        if not isinstance(name, str) or name not in names:
+            # Only library names: a request may not make the server read a file by path.
+            raise scenario_error(
+                str(name), (),
+                f"unknown scenario; built-in scenarios are {', '.join(names)}, or give a path to a .toml file",
+                suggestion=nearest(str(name), names),
+            )
+        return Scenario.load(name)
+    if "spec" in given:
+        return Scenario.from_toml(spec_to_toml(payload["spec"]), SOURCE)
+    text = payload["toml"]
+    if not isinstance(text, str):
+        raise ScenarioError("'toml' must be the text of a scenario file")
+    return Scenario.from_toml(text, SOURCE)
+
+
+def scenario_dict(spec) -> dict:
+    """A validated scenario as plain values (aliases such as ``and`` restored, empty fields left out)."""
+    return spec.model_dump(by_alias=True, exclude_none=True)
+
+
+def parse_run_request(payload: Any, world, max_draws: int):
+    """Validate a run request.
+
+    Parameters
+    ----------
+    payload : dict
+        ``{"scenario": name}`` or ``{"spec": {...}}`` or ``{"toml": text}``, with optional ``draws``
+        and ``seed`` (default: the scenario's ``[uncertainty]``).
+    world : World
+        Country codes and groups are checked against it, as ``jahan run`` does.
+    max_draws : int
+        Upper bound on draws.
+
+    Returns
+    -------
+    (Scenario, str, int, int)
+        The scenario parsed from the TOML text returned (its ``[uncertainty]`` holds the draws and
+        seed used, so ``jahan run`` on that text reproduces the run), draws and seed.
+
+    Raises
+    ------
+    ScenarioError
+        With the same message ``jahan run`` gives for the same file.
+    """
+    from jahan.scenario import Scenario
+
+    if not isinstance(payload, dict):
+        raise ScenarioError("the run request must be a JSON object, e.g. "
+                            '{"scenario": "eaeu_customs_union", "draws": 20, "seed": 1}')
+    unknown = [k for k in payload if k not in REQUEST_FIELDS]
+    if unknown:
+        raise ScenarioError(f"unknown field {unknown[0]!r} in the run request; allowed: "
+                            f"{', '.join(REQUEST_FIELDS)}")
+    base = base_scenario(payload)
+    draws = base.spec.uncertainty.draws if payload.get("draws") is None else _whole(payload["draws"], "draws")
+    seed = base.spec.uncertainty.seed if payload.get("seed") is None else _whole(payload["seed"], "seed")
+    if not 0 <= draws <= max_draws:
+        raise ScenarioError(f"draws must be between 0 and {max_draws} on this server, got {draws}; "
+                            "run larger studies with `jahan run SCENARIO --draws N`")
+    if seed < 0:
+        raise ScenarioError(f"seed must be >= 0, got {seed}")
+    data = scenario_dict(base.spec)
+    data["uncertainty"] = {"draws": draws, "seed": seed}
+    header = f"{base.name}: draws and seed as run in the jahan dashboard.\nRun it: jahan run {SOURCE}"
+    text = spec_to_toml(data, header=header)
+    scenario = Scenario.from_toml(text, SOURCE)
+    scenario.compile(world)  # unknown codes and groups, as `jahan run` reports them
+    return scenario, text, draws, seed
+
+
+__all__ = ["REQUEST_FIELDS", "SOURCE", "base_scenario", "parse_run_request", "scenario_dict", "spec_to_toml"]

@@ -1,0 +1,279 @@
+// The dashboard's browser side: draws the figures, builds run requests, polls jobs.
+// Every text shown comes translated from the server (the #messages element).
+"use strict";
+
+const MESSAGES = JSON.parse(document.getElementById("messages").textContent);
+const LANG = document.body.dataset.lang;
+
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (m, k) => (k in values ? String(values[k]) : m));
+}
+
+function drawFigures() {
+  for (const div of document.querySelectorAll("[data-figure]")) {
+    const fig = JSON.parse(document.getElementById(div.dataset.figure).textContent);
+    Plotly.newPlot(div, fig.data, fig.layout, {responsive: true, displaylogo: false})
+      .then(() => { div.dataset.ready = "1"; div.dispatchEvent(new Event("figure-ready")); });
+  }
+}
+
+function onFigure(id, callback) {
+  const div = document.getElementById(id);
+  if (!div) return;
+  if (div.dataset.ready) callback(div);
+  else div.addEventListener("figure-ready", () => callback(div), {once: true});
+}
+
+// -- world page -------------------------------------------------------------------------------
+function worldPage() {
+  onFigure("world-map", (div) => {
+    div.on("plotly_click", (event) => {
+      const code = event.points[0].location;
+      const card = document.getElementById("card-" + code);
+      if (!card) return;
+      document.querySelectorAll(".card.selected").forEach((c) => c.classList.remove("selected"));
+      card.classList.add("selected");
+      card.hidden = false;
+      card.scrollIntoView({behavior: "smooth", block: "center"});
+    });
+  });
+  const filter = document.getElementById("card-filter");
+  filter.addEventListener("input", () => {
+    const q = filter.value.trim().toLowerCase();
+    for (const card of document.querySelectorAll(".card")) {
+      card.hidden = q !== "" && !card.dataset.name.includes(q) && !card.dataset.code.toLowerCase().includes(q);
+    }
+  });
+}
+
+// -- builder ------------------------------------------------------------------------------------
+const SIDES = {agreement: false, trade_cost: true, border: false, sanctions: true, productivity: false, autarky: false};
+
+function splitCodes(text) {
+  return text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean);
+}
+
+function membersValue(text) {
+  const parts = splitCodes(text);
+  return parts.length === 1 ? parts[0] : parts;
+}
+
+function number(input) {
+  const v = input.value.trim();
+  return v === "" ? null : Number(v);
+}
+
+function builderPage() {
+  const groups = JSON.parse(document.getElementById("groups-json").textContent);
+  const form = document.getElementById("run-form");
+  const library = document.getElementById("library");
+  const shocks = document.getElementById("shocks");
+  const template = document.getElementById("shock-template");
+  const status = document.getElementById("status-text");
+  const progress = document.getElementById("progress");
+  const runButton = document.getElementById("run");
+  const cancelButton = document.getElementById("cancel");
+  let active = null;
+  let jobId = null;
+
+  function describe() {
+    const option = library.selectedOptions[0];
+    document.getElementById("library-description").textContent = option ? option.dataset.description : "";
+    if (option) {
+      document.getElementById("seed").value = option.dataset.seed;
+    }
+  }
+  library.addEventListener("change", describe);
+  describe();
+
+  function mode() {
+    return document.querySelector("input[name=mode]:checked").value;
+  }
+  for (const radio of document.querySelectorAll("input[name=mode]")) {
+    radio.addEventListener("change", () => {
+      document.getElementById("library-panel").hidden = mode() !== "library";
+      document.getElementById("compose-panel").hidden = mode() !== "compose";
+      if (mode() === "compose" && !shocks.children.length) addShock();
+      window.dispatchEvent(new Event("resize"));
+    });
+  }
+
+  function expand(text) {
+    const out = new Set();
+    for (const part of splitCodes(text)) {
+      const group = Object.keys(groups).find((g) => g.toUpperCase() === part.toUpperCase());
+      (group ? groups[group] : [part.toUpperCase()]).forEach((c) => out.add(c));
+    }
+    return out;
+  }
+
+  function paint() {
+    onFigure("builder-map", (div) => {
+      const chosen = active ? expand(active.querySelector(".members").value) : new Set();
+      const others = active && !active.querySelector(".other").hidden ? expand(active.querySelector(".others").value) : new Set();
+      const z = div.data[0].locations.map((c) => (chosen.has(c) ? 1 : others.has(c) ? 0.5 : 0));
+      Plotly.restyle(div, {z: [z]});
+    });
+  }
+
+  function activate(fieldset) {
+    active = fieldset;
+    shocks.querySelectorAll(".shock").forEach((f) => f.classList.toggle("active", f === fieldset));
+    paint();
+  }
+
+  function arrange(fieldset) {
+    const type = fieldset.querySelector(".type").value;
+    fieldset.querySelector(".other").hidden = !SIDES[type];
+    fieldset.querySelector(".kind").hidden = type !== "agreement";
+    fieldset.querySelector(".effect").hidden = type !== "agreement";
+    fieldset.querySelector(".change").hidden = type === "agreement" || type === "autarky";
+    fieldset.querySelector(".se").hidden = type === "autarky";
+    const se = fieldset.querySelector(".se-value");
+    se.step = type === "agreement" ? "0.01" : "0.5";
+  }
+
+  function renumber() {
+    shocks.querySelectorAll(".shock").forEach((f, k) => { f.querySelector(".number").textContent = k + 1; });
+  }
+
+  function addShock() {
+    const fieldset = template.content.firstElementChild.cloneNode(true);
+    const groupSelect = fieldset.querySelector(".group");
+    for (const name of Object.keys(groups)) {
+      const option = document.createElement("option");
+      option.value = name;
+      option.textContent = name;
+      groupSelect.appendChild(option);
+    }
+    groupSelect.addEventListener("change", () => {
+      if (groupSelect.value) fieldset.querySelector(".members").value = groupSelect.value;
+      paint();
+    });
+    fieldset.querySelector(".type").addEventListener("change", () => { arrange(fieldset); paint(); });
+    fieldset.addEventListener("focusin", () => activate(fieldset));
+    fieldset.addEventListener("click", () => activate(fieldset));
+    fieldset.querySelector(".members").addEventListener("input", paint);
+    fieldset.querySelector(".others").addEventListener("input", paint);
+    fieldset.querySelector(".remove").addEventListener("click", (event) => {
+      event.stopPropagation();
+      fieldset.remove();
+      renumber();
+      activate(shocks.querySelector(".shock"));
+    });
+    shocks.appendChild(fieldset);
+    arrange(fieldset);
+    renumber();
+    activate(fieldset);
+  }
+  document.getElementById("add-shock").addEventListener("click", addShock);
+
+  onFigure("builder-map", (div) => {
+    div.on("plotly_click", (event) => {
+      if (!active) addShock();
+      const code = event.points[0].location;
+      const input = active.querySelector(".members");
+      const codes = [...expand(input.value)];
+      const k = codes.indexOf(code);
+      if (k >= 0) codes.splice(k, 1); else codes.push(code);
+      input.value = codes.join(", ");
+      active.querySelector(".group").value = "";
+      paint();
+    });
+  });
+
+  function shockSpec(fieldset) {
+    const type = fieldset.querySelector(".type").value;
+    const members = membersValue(fieldset.querySelector(".members").value);
+    const others = membersValue(fieldset.querySelector(".others").value);
+    const change = number(fieldset.querySelector(".change-value"));
+    const se = number(fieldset.querySelector(".se-value"));
+    const shock = {type: type};
+    if (type === "agreement") {
+      Object.assign(shock, {members: members, kind: fieldset.querySelector(".kind-select").value,
+        effect: number(fieldset.querySelector(".effect-value")), se: se});
+    } else if (type === "trade_cost") {
+      Object.assign(shock, {exporters: members, importers: others, change_pct: change, se_pct: se});
+    } else if (type === "border") {
+      Object.assign(shock, {country: members, change_pct: change, se_pct: se});
+    } else if (type === "sanctions") {
+      Object.assign(shock, {between: members, and: others, change_pct: change, se_pct: se});
+    } else if (type === "productivity") {
+      Object.assign(shock, {countries: members, change_pct: change, se_pct: se});
+    } else {
+      Object.assign(shock, {countries: members});
+    }
+    return shock;
+  }
+
+  function request() {
+    const body = {draws: number(document.getElementById("draws")), seed: number(document.getElementById("seed"))};
+    if (mode() === "library") {
+      body.scenario = library.value;
+      return body;
+    }
+    body.spec = {
+      scenario: {name: document.getElementById("sc-name").value, focus: splitCodes(document.getElementById("sc-focus").value).map((c) => c.toUpperCase())},
+      model: {trade_elasticity: number(document.getElementById("sc-elasticity")), closure: document.getElementById("sc-closure").value},
+      shocks: [...shocks.querySelectorAll(".shock")].map(shockSpec),
+    };
+    return body;
+  }
+
+  function show(text, kind) {
+    status.textContent = text;
+    status.className = kind || "";
+  }
+
+  function busy(on) {
+    runButton.disabled = on;
+    cancelButton.hidden = !on;
+    progress.hidden = !on;
+  }
+
+  async function poll() {
+    const response = await fetch("/api/jobs/" + jobId);
+    const job = await response.json();
+    if (!response.ok) { busy(false); show(MESSAGES.error + " " + job.error, "error"); return; }
+    if (job.status === "done") {
+      progress.value = 1;
+      show(MESSAGES.done, "ok");
+      window.location.href = "/results/" + job.id + "?lang=" + LANG;
+      return;
+    }
+    if (job.status === "failed") { busy(false); show(MESSAGES.failed + " " + job.error, "error"); return; }
+    if (job.status === "cancelled") { busy(false); show(MESSAGES.cancelled, "error"); return; }
+    if (job.status === "queued") show(MESSAGES.queued);
+    else if (job.total > 0 && job.done > 0) {
+      progress.value = job.done / job.total;
+      show(fill(MESSAGES.running, {done: job.done, total: job.total}));
+    } else {
+      progress.removeAttribute("value");
+      show(MESSAGES.central);
+    }
+    setTimeout(poll, 300);
+  }
+
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (mode() === "compose" && !shocks.children.length) { show(MESSAGES.no_shocks, "error"); return; }
+    busy(true);
+    progress.value = 0;
+    show(MESSAGES.queued);
+    const response = await fetch("/api/run", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify(request())});
+    const answer = await response.json();
+    if (!response.ok) { busy(false); show(MESSAGES.error + " " + answer.error, "error"); return; }
+    jobId = answer.job;
+    document.body.dataset.job = jobId;
+    poll();
+  });
+
+  cancelButton.addEventListener("click", async () => {
+    if (jobId) await fetch("/api/jobs/" + jobId + "/cancel", {method: "POST"});
+  });
+}
+
+drawFigures();
+if (document.body.dataset.page === "world") worldPage();
+if (document.body.dataset.page === "builder") builderPage();
