@@ -123,10 +123,9 @@ def _geo_layout(fig: go.Figure, height: int) -> None:
 
 def builder_page(world, lang: str, max_draws: int) -> dict:
     """The scenario builder: library scenarios, groups with their members, a clickable map."""
+    from jahan.report.html import tr_shock_type
     from jahan.scenario import Scenario, library_names
     from jahan.scenario.schema import SHOCK_TYPES
-
-    from jahan.report.html import tr_shock_type
 
     names = country_names(world, lang)
     library = []
