@@ -39,7 +39,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from jahan._i18n import tr
+from jahan._i18n import fmt_number, tr
 from jahan.errors import DataError, JahanError
 from jahan.index.builtin import ORGANISATION_GROUPS
 from jahan.index.result import write_parquet_atomic
@@ -94,7 +94,7 @@ def condition_name(code: str, lang: str = "en") -> str:
 
 def _measure_text(measure: str, value: float, lang: str) -> str:
     if measure == "distance":
-        return tr("mean distance between capitals {km} km", lang, km=f"{value:,.0f}")
+        return tr("mean distance between capitals {km} km", lang, km=fmt_number(value, lang, digits=0))
     if measure == "common_language":
         return tr("{pct}% of member pairs share an official language", lang, pct=f"{value:.0f}")
     if measure == "same_former_state":
