@@ -31,6 +31,9 @@ import numpy as np
 from jahan.errors import ConvergenceError
 
 IMBALANCE_RULES = ("fixed", "multiplicative")
+_MIN_STEP = 1.0 / 64  # shortest Newton step tried before switching to fixed-point steps
+_FIXED_POINT_BURST = 25  # fixed-point steps taken when Newton stalls
+_NEWTON_ZONE = 0.05  # Newton is tried once the largest log gap is below this
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,13 +85,20 @@ class _System:
         """Return (residual, parts) at ``x``; residual is None where the point is infeasible."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             w = np.exp(x)
-            u = np.exp(-self.theta * x)
+            # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
+            # in the trade shares u_i M_ij / phi_j.
+            log_u = -self.theta * x
+            u = np.exp(log_u - log_u.max())
             phi = u @ self.M
             e_new = self.expenditure(w)
-            if not (np.all(phi > 0) and np.all(e_new > 0) and np.all(np.isfinite(phi))):
+            if not (np.all(phi > 0) and np.all(np.isfinite(phi)) and np.all(np.isfinite(w))):
                 return None, None
+            # Iterates may pass through points where a surplus country's expenditure
+            # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
             demand = e_new / phi
             sales = u * (self.M @ demand)
+            if not np.all(sales > 0):
+                return None, None
             output = w * self.Y
             residual = np.log(sales / sales.sum()) - np.log(output / output.sum())
         if not np.all(np.isfinite(residual)):
@@ -175,64 +185,110 @@ def solve_hat(
         F[-1] = np.log(parts[5].sum()) - target
         return F
 
+    def normalise(x_new):
+        # Numeraire: sum_i w_i Y_i = sum_i Y_i (a shift of log w, computed before evaluating,
+        # since with fixed imbalances feasibility depends on the price level).
+        top = x_new.max()
+        x_new = x_new - (top + np.log(np.exp(x_new - top) @ Y) - target)
+        r_new, p_new = system.evaluate(x_new)
+        if r_new is None:
+            return x_new, None, None, None
+        return x_new, r_new, p_new, system_residual(r_new, p_new)
+
     F = system_residual(residual, parts)
     merit = float(F @ F)
     norm = float(np.abs(F).max())
     iterations = 0
+    infeasible = False
     while norm > tol and iterations < max_iter:
         iterations += 1
-        J = system.jacobian(parts)
-        try:
-            step = np.linalg.solve(J, -F)
-        except np.linalg.LinAlgError:
-            step = None
-        if step is None or not np.all(np.isfinite(step)) or np.abs(step).max() > 50.0:
-            # Singular Jacobian: a country cut off from all trade has an undetermined price
-            # (its welfare is determined); the minimum-norm step leaves that price alone.
-            step = np.linalg.lstsq(J, -F, rcond=1e-10)[0]
         accepted = False
-        if step is not None and np.all(np.isfinite(step)):
-            lam = 1.0
-            for _ in range(40):
-                trial = x + lam * step
-                r_trial, p_trial = system.evaluate(trial)
-                if r_trial is not None:
-                    F_trial = system_residual(r_trial, p_trial)
-                    m_trial = float(F_trial @ F_trial)
-                    # Armijo condition on 0.5 |F|^2, for which the Newton step is a descent
-                    # direction.
-                    if m_trial <= (1.0 - 1e-4 * lam) * merit:
-                        accepted = True
+        if norm <= _NEWTON_ZONE:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                J = system.jacobian(parts)
+            step = None
+            if np.all(np.isfinite(J)):
+                try:
+                    step = np.linalg.solve(J, -F)
+                    if not np.all(np.isfinite(step)) or np.abs(step).max() > 50.0:
+                        # Singular Jacobian: a country cut off from all trade has an
+                        # undetermined price (its welfare is determined); the minimum-norm
+                        # step leaves that price alone.
+                        step = np.linalg.lstsq(J, -F, rcond=1e-10)[0]
+                except np.linalg.LinAlgError:
+                    step = None
+            if step is not None and np.all(np.isfinite(step)):
+                lam = 1.0
+                while lam >= _MIN_STEP:
+                    trial = x + lam * step
+                    r_trial, p_trial = system.evaluate(trial)
+                    if r_trial is not None:
+                        F_trial = system_residual(r_trial, p_trial)
+                        # Armijo condition on |F|^2 (the Newton step is a descent direction).
+                        if float(F_trial @ F_trial) <= (1.0 - 1e-4 * lam) * merit:
+                            accepted = True
+                            break
+                    lam *= 0.5
+        if accepted:
+            x, residual, parts, F = trial, r_trial, p_trial, F_trial
+            if system.multiplicative:
+                # The multiplicative system is homogeneous: impose the numeraire exactly.
+                x, residual, parts, F = normalise(x)
+        else:
+            # Far from the solution Newton can stall in a local minimum of |F|; a burst of
+            # ge_gravity's map w_i <- w_i (S_i / (w_i Y_i))^(1/(1+theta)) (normalised each
+            # step) moves towards the equilibrium, and Newton finishes from close by.
+            moved = False
+            for _ in range(_FIXED_POINT_BURST):
+                damp = 1.0
+                while damp >= 1e-6:
+                    out = normalise(x + damp * residual / (1.0 + system.theta))
+                    if out[1] is not None:
                         break
-                lam *= 0.5
-        if not accepted:
-            # ge_gravity's map w_i <- w_i (S_i / (w_i Y_i))^(1/(1+theta)), as a safe fallback.
-            trial = x - residual / (1.0 + system.theta)
-            r_trial, p_trial = system.evaluate(trial)
-            if r_trial is None:
+                    damp *= 0.5
+                if out[1] is None:
+                    break
+                x, residual, parts, F = out
+                moved = True
+                if float(np.abs(F).max()) <= min(_NEWTON_ZONE / 5, norm):
+                    break
+            if not moved:
+                infeasible = True
                 break
-            F_trial = system_residual(r_trial, p_trial)
-        x, residual, parts, F = trial, r_trial, p_trial, F_trial
-        if system.multiplicative:
-            # The multiplicative system is homogeneous: impose the numeraire exactly.
-            x = x - (np.log(parts[5].sum()) - target)
-            residual, parts = system.evaluate(x)
-            F = system_residual(residual, parts)
         merit = float(F @ F)
         norm = float(np.abs(F).max())
     converged = bool(norm <= tol)
     if not converged:
-        return _fail(system, x, iterations, norm, raise_on_failure, None)
-    return _record(system, x, True, iterations, norm)
+        reason = None
+        if infeasible:
+            reason = (
+                f"no step keeps every country's sales positive after {iterations} iterations "
+                f"(largest gap {norm:.3g}); the shock may leave no equilibrium (a country cut "
+                "off from its buyers, or fixed imbalances larger than income)"
+            )
+        return _fail(system, x, iterations, norm, raise_on_failure, reason)
+    record = _record(system, x, True, iterations, norm)
+    if np.any(record.expenditure <= 0):
+        bad = np.flatnonzero(record.expenditure <= 0)
+        return _fail(
+            system, x, iterations, norm, raise_on_failure,
+            f"the market-clearing prices leave non-positive expenditure at positions "
+            f"{bad[:10].tolist()} (their baseline trade surplus exceeds their new income), so no "
+            "equilibrium with fixed imbalances exists",
+        )
+    return record
 
 
 def _record(system, x, converged, iterations, norm):
-    w = np.exp(x)
-    u = np.exp(-system.theta * x)
-    phi = u @ system.M
-    e_new = system.expenditure(w)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        flows = system.M * u[:, None] * (e_new / phi)[None, :]
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        w = np.exp(x)
+        log_u = -system.theta * x
+        shift = log_u.max()
+        u = np.exp(log_u - shift)
+        phi_scaled = u @ system.M
+        e_new = system.expenditure(w)
+        flows = system.M * u[:, None] * (e_new / phi_scaled)[None, :]
+        phi = phi_scaled * np.exp(shift)
     return HatSolution(
         converged=converged,
         iterations=iterations,
@@ -250,7 +306,7 @@ def _fail(system, x, iterations, norm, raise_on_failure, reason):
         return record
     why = reason or (
         f"the largest market-clearing gap is still {norm:.3g} (log points) after {iterations} "
-        "Newton iterations"
+        "iterations"
     )
     advice = (
         "Raise max_iter, check the shock for extreme or zero values (an importer must keep at "
