@@ -136,6 +136,14 @@ def trade_balance_gap(net_shares: Array, import_share: Array, expenditure: Array
     return exports - imports
 
 
+def _anderson(history_x: list[Array], history_f: list[Array], target: Array) -> Array:
+    """Anderson (type II) mixing: combine recent fixed-point steps to cancel their residuals."""
+    dx = np.diff(np.array(history_x), axis=0).T  # (N, m)
+    df = np.diff(np.array(history_f), axis=0).T
+    weights, *_ = np.linalg.lstsq(df, history_f[-1], rcond=None)
+    return target - (dx + df) @ weights
+
+
 def solve_multisector(
     shares: Array,
     tariff_old: Array,
@@ -152,6 +160,7 @@ def solve_multisector(
     tol: float = 1e-10,
     max_iter: int = 1_000,
     damping: float = 0.5,
+    memory: int = 5,
 ) -> MultiSectorSolution:
     """Solve the Caliendo-Parro equilibrium in changes (their appendix C algorithm, vectorised).
 
@@ -159,8 +168,11 @@ def solve_multisector(
     expenditure (13); move wages in the direction of the trade-balance gap (C2),
     hat w_n <- hat w_n + damping * (E_n - M_n + D_n) / (w_n L_n). The update keeps world value
     added, sum_n hat w_n w_n L_n, fixed (the numeraire), because world exports equal world
-    imports and deficits sum to zero. The damping is reduced when the gap grows.
-    Inner solves are warm-started from the previous outer iteration.
+    imports and deficits sum to zero. The damping is halved when the gap grows. The wage steps
+    are accelerated with Anderson mixing over the last ``memory`` iterates (Walker and Ni 2011,
+    SIAM J. Numer. Anal. 49(4)); the plain damped step is taken whenever mixing would cut a wage
+    by half or more, and the history is dropped when the gap grows. ``memory=0`` gives the plain
+    damped iteration. Inner solves are warm-started from the previous outer iteration.
     """
     n_countries = value_added.shape[0]
     # hat kappa^(-theta) = ((1 + tau') / (1 + tau))^(-theta) * hat d^(-theta)
@@ -173,6 +185,11 @@ def solve_multisector(
     expenditure = np.array(expenditure_guess, dtype=float, copy=True)
     inner_tol = 0.1 * tol
     step_size = damping
+    history_x: list[Array] = []
+    history_f: list[Array] = []
+    mixed = False
+    accepted_wage = np.ones(n_countries)
+    accepted_gap = np.zeros(n_countries)
     previous = np.inf
     residual = np.inf
     new_shares = shares
@@ -208,10 +225,37 @@ def solve_multisector(
         if residual < tol:
             break
         if residual > previous:
-            step_size = max(0.5 * step_size, 0.02)
-        previous = residual
-        relative_step = np.maximum(step_size * gap / wage, -0.5)
-        log_wage = log_wage + np.log1p(relative_step)
+            history_x.clear()
+            history_f.clear()
+            if mixed:
+                # The accelerated step made things worse: go back, take the plain step.
+                wage, gap = accepted_wage, accepted_gap
+            else:
+                step_size = max(0.5 * step_size, 0.02)
+                previous = residual
+        else:
+            step_size = min(1.25 * step_size, damping)
+            previous = residual
+        accepted_wage, accepted_gap = wage, gap
+        plain = step_size * gap
+        target = wage + plain
+        mixed = False
+        if memory > 0 and not (residual > previous):
+            history_x.append(wage)
+            history_f.append(plain)
+            if len(history_x) > memory + 1:
+                history_x.pop(0)
+                history_f.pop(0)
+            if len(history_x) > 1:
+                target = _anderson(history_x, history_f, target)
+                mixed = True
+        if not np.all(np.isfinite(target)) or np.any(target <= 0.5 * wage):
+            # Mixing left the safe region: take the plain step and forget the history.
+            history_x.clear()
+            history_f.clear()
+            mixed = False
+            target = wage * (1.0 + np.maximum(plain / wage, -0.5))
+        log_wage = np.log(target)
 
     converged = bool(np.isfinite(residual) and residual < tol)
     return MultiSectorSolution(
