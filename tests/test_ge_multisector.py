@@ -106,6 +106,18 @@ def test_kernel_matches_plain_reference(world):
     assert np.abs(fast.wage_hat - 1).max() > 1e-3
 
 
+def test_anderson_mixing_reaches_the_plain_iteration_equilibrium(world):
+    base = _model(world).baseline
+    args = (base.shares, base.tariff, 0.2 * base.tariff, np.ones_like(base.shares), base.theta,
+            base.va_share, base.io_cost, base.alpha, base.value_added, base.deficit,
+            base.expenditure)
+    mixed = solve_multisector(*args, tol=1e-12)
+    plain = solve_multisector(*args, tol=1e-12, memory=0)
+    assert mixed.converged and plain.converged
+    np.testing.assert_allclose(mixed.wage_hat, plain.wage_hat, rtol=1e-10)
+    np.testing.assert_allclose(mixed.price_hat, plain.price_hat, rtol=1e-10)
+
+
 def test_nontradable_sectors_stay_domestic(world, liberalisation):
     result = _model(world).simulate(tariffs=liberalisation)
     flows = result.flows
