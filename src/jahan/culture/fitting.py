@@ -24,7 +24,7 @@ from jahan.culture.models import LanguageModel, get_model
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, JahanWarning
 
 FD_STEP = 1e-6
-_LIMITS = {"positive": (np.log(1e-6), np.log(50.0)), "unit": (-15.0, 15.0)}
+_LIMITS = {"positive": (np.log(1e-6), np.log(5.0)), "unit": (-15.0, 15.0)}
 _A_LIMITS = (np.log(0.05), np.log(20.0))
 
 
@@ -393,8 +393,8 @@ def _point_estimate(prob: _Problem, obs: np.ndarray, max_nfev: int) -> tuple[np.
     best = None
     total = 0
     for k in np.argsort(sse)[:2]:
-        res = least_squares(fun, starts[k], jac=jac, method="lm", xtol=1e-9, ftol=1e-10,
-                            gtol=1e-10, max_nfev=max_nfev)
+        res = least_squares(fun, starts[k], jac=jac, method="lm", xtol=1e-8, ftol=1e-9,
+                            gtol=1e-9, max_nfev=max_nfev)
         total += int(res.nfev)
         if best is None or res.cost < best.cost:
             best = res
@@ -413,7 +413,7 @@ def _point_estimate(prob: _Problem, obs: np.ndarray, max_nfev: int) -> tuple[np.
     return theta, total, ok, message
 
 
-def _batched_lm(prob: _Problem, theta: np.ndarray, ystar: np.ndarray, max_iter: int = 100) -> tuple[np.ndarray, np.ndarray]:
+def _batched_lm(prob: _Problem, theta: np.ndarray, ystar: np.ndarray, max_iter: int = 50) -> tuple[np.ndarray, np.ndarray]:
     """Levenberg-Marquardt on every bootstrap series at once; returns (theta, converged mask)."""
     theta = theta.copy()
     batch, q = theta.shape
@@ -442,8 +442,8 @@ def _batched_lm(prob: _Problem, theta: np.ndarray, ystar: np.ndarray, max_iter: 
         lam[acc] = np.maximum(lam[acc] / 3.0, 1e-9)
         rej = idx[~better]
         lam[rej] *= 4.0
-        small_step = np.max(np.abs(step), axis=1) < 1e-7
-        done[acc[(rel < 1e-10) | small_step[better]]] = True
+        small_step = np.max(np.abs(step), axis=1) < 1e-6
+        done[acc[(rel < 1e-8) | small_step[better]]] = True
         done[rej[(lam[rej] > 1e8) | small_step[~better]]] = True
     # A draw that stopped without meeting the criteria is kept if it is stationary (small gradient
     # relative to the curvature); dropping slow draws along a ridge would narrow the intervals.

@@ -1,0 +1,74 @@
+"""`jahan language fit` and `jahan language project` through the command-line app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from jahan.cli import app
+from jahan.errors import DataError
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "jahan" / "data" / "language" / "synthetic_language_shift.csv"
+runner = CliRunner()
+
+
+def test_fit_prints_each_parameter_with_its_interval():
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minett-wang", "--draws", "40"])
+    assert result.exit_code == 0, result.output
+    for symbol in ("a", "s", "c", "mu"):
+        line = next(li for li in result.output.splitlines() if li.strip().startswith(f"{symbol} = "))
+        assert "[" in line and "]" in line
+    assert "eps = 0.0000 (fixed)" in result.output
+
+
+def test_fit_in_kazakh_with_a_fixed_parameter():
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--fix", "a=1.31", "--draws", "30", "--lang", "kk"])
+    assert result.exit_code == 0, result.output
+    assert "a = 1,3100 (бекітілген)" in result.output
+    assert "Модель: abrams-strogatz" in result.output
+
+
+def test_project_writes_self_contained_figures_and_table(tmp_path):
+    result = runner.invoke(
+        app,
+        ["language", "project", str(EXAMPLE), "--model", "minett-wang", "--status", "0.55", "--from", "2030",
+         "--until", "2080", "--draws", "30", "--out", str(tmp_path), "--lang", "ru"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "доля говорящих на языке A в 2080 году" in result.output
+    for name in ("language_projection.html", "language_phase_plane.html"):
+        html = (tmp_path / name).read_text(encoding="utf-8")
+        assert 'src="https://cdn.plot.ly' not in html and '<script src="http' not in html
+        assert "Plotly.newPlot" in html and len(html) > 1_000_000  # plotly.js is embedded
+    table = (tmp_path / "language_projection.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0].startswith("scenario,year,monolingual_a")
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_bad_line_is_named_in_the_error(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    # Line 7 of the file (two comment lines, the header, then data): make the shares sum to 1.2.
+    fields = text[6].split(",")
+    fields[2] = f"{float(fields[2]) + 0.2:.4f}"
+    text[6] = ",".join(fields)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(text) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["language", "fit", str(bad), "--draws", "0"])
+    assert result.exit_code != 0
+    assert isinstance(result.exception, DataError)
+    assert f"{bad}, line 7 (year {fields[0]})" in str(result.exception)
+
+
+def test_unknown_model_suggests_the_name():
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minet-wang", "--draws", "0"])
+    assert isinstance(result.exception, DataError)
+    assert "Did you mean 'minett-wang'?" in str(result.exception)
+
+
+@pytest.mark.parametrize("arg", ["a:1.31", "a=high"])
+def test_bad_fix_option(arg):
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--fix", arg, "--draws", "0"])
+    assert isinstance(result.exception, DataError)
+    assert "SYMBOL=VALUE" in str(result.exception)
