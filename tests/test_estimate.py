@@ -319,3 +319,69 @@ def test_singletons_left_by_separation_are_dropped_too():
         est = jh.fepois("y ~ x | i + j", data)
     assert est.dropped.separated == 4 and est.dropped.singletons == 1
     assert est.nobs == len(data) - 5
+
+
+def _three_way_panel(seed: int = 5):
+    """Exact three-way gravity means; pairs listed in ``never`` never trade."""
+    rng = np.random.default_rng(seed)
+    codes = [f"K{k}" for k in range(9)]
+    years = [2000, 2004, 2008, 2012]
+    geo = {}
+    for a in codes:
+        for b in codes:
+            if a != b:
+                geo[(a, b)] = (rng.uniform(6, 9), float(rng.random() < 0.25))
+    never = {("K1", "K2"), ("K3", "K7"), ("K8", "K0")}
+    ey = {(c, t): rng.normal() for c in codes for t in years}
+    iy = {(c, t): rng.normal() for c in codes for t in years}
+    rows = []
+    for (a, b), (ln_dist, cntg) in geo.items():
+        start = rng.choice(years + [9999])
+        for t in years:
+            rta = float(t >= start)
+            gamma = -0.8 * ln_dist + 0.5 * cntg
+            mu = np.exp(8 + ey[(a, t)] + iy[(b, t)] + gamma + 0.3 * rta)
+            rows.append((a, b, t, ln_dist, cntg, rta, 0.0 if (a, b) in never else mu))
+    data = pd.DataFrame(rows, columns=["exporter", "importer", "year", "ln_dist", "cntg", "rta", "trade"])
+    return data, never
+
+
+def test_pair_effects_are_recovered_and_missing_pairs_filled_from_gravity():
+    data, never = _three_way_panel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est = jh.fepois(
+            "trade ~ rta | exporter^year + importer^year + exporter^importer",
+            data,
+            fixef=True,
+            tol=1e-12,
+            fixef_tol=1e-12,
+        )
+    assert est.coef["rta"] == pytest.approx(0.3, abs=1e-6)
+    assert est.dropped.separated == 4 * len(never)
+    # effects reproduce the fitted means exactly
+    fx = est.fixef
+    rows = data.loc[est.fitted.index]
+    eta = (
+        fx["exporter^year"].reindex(pd.MultiIndex.from_frame(rows[["exporter", "year"]])).to_numpy()
+        + fx["importer^year"].reindex(pd.MultiIndex.from_frame(rows[["importer", "year"]])).to_numpy()
+        + fx["exporter^importer"].reindex(pd.MultiIndex.from_frame(rows[["exporter", "importer"]])).to_numpy()
+        + est.coef["rta"] * rows["rta"].to_numpy()
+    )
+    assert np.exp(eta) == pytest.approx(est.fitted.to_numpy(), rel=1e-8)
+
+    pairs = data[data["year"] == 2012].set_index(["exporter", "importer"])
+    with pytest.raises(DataError, match="no estimated 'exporter\\^importer' effect"):
+        trade_costs(est, pairs, pair_effect="exporter^importer")
+    costs = trade_costs(est, pairs, pair_effect="exporter^importer", gravity=["ln_dist", "cntg"])
+    assert costs.notna().all() and (costs > 0).all() and len(costs) == len(pairs)
+    # log cost = true pair effect + rta effect + (exporter and importer normalisations):
+    # the gap to the truth must be additive in exporter and importer, for filled pairs too
+    truth = -0.8 * pairs["ln_dist"] + 0.5 * pairs["cntg"] + 0.3 * pairs["rta"]
+    gap = np.log(costs) - truth
+    design = pd.get_dummies(gap.reset_index()[["exporter", "importer"]], dtype=float)
+    coef, *_ = np.linalg.lstsq(design.to_numpy(), gap.to_numpy(), rcond=None)
+    assert np.abs(design.to_numpy() @ coef - gap.to_numpy()).max() < 1e-6
+    assert all(pair in costs.index for pair in never)
+    with pytest.raises(DataError, match="fixef=True"):
+        _ = jh.fepois("trade ~ rta | exporter + importer", data[data.trade > 0]).fixef

@@ -66,6 +66,7 @@ class EngineOutput:
     n_separated: int
     n_missing: int
     messages: tuple[str, ...]
+    regressors: pd.DataFrame | None = None
 
 
 _SINGLETON_RE = re.compile(r"(\d+)\s+singleton")
@@ -101,6 +102,7 @@ def run_fepois(
     weights: str | None,
     offset: str | None,
     drop_singletons: bool,
+    keep_regressors: bool = False,
 ) -> EngineOutput:
     """Fit one Poisson model exactly as ``pyfixest.fepois`` would, keeping the IRLS trace."""
     typed = None if fixef_tol is None else MapDemeaner(fixef_tol=float(fixef_tol))
@@ -173,13 +175,16 @@ def run_fepois(
         if match:
             n_singletons += int(match.group(1))
     n_missing = max(len(fit._na_index) - n_singletons, 0)
+    regressors = fit._X.copy() if keep_regressors else None
 
     with np.errstate(all="ignore"):
         fit.get_fit()
     record = irls_record(fit.jahan_deviance_trace, tol, maxiter)
     n_separated = int(getattr(fit, "n_separation_na", 0) or 0)
     n_singletons += extra_singletons
-    return EngineOutput(fit, record, n_singletons, n_separated, n_missing, messages)
+    return EngineOutput(
+        fit, record, n_singletons, n_separated, n_missing, messages, regressors
+    )
 
 
 def _drop_rows(fit: Any, labels: pd.Index) -> None:

@@ -179,22 +179,37 @@ def trade_costs(
     estimate: GravityEstimate,
     pairs: pd.DataFrame,
     variables: Iterable[str] | None = None,
+    *,
+    pair_effect: str | None = None,
+    gravity: Iterable[str] | None = None,
 ) -> pd.Series:
-    """Fitted bilateral trade costs :math:`t_{ij}^{1-\\sigma} = \\exp(\\sum_k \\hat\\beta_k x_{k,ij})`.
+    """Fitted bilateral trade costs :math:`t_{ij}^{1-\\sigma}` for every pair.
 
-    Computed from the gravity part of the fit (the coefficients and each pair's cost
-    variables), so every pair in ``pairs`` gets a value, including pairs whose trade is
-    zero or missing, as Yotov et al. (2016, ch. 2) do for their baseline and counterfactual
-    trade costs.
+    Without pair fixed effects, :math:`t_{ij}^{1-\\sigma} = \\exp(\\sum_k \\hat\\beta_k x_{k,ij})`
+    from the coefficients and each pair's cost variables, so every pair in ``pairs`` gets a
+    value, including pairs whose trade is zero or missing.
+
+    With pair fixed effects (``pair_effect="exporter^importer"``, from a fit with
+    ``fixef=True``), :math:`t_{ij}^{1-\\sigma} = \\exp(\\hat\\gamma_{ij})
+    \\exp(\\sum_k \\hat\\beta_k x_{k,ij})`. Pairs without an estimated
+    :math:`\\hat\\gamma_{ij}` (never traded, or dropped as separated) are filled from the
+    gravity part, as Yotov et al. (2016, ch. 2) do: PPML of :math:`\\exp(\\hat\\gamma_{ij})`
+    on the ``gravity`` variables with exporter and importer fixed effects, over the pairs
+    that have one, and its prediction for the others.
 
     Parameters
     ----------
     estimate : GravityEstimate
         The fitted gravity equation.
     pairs : DataFrame
-        On (exporter, importer) (index or columns), with the cost variables.
+        On (exporter, importer) (index or columns), with the cost variables (and the
+        ``gravity`` variables when filling pair effects).
     variables : iterable of str, optional
         The regressors that are trade costs (default: all coefficients).
+    pair_effect : str, optional
+        The pair fixed-effect term of the formula, e.g. ``"exporter^importer"``.
+    gravity : iterable of str, optional
+        Time-invariant pair variables (``ln_DIST``, ``CNTG``, ...) that fill missing pair effects.
 
     Returns
     -------
@@ -204,22 +219,80 @@ def trade_costs(
     frame = _pair_frame(pairs, "pairs")
     names = list(estimate.names if variables is None else variables)
     beta = _coefficients(estimate, names)
+    values = _numeric_columns(frame, names, estimate.formula)
+    log_cost = values.to_numpy(dtype=float) @ beta.to_numpy(dtype=float)
+    cost = pd.Series(np.exp(log_cost), index=values.index, name="trade_cost")
+    if pair_effect is None:
+        return cost
+    return (cost * _pair_costs(estimate, frame, pair_effect, gravity)).rename("trade_cost")
+
+
+def _numeric_columns(frame: pd.DataFrame, names: list[str], formula: str) -> pd.DataFrame:
     missing_cols = [n for n in names if n not in frame.columns]
     if missing_cols:
-        raise DataError(
-            f"pairs lacks the cost variables {', '.join(missing_cols)} used by {estimate.formula!r}"
-        )
+        raise DataError(f"pairs lacks the variables {', '.join(missing_cols)} used by {formula!r}")
     values = frame[names].apply(pd.to_numeric, errors="coerce")
     bad = values.isna().any(axis=1)
     if bad.any():
         exp, imp = values.index[bad.to_numpy()][0]
+        cols = values.columns[values.loc[(exp, imp)].isna().to_numpy()]
         raise DataError(
-            f"{int(bad.sum())} pairs have missing cost variables (first {exp}->{imp}, "
-            f"columns {', '.join(values.columns[values.loc[(exp, imp)].isna().to_numpy()])}); "
-            "fill them before computing trade costs"
+            f"{int(bad.sum())} pairs have missing values (first {exp}->{imp}, columns "
+            f"{', '.join(cols)}); fill them before computing trade costs"
         )
-    log_cost = values.to_numpy(dtype=float) @ beta.to_numpy(dtype=float)
-    return pd.Series(np.exp(log_cost), index=values.index, name="trade_cost")
+    return values
+
+
+def _pair_costs(
+    estimate: GravityEstimate,
+    frame: pd.DataFrame,
+    pair_effect: str,
+    gravity: Iterable[str] | None,
+) -> pd.Series:
+    """exp(pair effect) on every pair of ``frame``, filled from gravity where missing."""
+    from jahan.estimate.ppml import fepois
+
+    effects = estimate.fixef
+    if pair_effect not in effects:
+        raise DataError(
+            f"{pair_effect!r} is not a fixed effect of {estimate.formula!r} "
+            f"(fixed effects: {', '.join(effects)})"
+        )
+    gamma = effects[pair_effect]
+    if gamma.index.nlevels != 2:
+        raise DataError(f"{pair_effect!r} is not a pair effect: write it as 'exporter^importer'")
+    gamma.index = gamma.index.set_names(list(PAIR_LEVELS))
+    pair_cost = np.exp(gamma).reindex(frame.index)
+    missing = pair_cost.isna().to_numpy()
+    if not missing.any():
+        return pair_cost
+    if gravity is None:
+        exp, imp = frame.index[missing][0]
+        raise DataError(
+            f"{int(missing.sum())} pairs have no estimated {pair_effect!r} effect (first "
+            f"{exp}->{imp}); pass gravity=[...] (e.g. ['ln_DIST', 'CNTG', 'LANG', 'CLNY']) to "
+            "fill them from the gravity part"
+        )
+    gravity = list(gravity)
+    stage = _numeric_columns(frame, gravity, estimate.formula).reset_index()
+    stage["pair_cost_"] = pair_cost.to_numpy()
+    fml = f"pair_cost_ ~ {' + '.join(gravity)} | exporter + importer"
+    fit = fepois(fml, stage.loc[~missing], separation=None, fixef=True)
+    fe = fit.fixef
+    rows = stage.loc[missing]
+    a = fe["exporter"].reindex(rows["exporter"]).to_numpy()
+    b = fe["importer"].reindex(rows["importer"]).to_numpy()
+    unknown = np.isnan(a) | np.isnan(b)
+    if unknown.any():
+        first = rows.iloc[int(np.flatnonzero(unknown)[0])]
+        raise DataError(
+            f"pair {first['exporter']}->{first['importer']} cannot be filled: its exporter or "
+            "importer has no estimated pair effect with any partner"
+        )
+    fill = np.exp(rows[gravity].to_numpy(dtype=float) @ fit.coef.loc[gravity].to_numpy() + a + b)
+    values = pair_cost.to_numpy(copy=True)
+    values[missing] = fill
+    return pd.Series(values, index=frame.index, name="pair_cost")
 
 
 __all__ = ["PAIR_LEVELS", "cost_change", "dummy_change", "trade_costs"]

@@ -20,6 +20,7 @@ import pandas as pd
 
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
 from jahan.estimate._engine import IrlsRecord, run_fepois, run_inference
+from jahan.estimate.fixef import recover_fixed_effects
 from jahan.estimate.result import DroppedObservations, GravityEstimate
 from jahan.estimate.vcov import parse_vcov
 
@@ -104,6 +105,7 @@ def fepois(
     offset: str | None = None,
     drop_singletons: bool = True,
     on_nonconvergence: str = "raise",
+    fixef: bool = False,
 ) -> GravityEstimate:
     """Estimate a gravity equation by PPML with high-dimensional fixed effects.
 
@@ -145,6 +147,9 @@ def fepois(
         Raise :class:`jahan.errors.ConvergenceError` when IRLS does not converge, or emit a
         :class:`jahan.errors.ConvergenceWarning` and return the estimate marked
         ``converged=False``.
+    fixef : bool, default False
+        Also recover the fixed-effect estimates (``GravityEstimate.fixef``), e.g. pair
+        effects for :func:`jahan.estimate.trade_costs`.
 
     Returns
     -------
@@ -181,6 +186,7 @@ def fepois(
             weights=weights,
             offset=offset,
             drop_singletons=drop_singletons,
+            keep_regressors=fixef,
         )
     except ValueError as exc:
         if "Demeaning failed" in str(exc):
@@ -227,12 +233,20 @@ def fepois(
         )
     positions = np.asarray(fit._data.index, dtype=np.int64)
     fitted_index = data.index[positions]
-    fixef = str(fit._fixef) if getattr(fit, "_fixef", None) not in (None, "0") else ""
+    fe_text = str(fit._fixef) if getattr(fit, "_fixef", None) not in (None, "0") else ""
+    terms = tuple(f.strip() for f in fe_text.split("+") if f.strip() and f.strip() != "0")
+    effects = None
+    if fixef and terms:
+        x_raw = out.regressors[list(names)].to_numpy(dtype=float) if names else None
+        eta = np.asarray(fit._Y_hat_link, dtype=float).ravel()
+        eta = eta - np.asarray(fit._offset, dtype=float).ravel()
+        fe_sum = eta - (x_raw @ coef if x_raw is not None else 0.0)
+        effects = recover_fixed_effects(terms, fit._data, fe_sum)
     pseudo = getattr(fit, "_pseudo_r2", None)
     return GravityEstimate(
         formula=formula,
         depvar=depvar,
-        fixed_effects=tuple(f.strip() for f in fixef.split("+") if f.strip() and f.strip() != "0"),
+        fixed_effects=terms,
         vcov_type=spec.kind,
         clusters=spec.clusters,
         nobs=nobs,
@@ -249,6 +263,7 @@ def fepois(
         _vcov=vcov_matrix,
         _fitted=np.asarray(fit._Y_hat_response, dtype=float).ravel(),
         _fitted_index=fitted_index,
+        _fixef=effects,
     )
 
 

@@ -106,6 +106,7 @@ class GravityEstimate:
     _vcov: np.ndarray = field(repr=False)
     _fitted: np.ndarray = field(repr=False)
     _fitted_index: pd.Index = field(repr=False)
+    _fixef: dict[str, pd.Series] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_coef", _frozen(self._coef))
@@ -210,6 +211,20 @@ class GravityEstimate:
     def fitted(self) -> pd.Series:
         """Fitted means :math:`\\hat\\mu_i` on the rows used, indexed like the input data."""
         return pd.Series(self._fitted.copy(), index=self._fitted_index, name="fitted")
+
+    @property
+    def fixef(self) -> dict[str, pd.Series]:
+        """Fixed-effect estimates by term (copies), when fitted with ``fixef=True``.
+
+        With several fixed effects the split of a constant between them is a normalisation
+        (minimum-norm solution); sums over an observation's effects are exact.
+        """
+        if self._fixef is None:
+            raise DataError(
+                f"fixed effects of {self.formula!r} were not recovered: refit with "
+                "jahan.fepois(..., fixef=True)"
+            )
+        return {term: series.copy() for term, series in self._fixef.items()}
 
     # --- tables ----------------------------------------------------------------------------
     def tidy(self, level: float = 0.95) -> pd.DataFrame:
