@@ -247,7 +247,10 @@ def create_app(
             scenario, text, draws, seed = await run_in_threadpool(
                 parse_run_request, payload, get_world(), limits.max_draws)
         except JahanError as exc:
-            return error(str(exc))
+            answer = {"error": str(exc)}
+            if getattr(exc, "toml", None):
+                answer["toml"] = exc.toml  # the text the error's line number refers to
+            return JSONResponse(answer, status_code=400)
         try:
             job = jobs.submit(scenario, text, draws, seed)
         except QueueFull as exc:

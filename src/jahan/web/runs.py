@@ -18,6 +18,14 @@ SOURCE = "scenario.toml"
 REQUEST_FIELDS = ("scenario", "spec", "toml", "draws", "seed", "lang")
 
 
+class ScenarioFileError(ScenarioError):
+    """A scenario that parsed but does not fit the world; ``toml`` is the text its line numbers refer to."""
+
+    def __init__(self, message: str, toml: str) -> None:
+        super().__init__(message)
+        self.toml = toml
+
+
 def _whole(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ScenarioError(f"{name} must be a whole number, got {value!r}")
@@ -105,8 +113,11 @@ def parse_run_request(payload: Any, world, max_draws: int):
     header = f"{base.name}: draws and seed as run in the jahan dashboard.\nRun it: jahan run {SOURCE}"
     text = spec_to_toml(data, header=header)
     scenario = Scenario.from_toml(text, SOURCE)
-    scenario.compile(world)  # unknown codes and groups, as `jahan run` reports them
+    try:
+        scenario.compile(world)  # unknown codes and groups, as `jahan run` reports them
+    except ScenarioError as exc:
+        raise ScenarioFileError(str(exc), text) from None
     return scenario, text, draws, seed
 
 
-__all__ = ["REQUEST_FIELDS", "SOURCE", "base_scenario", "parse_run_request", "scenario_dict", "spec_to_toml"]
+__all__ = ["REQUEST_FIELDS", "SOURCE", "ScenarioFileError", "base_scenario", "parse_run_request", "scenario_dict", "spec_to_toml"]
