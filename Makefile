@@ -15,9 +15,11 @@ $(STAMP): pyproject.toml constraints.txt
 
 setup: $(STAMP)
 
-# The main job: the EAEU customs-union scenario on the built-in world, Kazakhstan in focus.
+# The main job: the EAEU customs-union scenario on the built-in world, Kazakhstan in focus,
+# with 500 uncertainty draws; prints the summary table and writes the report (lang=kk|ru|en).
+lang ?= kk
 run: $(STAMP)
-	$(VENV)/bin/jahan world
+	$(VENV)/bin/jahan run eaeu_customs_union --focus KAZ --draws 500 --seed 1 --lang $(lang)
 
 # The default test suite (fast; slow tests and benchmarks are marked and excluded).
 test: $(STAMP)

@@ -13,14 +13,20 @@ from jahan.world._cepii import read_cepii_gravity
 from jahan.world._geo import great_circle_km, internal_distance_km
 from jahan.world._validate import check_flows
 from jahan.world._world import COUNTRY_COLUMNS, World
+from jahan.world.mrio import ICIO_MERGE, mrio_to_inputs, read_adb_mrio, read_oecd_icio, read_wiod
 
 __all__ = [
     "COUNTRY_COLUMNS",
     "GravityBaseline",
+    "ICIO_MERGE",
     "World",
     "check_flows",
     "great_circle_km",
     "internal_distance_km",
+    "mrio_to_inputs",
+    "read_adb_mrio",
     "read_cepii_gravity",
+    "read_oecd_icio",
+    "read_wiod",
     "solve_gravity_baseline",
 ]
