@@ -67,6 +67,40 @@ def _name(world, code: str, lang: str) -> str:
     return value if isinstance(value, str) and value else str(row.get("name_en") or code)
 
 
+def region_name(region: str, lang: str) -> str:
+    """Translated UN region or subregion name (the world's data holds the English one)."""
+    names = {
+        "Australasia": tr("Australasia", lang),
+        "Caribbean": tr("Caribbean", lang),
+        "Central America": tr("Central America", lang),
+        "Central Asia": tr("Central Asia", lang),
+        "Eastern Africa": tr("Eastern Africa", lang),
+        "Eastern Asia": tr("Eastern Asia", lang),
+        "Eastern Europe": tr("Eastern Europe", lang),
+        "Melanesia": tr("Melanesia", lang),
+        "Micronesian Region": tr("Micronesian Region", lang),
+        "Middle Africa": tr("Middle Africa", lang),
+        "Northern Africa": tr("Northern Africa", lang),
+        "Northern America": tr("Northern America", lang),
+        "Northern Europe": tr("Northern Europe", lang),
+        "Polynesia": tr("Polynesia", lang),
+        "South America": tr("South America", lang),
+        "Southeast Asia": tr("Southeast Asia", lang),
+        "Southern Africa": tr("Southern Africa", lang),
+        "Southern Asia": tr("Southern Asia", lang),
+        "Southern Europe": tr("Southern Europe", lang),
+        "Western Africa": tr("Western Africa", lang),
+        "Western Asia": tr("Western Asia", lang),
+        "Western Europe": tr("Western Europe", lang),
+        "Africa": tr("Africa", lang),
+        "Americas": tr("Americas", lang),
+        "Asia": tr("Asia", lang),
+        "Europe": tr("Europe", lang),
+        "Oceania": tr("Oceania", lang),
+    }
+    return names.get(region, region)
+
+
 def country_names(world, lang: str) -> dict[str, str]:
     """ISO3 -> name in ``lang`` for every country of the world."""
     return {c: _name(world, c, lang) for c in world.countries.index}
@@ -99,7 +133,7 @@ def world_page(world, lang: str) -> dict:
             "code": c,
             "name": names[c],
             "capital": str(row.get("capital") or ""),
-            "region": str(row.get("subregion") or row.get("region") or ""),
+            "region": region_name(str(row.get("subregion") or row.get("region") or ""), lang),
             "population": fmt_number(float(row["population"]) / 1e6, lang, 1),
             "gdp": fmt_number(float(row["gdp_usd"]) / 1e9, lang, 1),
             "per_person": fmt_number(float(per_person[c]), lang, 0),
@@ -204,7 +238,8 @@ def results_page(result, lang: str) -> dict:
     s = result.settings
     settings = [
         (tr("Trade elasticity", lang), fmt_number(s["trade_elasticity"], lang, 2)),
-        (tr("Closure", lang), s["closure"]),
+        (tr("Closure", lang), tr("full general equilibrium", lang) if s["closure"] == "full"
+         else tr("conditional general equilibrium", lang)),
         (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
         (tr("Seed", lang), str(s["seed"])),
         (tr("Baseline year", lang), str(s["baseline_year"])),

@@ -12,6 +12,8 @@ function fill(text, values) {
 function drawFigures() {
   for (const div of document.querySelectorAll("[data-figure]")) {
     const fig = JSON.parse(document.getElementById(div.dataset.figure).textContent);
+    // A responsive plot fills its container: give the container the figure's height.
+    div.style.height = (fig.layout.height || 450) + "px";
     Plotly.newPlot(div, fig.data, fig.layout, {responsive: true, displaylogo: false})
       .then(() => { div.dataset.ready = "1"; div.dispatchEvent(new Event("figure-ready")); });
   }
