@@ -335,3 +335,29 @@ def test_toml_writer_keeps_text_exact_and_refuses_what_toml_cannot_hold():
         spec_to_toml({"scenario": {"name": "x"}, "shocks": [{"type": "border", "change_pct": float("nan")}]})
     with pytest.raises(ScenarioError, match=r"model: must be a table"):
         spec_to_toml({"scenario": {"name": "x"}, "model": [1], "shocks": []})
+
+
+def test_jahan_serve_starts_on_loopback_and_stops(tmp_path):
+    import socket
+    import subprocess
+    import sys
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "jahan.cli", "serve", "--port", str(port), "--lang", "en"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                status = call(f"http://127.0.0.1:{port}/builder?lang=en")[0]
+                break
+            except (urllib.error.URLError, ConnectionError):
+                time.sleep(0.2)
+        assert status == 200
+    finally:
+        proc.terminate()
+        output, _ = proc.communicate(timeout=20)
+    assert f"Dashboard: http://127.0.0.1:{port}/?lang=en" in output

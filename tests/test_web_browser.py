@@ -254,3 +254,27 @@ def test_compose_a_scenario_then_compare_two_runs(browser, server, world):
     # The one refused request is the malformed scenario above.
     _no_errors_in_console(driver, expected=("/api/run - Failed to load resource: the server responded "
                                             "with a status of 400",))
+
+
+def test_progress_is_shown_and_a_run_can_be_cancelled(browser, server):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver = browser
+    driver.get(server.url + "/builder?lang=kk")
+    Select(driver.find_element(By.ID, "library")).select_by_value("eaeu_customs_union")
+    box = driver.find_element(By.ID, "draws")
+    box.clear()
+    box.send_keys("400")
+    driver.find_element(By.ID, "run").click()
+    # Progress after the first chunk of draws: "Шешілуде: 400 іріктеменің 100".
+    prefix = tr("Solving: {done} of {total} draws", "kk").split(":")[0]
+    _wait(lambda: driver.find_element(By.ID, "status-text").text.startswith(prefix), 60, "progress")
+    assert 0 < float(driver.find_element(By.ID, "progress").get_attribute("value")) < 1
+    _shot(driver, "builder_progress_kk", 1000)
+    driver.find_element(By.ID, "cancel").click()
+    _wait(lambda: driver.find_element(By.ID, "status-text").text == tr("The run was cancelled.", "kk"),
+          60, "the cancellation")
+    job = driver.execute_script("return document.body.dataset.job")
+    assert server.server.config.app.state.jobs.get(job).status == "cancelled"
+    assert "/builder" in driver.current_url

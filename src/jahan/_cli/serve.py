@@ -19,6 +19,9 @@ def serve_cmd(
                      help="Secret every request must carry; required when --host is not loopback."),
     ] = None,
     max_draws: Annotated[int, typer.Option("--max-draws", help="Largest number of draws a run may ask for.")] = 2000,
+    world: Annotated[
+        str, typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file.")
+    ] = "builtin",
     lang: LangOption = "kk",
 ) -> None:
     """Start the dashboard: build scenarios, run them, see maps and tables, in kk, ru or en."""
@@ -31,10 +34,13 @@ def serve_cmd(
     if not is_loopback(host):
         con.print(tr("Warning: the dashboard listens on {host}, reachable from other machines; "
                      "every request must carry the token.", lang, host=host), style="bold yellow")
+    from jahan.world import World
+
+    loaded = World.builtin() if world.strip().lower() == "builtin" else World.read(world)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     address = f"http://{shown}:{port}/?lang={lang}" + (f"&token={token}" if token else "")
     con.print(tr("Dashboard: {url} (Ctrl+C stops it)", lang, url=address))
-    serve(host, port, token, limits=Limits(max_draws=max_draws))
+    serve(host, port, token, world=loaded, limits=Limits(max_draws=max_draws))
 
 
 def register(app: typer.Typer) -> None:
