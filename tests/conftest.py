@@ -60,3 +60,14 @@ def sources_file():
         return require_file(_shared_dir() / "data" / "sources" / relative)
 
     return _get
+
+
+# Property tests: reproducible under CI (same examples every run), random locally.
+try:
+    from hypothesis import settings as _hyp_settings
+
+    _hyp_settings.register_profile("ci", derandomize=True, print_blob=True)
+    if IN_CI:
+        _hyp_settings.load_profile("ci")
+except ImportError:  # hypothesis is a dev dependency
+    pass

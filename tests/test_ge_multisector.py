@@ -258,7 +258,9 @@ def test_result_is_frozen_and_exports(world, liberalisation, tmp_path):
 )
 def test_properties_on_random_worlds(n, j, seed, cut, scale):
     world = synthetic_world(n, j, n_tradable=max(1, j - 1), seed=seed)
-    model = MultiSectorGEModel(**world)
+    # Scale invariance is exact in the model; solve tightly so that solver tolerance does not
+    # show up in percentage changes of large shocks.
+    model = MultiSectorGEModel(**world, tol=1e-13)
     still = model.simulate()
     np.testing.assert_allclose(still.countries[PCT_COLUMNS].to_numpy(), 0.0, atol=1e-7)
     shock = world["tariffs"].assign(rate=world["tariffs"]["rate"] * cut)
@@ -267,7 +269,7 @@ def test_properties_on_random_worlds(n, j, seed, cut, scale):
     scaled["flows"] = world["flows"].assign(value=world["flows"]["value"] * scale)
     scaled["gross_output"] = world["gross_output"].assign(
         value=world["gross_output"]["value"] * scale)
-    again = MultiSectorGEModel(**scaled).simulate(tariffs=shock)
+    again = MultiSectorGEModel(**scaled, tol=1e-13).simulate(tariffs=shock)
     pd.testing.assert_frame_equal(result.countries, again.countries, atol=1e-7, rtol=0)
     s = result.sectors
     assert s["exports"].sum() == pytest.approx(s["imports"].sum(), rel=1e-12)
