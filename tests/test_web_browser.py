@@ -182,6 +182,12 @@ def test_kazakh_eaeu_run_map_table_and_toml(browser, server, world, downloads, t
     assert tr("Welfare", "kk") in headers
     assert driver.find_elements(By.ID, "inequality-table")
     _shot(driver, "results_kk")
+    # The map can show another output: its values follow.
+    Select(driver.find_element(By.ID, "map-output")).select_by_value("exports_pct")
+    shown = driver.execute_script(
+        "const d = document.getElementById('map'); const k = d.data[0].locations.indexOf('KAZ');"
+        "return [d.dataset.output, d.data[0].z[k]];")
+    assert shown == ["exports_pct", expected.at["KAZ", "exports_pct"]]
     _no_errors_in_console(driver)
 
     # Download the scenario as TOML; `jahan run` accepts it unchanged and gives the same numbers.

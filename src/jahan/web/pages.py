@@ -6,6 +6,7 @@ embedded Natural Earth file, served by the dashboard at ``/static/countries.geo.
 
 from __future__ import annotations
 
+import json
 import math
 
 import numpy as np
@@ -245,7 +246,13 @@ def results_page(result, lang: str) -> dict:
         (tr("Baseline year", lang), str(s["baseline_year"])),
         (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
     ]
+    # Central values of every output in the map's country order, for the output switch.
+    locations = list(fig.data[0].locations)
+    map_outputs = {o: {"label": output_label(o, lang),
+                       "z": [float(v) for v in result.countries.loc[locations, o]]}
+                   for o, _ in OUTPUT_LABELS}
     return {
+        "map_outputs": json.dumps(map_outputs),
         "title": localised(result.spec.scenario, "name", lang),
         "description": localised(result.spec.scenario, "description", lang),
         "claim": result.spec.scenario.claim,
@@ -253,6 +260,7 @@ def results_page(result, lang: str) -> dict:
         "map_json": _json(fig),
         "bars_json": _json(focus_bars(result, codes, lang)),
         "columns": [output_label(o, lang) for o, _ in OUTPUT_LABELS],
+        "map_choices": [(o, output_label(o, lang)) for o, _ in OUTPUT_LABELS],
         "focus_rows": result_rows(result, codes, lang),
         "all_rows": result_rows(result, ordered, lang),
         "shocks": shocks,

@@ -15,7 +15,7 @@ from jahan.web.toml_text import spec_to_toml
 SOURCE = "scenario.toml"
 """The name a composed scenario is validated under (and downloaded as)."""
 
-REQUEST_FIELDS = ("scenario", "spec", "toml", "draws", "seed", "lang")
+REQUEST_FIELDS = ("scenario", "spec", "toml", "draws", "seed")
 
 
 class ScenarioFileError(ScenarioError):

@@ -276,6 +276,23 @@ function builderPage() {
   });
 }
 
+// -- results ------------------------------------------------------------------------------------
+function resultsPage() {
+  const outputs = JSON.parse(document.getElementById("map-outputs").textContent);
+  const select = document.getElementById("map-output");
+  onFigure("map", (div) => {
+    select.addEventListener("change", () => {
+      const z = outputs[select.value].z;
+      const limit = Math.max(...z.map(Math.abs)) || 1;
+      // Hover texts name the welfare band; for other outputs show the value only.
+      Plotly.restyle(div, {z: [z], zmin: [-limit], zmax: [limit],
+        hovertemplate: [select.value === "welfare_pct" ? "%{text}<extra></extra>" : "%{location}: %{z:.3f}%<extra></extra>"]});
+      div.dataset.output = select.value;
+    });
+  });
+}
+
 drawFigures();
 if (document.body.dataset.page === "world") worldPage();
 if (document.body.dataset.page === "builder") builderPage();
+if (document.body.dataset.page === "results") resultsPage();
