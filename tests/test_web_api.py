@@ -361,3 +361,10 @@ def test_jahan_serve_starts_on_loopback_and_stops(tmp_path):
         proc.terminate()
         output, _ = proc.communicate(timeout=20)
     assert f"Dashboard: http://127.0.0.1:{port}/?lang=en" in output
+
+
+def test_language_links_keep_the_page_and_its_query(server):
+    _, _, body = call(server.url + "/builder?view=x%26y&lang=ru")
+    html = body.decode()
+    assert 'id="lang-kk" href="/builder?view=x%26y&amp;lang=kk"' in html
+    assert 'id="lang-en" href="/builder?view=x%26y&amp;lang=en"' in html

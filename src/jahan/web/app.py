@@ -22,7 +22,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jinja2
 from starlette.applications import Starlette
@@ -158,8 +158,7 @@ def create_app(
         params = {k: v for k, v in request.query_params.items() if k not in ("lang", "token")}
         switch = {}
         for code in LANGUAGES:
-            query = "&".join(f"{k}={v}" for k, v in {**params, "lang": code}.items())
-            switch[code] = f"{here}?{query}"
+            switch[code] = f"{here}?{urlencode({**params, 'lang': code})}"
         html = _environment().get_template(template).render(
             lang=lang, path=here, switch=switch, messages=json.dumps(pages.js_messages(lang), ensure_ascii=False),
             **context,
