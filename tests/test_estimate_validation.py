@@ -149,3 +149,25 @@ def test_byz_2019_estimate_to_ge_reproduces_stata_welfare(byz_estimate, validati
     assert ours.to_numpy() == pytest.approx(100.0 * (w_eu.to_numpy() - 1.0), abs=5e-5)
     assert ours.loc["MLT"] == pytest.approx(1.5349, abs=1e-4)
     assert ours.loc["HUN"] == pytest.approx(1.4043, abs=1e-4)
+
+
+def test_yotov_2016_rta_effect_with_pair_fixed_effects(validation_file):
+    """Ch. 2, application 2 (RTAsEffects.log): RTA 0.5571853, the scenario library's default.
+
+    The book's pair identifier is symmetric (one effect for i->j and j->i) and all intra-national
+    observations share one pair effect; Stata's ppml drops 84 observations of never-trading pairs.
+    """
+    from jahan.scenario.defaults import AGREEMENT_DEFAULTS, RTA_EFFECT_YOTOV_2016
+
+    data = pd.read_stata(validation_file("yotov2016/Chapter2Application2.dta"))
+    data = data[data["year"].isin(range(1986, 2007, 4))].copy()
+    data["pair"] = np.where(data["exporter"] == data["importer"], -1, data["pair_id"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", jh.DataWarning)
+        est = jh.fepois(
+            "trade ~ RTA | exporter^year + importer^year + pair", data, tol=1e-10
+        )
+    assert est.coef["RTA"] == pytest.approx(0.5571853, abs=1e-6)
+    assert est.nobs == 28482 and est.dropped.separated == 84
+    assert AGREEMENT_DEFAULTS["customs_union"].effect == RTA_EFFECT_YOTOV_2016
+    assert RTA_EFFECT_YOTOV_2016 == pytest.approx(est.coef["RTA"], abs=1e-6)
