@@ -35,7 +35,7 @@ from jahan._i18n import LANGUAGES, check_lang, tr
 from jahan.errors import JahanError
 from jahan.web import pages
 from jahan.web.jobs import DONE, JobManager, QueueFull
-from jahan.web.runs import parse_run_request
+from jahan.web.runs import ScenarioFileError, parse_run_request
 
 LANG_COOKIE = "jahan_lang"
 TOKEN_COOKIE = "jahan_token"
@@ -247,7 +247,7 @@ def create_app(
                 parse_run_request, payload, get_world(), limits.max_draws)
         except JahanError as exc:
             answer = {"error": str(exc)}
-            if getattr(exc, "toml", None):
+            if isinstance(exc, ScenarioFileError):
                 answer["toml"] = exc.toml  # the text the error's line number refers to
             return JSONResponse(answer, status_code=400)
         try:

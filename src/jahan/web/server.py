@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from jahan.errors import JahanError
 from jahan.web.app import LOOPBACK_HOSTS, Limits, create_app
@@ -38,7 +39,7 @@ def check_binding(host: str, token: str | None) -> None:
 class RunningServer:
     """A dashboard running in a background thread (for tests and notebooks)."""
 
-    server: object
+    server: Any
     thread: threading.Thread
     url: str
 
