@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pandas as pd
 from scipy import stats
 
 from jahan._i18n import tr
+from jahan._io import write_parquet_atomic
 from jahan.errors import DataError
 
 
@@ -249,16 +249,7 @@ class GravityEstimate:
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`tidy` to a Parquet file atomically (temporary file, then rename)."""
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".parquet", dir=target.parent)
-        os.close(fd)
-        try:
-            self.tidy().to_parquet(tmp)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
-        return target
+        return write_parquet_atomic(self.tidy(), path)
 
     def to_dict(self) -> dict[str, object]:
         """Plain, JSON-ready description of the fit."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
+from jahan._io import write_parquet_atomic
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._solver import HatSolution, conditional_hat, solve_hat
 
@@ -255,16 +255,7 @@ class GEResult:
         if table not in ("countries", "flows"):
             raise DataError(f"table={table!r}: use 'countries' or 'flows'.")
         frame = self.countries if table == "countries" else self.flows
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            frame.to_parquet(tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return write_parquet_atomic(frame, path)
 
 
 class GEModel:

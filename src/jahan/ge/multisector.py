@@ -8,7 +8,6 @@ answer. Equations, calibration and the welfare decomposition: docs/multisector.m
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
+from jahan._io import write_parquet_atomic
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._ms_data import Calibration, calibrate, index_array
 from jahan.ge._ms_solver import MultiSectorSolution, solve_multisector
@@ -131,16 +131,7 @@ class MultiSectorGEResult:
         if table not in _TABLES:
             raise DataError(f"table={table!r}: use one of {', '.join(map(repr, _TABLES))}.")
         frame = getattr(self, table)
-        target = Path(path)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            frame.to_parquet(tmp)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        return write_parquet_atomic(frame, path)
 
 
 @dataclass(frozen=True)

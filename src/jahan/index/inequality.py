@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
+from jahan._io import write_parquet_atomic
 from jahan.errors import DataError
-from jahan.index.result import write_parquet_atomic
 
 
 def welfare_changes(gains: object, column: str = "welfare_pct") -> pd.Series:
@@ -327,7 +327,7 @@ class InequalityResult:
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to Parquet (atomically)."""
-        return write_parquet_atomic(self.to_frame(), path)
+        return write_parquet_atomic(self.to_frame(), path, index=False)
 
 
 def inequality_of_gains(

@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from jahan._i18n import fmt_number, tr
+from jahan._io import write_parquet_atomic
 from jahan.errors import DataError, JahanError
 from jahan.index.builtin import ORGANISATION_GROUPS
-from jahan.index.result import write_parquet_atomic
 
 SECURITY_GROUPS: tuple[str, ...] = ("CSTO", "SCO")
 
@@ -336,7 +336,7 @@ class ReadinessResult:
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to Parquet (atomically)."""
-        return write_parquet_atomic(self.to_frame(), path)
+        return write_parquet_atomic(self.to_frame(), path, index=False)
 
 
 def readiness(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,22 +10,8 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from jahan._io import write_parquet_atomic
 from jahan.index.framework import Framework
-
-
-def write_parquet_atomic(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write ``frame`` to ``path`` through a temporary file in the same folder and os.replace."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 @dataclass(frozen=True)
@@ -100,7 +85,7 @@ class IndexResult:
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to a Parquet file (atomically)."""
-        return write_parquet_atomic(self.to_frame(), path)
+        return write_parquet_atomic(self.to_frame(), path, index=False)
 
     def summary(self, top: int = 10) -> str:
         """A short plain-text description: choices, coverage and the top countries."""

@@ -29,11 +29,11 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from jahan._io import write_parquet_atomic
 from jahan.errors import DataError
 from jahan.index.aggregation import AGGREGATIONS, check_aggregation
 from jahan.index.framework import Framework
 from jahan.index.normalisation import POSITIVE_NORMALISATIONS, check_normalisation, normalise
-from jahan.index.result import write_parquet_atomic
 from jahan.index.weights import node_weights
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ class UncertaintyResult:
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to Parquet (atomically)."""
-        return write_parquet_atomic(self.to_frame(), path)
+        return write_parquet_atomic(self.to_frame(), path, index=False)
 
     def summary(self, top: int = 10) -> str:
         """Plain-text summary: the settings, the sensitivity table, the widest rank intervals."""

@@ -10,32 +10,20 @@ from pathlib import Path
 
 import pandas as pd
 
-
-def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+from jahan._io import atomic_write, write_text_atomic
 
 
 def write_text(text: str, target: Path) -> Path:
     """Write UTF-8 text to ``target`` atomically."""
-    return _atomic(target, lambda p: p.write_text(text, encoding="utf-8"))
+    return write_text_atomic(text, target)
 
 
 def write_frame(frame: pd.DataFrame, target: Path) -> Path:
     """Write a frame as Parquet (``.parquet``) or CSV (anything else), atomically."""
     target = Path(target)
     if target.suffix == ".parquet":
-        return _atomic(target, lambda p: frame.to_parquet(p))
-    return _atomic(target, lambda p: frame.to_csv(p, index=False))
+        return atomic_write(target, lambda p: frame.to_parquet(p))
+    return atomic_write(target, lambda p: frame.to_csv(p, index=False))
 
 
 def write_folder(files: dict[str, Callable[[Path], None]], out_dir: Path) -> dict[str, Path]:

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from jahan._io import atomic_write
 from jahan.errors import DataError
 
 _TABLES = ("countries", "pairs", "flows", "groups", "sources")
@@ -85,16 +84,7 @@ def read_world(path: Path, *, require_domestic: bool = False):
         raise DataError(f"{path}: {exc}") from None
 
 
-def _atomic(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+
 
 
 def write_world(world, folder: Path) -> Path:
@@ -109,7 +99,7 @@ def write_world(world, folder: Path) -> Path:
     if world.has_flows:
         tables["flows"] = world.flows.to_frame()
     for name, df in tables.items():
-        _atomic(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=True))
+        atomic_write(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=True))
     meta = world.meta
 
     def dump(tmp: str) -> None:
@@ -117,5 +107,5 @@ def write_world(world, folder: Path) -> Path:
             json.dump(meta, fh, indent=2, ensure_ascii=False)
             fh.write("\n")
 
-    _atomic(folder / "world.json", dump)
+    atomic_write(folder / "world.json", dump)
     return folder
