@@ -368,3 +368,18 @@ def test_language_links_keep_the_page_and_its_query(server):
     html = body.decode()
     assert 'id="lang-kk" href="/builder?view=x%26y&amp;lang=kk"' in html
     assert 'id="lang-en" href="/builder?view=x%26y&amp;lang=en"' in html
+
+
+def test_validate_returns_the_file_without_running(server):
+    payload = {"scenario": "kazakhstan_autarky", "draws": 3, "seed": 5}
+    status, _, body = call(server.url + "/api/validate", json.dumps(payload).encode(),
+                           {"Content-Type": "application/json"})
+    answer = json.loads(body)
+    assert status == 200
+    sc = Scenario.from_toml(answer["toml"])
+    assert (sc.spec.uncertainty.draws, sc.spec.uncertainty.seed) == (3, 5)
+    assert sc.spec.shocks == Scenario.load("kazakhstan_autarky").spec.shocks
+    bad = {"scenario": "kazakhstan_autarky", "draws": MAX_DRAWS + 1}
+    status, _, body = call(server.url + "/api/validate", json.dumps(bad).encode(),
+                           {"Content-Type": "application/json"})
+    assert status == 400 and json.loads(body)["error"] == post_json(server, bad)[1]["error"]

@@ -226,7 +226,13 @@ def test_compose_a_scenario_then_compare_two_runs(browser, server, world):
         box = driver.find_element(By.ID, field)
         box.clear()
         box.send_keys(str(value))
-    _shot(driver, "builder_compose_ru", 1500)
+    driver.find_element(By.ID, "check").click()
+    preview = driver.find_element(By.ID, "toml-preview")
+    _wait(lambda: preview.is_displayed() and "[[shocks]]" in preview.text, what="the TOML preview")
+    assert '"AZE"' in preview.text and 'type = "agreement"' in preview.text
+    assert driver.find_element(By.ID, "status-text").text == tr(
+        "The scenario is valid; this is the file that will run.", "ru")
+    _shot(driver, "builder_compose_ru", 2200)
     driver.find_element(By.ID, "run").click()
     _wait(lambda: "/results/" in driver.current_url, what="the results page")
     _figure_ready(driver, "map")

@@ -5,7 +5,8 @@ Routes
 Pages (``?lang=kk|ru|en`` on any of them; the choice is kept in a cookie):
 ``/`` world, ``/builder`` scenario builder and run, ``/results/{job}`` results,
 ``/compare?a=JOB&b=JOB`` two runs side by side.
-API: ``POST /api/run`` (JSON) -> ``{"job": id}``; ``GET /api/jobs/{id}`` state and progress;
+API: ``POST /api/run`` (JSON) -> ``{"job": id}``; ``POST /api/validate`` (the same JSON) ->
+``{"toml": text}`` without running; ``GET /api/jobs/{id}`` state and progress;
 ``POST /api/jobs/{id}/cancel``; downloads ``/api/jobs/{id}/report.html``, ``countries.csv``,
 ``countries.parquet``, ``scenario.toml``; ``GET /api/scenarios``; ``GET /api/world``.
 Static: ``/static/plotly.min.js`` (from the installed plotly package), ``/static/geo-stub.js``,
@@ -232,7 +233,8 @@ def create_app(
                 break
         return too_large if over else bytes(body)
 
-    async def run_api(request: Request) -> Response:
+    async def validated(request: Request):
+        """(scenario, text, draws, seed) from a JSON run request, or the error response."""
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
             return error("send the run request as JSON (Content-Type: application/json)", 415)
         body = await read_body(request)
@@ -250,6 +252,20 @@ def create_app(
             if isinstance(exc, ScenarioFileError):
                 answer["toml"] = exc.toml  # the text the error's line number refers to
             return JSONResponse(answer, status_code=400)
+        return scenario, text, draws, seed
+
+    async def validate_api(request: Request) -> Response:
+        checked = await validated(request)
+        if isinstance(checked, Response):
+            return checked
+        scenario, text, draws, seed = checked
+        return JSONResponse({"name": scenario.name, "draws": draws, "seed": seed, "toml": text})
+
+    async def run_api(request: Request) -> Response:
+        checked = await validated(request)
+        if isinstance(checked, Response):
+            return checked
+        scenario, text, draws, seed = checked
         try:
             job = jobs.submit(scenario, text, draws, seed)
         except QueueFull as exc:
@@ -329,6 +345,7 @@ def create_app(
         Route("/results/{job}", results_view),
         Route("/compare", compare_view),
         Route("/api/run", run_api, methods=["POST"]),
+        Route("/api/validate", validate_api, methods=["POST"]),
         Route("/api/jobs/{job}", job_api),
         Route("/api/jobs/{job}/cancel", cancel_api, methods=["POST"]),
         Route("/api/jobs/{job}/{file}", download),

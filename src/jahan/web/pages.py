@@ -49,6 +49,7 @@ def js_messages(lang: str) -> dict[str, str]:
         "error": tr("The server refused the request:", lang),
         "members_hint": tr("Click countries on the map to add them to the selected shock.", lang),
         "no_shocks": tr("Add at least one shock.", lang),
+        "valid": tr("The scenario is valid; this is the file that will run.", lang),
     }
 
 

@@ -62,9 +62,29 @@ def base_scenario(payload: dict):
     return Scenario.from_toml(text, SOURCE)
 
 
+def _without_empty_defaults(model, values: dict) -> dict:
+    """Drop fields left at an empty default ("" or []) so the file shows what was chosen."""
+    out = {}
+    for name, field in type(model).model_fields.items():
+        key = field.alias or name
+        if key not in values:
+            continue
+        value = values[key]
+        if value in ("", []) and field.get_default(call_default_factory=True) == value:
+            continue
+        out[key] = value
+    return out
+
+
 def scenario_dict(spec) -> dict:
-    """A validated scenario as plain values (aliases such as ``and`` restored, empty fields left out)."""
-    return spec.model_dump(by_alias=True, exclude_none=True)
+    """A validated scenario as plain values: aliases such as ``and`` restored, unset optional
+    fields and empty defaults (blank descriptions, labels) left out; the file parses back to
+    the same scenario."""
+    data = spec.model_dump(by_alias=True, exclude_none=True)
+    data["scenario"] = _without_empty_defaults(spec.scenario, data["scenario"])
+    data["shocks"] = [_without_empty_defaults(shock, values)
+                      for shock, values in zip(spec.shocks, data["shocks"], strict=True)]
+    return data
 
 
 def parse_run_request(payload: Any, world, max_draws: int):

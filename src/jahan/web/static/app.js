@@ -271,6 +271,22 @@ function builderPage() {
     poll();
   });
 
+  document.getElementById("check").addEventListener("click", async () => {
+    const preview = document.getElementById("toml-preview");
+    const response = await fetch("/api/validate", {method: "POST", headers: {"Content-Type": "application/json"},
+      body: JSON.stringify(request())});
+    const answer = await response.json();
+    if (!response.ok) {
+      preview.hidden = !answer.toml;
+      preview.textContent = answer.toml || "";
+      show(MESSAGES.error + " " + answer.error, "error");
+      return;
+    }
+    preview.hidden = false;
+    preview.textContent = answer.toml;
+    show(MESSAGES.valid, "ok");
+  });
+
   cancelButton.addEventListener("click", async () => {
     if (jobId) await fetch("/api/jobs/" + jobId + "/cancel", {method: "POST"});
   });
