@@ -8,6 +8,7 @@ import typer
 
 from jahan._cli.common import LangOption, console, lang_or_exit
 from jahan._i18n import tr
+from jahan.errors import JahanError
 
 
 def serve_cmd(
@@ -25,10 +26,16 @@ def serve_cmd(
     lang: LangOption = "kk",
 ) -> None:
     """Start the dashboard: build scenarios, run them, see maps and tables, in kk, ru or en."""
-    from jahan.web.app import Limits
-    from jahan.web.server import check_binding, is_loopback, serve
-
     lang = lang_or_exit(lang)
+    try:
+        from jahan.web.app import Limits
+        from jahan.web.server import check_binding, is_loopback, serve
+    except ModuleNotFoundError as exc:
+        raise JahanError(
+            tr("The dashboard needs the web extra: pip install 'jahan[web]' (missing module: "
+               "{module}).", lang, module=exc.name)
+        ) from None
+
     con = console()
     check_binding(host, token)
     if not is_loopback(host):
