@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jahan._i18n import LANGUAGES, catalog, check_lang, fmt_number, fmt_pct, tr
+from jahan._i18n import LANGUAGES, catalog, check_lang, fmt_number, fmt_pct, fmt_pct_signif, tr
 from jahan.errors import JahanError
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "jahan"
@@ -82,3 +82,11 @@ def test_number_formats_follow_cldr():
     assert fmt_pct(-0.5, "ru").startswith("-0,50")
     assert fmt_number(1234.5, "en") == "1,234.50"
     assert "," in fmt_number(1234.5, "kk")
+
+
+def test_small_changes_do_not_read_as_zero():
+    assert fmt_pct_signif(-0.00043, "en") == "-0.00043%"
+    assert fmt_pct_signif(1.23456, "en") == "+1.23%"
+    assert fmt_pct_signif(0.0, "en") == "+0.00%"
+    assert fmt_pct_signif(0.0012, "ru") == "+0,0012%"
+    assert fmt_pct_signif(0.012, "ru") == "+0,01%"

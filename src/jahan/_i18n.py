@@ -8,6 +8,7 @@ Catalogs are read with babel at first use; numbers are formatted with CLDR rules
 from __future__ import annotations
 
 import difflib
+import math
 from functools import cache
 from importlib import resources
 
@@ -84,4 +85,22 @@ def fmt_pct(value_pct: float, lang: str = "en", digits: int = 2) -> str:
     return format_percent(value_pct / 100.0, format=pattern, locale=babel_locale(lang))
 
 
-__all__ = ["LANGUAGES", "babel_locale", "catalog", "check_lang", "fmt_number", "fmt_pct", "tr"]
+def fmt_pct_signif(value_pct: float, lang: str = "en", digits: int = 2, max_digits: int = 6) -> str:
+    """Like :func:`fmt_pct`, with enough decimals that a small non-zero change does not read as
+    zero: -0.0004 gives "-0.0004%" rather than "-0.00%"."""
+    magnitude = abs(value_pct)
+    if magnitude > 0 and magnitude < 10 ** (-digits):
+        digits = min(max_digits, -math.floor(math.log10(magnitude)) + 1)
+    return fmt_pct(value_pct, lang, digits)
+
+
+__all__ = [
+    "LANGUAGES",
+    "babel_locale",
+    "catalog",
+    "check_lang",
+    "fmt_number",
+    "fmt_pct",
+    "fmt_pct_signif",
+    "tr",
+]
