@@ -26,8 +26,11 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "jahan" / "data" / "lang
 
 
 def _synthetic_as(seed: int, sd: float = 0.003) -> pd.DataFrame:
-    """Abrams-Strogatz shares 1900-2020 every 4 years from x0 = 0.7, plus Gaussian noise."""
-    years = np.arange(1900, 2021, 4.0)
+    """Abrams-Strogatz shares 1900-1992 every 4 years from x0 = 0.7 down to 0.05, plus Gaussian noise.
+
+    The series stops before the share nears 0, where clipping the noise to [0, 1] would bias it.
+    """
+    years = np.arange(1900, 1993, 4.0)
     path = simulate(ModelSpec(AbramsStrogatz, TRUE_AS), (0.7, 0.0, 0.3), years)
     rng = np.random.default_rng(seed)
     x = np.clip(path["monolingual_a"].to_numpy() + rng.normal(0.0, sd, years.size), 0.0, 1.0)
@@ -47,13 +50,13 @@ def _coverage(seeds, draws):
 
 
 def test_fit_recovers_known_parameters_quick():
-    hits = _coverage(range(10), draws=100)
+    hits = _coverage(range(10), draws=0)
     assert all(n >= 9 for n in hits.values()), hits
 
 
 @pytest.mark.slow
 def test_fit_recovers_known_parameters_50_trials():
-    hits = _coverage(range(50), draws=200)
+    hits = _coverage(range(50), draws=0)
     assert all(n >= 45 for n in hits.values()), hits
 
 

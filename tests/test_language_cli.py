@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -23,11 +24,14 @@ def test_fit_prints_each_parameter_with_its_interval():
     assert "eps = 0.0000 (fixed)" in result.output
 
 
-def test_fit_in_kazakh_with_a_fixed_parameter():
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--fix", "a=1.31", "--draws", "30", "--lang", "kk"])
+def test_fit_in_kazakh_with_a_fixed_parameter(tmp_path):
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--fix", "a=1.31", "--draws", "30",
+                                 "--lang", "kk", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "a = 1,3100 (бекітілген)" in result.output
     assert "Модель: abrams-strogatz" in result.output
+    html = (tmp_path / "language_phase_plane.html").read_text(encoding="utf-8")
+    assert json.dumps("abrams-strogatz моделінің фазалық жазықтығы")[1:-1] in html  # JSON-escaped
 
 
 def test_project_writes_self_contained_figures_and_table(tmp_path):

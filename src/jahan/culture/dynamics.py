@@ -16,7 +16,7 @@ from scipy.integrate import solve_ivp
 from jahan.culture.models import LanguageModel, ModelSpec
 from jahan.errors import ConvergenceError
 
-RTOL = 1e-7
+RTOL = 1e-6
 ATOL = 1e-9
 
 

@@ -36,6 +36,13 @@ def _stability_label(stability: str, lang: str) -> str:
     return labels.get(stability, stability)
 
 
+def _first(shown: set[str], key: str) -> bool:
+    if key in shown:
+        return False
+    shown.add(key)
+    return True
+
+
 def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
     """Phase plane of the fitted model with its fixed points and the observed path.
 
@@ -46,6 +53,7 @@ def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
     est = {k: v for k, v in fit.estimate().items() if k in cls.symbols()}
     spec = ModelSpec(cls, est)
     points = fixed_points(spec)
+    shown: set[str] = set()
     fig = go.Figure()
     if cls is AbramsStrogatz:
         x = np.linspace(0.0, 1.0, 401)
@@ -61,6 +69,7 @@ def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
             fig.add_trace(
                 go.Scatter(x=[row["monolingual_a"]], y=[0.0], mode="markers",
                            name=_stability_label(row["stability"], lang),
+                           legendgroup=row["stability"], showlegend=_first(shown, row["stability"]),
                            marker={"size": 14, "color": _COLORS.get(row["stability"], "#000")})
             )
         fig.update_layout(xaxis_title=tr("share speaking A (x)", lang), yaxis_title="dx/dt")
@@ -81,6 +90,7 @@ def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
             fig.add_trace(
                 go.Scatter(x=[row["monolingual_a"]], y=[row["monolingual_b"]], mode="markers",
                            name=_stability_label(row["stability"], lang),
+                           legendgroup=row["stability"], showlegend=_first(shown, row["stability"]),
                            marker={"size": 14, "color": _COLORS.get(row["stability"], "#000")})
             )
         fig.update_layout(xaxis_title=tr("monolingual in A (x)", lang),
