@@ -88,7 +88,7 @@ def _print_fit(fit, lang: str) -> None:
     out = console()
     out.print(tr("Model: {model}; {n} years; residual standard deviation {sigma}", lang,
                  model=fit.model, n=fit.nobs, sigma=fmt_number(fit.sigma, lang, 4)))
-    out.print(tr("Parameters with {level} parametric-bootstrap intervals:", lang, level=f"{fit.level:.0%}"))
+    out.print(tr("Parameters with {level} profile-likelihood intervals:", lang, level=f"{fit.level:.0%}"))
     for symbol, row in fit.params.iterrows():
         est = fmt_number(row["estimate"], lang, 4)
         if row["fixed"]:

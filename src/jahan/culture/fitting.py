@@ -1,10 +1,12 @@
-"""Least-squares fit of a language-shift model to a series of shares, with bootstrap intervals.
+"""Least-squares fit of a language-shift model to a series of shares, with confidence intervals.
 
 Parameters are estimated on an unconstrained scale (log for positive parameters, logit for shares
 and for parameters in (0, 1)) by :func:`scipy.optimize.least_squares`; the initial state is
-estimated with them. Intervals come from a parametric bootstrap: ``draws`` synthetic series are
-drawn from the fitted trajectory with Gaussian noise of the residual standard deviation and refitted
-(all draws at once, by a batched Levenberg-Marquardt started at the estimate).
+estimated with them. Intervals of the model parameters are profile-likelihood intervals (F-calibrated,
+Bates and Watts 1988); the initial shares get Wald intervals. A parametric bootstrap (``draws``
+series simulated from the fit with Gaussian noise of the residual standard deviation, refitted all at
+once by a batched Levenberg-Marquardt started at the estimate) gives the parameter draws that carry
+uncertainty into projections.
 """
 
 from __future__ import annotations
@@ -195,7 +197,7 @@ class LanguageFit:
         """Plain-text table of the estimates and intervals."""
         lines = [
             f"{self.model} fit: {self.nobs} years, residual sd {self.sigma:.4g}, "
-            f"{self.level:.0%} parametric-bootstrap intervals ({len(self.draws)} draws)"
+            f"{self.level:.0%} profile-likelihood intervals"
         ]
         for sym, row in self.params.iterrows():
             if row["fixed"]:
@@ -220,7 +222,7 @@ def fit_language_model(
     lines: list[int] | None = None,
     max_nfev: int = 200,
 ) -> LanguageFit:
-    r"""Fit a language-shift model to shares by least squares, with bootstrap intervals.
+    r"""Fit a language-shift model to shares by least squares, with profile-likelihood intervals.
 
     The objective is :math:`\sum_t \sum_k (\hat q_{tk}(\theta) - q_{tk})^2`, where the observed
     components are the share speaking A (monolingual_a + bilingual) for Abrams-Strogatz and
@@ -235,7 +237,7 @@ def fit_language_model(
     fixed
         Parameters held at given values, e.g. ``{"a": 1.31}`` (the value Abrams and Strogatz found).
     draws
-        Parametric-bootstrap replicates for the intervals (0: no intervals).
+        Parametric-bootstrap replicates, used for projection bands (0: none).
     seed
         Seed of the bootstrap noise.
     level
@@ -254,7 +256,7 @@ def fit_language_model(
     -----
     IdentificationWarning
         When a parameter is not identified: its Jacobian column is (nearly) zero or collinear with
-        others, or its bootstrap interval spans most of the allowed range.
+        others, or its profile likelihood stays under the threshold out to the parameter's limit.
     """
     cls = get_model(model)
     fixed = dict(fixed or {})
@@ -349,8 +351,8 @@ def fit_language_model(
         hint = "; fix it, e.g. fixed={'a': 1.31} as Abrams and Strogatz did" if "a" in bad else "; fix it or add data"
         warnings.warn(
             f"parameter(s) {', '.join(sorted(bad))} of the {cls.name} model are not identified by "
-            f"these {len(series)} years (flat or collinear least-squares surface, or a bootstrap interval "
-            f"spanning most of the allowed range){hint}",
+            f"these {len(series)} years (a flat profile likelihood that stays under the confidence "
+            f"threshold out to the parameter's limit, or a singular Jacobian){hint}",
             IdentificationWarning,
             stacklevel=2,
         )
