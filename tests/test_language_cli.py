@@ -76,3 +76,18 @@ def test_bad_fix_option(arg):
     result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--fix", arg, "--draws", "0"])
     assert isinstance(result.exception, DataError)
     assert "SYMBOL=VALUE" in str(result.exception)
+
+
+def test_report_section_for_a_fit_and_a_projection():
+    import pandas as pd
+
+    from jahan.culture import LanguagePolicy, fit_language_model, project
+    from jahan.report.culture_figures import language_section
+
+    fit = fit_language_model(pd.read_csv(EXAMPLE, comment="#"), "minett-wang", draws=20, seed=2)
+    proj = project(fit, LanguagePolicy(2030, status=0.55), until=2060)
+    section = language_section(fit, proj, "ru")
+    assert section["title"] == "Языковой сдвиг: модель minett-wang"
+    assert [row[0] for row in section["rows"]] == ["a", "s", "c", "mu", "eps", "tau", "x0", "y0"]
+    assert section["rows"][4][2] == "зафиксирован"
+    assert "2060" in section["headline"] and len(section["figures"]) == 2

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
-from jahan._i18n import tr
+from jahan._i18n import fmt_number, tr
 from jahan.culture import (
     AbramsStrogatz,
     LanguageFit,
@@ -130,6 +130,37 @@ def projection_figure(projection: LanguageProjection, fit: LanguageFit | None = 
     return fig
 
 
+def language_section(fit: LanguageFit, projection: LanguageProjection, lang: str = "en") -> dict:
+    """A report section (the dict shape the HTML report's sections use) for a fit and a projection.
+
+    Keys: title, headline, columns, rows (one per parameter: symbol, estimate, interval), note,
+    figures (projection and phase plane, plotly figures).
+    """
+    final = projection.final()
+    base, pol = final.loc["baseline"], final.loc["policy"]
+    rows = []
+    for symbol, row in fit.params.iterrows():
+        if row["fixed"]:
+            interval = tr("fixed", lang)
+        else:
+            interval = f"[{fmt_number(row['lower'], lang, 4)}, {fmt_number(row['upper'], lang, 4)}]"
+            if not row["identified"]:
+                interval += " " + tr("(not identified)", lang)
+        rows.append([str(symbol), fmt_number(row["estimate"], lang, 4), interval])
+    return {
+        "title": tr("Language shift: {model} model", lang, model=fit.model),
+        "headline": tr(
+            "Share speaking A in {year}: {baseline} without the policy, {policy} with it.", lang,
+            year=int(base["year"]), baseline=fmt_number(base["speakers_a"], lang, 3),
+            policy=fmt_number(pol["speakers_a"], lang, 3),
+        ),
+        "columns": [tr("Parameter", lang), tr("Estimate", lang), tr("{level} interval", lang, level=f"{fit.level:.0%}")],
+        "rows": rows,
+        "note": tr("Intervals: profile likelihood. Bands: parametric bootstrap of the fit.", lang),
+        "figures": [projection_figure(projection, fit, lang), phase_plane_figure(fit, lang)],
+    }
+
+
 def write_figure_html(fig: go.Figure, path: str | Path) -> Path:
     """Write ``fig`` to ``path`` as self-contained HTML (plotly.js embedded), atomically."""
     target = Path(path)
@@ -148,4 +179,4 @@ def write_figure_html(fig: go.Figure, path: str | Path) -> Path:
     return target
 
 
-__all__ = ["phase_plane_figure", "projection_figure", "write_figure_html"]
+__all__ = ["language_section", "phase_plane_figure", "projection_figure", "write_figure_html"]
