@@ -19,7 +19,7 @@ from jahan.culture import (
     project,
     simulate,
 )
-from jahan.errors import ConvergenceWarning, DataError, ScenarioError
+from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, ScenarioError
 
 TRUE_AS = {"a": 1.31, "s": 0.4, "c": 0.2}
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "jahan" / "data" / "language" / "synthetic_language_shift.csv"
@@ -82,10 +82,20 @@ def test_flat_series_warns_that_parameters_are_not_identified():
     assert not fit.params["identified"].all()
 
 
-def test_fit_that_stops_early_warns():
+def test_fit_that_stops_early_raises_or_warns_when_asked():
+    with pytest.raises(ConvergenceError, match="before convergence after") as info:
+        fit_language_model(_synthetic_as(1), "abrams-strogatz", draws=0, max_nfev=1)
+    assert info.value.record.converged is False
     with pytest.warns(ConvergenceWarning, match="before convergence"):
-        fit = fit_language_model(_synthetic_as(1), "abrams-strogatz", draws=0, max_nfev=1)
+        fit = fit_language_model(_synthetic_as(1), "abrams-strogatz", draws=0, max_nfev=1,
+                                 allow_nonconvergence=True)
     assert not fit.record.converged
+
+
+def test_non_finite_parameters_are_refused_before_integration():
+    # RK45 would loop forever on a NaN field; the integrator refuses it.
+    with pytest.raises(DataError, match="initial shares .* non-finite"):
+        simulate(ModelSpec(AbramsStrogatz, {"a": 1.31, "s": 0.4, "c": 0.1}), (np.nan, 0.0, 0.5), [0, 10])
 
 
 def test_fixed_parameters_are_reported_and_not_estimated():

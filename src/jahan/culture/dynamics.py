@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from jahan.culture.models import LanguageModel, ModelSpec
-from jahan.errors import ConvergenceError
+from jahan.errors import ConvergenceError, DataError
 
 RTOL = 1e-6
 ATOL = 1e-9
@@ -72,6 +72,12 @@ def integrate_batch(
     """
     initial = np.asarray(initial, dtype=float)
     n_states, batch = initial.shape
+    # A NaN in the field makes RK45's step-size control loop forever: refuse it up front.
+    for symbol, values in [*params.items(), *((s, v) for _, p in changes for s, v in p.items())]:
+        if not np.all(np.isfinite(np.asarray(values, dtype=float))):
+            raise DataError(f"parameter {symbol} of the {model.name} model has non-finite values; give numbers")
+    if not np.all(np.isfinite(initial)):
+        raise DataError(f"the initial shares of the {model.name} model have non-finite values; give numbers")
     t_eval = np.asarray(t_eval, dtype=float)
     out = np.empty((t_eval.size, n_states, batch))
     current = {k: np.asarray(v, dtype=float) for k, v in params.items()}

@@ -221,6 +221,7 @@ def fit_language_model(
     source: str | None = None,
     lines: list[int] | None = None,
     max_nfev: int = 200,
+    allow_nonconvergence: bool = False,
 ) -> LanguageFit:
     r"""Fit a language-shift model to shares by least squares, with profile-likelihood intervals.
 
@@ -245,8 +246,11 @@ def fit_language_model(
     source, lines
         File name and line numbers of the rows, for error messages.
     max_nfev
-        Most residual evaluations per least-squares start; when reached, a ConvergenceWarning is
-        issued (the estimate is returned, marked ``record.converged = False``).
+        Most residual evaluations per least-squares start.
+    allow_nonconvergence
+        If the least-squares fit stops before convergence: False (default) raises ConvergenceError
+        with the diagnostic record; True issues a ConvergenceWarning and returns the fit with
+        ``record.converged = False``.
 
     Returns
     -------
@@ -276,6 +280,15 @@ def fit_language_model(
     prob = _Problem(cls, series, free, full_fixed)
     obs = prob.obs.reshape(-1)
     theta_hat, nfev, ls_ok, message, other_optima = _point_estimate(prob, obs, max_nfev)
+    if not ls_ok:
+        text = (
+            f"least squares for the {cls.name} model stopped before convergence after {nfev} "
+            f"evaluations ({message}); raise max_nfev, fix a parameter (fixed={{'a': 1.31}}) or check "
+            "the data; allow_nonconvergence=True returns the unconverged fit with a warning"
+        )
+        if not allow_nonconvergence:
+            raise ConvergenceError(text, record=FitRecord(False, nfev, float("nan"), 0.0, message))
+        warnings.warn(text, ConvergenceWarning, stacklevel=2)
     resid = prob.predict(theta_hat)[0] - obs
     m = obs.size
     dof = max(m - q, 1)
@@ -547,13 +560,6 @@ def _point_estimate(
     assert best is not None
     res = best
     theta, ok, message = res.x, bool(res.status > 0), str(res.message)
-    if not ok:
-        warnings.warn(
-            f"least squares for the {prob.model.name} model stopped before convergence ({message}); "
-            "the estimates may be inaccurate: fix a parameter or check the data",
-            ConvergenceWarning,
-            stacklevel=3,
-        )
     if not np.all(np.isfinite(theta)):
         raise ConvergenceError(f"least squares for the {prob.model.name} model returned NaN: {message}")
     others = [x for _, x in optima if np.max(np.abs(x - theta)) > 0.05]
