@@ -361,7 +361,11 @@ def fit_language_model(
     params = pd.DataFrame.from_records(rows).set_index("symbol").loc[[s for s in order if s in {r["symbol"] for r in rows}]]
     bad = [s for s in unidentified if s in params.index]
     if bad:
-        hint = "; fix it, e.g. fixed={'a': 1.31} as Abrams and Strogatz did" if "a" in bad else "; fix it or add data"
+        hint = (
+            "; fix a parameter, e.g. fixed={'a': 1.31} as Abrams and Strogatz did, or add data"
+            if "a" in bad
+            else "; fix a parameter or add data"
+        )
         warnings.warn(
             f"parameter(s) {', '.join(sorted(bad))} of the {cls.name} model are not identified by "
             f"these {len(series)} years (a flat profile likelihood that stays under the confidence "
