@@ -91,3 +91,12 @@ def test_report_section_for_a_fit_and_a_projection():
     assert [row[0] for row in section["rows"]] == ["a", "s", "c", "mu", "eps", "tau", "x0", "y0"]
     assert section["rows"][4][2] == "зафиксирован"
     assert "2060" in section["headline"] and len(section["figures"]) == 2
+
+
+def test_fit_that_stops_early_is_shown_with_a_loud_warning():
+    # Abrams-Strogatz on data made by Minett-Wang runs along a ridge (a -> 1, c -> its limit).
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--draws", "0"])
+    assert result.exit_code == 0, result.output
+    assert "warning:" in result.output and "before convergence" in result.output
+    assert "(not identified)" in result.output
+    assert any(li.strip().startswith("s = ") for li in result.output.splitlines())

@@ -75,8 +75,9 @@ def _fit(data: Path, model: str, fix: list[str] | None, draws: int, seed: int, l
     frame, lines = read_shares_csv(data)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", JahanWarning)
+        # A fit that stops early is still shown, with the ConvergenceWarning printed above it.
         fit = fit_language_model(frame, model, fixed=_parse_fix(fix), draws=draws, seed=seed,
-                                 source=str(data), lines=lines)
+                                 source=str(data), lines=lines, allow_nonconvergence=True)
     out = console()
     for w in caught:
         if issubclass(w.category, JahanWarning):
