@@ -39,11 +39,15 @@ _LAZY = {
     "ScenarioResult": "jahan.scenario",
 }
 
-__getattr__ = lazy_getattr(__name__, _LAZY)
+_SUBMODULES = frozenset(
+    {"world", "estimate", "ge", "scenario", "index", "culture", "report", "web"}
+)
+
+__getattr__ = lazy_getattr(__name__, _LAZY, _SUBMODULES)
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_LAZY])
+    return sorted([*globals(), *_LAZY, *_SUBMODULES])
 
 
 __all__ = [
