@@ -11,6 +11,7 @@ from __future__ import annotations
 from jahan.world._baseline import GravityBaseline, solve_gravity_baseline
 from jahan.world._cepii import read_cepii_gravity
 from jahan.world._geo import great_circle_km, internal_distance_km
+from jahan.world._sectors import SectorData
 from jahan.world._validate import check_flows
 from jahan.world._world import COUNTRY_COLUMNS, World
 from jahan.world.mrio import ICIO_MERGE, mrio_to_inputs, read_adb_mrio, read_oecd_icio, read_wiod
@@ -19,6 +20,7 @@ __all__ = [
     "COUNTRY_COLUMNS",
     "GravityBaseline",
     "ICIO_MERGE",
+    "SectorData",
     "World",
     "check_flows",
     "great_circle_km",

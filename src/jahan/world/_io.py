@@ -9,6 +9,7 @@ import pandas as pd
 
 from jahan._io import atomic_write
 from jahan.errors import DataError
+from jahan.world._sectors import SECTOR_FOLDER, read_sectors, write_sectors
 
 _TABLES = ("countries", "pairs", "flows", "groups", "sources")
 
@@ -58,6 +59,8 @@ def read_world(path: Path, *, require_domestic: bool = False):
     if found["countries"] is None and found["flows"] is None:
         raise DataError(
             f"{path}: expected countries.csv/.parquet or flows.csv/.parquet in this folder"
+            + (" (a world with sectors also needs countries.csv)" if (path / SECTOR_FOLDER).is_dir()
+               else "")
         )
     tables = {name: (_read_table(p) if p is not None else None) for name, p in found.items()}
     meta: dict = {}
@@ -69,6 +72,9 @@ def read_world(path: Path, *, require_domestic: bool = False):
     countries = tables["countries"]
     if countries is None:
         countries = _flows_only_countries(tables["flows"])
+    sectors = None
+    if (path / SECTOR_FOLDER).is_dir():
+        sectors = read_sectors(path / SECTOR_FOLDER)
     try:
         return World.from_frames(
             countries=countries,
@@ -79,6 +85,7 @@ def read_world(path: Path, *, require_domestic: bool = False):
             flows_kind=meta.get("flows_kind", "observed"),
             sources=tables["sources"],
             require_domestic=require_domestic,
+            sectors=sectors,
         )
     except DataError as exc:
         raise DataError(f"{path}: {exc}") from None
@@ -107,5 +114,7 @@ def write_world(world, folder: Path) -> Path:
             json.dump(meta, fh, indent=2, ensure_ascii=False)
             fh.write("\n")
 
+    if world.sectors is not None:
+        write_sectors(world.sectors, folder / SECTOR_FOLDER)
     atomic_write(folder / "world.json", dump)
     return folder

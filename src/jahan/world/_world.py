@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from jahan.errors import DataError
+from jahan.world._sectors import SectorData
 from jahan.world._validate import (
     as_flow_series,
     as_pair_frame,
@@ -168,7 +169,7 @@ class World:
         One row per input (package, version, path, licence, year).
     """
 
-    __slots__ = ("_countries", "_pairs", "_flows", "_groups", "_sources", "_meta")
+    __slots__ = ("_countries", "_pairs", "_flows", "_groups", "_sources", "_meta", "_sectors")
 
     def __init__(
         self,
@@ -178,6 +179,7 @@ class World:
         groups: pd.DataFrame,
         sources: pd.DataFrame,
         meta: dict,
+        sectors: SectorData | None = None,
     ) -> None:
         self._countries = countries
         self._pairs = pairs
@@ -185,6 +187,7 @@ class World:
         self._groups = groups
         self._sources = sources
         self._meta = dict(meta)
+        self._sectors = sectors
 
     # -- construction -------------------------------------------------------------------------
 
@@ -200,6 +203,7 @@ class World:
         *,
         sources: pd.DataFrame | None = None,
         require_domestic: bool = False,
+        sectors: SectorData | None = None,
     ) -> World:
         """Build a World from tables, validating every one of them.
 
@@ -220,6 +224,9 @@ class World:
         sources : DataFrame, optional
         require_domestic : bool
             Also require a positive domestic flow for every country.
+        sectors : SectorData, optional
+            Multi-sector model inputs (see :class:`jahan.world.SectorData`); their country
+            codes must be countries of this world.
 
         Raises
         ------
@@ -246,7 +253,8 @@ class World:
             "baseline_year": None if baseline_year is None else int(baseline_year),
             "flows_kind": flows_kind,
         }
-        return cls(c, p, f, g, sources.reset_index(drop=True), meta)
+        world = cls(c, p, f, g, sources.reset_index(drop=True), meta)
+        return world.with_sectors(sectors) if sectors is not None else world
 
     @classmethod
     def builtin(cls) -> World:
@@ -282,7 +290,30 @@ class World:
 
         return write_world(self, Path(folder))
 
+    def with_sectors(self, sectors: SectorData | None) -> World:
+        """This world with sector data (the multi-sector model's inputs) attached, or removed.
+
+        Scenarios with ``type = "tariff"`` shocks run on it with the multi-sector model.
+        Raises DataError when a country of the sector tables is not a country of the world.
+        """
+        if sectors is not None:
+            if not isinstance(sectors, SectorData):
+                raise DataError(f"sectors: expected a jahan.world.SectorData, got {type(sectors).__name__}; "
+                                "build one with SectorData.from_frames(...) or SectorData.from_inputs(...)")
+            sectors.check_countries(self.iso3)
+        return World(self._countries, self._pairs, self._flows, self._groups, self._sources,
+                     self._meta, sectors)
+
     # -- tables ---------------------------------------------------------------------------------
+
+    @property
+    def sectors(self) -> SectorData | None:
+        """Sector data (multi-sector model inputs), or None for a one-sector world."""
+        return self._sectors
+
+    @property
+    def has_sectors(self) -> bool:
+        return self._sectors is not None
 
     @property
     def countries(self) -> pd.DataFrame:
@@ -332,9 +363,10 @@ class World:
 
     def __repr__(self) -> str:
         kind = self.flows_kind if self.has_flows else "none"
+        extra = f", sectors={len(self._sectors.sectors)}" if self._sectors is not None else ""
         return (
             f"World({len(self)} countries, baseline_year={self.baseline_year}, "
-            f"flows_kind={kind!r})"
+            f"flows_kind={kind!r}{extra})"
         )
 
     def flows_frame(self, *, require_domestic: bool = False) -> pd.DataFrame:
@@ -440,7 +472,8 @@ class World:
         """A sub-world with only the given countries (pairs, flows and groups filtered).
 
         Flows among the kept countries are unchanged, so output and expenditure of the
-        sub-world exclude trade with the countries left out.
+        sub-world exclude trade with the countries left out. Sector data is not carried over
+        (an input-output table cut to some countries is no longer consistent).
         """
         codes = [self._code(c) for c in iso3]
         if len(set(codes)) != len(codes):
