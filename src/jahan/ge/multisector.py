@@ -307,8 +307,32 @@ class MultiSectorGEModel:
                 cost_change = cost_change.rename(columns={"value": "cost_change"})
             cost = index_array(cost_change, "cost_change", "cost_change", base.countries,
                                base.sectors, cost, low=0.0)
-        record = self._solve(base, tariff_new, cost, base.deficit, "counterfactual")
-        return self._result(base, tariff_new, record)
+        return self.simulate_arrays(tariff_new, cost)
+
+    def simulate_arrays(self, tariffs: np.ndarray, cost_change: np.ndarray) -> MultiSectorGEResult:
+        """Solve a counterfactual given as arrays in model order (for repeated solves).
+
+        Parameters
+        ----------
+        tariffs : ndarray
+            New ad valorem rates, shape (sectors, importers, exporters), in the order of
+            :attr:`sectors` and :attr:`countries`; domestic cells must be 0.
+        cost_change : ndarray
+            Change in (d_ni^j)^(-theta^j), same shape, positive (1 = no change).
+        """
+        base = self._baseline.data
+        shape = base.shares.shape
+        tariffs = np.asarray(tariffs, dtype=float)
+        cost_change = np.asarray(cost_change, dtype=float)
+        if tariffs.shape != shape or cost_change.shape != shape:
+            raise DataError(f"tariffs and cost_change must have shape {shape} (sectors, importers, "
+                            f"exporters); got {tariffs.shape} and {cost_change.shape}")
+        if not (np.all(np.isfinite(tariffs)) and np.all(tariffs > -1.0)):
+            raise DataError("tariffs must be finite and above -1")
+        if not (np.all(np.isfinite(cost_change)) and np.all(cost_change > 0)):
+            raise DataError("cost_change must be finite and positive")
+        record = self._solve(base, tariffs, cost_change, base.deficit, "counterfactual")
+        return self._result(base, tariffs, record)
 
     def _result(self, base: Calibration, tariff_new: np.ndarray,
                 record: MultiSectorSolution) -> MultiSectorGEResult:

@@ -16,6 +16,10 @@ parameter. For a parameter value ``p``:
 
 Effects compose multiplicatively; a prohibitive cell stays prohibitive. Groups resolve from the
 world's memberships in the scenario's ``year`` (default: the world's baseline year).
+
+Tariff shocks (worlds with sector data only) become cells of the multi-sector model's tariff
+array, by sector: ``rate`` sets :math:`t_{ij}^s = p`, ``change`` adds :math:`p/100` (``p`` in
+percentage points). They are applied by :mod:`jahan.scenario.sectoral`.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from jahan.scenario.schema import (
     ProductivityShock,
     SanctionsShock,
     ScenarioSpec,
+    TariffShock,
     TradeCostShock,
 )
 
@@ -64,6 +69,18 @@ class _Cells:
 
 
 @dataclass(frozen=True)
+class TariffCells:
+    """One tariff shock: sectors x (exporter ``rows``, importer ``cols``) pairs, set or shifted."""
+
+    mode: str  # "rate" | "change"
+    sectors: np.ndarray
+    rows: np.ndarray
+    cols: np.ndarray
+    param: int
+    shock: int
+
+
+@dataclass(frozen=True)
 class CompiledScenario:
     """Shocks as index arrays over ``countries`` plus the parameters that drive them."""
 
@@ -73,6 +90,9 @@ class CompiledScenario:
     cells: tuple[_Cells, ...] = field(repr=False)
     shocked_pairs: dict[int, tuple[np.ndarray, np.ndarray]] = field(repr=False)
     members: dict[int, tuple[str, ...]] = field(repr=False)
+    sectors: tuple[str, ...] = ()
+    tariffs: tuple[TariffCells, ...] = field(default=(), repr=False)
+    shocked_sectors: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
 
     @property
     def means(self) -> np.ndarray:
@@ -165,6 +185,40 @@ def _cross(a: np.ndarray, b: np.ndarray, symmetric: bool) -> tuple[np.ndarray, n
     return pairs[0], pairs[1]
 
 
+NO_SECTORS = (
+    "this world has no sector data, so it cannot take tariff shocks by sector. Give it sectors: "
+    "World.from_frames(..., sectors=SectorData.from_inputs(mrio_to_inputs(...), trade_elasticity=...)), "
+    "world.with_sectors(...), or a world folder with a sectors/ sub-folder "
+    "(see docs/scenarios.md, 'Sectoral worlds')"
+)
+
+
+def _sector_index(value: str | list[str], sectors: Sequence[str], loc, source: str,
+                  text: str) -> np.ndarray:
+    if isinstance(value, str):
+        if value.strip().lower() == "all":
+            return np.arange(len(sectors), dtype=np.intp)
+        value = [value]
+    index = {str(s): k for k, s in enumerate(sectors)}
+    upper = {str(s).upper(): k for k, s in enumerate(sectors)}
+    out: list[int] = []
+    for item in value:
+        key = str(item).strip()
+        if key in index:
+            out.append(index[key])
+        elif key.upper() in upper:
+            out.append(upper[key.upper()])
+        else:
+            shown = ", ".join(map(str, sectors[:30])) + (" ..." if len(sectors) > 30 else "")
+            raise scenario_error(
+                source, loc,
+                f"unknown sector {item!r}; this world's {len(sectors)} sectors are {shown} "
+                "(or write sectors = \"all\")",
+                text=text, suggestion=nearest(key, list(map(str, sectors))),
+            )
+    return np.array(sorted(set(out)), dtype=np.intp)
+
+
 def compile_scenario(
     spec: ScenarioSpec,
     world,
@@ -172,8 +226,12 @@ def compile_scenario(
     *,
     source: str = "<scenario>",
     text: str = "",
+    sectors: Sequence[str] | None = None,
 ) -> CompiledScenario:
-    """Resolve every shock of ``spec`` on ``world`` (countries ordered as ``countries``)."""
+    """Resolve every shock of ``spec`` on ``world`` (countries ordered as ``countries``).
+
+    ``sectors`` are the sector codes of a world with sector data (needed by tariff shocks).
+    """
     year = spec.scenario.year if spec.scenario.year is not None else int(world.baseline_year)
     res = _Resolver(world, countries, year, source, text)
     theta = spec.model.trade_elasticity
@@ -181,6 +239,8 @@ def compile_scenario(
     cells: list[_Cells] = []
     shocked: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     members: dict[int, tuple[str, ...]] = {}
+    tariffs: list[TariffCells] = []
+    shocked_sectors: dict[int, np.ndarray] = {}
 
     for focus in spec.scenario.focus:
         res.codes(focus, ("scenario", "focus"))
@@ -266,6 +326,38 @@ def compile_scenario(
             rows, cols = _cross(res.idx(codes), np.arange(len(res.countries)), symmetric=True)
             cells.append(_Cells("zero", rows, cols, None))
             shocked[k], members[k] = (rows, cols), tuple(codes)
+        elif isinstance(shock, TariffShock):
+            if sectors is None:
+                raise scenario_error(source, (*loc, "type"), NO_SECTORS, text=text)
+            if shock.members is not None:
+                codes = res.codes(shock.members, (*loc, "members"))
+                if len(codes) < 2:
+                    raise scenario_error(source, (*loc, "members"),
+                                         f"tariffs among members need at least two countries, got {codes}",
+                                         text=text)
+                a = res.idx(codes)
+                rows, cols = _cross(a, a, symmetric=False)
+                involved = codes
+            else:
+                assert shock.exporters is not None and shock.importers is not None
+                ex = res.codes(shock.exporters, (*loc, "exporters"))
+                im = res.codes(shock.importers, (*loc, "importers"))
+                rows, cols = _cross(res.idx(ex), res.idx(im), shock.symmetric)
+                involved = list(dict.fromkeys([*ex, *im]))
+            if len(rows) == 0:
+                raise scenario_error(source, loc, "no pair of different countries to put a tariff on",
+                                     text=text)
+            s_idx = _sector_index(shock.sectors, list(sectors), (*loc, "sectors"), source, text)
+            if shock.rate is not None:
+                p = add_param(k, f"{label} rate", shock.rate, shock.se or 0.0, "rate")
+                mode = "rate"
+            else:
+                p = add_param(k, f"{label} change", float(shock.change or 0.0), shock.se or 0.0,
+                              "percentage points")
+                mode = "change"
+            tariffs.append(TariffCells(mode, s_idx, rows, cols, p, k))
+            shocked[k], members[k] = (rows, cols), tuple(involved)
+            shocked_sectors[k] = s_idx
 
     return CompiledScenario(
         countries=tuple(countries),
@@ -274,7 +366,11 @@ def compile_scenario(
         cells=tuple(cells),
         shocked_pairs=shocked,
         members=members,
+        sectors=tuple(sectors) if sectors is not None else (),
+        tariffs=tuple(tariffs),
+        shocked_sectors=shocked_sectors,
     )
 
 
-__all__ = ["PROHIBITIVE", "CompiledScenario", "Parameter", "compile_scenario"]
+__all__ = ["NO_SECTORS", "PROHIBITIVE", "CompiledScenario", "Parameter", "TariffCells",
+           "compile_scenario"]

@@ -76,6 +76,7 @@ def _known_keys(spec: dict, loc: tuple[object, ...]) -> list[str]:
             "corridor": schema.CorridorShock,
             "productivity": schema.ProductivityShock,
             "autarky": schema.AutarkyShock,
+            "tariff": schema.TariffShock,
         }
         shocks = spec.get("shocks") or []
         kind = shocks[loc[1]].get("type") if loc[1] < len(shocks) else None
@@ -120,6 +121,9 @@ def parse(text: str, source: str) -> ScenarioSpec:
             suggestion = nearest(str(loc[-1]), _known_keys(raw, loc))
         elif kind == "missing":
             problem = f"required key {loc[-1]!r} is missing"
+        elif kind == "value_error" and isinstance(err.get("input"), dict):
+            # A rule across several keys of one table: the rule's own text says what to fix.
+            problem = str(err["msg"]).removeprefix("Value error, ")
         else:
             value = err.get("input")
             allowed = _allowed_for(loc, kind, ctx)

@@ -28,6 +28,25 @@ OUTPUTS: tuple[str, ...] = (
 
 SUMMARY_OUTPUTS: tuple[str, ...] = ("welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct")
 
+SECTORAL_OUTPUTS: tuple[str, ...] = (
+    "welfare_pct",
+    "terms_of_trade_pct",
+    "volume_of_trade_pct",
+    "real_wage_pct",
+    "real_income_pct",
+    "price_index_pct",
+    "exports_pct",
+    "imports_pct",
+    "tariff_revenue_pct",
+)
+"""Country outputs of a run on a world with sectors (the multi-sector model; docs/multisector.md)."""
+
+SECTORAL_SUMMARY_OUTPUTS: tuple[str, ...] = ("welfare_pct", "real_wage_pct", "exports_pct",
+                                             "imports_pct")
+
+SECTOR_OUTPUTS: tuple[str, ...] = ("output_pct", "exports_pct", "imports_pct", "price_pct")
+"""Outputs by country and sector carried through the draws of a run with sectors."""
+
 LOW, HIGH = 5.0, 95.0
 """Percentiles of the uncertainty band."""
 
@@ -61,7 +80,15 @@ class ScenarioResult:
     names : DataFrame
         Country names (name_en, name_ru, name_kk) from the world.
     settings : mapping
-        Model settings, draws, seed, baseline year, flows kind, solver diagnostics.
+        Model settings, draws, seed, baseline year, flows kind, solver diagnostics;
+        ``model`` is ``"one-sector"`` or ``"multi-sector"``.
+    sectors : DataFrame or None
+        Runs with sectors only: indexed by (``country``, ``sector``), the baseline levels
+        ``output_baseline``, ``exports_baseline``, ``imports_baseline`` and, for each output of
+        :data:`SECTOR_OUTPUTS`, the central value and its band ``_p05``, ``_p95``.
+
+    A run with sectors (the multi-sector model) has the country outputs
+    :data:`SECTORAL_OUTPUTS` instead of :data:`OUTPUTS`; :attr:`outputs` says which.
     """
 
     name: str
@@ -76,6 +103,8 @@ class ScenarioResult:
     _draw_values: np.ndarray = field(repr=False)
     _draw_outputs: np.ndarray = field(repr=False)
     _settings: dict = field(repr=False, default_factory=dict)
+    _sectors: pd.DataFrame | None = field(repr=False, default=None)
+    _outputs: tuple[str, ...] = OUTPUTS
 
     def __post_init__(self) -> None:
         for arr in (self._draw_values, self._draw_outputs):
@@ -101,6 +130,21 @@ class ScenarioResult:
     @property
     def names(self) -> pd.DataFrame:
         return _readonly(self._names)
+
+    @property
+    def sectors(self) -> pd.DataFrame | None:
+        """Results by country and sector (runs on a world with sectors), else None."""
+        return None if self._sectors is None else _readonly(self._sectors)
+
+    @property
+    def outputs(self) -> tuple[str, ...]:
+        """The country outputs of this result (:data:`OUTPUTS` or :data:`SECTORAL_OUTPUTS`)."""
+        return self._outputs
+
+    @property
+    def summary_outputs(self) -> tuple[str, ...]:
+        """The outputs :meth:`summary` shows."""
+        return SUMMARY_OUTPUTS if self._outputs == OUTPUTS else SECTORAL_SUMMARY_OUTPUTS
 
     @property
     def settings(self) -> MappingProxyType:
@@ -131,9 +175,9 @@ class ScenarioResult:
         return pd.DataFrame(np.array(self._draw_outputs[:, :, k]), columns=self._countries.index)
 
     def _output_index(self, output: str) -> int:
-        if output not in OUTPUTS:
-            raise ScenarioError(f"unknown output {output!r}; choose one of {', '.join(OUTPUTS)}")
-        return OUTPUTS.index(output)
+        if output not in self._outputs:
+            raise ScenarioError(f"unknown output {output!r}; choose one of {', '.join(self._outputs)}")
+        return self._outputs.index(output)
 
     def name_of(self, code: str, lang: str = "en") -> str:
         """A country's name in ``lang`` (falls back to English, then the code)."""
@@ -149,8 +193,8 @@ class ScenarioResult:
     def summary(self, focus: list[str] | None = None, lang: str = "en") -> pd.DataFrame:
         """Main outputs with bands for the focus countries (default: the scenario's focus).
 
-        Returns a frame indexed by ISO3 with ``name`` (in ``lang``) and, for welfare, real GDP,
-        exports and imports, the central value and its band.
+        Returns a frame indexed by ISO3 with ``name`` (in ``lang``) and, for welfare, real GDP
+        (real wage in a run with sectors), exports and imports, the central value and its band.
         """
         codes = focus if focus is not None else self.focus
         unknown = [c for c in codes if c not in self._countries.index]
@@ -162,7 +206,7 @@ class ScenarioResult:
                 f"focus country {unknown[0]!r} is not in the results"
                 + (f"; did you mean {hint!r}?" if hint else "")
             )
-        cols = [c for o in SUMMARY_OUTPUTS for c in (o, f"{o}_p05", f"{o}_p95")]
+        cols = [c for o in self.summary_outputs for c in (o, f"{o}_p05", f"{o}_p95")]
         out = self._countries.loc[list(codes), cols].copy()
         out.insert(0, "name", [self.name_of(c, lang) for c in out.index])
         return out
@@ -170,7 +214,7 @@ class ScenarioResult:
     def to_frame(self) -> pd.DataFrame:
         """Long frame: country, output, central, p05, p95 (one row per country and output)."""
         parts = []
-        for o in OUTPUTS:
+        for o in self._outputs:
             parts.append(
                 pd.DataFrame(
                     {
@@ -201,10 +245,13 @@ class ScenarioResult:
         return write_report(self, Path(path), lang=lang, focus=focus)
 
     def __repr__(self) -> str:
+        sectors = "" if self._sectors is None else (
+            f"{self._sectors.index.get_level_values('sector').nunique()} sectors, ")
         return (
-            f"ScenarioResult({self.name!r}, {len(self._countries)} countries, "
+            f"ScenarioResult({self.name!r}, {len(self._countries)} countries, {sectors}"
             f"{self.draws} draws, seed={self._settings.get('seed')})"
         )
 
 
-__all__ = ["LOW", "HIGH", "OUTPUTS", "SUMMARY_OUTPUTS", "ScenarioResult"]
+__all__ = ["LOW", "HIGH", "OUTPUTS", "SECTORAL_OUTPUTS", "SECTORAL_SUMMARY_OUTPUTS", "SECTOR_OUTPUTS",
+           "SUMMARY_OUTPUTS", "ScenarioResult"]

@@ -26,6 +26,7 @@ from jahan.scenario.draws import (
 from jahan.scenario.load import parse, resolve
 from jahan.scenario.result import HIGH, LOW, OUTPUTS, ScenarioResult
 from jahan.scenario.schema import ScenarioSpec
+from jahan.scenario.sectoral import needs_sectors, run_sectoral
 
 
 @dataclass(frozen=True, eq=False)
@@ -65,7 +66,10 @@ class Scenario:
     def compile(self, world: Any, countries: tuple[str, ...] | None = None) -> CompiledScenario:
         """Resolve codes and groups against ``world``; raises ScenarioError naming the field."""
         codes = tuple(countries) if countries is not None else tuple(world.iso3)
-        return compile_scenario(self.spec, world, codes, source=self.source, text=self.text)
+        data = getattr(world, "sectors", None)
+        sectors = tuple(data.sectors) if data is not None else None
+        return compile_scenario(self.spec, world, codes, source=self.source, text=self.text,
+                                sectors=sectors)
 
     def run(
         self,
@@ -99,6 +103,12 @@ class Scenario:
         Returns
         -------
         ScenarioResult
+
+        Notes
+        -----
+        A scenario with ``tariff`` shocks (or any scenario on a world with sector data and no
+        one-sector flows) runs on the multi-sector model of ``world.sectors``; see
+        :mod:`jahan.scenario.sectoral`. Its result has sector tables (:attr:`ScenarioResult.sectors`).
         """
         from jahan.ge import GEModel
 
@@ -112,6 +122,10 @@ class Scenario:
         if n_draws < 0:
             raise ScenarioError(f"draws must be >= 0, got {draws}")
         seed = spec.uncertainty.seed if seed is None else int(seed)
+        if needs_sectors(spec, world):
+            return run_sectoral(self, world, n_draws=n_draws, seed=seed, workers=workers,
+                                scheduler=scheduler, estimate=estimate, progress=progress,
+                                started=started)
 
         model = GEModel(
             world,

@@ -149,6 +149,44 @@ class AutarkyShock(_Shock):
     countries: Members
 
 
+class TariffShock(_Shock):
+    """Ad-valorem tariffs by sector change (worlds with sector data only).
+
+    The pairs are every ordered pair among ``members`` or from ``exporters`` to ``importers``
+    (both directions when ``symmetric``). In the ``sectors`` listed (default: all), the tariff
+    becomes ``rate`` (a share: 0.05 = 5 %) or moves by ``change`` percentage points (-2 = two
+    points lower). ``se`` is the standard error of ``rate`` or ``change``, in the same unit.
+    """
+
+    type: Literal["tariff"]
+    members: Members | None = None
+    exporters: Members | None = None
+    importers: Members | None = None
+    symmetric: bool = True
+    sectors: str | list[str] = "all"
+    rate: float | None = Field(default=None, ge=0.0, le=100.0)
+    change: float | None = Field(default=None, ge=-10_000.0, le=10_000.0)
+    se: float | None = Field(default=None, ge=0.0)
+
+    @model_validator(mode="after")
+    def _one_target(self) -> TariffShock:
+        if (self.rate is None) == (self.change is None):
+            raise ValueError(
+                "give exactly one of 'rate' (the new rate, 0.05 = 5 %) or 'change' "
+                "(percentage points added, -2 = two points lower)"
+                + ("; both were given" if self.rate is not None else "; neither was given")
+            )
+        pairs = self.exporters is not None or self.importers is not None
+        if self.members is not None and pairs:
+            raise ValueError("give either 'members' or 'exporters' and 'importers', not both")
+        if self.members is None and (self.exporters is None or self.importers is None):
+            raise ValueError("a tariff shock needs 'members' (e.g. \"EAEU\") or both 'exporters' "
+                             "and 'importers'")
+        if isinstance(self.sectors, list) and not self.sectors:
+            raise ValueError("'sectors' is empty; list sector codes or write sectors = \"all\"")
+        return self
+
+
 Shock = Annotated[
     AgreementShock
     | TradeCostShock
@@ -156,7 +194,8 @@ Shock = Annotated[
     | SanctionsShock
     | CorridorShock
     | ProductivityShock
-    | AutarkyShock,
+    | AutarkyShock
+    | TariffShock,
     Field(discriminator="type"),
 ]
 
@@ -168,6 +207,7 @@ SHOCK_TYPES: tuple[str, ...] = (
     "corridor",
     "productivity",
     "autarky",
+    "tariff",
 )
 
 
@@ -192,6 +232,7 @@ __all__ = [
     "ScenarioSpec",
     "SHOCK_TYPES",
     "Shock",
+    "TariffShock",
     "TradeCostShock",
     "UncertaintySettings",
 ]
