@@ -75,13 +75,15 @@ def _summary_table(result, focus, lang: str) -> Table:
     table = Table(title=tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang,
                            name=_title(result, lang)))
     table.add_column(tr("Country", lang))
-    for label in (tr("Welfare", lang), tr("Real GDP", lang), tr("Exports", lang), tr("Imports", lang)):
+    outputs = ("welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct")
+    second = tr("Real GDP", lang)
+    if "real_gdp_pct" not in frame.columns:  # a run on a world with sectors
+        outputs = ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct")
+        second = tr("Real wage", lang)
+    for label in (tr("Welfare", lang), second, tr("Exports", lang), tr("Imports", lang)):
         table.add_column(label, justify="right")
     for code, row in frame.iterrows():
-        table.add_row(
-            f"{row['name']} ({code})",
-            *(_cell(row, o, lang) for o in ("welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct")),
-        )
+        table.add_row(f"{row['name']} ({code})", *(_cell(row, o, lang) for o in outputs))
     return table
 
 

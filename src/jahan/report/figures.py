@@ -106,4 +106,39 @@ def focus_bars(result, codes: list[str], lang: str, output: str = "welfare_pct")
     return fig
 
 
-__all__ = ["country_geometry", "focus_bars", "welfare_map"]
+def sector_bars(result, codes: list[str], lang: str, output: str = "output_pct") -> go.Figure:
+    """Grouped bars of a sector output (default: output) by sector, one colour per focus country."""
+    frame = result.sectors
+    fig = go.Figure()
+    present = set(frame.index.get_level_values("country"))
+    for code in codes:
+        if code not in present:
+            continue
+        part = frame.loc[code]
+        central = part[output].to_numpy(dtype=float)
+        fig.add_trace(
+            go.Bar(
+                x=[str(s) for s in part.index],
+                y=central,
+                name=result.name_of(code, lang),
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": np.maximum(part[f"{output}_p95"].to_numpy(dtype=float) - central, 0.0),
+                    "arrayminus": np.maximum(central - part[f"{output}_p05"].to_numpy(dtype=float), 0.0),
+                    "thickness": 1.2,
+                    "width": 3,
+                },
+            )
+        )
+    fig.update_layout(
+        barmode="group",
+        margin={"l": 50, "r": 10, "t": 10, "b": 60},
+        height=380,
+        yaxis={"title": {"text": tr("Change in output, percent", lang)}, "zeroline": True},
+        xaxis={"title": {"text": tr("Sector", lang)}},
+    )
+    return fig
+
+
+__all__ = ["country_geometry", "focus_bars", "sector_bars", "welfare_map"]

@@ -15,7 +15,7 @@ import jinja2
 import numpy as np
 
 from jahan._i18n import check_lang, fmt_number, fmt_pct, tr
-from jahan.report.figures import focus_bars, welfare_map
+from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
 
 _GEO_LAYERS = ("land", "ocean", "coastlines", "lakes", "rivers", "countries", "subunits")
@@ -133,6 +133,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         result.countries["welfare_pct"].abs().sort_values(ascending=False).index[:8]
     )
     frame = result.countries
+    sectoral = getattr(result, "sectors", None) is not None
     summary_outputs = [
         ("welfare_pct", tr("Welfare", lang)),
         ("real_gdp_pct", tr("Real GDP", lang)),
@@ -140,6 +141,15 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         ("exports_pct", tr("Exports", lang)),
         ("imports_pct", tr("Imports", lang)),
     ]
+    if sectoral:
+        summary_outputs = [
+            ("welfare_pct", tr("Welfare", lang)),
+            ("terms_of_trade_pct", tr("Terms of trade", lang)),
+            ("volume_of_trade_pct", tr("Volume of trade", lang)),
+            ("real_wage_pct", tr("Real wage", lang)),
+            ("exports_pct", tr("Exports", lang)),
+            ("imports_pct", tr("Imports", lang)),
+        ]
 
     def band(code: str, output: str) -> dict:
         return {
@@ -186,8 +196,10 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         for _, row in result.parameters.iterrows()
     ]
     s = result.settings
+    elasticity = (tr("Trade elasticity (mean over sectors)", lang) if sectoral
+                  else tr("Trade elasticity", lang))
     settings = [
-        (tr("Trade elasticity", lang), fmt_number(s["trade_elasticity"], lang, 2)),
+        (elasticity, fmt_number(s["trade_elasticity"], lang, 2)),
         (tr("Closure", lang), _term(s["closure"], lang)),
         (tr("Trade imbalances", lang), _term(s["imbalances"], lang)),
         (tr("Baseline year", lang), str(s["baseline_year"])),
@@ -199,6 +211,9 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         (tr("Solver iterations", lang), str(s["central_iterations"])),
         (tr("Largest residual", lang), f"{s['central_max_residual']:.1e}"),
     ]
+    if sectoral:
+        settings.insert(1, (tr("Model", lang), tr("multi-sector with input-output links", lang)))
+        settings.insert(2, (tr("Sectors", lang), fmt_number(s["n_sectors"], lang, 0)))
     context = {
         "lang": lang,
         "title": _localised(meta, "name", lang),
@@ -216,6 +231,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "settings": settings,
         "draws": s["draws"],
         "inequality": inequality_section(result, lang),
+        "sectors": sector_section(result, codes, lang) if sectoral else None,
         "map_json": _script_json(welfare_map(result, lang)),
         "bars_json": _script_json(focus_bars(result, codes, lang)),
         "plotly_js": _plotly_js(),
@@ -225,6 +241,38 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "version": _version(),
     }
     return _environment().get_template("report.html").render(**context)
+
+
+def sector_section(result, codes: list[str], lang: str) -> dict:
+    """The sector section: output, exports, imports and prices by sector for the focus countries."""
+    frame = result.sectors
+    outputs = [
+        ("output_pct", tr("Output", lang)),
+        ("exports_pct", tr("Exports", lang)),
+        ("imports_pct", tr("Imports", lang)),
+        ("price_pct", tr("Price", lang)),
+    ]
+    rows = []
+    for code in codes:
+        if code not in frame.index.get_level_values("country"):
+            continue
+        part = frame.loc[code]
+        for sector, row in part.iterrows():
+            rows.append({
+                "country": f"{result.name_of(code, lang)} ({code})",
+                "sector": str(sector),
+                "base": fmt_number(row["output_baseline"], lang, 0),
+                "cells": [
+                    {"central": fmt_pct(row[o], lang, 2), "low": fmt_pct(row[f"{o}_p05"], lang, 2),
+                     "high": fmt_pct(row[f"{o}_p95"], lang, 2)}
+                    for o, _ in outputs
+                ],
+            })
+    return {
+        "columns": [label for _, label in outputs],
+        "rows": rows,
+        "bars_json": _script_json(sector_bars(result, codes, lang)),
+    }
 
 
 def tr_shock_type(kind: str, lang: str) -> str:
@@ -237,6 +285,7 @@ def tr_shock_type(kind: str, lang: str) -> str:
         "corridor": tr("corridor", lang),
         "productivity": tr("productivity", lang),
         "autarky": tr("autarky", lang),
+        "tariff": tr("tariff", lang),
     }
     return names.get(kind, kind)
 
@@ -245,6 +294,8 @@ def _term(value: str, lang: str) -> str:
     """Translated model terms and units."""
     terms = {
         "log points": tr("log points", lang),
+        "rate": tr("tariff rate (share)", lang),
+        "percentage points": tr("percentage points", lang),
         "percent": tr("percent", lang),
         "full": tr("full general equilibrium", lang),
         "conditional": tr("conditional general equilibrium", lang),
@@ -266,4 +317,4 @@ def write_report(result, path: Path, lang: str = "kk", focus: list[str] | None =
     return write_text(render_report(result, lang=lang, focus=focus), Path(path))
 
 
-__all__ = ["GEO_STUB", "inequality_section", "render_report", "write_report"]
+__all__ = ["GEO_STUB", "inequality_section", "render_report", "sector_section", "write_report"]

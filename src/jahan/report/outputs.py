@@ -8,7 +8,8 @@ from jahan.report.html import render_report
 
 
 def output_files(lang: str) -> tuple[str, ...]:
-    """Names of the files :func:`write_outputs` writes."""
+    """Names of the files :func:`write_outputs` writes (plus sectors.parquet and sectors.csv
+    for a run on a world with sectors)."""
     return (f"report_{lang}.html", "countries.parquet", "countries.csv", "shocks.csv",
             "parameters.csv", "flows.parquet")
 
@@ -33,6 +34,11 @@ def write_outputs(result, out_dir: Path, lang: str = "kk", focus: list[str] | No
         "parameters.csv": lambda p: result.parameters.to_csv(p, index=False),
         "flows.parquet": lambda p: result.flows.to_parquet(p),
     }
+    sectors = getattr(result, "sectors", None)
+    if sectors is not None:
+        table = sectors.reset_index()
+        files["sectors.parquet"] = lambda p: table.to_parquet(p, index=False)
+        files["sectors.csv"] = lambda p: table.to_csv(p, index=False)
     return write_folder(files, Path(out_dir))
 
 
