@@ -16,15 +16,20 @@ PROFILE_OFFSETS = np.array([0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.
 def profile_intervals(
     prob: Problem, theta_hat: np.ndarray, obs: np.ndarray, jac: np.ndarray, level: float,
     sse_best: float | None = None,
+    critical: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     r"""Profile-likelihood intervals for every coordinate of theta (estimation scale).
 
     For coordinate j held at v, the other coordinates are refitted; the interval is where the profile
-    SSE stays below :math:`SSE_{min} (1 + F_{1, n-q}(level) / (n - q))` (Bates and Watts, 1988, ch. 6);
+    SSE stays below :math:`SSE_{min} (1 + k_j / (n - q))`, with :math:`k_j` from ``critical`` (one
+    value per model parameter, see :func:`calibrate_profile`) or, without it, the quantile
+    :math:`F_{1, n-q}(level)` (Bates and Watts, 1988, ch. 6);
     when the profile has several basins, the interval is the hull of all scanned points below it.
     Profile points are placed at multiples of the Wald standard error; every profile is followed by
     continuation, all of them at once. Returns lower, upper and a flag per side that
     is True when the profile stays under the threshold out to the last point (a flat profile).
+    Bounds are NaN for a parameter whose threshold lies below the SSE at ``theta_hat`` (possible only
+    when ``theta_hat`` is a secondary minimum).
     """
     q = prob.q
     m = obs.size
@@ -35,12 +40,14 @@ def profile_intervals(
     # ``theta_hat`` may be a secondary local minimum; the threshold uses the best SSE found.
     sse_ref = sse_min if sse_best is None else min(sse_best, sse_min)
     se = np.sqrt(np.maximum(np.diag(cov), 1e-12))
-    threshold = sse_ref * (1.0 + stats_f.ppf(level, 1, dof) / dof)
+    n_model = len(prob.free)
+    if critical is None:
+        critical = np.full(n_model, stats_f.ppf(level, 1, dof))
+    thresholds = sse_ref * (1.0 + np.asarray(critical, dtype=float) / dof)
     # Continuation along each profile, all (coordinate, side) pairs at once: the refit at one offset
     # starts from the previous one, extrapolated along the path, so the refits follow a curved ridge.
     # Model parameters only; the initial shares get Wald intervals (they are well determined by the
     # first observations and profiling them doubles the cost).
-    n_model = len(prob.free)
     pairs = [(j, side) for j in range(n_model) for side in (-1.0, 1.0)]
     n_pairs = len(pairs)
     masks = np.ones((n_pairs, q))
@@ -77,7 +84,7 @@ def profile_intervals(
             # past the first crossing; it stops at the parameter's limit.
             if refit[r, j] <= prob.lo[j] + 1e-12 or refit[r, j] >= prob.hi[j] - 1e-12:
                 active[p_i] = False
-            if sse[r] > sse_min + 3.0 * (threshold - sse_min):
+            if sse[r] > sse_min + 3.0 * (thresholds[j] - sse_min):
                 active[p_i] = False
     # Outermost scanned point inside the confidence set (the interval is the hull of the set), then
     # bisection between it and the next point outside, all sides at once.
@@ -87,9 +94,15 @@ def profile_intervals(
     outside_lev = np.full(n_pairs, np.nan)
     paths = [np.array(pts) for pts in points]
     open_side = np.zeros((q, 2), dtype=bool)
+    empty = np.zeros(n_pairs, dtype=bool)
     for p_i, (j, side) in enumerate(pairs):
         levs = np.array(levels[p_i])
-        i = int(np.nonzero(levs <= threshold)[0][-1])
+        below = np.nonzero(levs <= thresholds[j])[0]
+        if below.size == 0:
+            # A secondary minimum outside this parameter's region adds nothing to its interval.
+            empty[p_i] = True
+            continue
+        i = int(below[-1])
         inside_pt[p_i] = paths[p_i][i]
         inside_lev[p_i] = levs[i]
         if i == len(levs) - 1:
@@ -109,7 +122,7 @@ def profile_intervals(
         sse = np.sum((prob.predict(refit) - obs[None, :]) ** 2, axis=1)
         for r, p_i in enumerate(idx):
             j, _ = pairs[p_i]
-            if sse[r] <= threshold:
+            if sse[r] <= thresholds[j]:
                 inside_pt[p_i], inside_lev[p_i] = refit[r], sse[r]
             else:
                 outside_val[p_i], outside_lev[p_i] = refit[r, j], sse[r]
@@ -120,15 +133,60 @@ def profile_intervals(
         v0 = inside_pt[p_i, j]
         if np.isfinite(outside_val[p_i]):
             l0, l1, v1 = inside_lev[p_i], outside_lev[p_i], outside_val[p_i]
-            frac = (threshold - l0) / (l1 - l0) if l1 > l0 else 1.0
+            frac = (thresholds[j] - l0) / (l1 - l0) if l1 > l0 else 1.0
             bound = v0 + np.clip(frac, 0.0, 1.0) * (v1 - v0)
         else:
             bound = v0
+        if empty[p_i]:
+            bound = np.nan
         if side < 0:
             lower[j] = bound
         else:
             upper[j] = bound
     return lower, upper, open_side
+
+
+def calibrate_profile(
+    prob: Problem, theta_hat: np.ndarray, sigma: float, level: float, replicates: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray | None, float]:
+    r"""Bootstrap calibration of the profile-likelihood threshold, one critical value per model parameter.
+
+    ``replicates`` series are simulated from the fitted trajectory plus N(0, sigma^2) noise. In that
+    simulated world the true value of parameter j is the estimate, so the statistic
+
+    .. math:: F_j^* = \frac{SSE_j^*(\hat\theta_j) - SSE^*_{min}}{SSE^*_{min} / (n - q)}
+
+    (profile SSE at the estimate against the minimum, both refitted on the simulated series) has
+    the sampling distribution that the F_{1, n-q} quantile only approximates; its ``level`` quantile
+    is the critical value (calibration of the likelihood-ratio statistic by the parametric bootstrap:
+    Hall 1987, Beran 1988). All refits are done at once by :func:`batched_lm` started at the estimate;
+    non-converged refits are left out. Returns the critical values (None when fewer than 20
+    replicates converged) and the share of replicates kept.
+    """
+    q = prob.q
+    n_model = len(prob.free)
+    m = prob.obs.size
+    dof = max(m - q, 1)
+    base = prob.predict(theta_hat)[0]
+    ystar = base[None, :] + rng.normal(0.0, max(sigma, 1e-12), size=(replicates, m))
+    # Problem 0: all coordinates free; problems 1..n_model: coordinate j held at the estimate.
+    masks = np.ones((n_model + 1, q))
+    for j in range(n_model):
+        masks[j + 1, j] = 0.0
+    free = np.tile(masks, (replicates, 1))
+    obs = np.repeat(ystar, n_model + 1, axis=0)
+    starts = np.repeat(theta_hat[None, :], free.shape[0], axis=0)
+    refit, ok = batched_lm(prob, starts, obs, max_iter=50, free=free)
+    sse = np.sum((prob.predict(refit) - obs) ** 2, axis=1).reshape(replicates, n_model + 1)
+    ok = ok.reshape(replicates, n_model + 1).all(axis=1) & np.all(np.isfinite(sse), axis=1)
+    # The constrained minima lie in the unconstrained set: the smallest SSE found is the minimum.
+    sse_min = np.min(sse, axis=1)
+    stat = (sse[:, 1:] - sse_min[:, None]) / np.maximum(sse_min[:, None] / dof, 1e-300)
+    stat = stat[ok]
+    if stat.shape[0] < 20:
+        return None, float(np.mean(ok))
+    return np.quantile(stat, level, axis=0), float(np.mean(ok))
 
 
 def coordinate_path(theta_hat: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -246,4 +304,4 @@ def batched_lm(
     return theta, ok
 
 
-__all__ = ["batched_lm", "coordinate_path", "point_estimate", "profile_intervals", "weak_columns"]
+__all__ = ["batched_lm", "calibrate_profile", "coordinate_path", "point_estimate", "profile_intervals", "weak_columns"]

@@ -23,6 +23,7 @@ from scipy.stats import f as stats_f
 from jahan.culture._problem import Problem
 from jahan.culture._search import (
     batched_lm,
+    calibrate_profile,
     coordinate_path,
     point_estimate,
     profile_intervals,
@@ -47,6 +48,10 @@ class FitRecord:
     max_residual: float  # largest absolute residual (share)
     bootstrap_converged: float  # share of bootstrap refits that converged
     message: str
+    # Critical value k_j of each profiled parameter (threshold SSE_min (1 + k_j / (n - q))) and the
+    # share of calibration replicates kept; empty / nan when the F quantile was used.
+    critical: tuple[tuple[str, float], ...] = ()
+    calibration_converged: float = float("nan")
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ def fit_language_model(
     draws: int = 200,
     seed: int | None = None,
     level: float = 0.95,
+    calibration: int = 200,
     source: str | None = None,
     lines: list[int] | None = None,
     max_nfev: int = 200,
@@ -148,6 +154,10 @@ def fit_language_model(
         Seed of the bootstrap noise.
     level
         Confidence level of the intervals.
+    calibration
+        Parametric-bootstrap replicates that calibrate the profile-likelihood threshold of each
+        model parameter (see ``docs/culture.md``); 0 uses the :math:`F_{1, n-k}` quantile instead.
+        With fewer than 20 converged replicates the F quantile is used, with a warning.
     source, lines
         File name and line numbers of the rows, for error messages.
     max_nfev
@@ -214,17 +224,31 @@ def fit_language_model(
         boot = boot[ok]
     nat_hat = {k: float(v[0]) for k, v in prob.to_natural(theta_hat).items()}
     nat_boot = prob.to_natural(boot) if len(boot) else {k: np.array([]) for k in prob.names}
-    lo_theta, hi_theta, open_side = profile_intervals(prob, theta_hat, obs, jac[0], level)
+    critical = None
+    calib_ok = float("nan")
+    if calibration > 0:
+        critical, calib_ok = calibrate_profile(prob, theta_hat, sigma, level, int(calibration), rng)
+        if critical is None:
+            warnings.warn(
+                f"only {calib_ok:.0%} of the {calibration} calibration refits of the {cls.name} model "
+                "converged; the intervals use the F quantile instead (check the fit, or fix a parameter)",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+    lo_theta, hi_theta, open_side = profile_intervals(prob, theta_hat, obs, jac[0], level,
+                                                      critical=critical)
     # A second local minimum inside the confidence region (a ridge with two basins): profile from it
     # too and report the hull.
     sse_hat = float(np.sum(resid**2))
-    limit = sse_hat * (1.0 + stats_f.ppf(level, 1, dof) / dof)
+    crit_max = stats_f.ppf(level, 1, dof) if critical is None else float(np.max(critical))
+    limit = sse_hat * (1.0 + crit_max / dof)
     for theta_other in other_optima:
         if float(np.sum((prob.predict(theta_other)[0] - obs) ** 2)) > limit:
             continue
         _, jac_o = prob.residuals_and_jacobian(theta_other[None, :], obs[None, :])
-        lo_o, hi_o, open_o = profile_intervals(prob, theta_other, obs, jac_o[0], level, sse_hat)
-        lo_theta, hi_theta = np.minimum(lo_theta, lo_o), np.maximum(hi_theta, hi_o)
+        lo_o, hi_o, open_o = profile_intervals(prob, theta_other, obs, jac_o[0], level, sse_hat,
+                                               critical=critical)
+        lo_theta, hi_theta = np.fmin(lo_theta, lo_o), np.fmax(hi_theta, hi_o)
         open_side |= open_o
     unidentified |= {prob.names[j] for j in np.nonzero(open_side.any(axis=1))[0]}
     nat_lo = prob.to_natural(coordinate_path(theta_hat, lo_theta))
@@ -289,7 +313,11 @@ def fit_language_model(
     for col, values in fitted_obs.items():
         fitted[f"observed_{col}"] = values.to_numpy()
         fitted[f"residual_{col}"] = fitted[col] - values.to_numpy()
-    record = FitRecord(ls_ok, nfev, float(np.max(np.abs(resid))), boot_ok, message)
+    record = FitRecord(
+        ls_ok, nfev, float(np.max(np.abs(resid))), boot_ok, message,
+        critical=tuple(zip(free, map(float, critical), strict=True)) if critical is not None else (),
+        calibration_converged=calib_ok,
+    )
     draws_frame = pd.DataFrame({k: v for k, v in nat_boot.items()})
     return LanguageFit(cls.name, params, draws_frame, fitted, sigma, level, len(series), record, series)
 
