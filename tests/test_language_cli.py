@@ -100,3 +100,73 @@ def test_fit_that_stops_early_is_shown_with_a_loud_warning():
     assert "warning:" in result.output and "before convergence" in result.output
     assert "(not identified)" in result.output
     assert any(li.strip().startswith("s = ") for li in result.output.splitlines())
+
+
+def _outside_scripts(html: str) -> str:
+    import re
+
+    return re.sub(r"<script>.*?</script>", "", html, flags=re.S)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_project_writes_a_self_contained_report_in_the_language(tmp_path, lang):
+    import re
+
+    from jahan._i18n import tr
+
+    result = runner.invoke(
+        app,
+        ["language", "project", str(EXAMPLE), "--model", "minett-wang", "--status", "0.55", "--from", "2030",
+         "--until", "2070", "--draws", "20", "--out", str(tmp_path), "--lang", lang],
+    )
+    assert result.exit_code == 0, result.output
+    page = tmp_path / f"language_report_{lang}.html"
+    assert page.is_file() and not list(tmp_path.glob("*.tmp"))
+    html = page.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html
+    for heading in ("Language shift report", "Data source", "Fitted parameters", "Identification warnings",
+                    "Policy", "Projection", "Phase plane"):
+        assert f">{tr(heading, lang)}</h" in html, heading
+    # The example is synthetic and the report says so, with the file's own statement.
+    assert 'id="synthetic"' in html and tr("Synthetic example", lang) in html
+    assert "SYNTHETIC example data" in html
+    # Parameters by their symbols with intervals; the policy lever and its year.
+    table = html[html.index('id="parameters-table"'):html.index("</table>")]
+    for symbol in ("a", "s", "c", "mu"):
+        assert re.search(rf"<td>{symbol}</td><td>[0-9.,]+</td><td>\[[0-9.,]+, [0-9.,]+\]</td>", table), symbol
+    assert tr("From {year}: status of language A, s = {value}", lang, year="2030", value="") in html
+    # Both figures are drawn by the embedded plotly.js; nothing is loaded from the network.
+    assert html.count("Plotly.newPlot(") == 2 and 'id="projection"' in html and 'id="phase-plane"' in html
+    assert len(html) > 1_000_000 and "<script src=" not in html
+    markup = _outside_scripts(html)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup)
+
+
+def test_report_lists_parameters_that_are_not_identified(tmp_path):
+    import warnings
+
+    import numpy as np
+    import pandas as pd
+
+    from jahan._i18n import tr
+    from jahan.culture import IdentificationWarning, LanguagePolicy, fit_language_model, project
+    from jahan.report.culture_figures import write_language_report
+
+    # Constant shares: s = 1/2 explains them for any a and c, which are then not identified.
+    rng = np.random.default_rng(0)
+    years = np.arange(1990, 2021, 2.0)
+    x = 0.5 + rng.normal(0, 0.002, years.size)
+    frame = pd.DataFrame({"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1 - x})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IdentificationWarning)
+        fit = fit_language_model(frame, "abrams-strogatz", draws=20, seed=0)
+    bad = [s for s, row in fit.params.iterrows() if not row["identified"]]
+    assert bad
+    proj = project(fit, LanguagePolicy(2025), until=2040)
+    page = write_language_report(fit, proj, tmp_path / "r.html", "ru", source="flat.csv")
+    html = page.read_text(encoding="utf-8")
+    warning = html[html.index('id="identification"'):html.index('id="policy"')]
+    for symbol in bad:
+        assert f"Параметр {symbol} не идентифицируется" in warning
+    assert tr("No lever is changed: the policy scenario is the baseline.", "ru") in html
+    assert 'id="synthetic"' not in html and tr("The file gives no source statement.", "ru") in html

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +12,7 @@ import typer
 
 from jahan._cli.common import LangOption, console, lang_or_exit
 from jahan._i18n import fmt_number, tr
+from jahan._io import write_text_atomic
 from jahan.errors import DataError, JahanWarning
 
 ModelOption = Annotated[
@@ -102,18 +101,15 @@ def _print_fit(fit, lang: str) -> None:
         out.print("  " + text)
 
 
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def source_statement(path: Path) -> tuple[list[str], bool]:
+    """The comment lines of a shares CSV (its source statement) and whether they call it synthetic."""
+    notes: list[str] = []
+    with path.open(encoding="utf-8-sig") as fh:
+        for line in fh:
+            text = line.strip()
+            if text.startswith("#"):
+                notes.append(text.lstrip("#").strip())
+    return notes, any("synthetic" in n.lower() for n in notes)
 
 
 def register(app: typer.Typer) -> None:
@@ -155,15 +151,17 @@ def register(app: typer.Typer) -> None:
         fix: FixOption = None,
         draws: DrawsOption = 200,
         seed: SeedOption = 1,
-        out: Annotated[Path, typer.Option("--out", help="Folder for the figures and the table.")] = Path("."),
+        out: Annotated[Path, typer.Option(
+            "--out", help="Folder for the figures, the table and the report.")] = Path("."),
         lang: LangOption = "en",
     ) -> None:
-        """Fit, then project the shares without and with a policy from a given year."""
+        """Fit, then project the shares without and with a policy from a given year; write the report."""
         from jahan.culture import LanguagePolicy, project
         from jahan.report.culture_figures import (
             phase_plane_figure,
             projection_figure,
             write_figure_html,
+            write_language_report,
         )
 
         lang = lang_or_exit(lang)
@@ -186,10 +184,14 @@ def register(app: typer.Typer) -> None:
             write_figure_html(phase_plane_figure(fit, lang), out / "language_phase_plane.html"),
         ]
         table = out / "language_projection.csv"
-        _write_text(table, proj.to_frame().to_csv(index=False))
+        write_text_atomic(proj.to_frame().to_csv(index=False), table)
         paths.append(table)
         for path in paths:
             con.print(tr("Figure written: {path}", lang, path=str(path)) if path.suffix == ".html"
                       else tr("Table written: {path}", lang, path=str(path)))
+        notes, synthetic = source_statement(data)
+        report = write_language_report(fit, proj, out / f"language_report_{lang}.html", lang,
+                                       source=data.name, source_notes=notes, synthetic=synthetic)
+        con.print(tr("Report written: {path}", lang, path=str(report)))
 
     app.add_typer(group, name="language")

@@ -1,19 +1,21 @@
-"""Figures of language-shift dynamics: phase plane (or phase line) and projection with bands.
+"""Figures of language-shift dynamics (phase plane or phase line, projection with bands) and the
+language-shift report.
 
-Figures are plotly objects; :func:`write_figure_html` writes one atomically with plotly.js embedded
-(no network needed to open it).
+Figures are plotly objects; :func:`write_figure_html` writes one atomically with plotly.js embedded,
+and :func:`write_language_report` writes one self-contained HTML report (no network needed to
+open either).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
+import html
 from pathlib import Path
 
 import numpy as np
 import plotly.graph_objects as go
 
-from jahan._i18n import fmt_number, tr
+from jahan._i18n import check_lang, fmt_number, tr
+from jahan._io import write_text_atomic
 from jahan.culture import (
     AbramsStrogatz,
     LanguageFit,
@@ -156,27 +158,188 @@ def language_section(fit: LanguageFit, projection: LanguageProjection, lang: str
         ),
         "columns": [tr("Parameter", lang), tr("Estimate", lang), tr("{level} interval", lang, level=f"{fit.level:.0%}")],
         "rows": rows,
-        "note": tr("Intervals: profile likelihood. Bands: parametric bootstrap of the fit.", lang),
+        "note": (
+            tr("Intervals: profile likelihood, threshold calibrated by the parametric bootstrap. "
+               "Bands: parametric bootstrap of the fit.", lang)
+            if fit.record.critical
+            else tr("Intervals: profile likelihood. Bands: parametric bootstrap of the fit.", lang)
+        ),
         "figures": [projection_figure(projection, fit, lang), phase_plane_figure(fit, lang)],
     }
 
 
 def write_figure_html(fig: go.Figure, path: str | Path) -> Path:
     """Write ``fig`` to ``path`` as self-contained HTML (plotly.js embedded), atomically."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    html = fig.to_html(include_plotlyjs=True, full_html=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(html)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return target
+    return write_text_atomic(fig.to_html(include_plotlyjs=True, full_html=True), path)
 
 
-__all__ = ["language_section", "phase_plane_figure", "projection_figure", "write_figure_html"]
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def _figure_json(fig: go.Figure) -> str:
+    """Figure JSON safe inside a <script> element."""
+    return fig.to_json().replace("</", "<\\/")
+
+
+def identification_notes(fit: LanguageFit, lang: str = "en") -> list[str]:
+    """Translated warnings about the fit: parameters not identified, a fit that stopped early."""
+    notes = []
+    for symbol, row in fit.params.iterrows():
+        if not row["fixed"] and not row["identified"]:
+            notes.append(tr(
+                "Parameter {symbol} is not identified by these data: its profile stays under the "
+                "threshold out to the parameter's limit, or the data cannot separate it from other "
+                "parameters. Fix it (e.g. a = 1.31) or add data.", lang, symbol=str(symbol)))
+    if not fit.record.converged:
+        notes.append(tr("The least-squares fit stopped before convergence; read the estimates with caution.", lang))
+    return notes
+
+
+def policy_lines(projection: LanguageProjection, lang: str = "en") -> list[str]:
+    """The policy levers, one translated line each."""
+    p = projection.policy
+    year = str(int(p.from_year)) if float(p.from_year).is_integer() else fmt_number(p.from_year, lang, 1)
+    lines = []
+    if p.status is not None:
+        lines.append(tr("From {year}: status of language A, s = {value}", lang, year=year,
+                        value=fmt_number(p.status, lang, 3)))
+    if p.bilingual_acquisition is not None:
+        lines.append(tr("From {year}: bilingual acquisition of A by monolinguals of B, eps = {value} per year",
+                        lang, year=year, value=fmt_number(p.bilingual_acquisition, lang, 4)))
+    if p.transmission is not None:
+        lines.append(tr("From {year}: intergenerational transmission of bilingualism, tau = {value}", lang,
+                        year=year, value=fmt_number(p.transmission, lang, 3)))
+    if not lines:
+        lines.append(tr("No lever is changed: the policy scenario is the baseline.", lang))
+    return lines
+
+
+_STYLE = """
+body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 0; color: #1d2330; background: #fafafa; }
+header { background: #00618f; color: #fff; padding: 18px 32px; }
+header h1 { margin: 0; font-size: 26px; }
+main { max-width: 1180px; margin: 0 auto; padding: 12px 32px 40px 32px; }
+section { background: #fff; border: 1px solid #dde2e8; border-radius: 6px; padding: 14px 20px; margin: 16px 0; }
+h2 { font-size: 19px; margin: 4px 0 10px 0; color: #00618f; }
+.notice { background: #fff6e0; border: 1px solid #e8c66a; border-radius: 6px; padding: 10px 16px; }
+table { border-collapse: collapse; font-size: 14px; }
+th, td { border-bottom: 1px solid #e4e8ee; padding: 5px 12px; text-align: left; }
+th { background: #f0f4f8; }
+.figure { width: 100%; height: 480px; }
+.muted { color: #666; font-size: 13px; }
+pre { background: #f5f5f5; padding: 8px; font-size: 12px; white-space: pre-wrap; }
+"""
+
+
+def render_language_report(
+    fit: LanguageFit,
+    projection: LanguageProjection,
+    lang: str = "en",
+    *,
+    source: str = "",
+    source_notes: list[str] | None = None,
+    synthetic: bool = False,
+) -> str:
+    """The language-shift report as one self-contained HTML page (plotly.js embedded).
+
+    Parameters
+    ----------
+    fit, projection
+        The fit and the projection under a policy.
+    lang
+        "kk", "ru" or "en"; every label is translated.
+    source
+        Where the shares come from (a file name).
+    source_notes
+        The source statement of the data (e.g. the comment lines of the CSV), shown verbatim.
+    synthetic
+        True when the data are a synthetic example: the report says so at the top.
+    """
+    lang = check_lang(lang)
+    sec = language_section(fit, projection, lang)
+    e = html.escape
+    title = tr("Language shift report", lang)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{e(lang)}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(title)} | jahan</title><style>{_STYLE}</style>",
+        f"<script>{_plotly_js()}</script></head><body>",
+        f'<header><h1 id="title">{e(title)}</h1></header><main>',
+        f'<section id="data-source"><h2>{e(tr("Data source", lang))}</h2>',
+    ]
+    if synthetic:
+        parts.append(
+            f'<p class="notice" id="synthetic"><strong>{e(tr("Synthetic example", lang))}.</strong> '
+            f'{e(tr("These shares were generated by a model with noise, not observed: they show the method, not a language.", lang))}</p>'
+        )
+    if source:
+        parts.append(f"<p>{e(tr('File: {path}', lang, path=source))}</p>")
+    if source_notes:
+        parts.append(f"<pre>{e(chr(10).join(source_notes))}</pre>")
+    elif not synthetic:
+        parts.append(f'<p class="muted">{e(tr("The file gives no source statement.", lang))}</p>')
+    parts.append("</section>")
+    parts += [
+        f'<section id="parameters"><h2>{e(tr("Fitted parameters", lang))}</h2>',
+        f"<p>{e(sec['title'])}; "
+        + e(tr("{n} years; residual standard deviation {sigma}", lang, n=fit.nobs,
+               sigma=fmt_number(fit.sigma, lang, 4))) + "</p>",
+        '<table id="parameters-table"><thead><tr>'
+        + "".join(f"<th>{e(c)}</th>" for c in sec["columns"]) + "</tr></thead><tbody>",
+    ]
+    for row in sec["rows"]:
+        parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>")
+    parts += ["</tbody></table>", f'<p class="muted">{e(sec["note"])}</p></section>']
+    notes = identification_notes(fit, lang)
+    parts.append(f'<section id="identification"><h2>{e(tr("Identification warnings", lang))}</h2>')
+    if notes:
+        parts.append("<ul>" + "".join(f'<li class="warning">{e(n)}</li>' for n in notes) + "</ul>")
+    else:
+        parts.append(f"<p>{e(tr('None: every fitted parameter is identified by the data.', lang))}</p>")
+    parts.append("</section>")
+    parts += [
+        f'<section id="policy"><h2>{e(tr("Policy", lang))}</h2><ul>',
+        *(f"<li>{e(line)}</li>" for line in policy_lines(projection, lang)),
+        f"</ul><p><strong>{e(sec['headline'])}</strong></p></section>",
+    ]
+    projection_fig, phase_fig = sec["figures"]
+    for key, heading, fig in (
+        ("projection", tr("Projection", lang), projection_fig),
+        ("phase-plane", tr("Phase plane", lang), phase_fig),
+    ):
+        parts += [
+            f'<section id="{key}-section"><h2>{e(heading)}</h2>',
+            f'<div id="{key}" class="figure"></div>',
+            f'<script>(function(){{var f = {_figure_json(fig)};'
+            f'Plotly.newPlot("{key}", f.data, f.layout, {{displaylogo: false, responsive: true}});}})();</script>',
+            "</section>",
+        ]
+    parts.append("</main></body></html>")
+    return "\n".join(parts)
+
+
+def write_language_report(
+    fit: LanguageFit,
+    projection: LanguageProjection,
+    path: str | Path,
+    lang: str = "en",
+    **kwargs: object,
+) -> Path:
+    """Render :func:`render_language_report` and write it to ``path`` atomically."""
+    return write_text_atomic(render_language_report(fit, projection, lang, **kwargs), path)  # type: ignore[arg-type]
+
+
+__all__ = [
+    "identification_notes",
+    "language_section",
+    "phase_plane_figure",
+    "policy_lines",
+    "projection_figure",
+    "render_language_report",
+    "write_figure_html",
+    "write_language_report",
+]
