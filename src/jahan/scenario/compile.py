@@ -232,7 +232,8 @@ def compile_scenario(
 
     ``sectors`` are the sector codes of a world with sector data (needed by tariff shocks).
     """
-    year = spec.scenario.year if spec.scenario.year is not None else int(world.baseline_year)
+    year = spec.scenario.year if spec.scenario.year is not None else world.baseline_year
+    year = int(year) if year is not None else None  # None: memberships without an exit year
     res = _Resolver(world, countries, year, source, text)
     theta = spec.model.trade_elasticity
     params: list[Parameter] = []
