@@ -252,3 +252,28 @@ def test_nafta_scenario_reproduces_caliendo_parro(cp_world):
         assert round(row["welfare_pct"], 2) == pytest.approx(welfare, abs=1e-12)
         assert round(row["terms_of_trade_pct"], 2) == pytest.approx(tot, abs=1e-12)
         assert round(row["volume_of_trade_pct"], 2) == pytest.approx(vot, abs=1e-12)
+
+
+def test_other_shocks_become_cost_changes_in_every_sector(world):
+    """An agreement multiplies (d^-theta) by exp(effect) among members in all sectors."""
+    text = _toml('[[shocks]]\ntype = "agreement"\nmembers = "EAEU"\neffect = 0.3\n')
+    result = Scenario.from_toml(text).run(world)  # no tariff shock: the world has no flows
+    model = world.sectors.model(deficits="zero")
+    cost = np.ones_like(model.baseline.tariff)
+    idx = [model.countries.index(c) for c in EAEU]
+    for i in idx:
+        for e in idx:
+            if i != e:
+                cost[:, i, e] = np.exp(0.3)
+    direct = model.simulate_arrays(model.baseline.tariff, cost)
+    np.testing.assert_allclose(result.countries["welfare_pct"],
+                               direct.countries.loc[CODES, "welfare_pct"], rtol=0, atol=1e-12)
+    assert result.settings["model"] == "multi-sector"
+
+
+def test_draws_do_not_depend_on_the_number_of_workers(world):
+    text = _toml('[[shocks]]\ntype = "tariff"\nmembers = "EAEU"\nchange = 2.0\nse = 1.0\n', draws=4)
+    one = Scenario.from_toml(text).run(world, workers=1)
+    two = Scenario.from_toml(text).run(world, workers=2)
+    np.testing.assert_array_equal(one.draw_outputs().to_numpy(), two.draw_outputs().to_numpy())
+    pd.testing.assert_frame_equal(one.sectors, two.sectors)
