@@ -175,7 +175,9 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
                 "number": number,
                 "label": row.get(f"label_{lang}", row["label"]) if lang != "en" else row["label"],
                 "type": tr_shock_type(row["type"], lang),
-                "members": _members_text(row["members"]),
+                "members": _members_text(row["members"]) + (
+                    f" · {_members_text(str(row['sectors']), 8)}"
+                    if str(row.get("sectors", "") or "").strip() else ""),
                 "pairs": fmt_number(row["pairs"], lang, 0),
                 "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
                 "low": fmt_pct(row["trade_pct_p05"], lang, 2) if has_trade else "",
