@@ -129,7 +129,7 @@ class CompiledScenario:
 class _Resolver:
     """Resolve codes and group names against the world, with clear errors."""
 
-    def __init__(self, world, countries: Sequence[str], year: int, source: str, text: str):
+    def __init__(self, world, countries: Sequence[str], year: int | None, source: str, text: str):
         self.world = world
         self.countries = tuple(countries)
         self.index = {c: k for k, c in enumerate(self.countries)}
@@ -280,20 +280,20 @@ def compile_scenario(
             cells.append(_Cells("pct", rows, cols, p))
             shocked[k], members[k] = (rows, cols), tuple(codes)
         elif isinstance(shock, SanctionsShock):
-            a = res.codes(shock.between, (*loc, "between"))
-            b = res.codes(shock.and_, (*loc, "and"))
-            both = sorted(set(a) & set(b))
+            side_a = res.codes(shock.between, (*loc, "between"))
+            side_b = res.codes(shock.and_, (*loc, "and"))
+            both = sorted(set(side_a) & set(side_b))
             if both:
                 raise scenario_error(source, (*loc, "and"),
                                      f"{', '.join(both)} on both sides of the sanctions; "
                                      "each country may be on one side only", text=text)
-            rows, cols = _cross(res.idx(a), res.idx(b), symmetric=True)
+            rows, cols = _cross(res.idx(side_a), res.idx(side_b), symmetric=True)
             if shock.change_pct is None:
                 cells.append(_Cells("zero", rows, cols, None))
             else:
                 p = add_param(k, f"{label} change", shock.change_pct, shock.se_pct, "percent")
                 cells.append(_Cells("pct", rows, cols, p))
-            shocked[k], members[k] = (rows, cols), tuple([*a, *b])
+            shocked[k], members[k] = (rows, cols), tuple([*side_a, *side_b])
         elif isinstance(shock, CorridorShock):
             sides = [list(pair) for pair in shock.pairs]
             sides += [[x, y] for x, y in zip(shock.route, shock.route[1:], strict=False)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -139,7 +140,7 @@ class SectorData:
         """Sector codes in model order (first appearance in gross output)."""
         return list(pd.unique(self.gross_output["sector"]))
 
-    def inputs(self) -> dict[str, object]:
+    def inputs(self) -> dict[str, Any]:
         """Keyword arguments for :class:`~jahan.ge.multisector.MultiSectorGEModel`."""
         theta = self.trade_elasticity.set_index("sector")["theta"]
         return {
@@ -189,11 +190,12 @@ def read_sectors(folder: Path) -> SectorData:
         if path is None and name != "tariffs":
             raise DataError(f"{folder}: missing {name}.parquet or {name}.csv (a sector folder holds "
                             f"{', '.join(SECTOR_TABLES)}; tariffs is optional)")
-        tables[name] = _read_table(path) if path is not None else None
-        if tables[name] is not None:
+        frame = _read_table(path) if path is not None else None
+        if frame is not None:
             for column in SECTOR_TABLES[name][:-1]:
-                if column in tables[name].columns:
-                    tables[name][column] = tables[name][column].astype(str)
+                if column in frame.columns:
+                    frame[column] = frame[column].astype(str)
+        tables[name] = frame
     try:
         return SectorData.from_frames(**tables)  # type: ignore[arg-type]
     except DataError as exc:
