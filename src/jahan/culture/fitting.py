@@ -3,7 +3,8 @@
 Parameters are estimated on an unconstrained scale (log for positive parameters, logit for shares
 and for parameters in (0, 1)) by :func:`scipy.optimize.least_squares`; the initial state is
 estimated with them. Intervals of the model parameters are profile-likelihood intervals (F-calibrated,
-Bates and Watts 1988); the initial shares get Wald intervals. A parametric bootstrap (``draws``
+Bates and Watts 1988, or with the threshold calibrated by a parametric bootstrap when
+``calibration`` > 0); the initial shares get Wald intervals. A parametric bootstrap (``draws``
 series simulated from the fit with Gaussian noise of the residual standard deviation, refitted all at
 once by a batched Levenberg-Marquardt started at the estimate) gives the parameter draws that carry
 uncertainty into projections.
@@ -128,7 +129,7 @@ def fit_language_model(
     draws: int = 200,
     seed: int | None = None,
     level: float = 0.95,
-    calibration: int = 200,
+    calibration: int = 0,
     source: str | None = None,
     lines: list[int] | None = None,
     max_nfev: int = 200,
@@ -156,8 +157,10 @@ def fit_language_model(
         Confidence level of the intervals.
     calibration
         Parametric-bootstrap replicates that calibrate the profile-likelihood threshold of each
-        model parameter (see ``docs/culture.md``); 0 uses the :math:`F_{1, n-k}` quantile instead.
-        With fewer than 20 converged replicates the F quantile is used, with a warning.
+        model parameter (e.g. 200; see ``docs/culture.md``); 0 (default) uses the
+        :math:`F_{1, n-k}` quantile.
+        When fewer than 20 replicates, or fewer than 80% of them, converge, the F quantile is used,
+        with a ConvergenceWarning.
     source, lines
         File name and line numbers of the rows, for error messages.
     max_nfev
