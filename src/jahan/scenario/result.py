@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -54,6 +55,29 @@ LOW, HIGH = 5.0, 95.0
 def _readonly(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy()
 
+
+
+def run_settings(
+    spec: Any, world: Any, *, n_draws: int, seed: int, n_countries: int, central: Any,
+    iterations: np.ndarray, started: float, **model: Any,
+) -> dict[str, Any]:
+    """The settings recorded with a result: the model's (given as keywords) first, then the
+    run's (draws, seed, years, baseline kind) and the central solve's diagnostics."""
+    baseline_year = int(getattr(world, "baseline_year", 0) or 0)
+    return {
+        **model,
+        "draws": n_draws,
+        "seed": seed,
+        "baseline_year": baseline_year,
+        "membership_year": spec.scenario.year or baseline_year,
+        "flows_kind": str(getattr(world, "flows_kind", "observed")),
+        "n_countries": n_countries,
+        "central_converged": bool(central.converged),
+        "central_iterations": int(central.iterations),
+        "central_max_residual": float(central.max_residual),
+        "draw_iterations_max": int(iterations.max()) if n_draws else 0,
+        "seconds": time.perf_counter() - started,
+    }
 
 @dataclass(frozen=True, eq=False)
 class ScenarioResult:

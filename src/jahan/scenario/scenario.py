@@ -24,7 +24,7 @@ from jahan.scenario.draws import (
     solve_one,
 )
 from jahan.scenario.load import parse, resolve
-from jahan.scenario.result import HIGH, LOW, OUTPUTS, ScenarioResult
+from jahan.scenario.result import HIGH, LOW, OUTPUTS, ScenarioResult, run_settings
 from jahan.scenario.schema import ScenarioSpec
 from jahan.scenario.sectoral import needs_sectors, run_sectoral
 
@@ -194,22 +194,13 @@ class Scenario:
             }
         )
         names = self._names(world, codes)
-        settings = {
-            "trade_elasticity": spec.model.trade_elasticity,
-            "closure": spec.model.closure,
-            "imbalances": spec.model.imbalances,
-            "draws": n_draws,
-            "seed": seed,
-            "baseline_year": int(getattr(world, "baseline_year", 0) or 0),
-            "membership_year": spec.scenario.year or int(getattr(world, "baseline_year", 0) or 0),
-            "flows_kind": str(getattr(world, "flows_kind", "observed")),
-            "n_countries": n,
-            "central_converged": bool(central.converged),
-            "central_iterations": int(central.iterations),
-            "central_max_residual": float(central.max_residual),
-            "draw_iterations_max": int(iterations.max()) if n_draws else 0,
-            "seconds": time.perf_counter() - started,
-        }
+        settings = run_settings(
+            spec, world, n_draws=n_draws, seed=seed, n_countries=n, central=central,
+            iterations=iterations, started=started,
+            trade_elasticity=spec.model.trade_elasticity,
+            closure=spec.model.closure,
+            imbalances=spec.model.imbalances,
+        )
         return ScenarioResult(
             name=self.name,
             spec=spec,

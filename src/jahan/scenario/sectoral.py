@@ -22,7 +22,6 @@ Draws, seeds and workers behave as for one-sector scenarios (see :mod:`jahan.sce
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +33,14 @@ from jahan.errors import ConvergenceError
 from jahan.scenario._errors import scenario_error
 from jahan.scenario.compile import PROHIBITIVE, CompiledScenario
 from jahan.scenario.draws import check_finite, draw_parameters
-from jahan.scenario.result import HIGH, LOW, SECTOR_OUTPUTS, SECTORAL_OUTPUTS, ScenarioResult
+from jahan.scenario.result import (
+    HIGH,
+    LOW,
+    SECTOR_OUTPUTS,
+    SECTORAL_OUTPUTS,
+    ScenarioResult,
+    run_settings,
+)
 from jahan.scenario.schema import AutarkyShock, ProductivityShock, TariffShock
 
 DEFICITS = {"balanced": "zero", "fixed": "fixed"}
@@ -293,25 +299,16 @@ def run_sectoral(scenario, world, *, n_draws: int, seed: int, workers, scheduler
         }
     )
     theta = model.trade_elasticity
-    settings = {
-        "model": "multi-sector",
-        "trade_elasticity": float(theta.mean()),
-        "closure": "full",
-        "imbalances": imbalances,
-        "deficits": model.deficits,
-        "n_sectors": j,
-        "draws": n_draws,
-        "seed": seed,
-        "baseline_year": int(getattr(world, "baseline_year", 0) or 0),
-        "membership_year": spec.scenario.year or int(getattr(world, "baseline_year", 0) or 0),
-        "flows_kind": str(getattr(world, "flows_kind", "observed")),
-        "n_countries": n,
-        "central_converged": bool(central.converged),
-        "central_iterations": int(central.iterations),
-        "central_max_residual": float(central.max_residual),
-        "draw_iterations_max": int(iterations.max()) if n_draws else 0,
-        "seconds": time.perf_counter() - started,
-    }
+    settings = run_settings(
+        spec, world, n_draws=n_draws, seed=seed, n_countries=n, central=central,
+        iterations=iterations, started=started,
+        model="multi-sector",
+        trade_elasticity=float(theta.mean()),
+        closure="full",
+        imbalances=imbalances,
+        deficits=model.deficits,
+        n_sectors=j,
+    )
     return ScenarioResult(
         name=scenario.name,
         spec=spec,
