@@ -37,9 +37,10 @@ def _plotly_js() -> str:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def template_environment(package: str = "jahan.report") -> jinja2.Environment:
+    """The Jinja environment for ``package``'s ``templates/`` folder, with ``tr`` available."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("jahan.report", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=jinja2.select_autoescape(["html"]),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -242,7 +243,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "generated": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "version": _version(),
     }
-    return _environment().get_template("report.html").render(**context)
+    return template_environment().get_template("report.html").render(**context)
 
 
 def sector_section(result, codes: list[str], lang: str) -> dict:

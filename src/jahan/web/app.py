@@ -25,7 +25,6 @@ from functools import cache
 from importlib import resources
 from urllib.parse import urlencode, urlsplit
 
-import jinja2
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -34,6 +33,7 @@ from starlette.routing import Route
 
 from jahan._i18n import LANGUAGES, check_lang, tr
 from jahan.errors import JahanError
+from jahan.report.html import template_environment
 from jahan.web import pages
 from jahan.web.jobs import DONE, JobManager, QueueFull
 from jahan.web.runs import ScenarioFileError, parse_run_request
@@ -68,19 +68,6 @@ class _World:
 
                 self._world = World.builtin()
             return self._world
-
-
-@cache
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("jahan.web", "templates"),
-        autoescape=jinja2.select_autoescape(["html"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.globals["tr"] = tr
-    return env
 
 
 @cache
@@ -160,7 +147,7 @@ def create_app(
         switch = {}
         for code in LANGUAGES:
             switch[code] = f"{here}?{urlencode({**params, 'lang': code})}"
-        html = _environment().get_template(template).render(
+        html = template_environment("jahan.web").get_template(template).render(
             lang=lang, path=here, switch=switch, messages=json.dumps(pages.js_messages(lang), ensure_ascii=False),
             **context,
         )
