@@ -47,6 +47,11 @@ OPENNESS_FLOOR = 0.01
 OPENNESS_CEILING = 0.90
 MAX_CALIBRATION_ROUNDS = 500
 
+# Growth of real GDP at constant national prices (PWT 9.1 rgdpna): annual growth rates for the
+# years GROWTH_YEARS[0]..GROWTH_YEARS[1] (each against the year before), their mean and sample
+# standard deviation in percent. A country needs every year of the window, else both stay NaN.
+GROWTH_YEARS = (2000, 2017)
+
 # Groups whose members share a free-trade area or customs union: they make the "rta" column.
 TRADE_AGREEMENTS = ("EU", "CU", "EAEU", "CISFTA", "ASEAN", "MERCOSUR", "USMCA", "GCC", "AfCFTA")
 
@@ -106,7 +111,10 @@ SOURCES = [
         "path": "pwt9/data (lazy-load object pwt9.1)",
         "licence": "CC BY 4.0 (Groningen Growth and Development Centre)",
         "year": 2017,
-        "used_for": "import share of supply (csh_m, pl_m, pl_gdpo; 2017) for the border calibration; GDP (cgdpo * pl_gdpo) as a last fallback",
+        "used_for": (
+            "import share of supply (csh_m, pl_m, pl_gdpo; 2017) for the border calibration; GDP (cgdpo * pl_gdpo) "
+            f"as a last fallback; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
+        ),
     },
     {
         "key": "cldr",
@@ -205,6 +213,31 @@ def read_pwt_gdp(sources: Path) -> pd.Series:
     df = pd.read_parquet(sources / "pwt91" / "pwt91.parquet")
     df = df[df["year"] == 2017]
     return (df["cgdpo"] * df["pl_gdpo"]).set_axis(df["isocode"]).dropna()
+
+
+def read_pwt_growth(sources: Path, years: tuple[int, int] = GROWTH_YEARS) -> pd.DataFrame:
+    """Mean and sample standard deviation (percent) of annual real GDP growth, PWT 9.1.
+
+    Growth in year t is 100 (rgdpna_t / rgdpna_(t-1) - 1), for t in years[0]..years[1], with
+    rgdpna the real GDP at constant 2011 national prices. Countries lacking rgdpna in any year from
+    years[0] - 1 to years[1] are left out (never filled in).
+    """
+    first, last = years
+    df = pd.read_parquet(sources / "pwt91" / "pwt91.parquet", columns=["isocode", "year", "rgdpna"])
+    df = df[(df["year"] >= first - 1) & (df["year"] <= last)]
+    df = df.assign(isocode=df["isocode"].astype(str), year=df["year"].astype(int))
+    levels = df.pivot(index="isocode", columns="year", values="rgdpna").reindex(columns=range(first - 1, last + 1))
+    levels = levels[levels.notna().all(axis=1) & (levels > 0).all(axis=1)]
+    growth = (levels.iloc[:, 1:].to_numpy() / levels.iloc[:, :-1].to_numpy() - 1.0) * 100.0
+    out = pd.DataFrame(
+        {
+            "gdp_growth_mean_pct": growth.mean(axis=1),
+            "gdp_growth_sd_pct": growth.std(axis=1, ddof=1),
+        },
+        index=levels.index,
+    )
+    out.index.name = "iso3"
+    return out
 
 
 def read_cldr(sources: Path) -> tuple[dict, dict]:
@@ -535,6 +568,8 @@ def build(sources: Path) -> dict[str, object]:
     pairs = build_pairs(sources, countries, groups, facts)
     flows, extra, info = build_flows(sources, countries, pairs)
     countries = countries.join(extra)
+    growth = read_pwt_growth(sources).reindex(countries.index)
+    countries = countries.join(growth)
     srcs = pd.DataFrame(SOURCES)
     srcs.loc[srcs["key"] == "cldr_names", "version"] = babel.__version__
     meta = {
@@ -545,6 +580,13 @@ def build(sources: Path) -> dict[str, object]:
             "structural gravity, Yotov et al. (2016) ch. 2: ln distance -0.7912879, contiguity "
             "0.6736456, sigma 7; importer border term calibrated to PWT 9.1 import share of "
             "supply M/(GDP+M) in 2017 (the median share where PWT has no figure); output = expenditure = GDP"
+        ),
+        "growth_years": list(GROWTH_YEARS),
+        "growth_source": "Penn World Table 9.1",
+        "growth_definition": (
+            f"annual growth of real GDP at constant national prices (rgdpna), {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]}, "
+            "each year against the year before, in percent: mean (gdp_growth_mean_pct) and sample standard "
+            "deviation (gdp_growth_sd_pct); NaN where any year is missing"
         ),
         "calibration_rounds": info["rounds"],
         "solver_iterations": info["iterations"],
@@ -596,6 +638,10 @@ def compare(result: dict[str, object], out: Path) -> list[str]:
             pd.testing.assert_frame_equal(committed, fresh, check_exact=False, rtol=1e-9)  # type: ignore[arg-type]
         except AssertionError as exc:
             problems.append(f"{name}: {exc}")
+    with open(out / "world.json", encoding="utf-8") as fh:
+        committed_meta = json.load(fh)
+    if committed_meta != result["meta"]:
+        problems.append(f"world.json: committed {committed_meta} != built {result['meta']}")
     return problems
 
 
