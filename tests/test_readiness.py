@@ -59,7 +59,7 @@ def test_world_measures_by_hand_for_a_pair(world):
 def test_missing_conditions_are_missing_not_zero(world):
     r = readiness("CA5", world)
     missing = r.conditions[r.conditions.source == "missing"]
-    assert {"public_support", "stable_growth", "similar_political_systems", "comparable_state_apparatus"} <= set(missing.index)
+    assert {"public_support", "similar_political_systems", "comparable_state_apparatus"} <= set(missing.index)
     assert missing["score"].isna().all()
     scored = r.conditions["score"].dropna()
     assert r.measured == len(scored) < 11
@@ -121,7 +121,9 @@ def test_cli_readiness_ca5_lists_all_eleven_conditions(lang):
         assert condition_name(cond.code, lang) in res.output
     from jahan._i18n import tr
 
-    assert res.output.count(tr("missing", lang)) >= 8  # 4 conditions x (value, source)
+    assert res.output.count(tr("missing", lang)) >= 6  # 3 conditions x (value, source)
+    assert "Penn World Table 9.1" in res.output
+    assert "2000-2017" in res.output
 
 
 def test_cli_readiness_with_user_table(tmp_path):
@@ -172,3 +174,64 @@ def test_cli_unknown_bloc_is_a_clear_error():
     assert "Did you mean 'KAZ'" in str(res.exception)
     missing = runner.invoke(app, ["index", "--data", "no_such_file.csv"])
     assert isinstance(missing.exception, DataError) and "does not exist" in str(missing.exception)
+
+
+def _pwt_growth_sd(pwt: pd.DataFrame, iso3: str) -> float:
+    series = pwt[pwt["isocode"].astype(str) == iso3].set_index("year")["rgdpna"]
+    growth = [100.0 * (series[float(t)] / series[float(t - 1)] - 1.0) for t in range(2000, 2018)]
+    return float(np.std(growth, ddof=1))
+
+
+def test_stable_growth_from_pwt_for_ca5(world, sources_file):
+    pwt = pd.read_parquet(sources_file("pwt91/pwt91.parquet"), columns=["isocode", "year", "rgdpna"])
+    members = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+    expected = np.mean([_pwt_growth_sd(pwt, m) for m in members])
+    r = readiness("CA5", world)
+    row = r.conditions.loc["stable_growth"]
+    assert row["source"] == "Penn World Table 9.1"
+    assert row["measure"] == "growth_sd"
+    assert row["value"] == pytest.approx(expected, rel=1e-10)
+    sd = world.countries["gdp_growth_sd_pct"].dropna()
+    assert row["score"] == pytest.approx((sd >= expected).mean() * 100.0)
+    assert 0.0 < row["score"] < 100.0
+    assert r.measured == 8
+    text = r.table("en").set_index("condition").at["stable_growth", "value"]
+    assert text == f"mean s.d. of annual real GDP growth 2000-2017: {expected:.1f} pp"
+
+
+def test_stable_growth_is_missing_when_a_member_lacks_data(world):
+    assert np.isnan(world.countries.at["AFG", "gdp_growth_sd_pct"])
+    r = readiness("KAZ,AFG", world)
+    row = r.conditions.loc["stable_growth"]
+    assert row["source"] == "missing" and np.isnan(row["score"]) and np.isnan(row["value"])
+    assert "AFG" in row["note"] and "KAZ" not in row["note"]
+
+
+def test_steadier_bloc_scores_higher(world):
+    sd = world.countries["gdp_growth_sd_pct"].dropna()
+    steady, volatile = sd.nsmallest(2).index, sd.nlargest(2).index
+    a = readiness(list(steady), world).conditions.at["stable_growth", "score"]
+    b = readiness(list(volatile), world).conditions.at["stable_growth", "score"]
+    assert a > 95 > 5 > b
+
+
+def test_user_growth_values_replace_the_world_measure(world):
+    slots = pd.DataFrame(
+        {"country": ["KAZ", "UZB", "RUS"], "condition": ["stable_growth"] * 3, "value": [1.0, 2.0, 5.0], "source": ["mine"] * 3}
+    )
+    row = readiness("KAZ,UZB", world, slots).conditions.loc["stable_growth"]
+    assert row["source"] == "mine" and row["value"] == pytest.approx(1.5)
+    assert row["score"] == pytest.approx(100 * 2 / 3)  # 2.0 and 5.0 are at least the mean 1.5
+
+
+def test_world_without_growth_column_leaves_stable_growth_missing():
+    from jahan.world import World
+
+    w = World.from_frames(
+        pd.DataFrame(
+            {"iso3": ["AAA", "BBB"], "gdp_usd": [1.0, 2.0], "lat": [0.0, 1.0], "lon": [0.0, 1.0], "area_km2": [1e4, 2e4]}
+        )
+    )
+    r = readiness("AAA,BBB", w)
+    assert r.conditions.at["stable_growth", "source"] == "missing"
+    assert len(r.conditions) == 11

@@ -14,6 +14,14 @@ Scores are on 0-100 (higher = more favourable to integration). World measures ov
   security organisation): the share itself, in percent;
 - comparable economic size: the mean over member pairs of GDP_small / GDP_large, in percent.
 
+One world measure is over member countries: stable economic growth. Its value is the mean over
+members of the standard deviation of annual real GDP growth (column ``gdp_growth_sd_pct``; the
+built-in world computes it from Penn World Table 9.1 over the years in ``world.meta["growth_years"]``),
+in percentage points. The score is the share of the world's countries with a growth standard
+deviation at least as large as that mean, in percent (100 = steadier than every country; the same
+rule as a "lower" user slot, with the world as the table). It is missing, with the members named,
+when any member lacks the standard deviation.
+
 User slots (a table with columns country, condition, value and optionally source):
 
 - "share" slots hold a percentage per country (e.g. public support for integration); the bloc value
@@ -58,7 +66,7 @@ class Condition:
 
 CONDITIONS: tuple[Condition, ...] = (
     Condition("geographic_proximity", "distance", "lower"),
-    Condition("stable_growth", "", "lower"),
+    Condition("stable_growth", "growth_sd", "lower"),
     Condition("similar_political_systems", "", "similar"),
     Condition("public_support", "", "share"),
     Condition("cultural_closeness", "common_language", "share"),
@@ -108,6 +116,15 @@ def _measure_text(measure: str, value: float, lang: str) -> str:
     if measure == "shared_organisations":
         return tr("{n} shared organisations per member pair", lang, n=f"{value:.1f}")
     return f"{value:.3g}"
+
+
+def _growth_text(value: float, years: tuple[int, int] | None, lang: str) -> str:
+    sd = fmt_number(value, lang, digits=1)
+    if years:
+        return tr(
+            "mean s.d. of annual real GDP growth {years}: {sd} pp", lang, years=f"{years[0]}-{years[1]}", sd=sd
+        )
+    return tr("mean s.d. of annual real GDP growth: {sd} pp", lang, sd=sd)
 
 
 def parse_bloc(spec: str | Iterable[str], world) -> tuple[str, tuple[str, ...]]:
@@ -163,7 +180,8 @@ def _pair_values(world) -> dict[str, pd.Series]:
     income = countries["income_group"]
     a, b = income.reindex(ex).to_numpy(), income.reindex(im).to_numpy()
     known = pd.notna(a) & pd.notna(b)
-    same = np.where(known, (a == b).astype(float) * 100.0, np.nan)
+    same = np.full(len(a), np.nan)
+    same[known] = (a[known] == b[known]).astype(float) * 100.0
     out["same_income_group"] = pd.Series(same, index=p.index)
     gdp = countries["gdp_usd"].astype(float)
     ga, gb = gdp.reindex(ex).to_numpy(), gdp.reindex(im).to_numpy()
@@ -179,6 +197,46 @@ def _pair_values(world) -> dict[str, pd.Series]:
 
 
 PERCENTILE_MEASURES = {"distance": -1, "shared_organisations": 1}
+
+GROWTH_SD_COLUMN = "gdp_growth_sd_pct"
+"""Country column of the world holding the standard deviation of annual real GDP growth (percent)."""
+
+
+def _growth_years(world) -> tuple[int, int] | None:
+    years = world.meta.get("growth_years")
+    if years is None or len(years) != 2:
+        return None
+    return int(years[0]), int(years[1])
+
+
+def _growth_row(world, members: tuple[str, ...]) -> dict[str, object] | None:
+    """The stable-growth row from the world's growth standard deviations (None without the column).
+
+    Value: mean over members of ``gdp_growth_sd_pct``. Score: share of the world's countries with a
+    standard deviation at least that large, in percent. Missing (note names the members) when any
+    member lacks it.
+    """
+    countries = world.countries
+    if GROWTH_SD_COLUMN not in countries.columns:
+        return None
+    sd = pd.to_numeric(countries[GROWTH_SD_COLUMN], errors="coerce").astype(float)
+    lacking = [m for m in members if pd.isna(sd.get(m, np.nan))]
+    years = _growth_years(world)
+    window = f" {years[0]}-{years[1]}" if years else ""
+    if lacking:
+        return {
+            "note": f"missing for {','.join(lacking)}: no growth standard deviation{window} in the world"
+        }
+    value = float(sd.reindex(list(members)).mean())
+    known = sd.dropna()
+    score = float((known >= value).mean() * 100.0)
+    source = str(world.meta.get("growth_source") or f"world column {GROWTH_SD_COLUMN}")
+    return {
+        "value": value,
+        "score": score,
+        "measure": "growth_sd",
+        "source": source,
+    }
 
 
 def _midrank_percentile(world_values: np.ndarray, value: float, direction: int) -> float:
@@ -291,6 +349,9 @@ class ReadinessResult:
                 "common_language", "same_former_state", "same_income_group", "gdp_ratio", "security_organisation",
             }:
                 value_text = _measure_text(str(row["measure"]), float(row["value"]), lang)
+            elif row["measure"] == "growth_sd":
+                years = self.choices.get("growth_years")
+                value_text = _growth_text(float(row["value"]), tuple(years) if years else None, lang)
             else:
                 value_text = f"{row['value']:.3g}"
             rows.append(
@@ -383,6 +444,10 @@ def readiness(
                 source="; ".join(sources) if not np.isnan(value) else "missing",
                 note=note,
             )
+        elif cond.world_measure == "growth_sd":
+            growth = _growth_row(world, members)
+            if growth is not None:
+                row.update(growth)
         elif cond.world_measure and cond.world_measure in pair_values:
             series = pair_values[cond.world_measure]
             member_values = series.reindex(index).to_numpy(dtype=float)
@@ -414,7 +479,11 @@ def readiness(
         conditions=table,
         overall=float(scored.mean()) if len(scored) else float("nan"),
         measured=int(len(scored)),
-        choices={"world_year": world.baseline_year, "user_table": user is not None},
+        choices={
+            "world_year": world.baseline_year,
+            "user_table": user is not None,
+            "growth_years": _growth_years(world),
+        },
     )
 
 
