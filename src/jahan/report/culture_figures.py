@@ -22,8 +22,8 @@ from jahan.culture import (
     LanguageProjection,
     ModelSpec,
     fixed_points,
-    simulate,
 )
+from jahan.culture.dynamics import batch_params, integrate_batch
 
 _COLORS = {"stable": "#1a9850", "unstable": "#d73027", "saddle": "#fc8d59", "non-hyperbolic": "#999999"}
 
@@ -43,6 +43,65 @@ def _first(shown: set[str], key: str) -> bool:
         return False
     shown.add(key)
     return True
+
+
+ARRIVAL_DISTANCE = 1e-3
+"""Distance in the (monolingual A, monolingual B) plane at which a trajectory has reached an attractor."""
+
+_HORIZON_RATE_UNITS = (400.0, 4_000.0, 40_000.0, 400_000.0)
+"""Integration horizons tried in turn, in units of 1/c (years times the rate c)."""
+
+
+def trajectories_to_rest(
+    spec: ModelSpec, starts: list[tuple[float, float]], attractors: np.ndarray
+) -> list[np.ndarray]:
+    """Minett-Wang trajectories from ``starts`` (x, y), each run until it reaches an attractor.
+
+    Near the all-bilingual corner (x = y = 0) the field vanishes like :math:`x^a`, so a trajectory
+    starting close to it leaves it only after a time of order :math:`x_0^{1-a} / c`: no fixed
+    horizon suits every ``a``. The horizon is therefore lengthened (400, 4,000, 40,000, 400,000
+    times 1/c) until every trajectory is within :data:`ARRIVAL_DISTANCE` of one of ``attractors`` (the
+    stable fixed points); with no attractor the first horizon is used. Times are spaced
+    geometrically from 0.05/c (100 per decade), so the fast start of each path is drawn smoothly
+    and the slow approach is not oversampled. Each path is cut at its first point within :data:`ARRIVAL_DISTANCE`.
+
+    Parameters
+    ----------
+    spec
+        A Minett-Wang model with its parameter values.
+    starts
+        Initial (monolingual A, monolingual B) shares.
+    attractors
+        Stable fixed points, shape (k, 2) in (monolingual A, monolingual B).
+
+    Returns
+    -------
+    list of ndarray
+        One array of shape (n_i, 2) per start: the path in (monolingual A, monolingual B).
+    """
+    attractors = np.asarray(attractors, dtype=float).reshape(-1, 2)
+    rate = max(float(spec.params["c"]), 1e-12)
+    initial = np.array(starts, dtype=float).T  # (2, batch)
+    params = batch_params(spec.model, spec.params, initial.shape[1])
+    for units in _HORIZON_RATE_UNITS:
+        horizon = units / rate
+        first = 0.05 / rate  # a twentieth of the model's time scale
+        times = np.concatenate([[0.0], np.geomspace(first, horizon, int(100 * np.log10(horizon / first)) + 2)])
+        states, _ = integrate_batch(spec.model, params, initial, 0.0, times)
+        paths = np.clip(states, 0.0, 1.0)  # (time, 2, batch)
+        if attractors.size:
+            gaps = np.linalg.norm(paths[:, :, :, None] - attractors.T[None, :, None, :], axis=1).min(axis=-1)
+            arrived = gaps <= ARRIVAL_DISTANCE  # (time, batch)
+        else:
+            arrived = np.ones((times.size, initial.shape[1]), dtype=bool)
+        if arrived[-1].all():
+            break
+    out = []
+    for k in range(initial.shape[1]):
+        hits = np.flatnonzero(arrived[:, k])
+        stop = int(hits[0]) + 1 if attractors.size and hits.size else times.size
+        out.append(paths[:stop, :, k])
+    return out
 
 
 def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
@@ -77,13 +136,14 @@ def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
         fig.update_layout(xaxis_title=tr("share speaking A (x)", lang), yaxis_title="dx/dt")
     else:
         starts = [(x0, y0) for x0 in np.linspace(0.05, 0.9, 6) for y0 in np.linspace(0.05, 0.9, 6) if x0 + y0 < 0.98]
-        years = np.linspace(0.0, 400.0 / max(spec.params["c"], 1e-3), 200)
-        for i, (x0, y0) in enumerate(starts):
-            path = simulate(spec, (x0, 1.0 - x0 - y0, y0), years)
+        stable = points.loc[points["stability"] == "stable", ["monolingual_a", "monolingual_b"]].to_numpy()
+        for i, path in enumerate(trajectories_to_rest(spec, starts, stable)):
+            # A dot marks where each trajectory starts, so its open end is not read as a stop.
             fig.add_trace(
-                go.Scatter(x=path["monolingual_a"], y=path["monolingual_b"], mode="lines",
-                           line={"color": "#bbbbbb", "width": 1}, showlegend=i == 0,
-                           name=tr("trajectories", lang))
+                go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers",
+                           line={"color": "#bbbbbb", "width": 1},
+                           marker={"color": "#999999", "size": [5] + [0] * (len(path) - 1)},
+                           showlegend=i == 0, name=tr("trajectories", lang), hoverinfo="skip")
             )
         f = fit.series.frame
         fig.add_trace(go.Scatter(x=f["monolingual_a"], y=f["monolingual_b"], mode="markers+lines",
@@ -334,12 +394,14 @@ def write_language_report(
 
 
 __all__ = [
+    "ARRIVAL_DISTANCE",
     "identification_notes",
     "language_section",
     "phase_plane_figure",
     "policy_lines",
     "projection_figure",
     "render_language_report",
+    "trajectories_to_rest",
     "write_figure_html",
     "write_language_report",
 ]
