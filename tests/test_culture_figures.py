@@ -60,3 +60,17 @@ def test_trajectories_escape_the_all_bilingual_corner_for_steep_attractiveness()
         assert _nearest(path[-1], attractors)[1] <= ARRIVAL_DISTANCE
         # Cut at arrival: only the last point is within the arrival distance.
         assert all(_nearest(p, attractors)[1] > ARRIVAL_DISTANCE for p in path[:-1])
+
+
+def test_abrams_strogatz_phase_line_spans_the_whole_share_range():
+    fit = fit_language_model(pd.read_csv(EXAMPLE, comment="#"), "abrams-strogatz", fixed={"a": 1.31}, draws=0)
+    curve = phase_plane_figure(fit).data[0]
+    x, dx = np.asarray(curve.x, dtype=float), np.asarray(curve.y, dtype=float)
+    assert x[0] == 0.0 and x[-1] == 1.0 and np.all(np.isfinite(dx))
+    assert dx[0] == pytest.approx(0.0, abs=1e-15) and dx[-1] == pytest.approx(0.0, abs=1e-15)
+    # The curve changes sign at the interior fixed point, and only there.
+    interior = fixed_points(ModelSpec(fit.model_class(), {k: v for k, v in fit.estimate().items()
+                                                          if k in fit.model_class().symbols()}))
+    x_star = interior.loc[interior["kind"] == "interior", "monolingual_a"].item()
+    flips = 1 + np.flatnonzero(np.diff(np.sign(dx[1:-1])) != 0)  # sign changes between x[k] and x[k + 1]
+    assert flips.size == 1 and x[flips[0]] <= x_star <= x[flips[0] + 1]
