@@ -153,3 +153,16 @@ def test_parameters_are_checked():
         ModelSpec(MinettWang, {"muu": 0.5})
     with pytest.raises(DataError, match="s .*\\[0, 1\\]"):
         ModelSpec(AbramsStrogatz, {"s": 1.5})
+
+
+def test_minett_wang_fixed_points_with_a_below_one_do_not_crash():
+    """a < 1 gives infinite derivatives on the boundary; boundary points are then reported as
+    non-hyperbolic (linearisation undecided) and interior points keep their eigenvalues."""
+    from jahan.culture import MinettWang, ModelSpec, fixed_points
+
+    spec = ModelSpec(MinettWang, {"a": 0.9, "s": 0.4, "c": 0.1, "mu": 0.5, "eps": 0.0, "tau": 0.0})
+    table = fixed_points(spec)
+    corners = table[table["kind"] != "interior"]
+    assert len(corners) >= 2
+    assert (corners["stability"] == "non-hyperbolic").all()
+    assert table["stability"].isin(["stable", "unstable", "saddle", "non-hyperbolic"]).all()

@@ -113,8 +113,13 @@ def _fixed_points_mw(p: dict[str, float]) -> pd.DataFrame:
         if any(abs(x - r["monolingual_a"]) < 1e-7 and abs(y - r["monolingual_b"]) < 1e-7 for r in records):
             continue
         jac = MinettWang.jacobian(x, y, p)
-        lam = np.linalg.eigvals(jac)
-        lam = lam[np.argsort(-np.real(lam))]
+        if np.all(np.isfinite(jac)):
+            lam = np.linalg.eigvals(jac)
+            lam = lam[np.argsort(-np.real(lam))]
+        else:
+            # a < 1 makes the field non-differentiable on the boundary (x**a has infinite slope
+            # at 0): linearisation does not decide stability there.
+            lam = np.array([complex(np.nan, 0.0), complex(np.nan, 0.0)])
         records.append(
             {
                 "monolingual_a": x,

@@ -9,6 +9,7 @@ trajectories (bootstrap draws, finite-difference perturbations) are integrated i
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import ClassVar
@@ -204,7 +205,11 @@ class MinettWang(LanguageModel):
         h = 1.0 - mu
 
         def pw(b: float, e: float) -> float:
-            return 0.0 if b <= 0.0 and e > 0 else float(b**e)
+            # At a boundary (b = 0) with a < 1 the derivative of b**a is infinite: return inf so
+            # that the caller sees a non-finite Jacobian instead of a ZeroDivisionError.
+            if b <= 0.0:
+                return 0.0 if e > 0 else (1.0 if e == 0 else math.inf)
+            return float(b**e)
 
         xa, ya = pw(x, a), pw(y, a)
         dxa = a * pw(x, a - 1.0) if a != 1.0 else 1.0
