@@ -71,3 +71,36 @@ try:
         _hyp_settings.load_profile("ci")
 except ImportError:  # hypothesis is a dev dependency
     pass
+
+
+SCREENSHOTS_DIR = PROJECT_ROOT / "tests" / "screenshots"
+
+
+@pytest.fixture
+def headless_chromium():
+    """``run(args, profile_dir) -> CompletedProcess``: Debian's Chromium, headless, offline.
+
+    Every host name fails to resolve, so any network request a page makes shows up as an error.
+    Missing Chromium fails the test under CI and skips it elsewhere.
+    """
+    import shutil
+    import subprocess
+
+    binary = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(binary).exists():
+        message = "headless Chromium is required: apt-get install chromium"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+
+    def run(args: list[str], profile: Path) -> subprocess.CompletedProcess:
+        base = [
+            binary, "--headless", "--no-sandbox", "--disable-gpu",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--no-first-run", "--disable-default-apps", f"--user-data-dir={profile}",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
+        ]
+        return subprocess.run(base + args, capture_output=True, text=True, timeout=180, check=False)
+
+    return run

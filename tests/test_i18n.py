@@ -90,3 +90,9 @@ def test_small_changes_do_not_read_as_zero():
     assert fmt_pct_signif(0.0, "en") == "+0.00%"
     assert fmt_pct_signif(0.0012, "ru") == "+0,0012%"
     assert fmt_pct_signif(0.012, "ru") == "+0,01%"
+
+
+def test_noise_below_precision_is_not_a_negative_zero():
+    assert fmt_pct(-1e-16, "en", 3) == "+0.000%"
+    assert fmt_pct(-0.0004, "en", 3) == "+0.000%"
+    assert fmt_pct(-0.0006, "en", 3) == "-0.001%"

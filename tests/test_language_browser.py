@@ -6,42 +6,21 @@ except under CI=true, where a missing browser fails the test.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SCREENSHOTS_DIR
 
 from jahan._i18n import tr
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "jahan" / "data" / "language" / "synthetic_language_shift.csv"
 
 pytestmark = pytest.mark.browser
 
 
-def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
-    base = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--no-first-run", "--disable-default-apps", f"--user-data-dir={profile}",
-        # Every host name fails to resolve: any network request would show up as an error.
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
-    ]
-    return subprocess.run(base + args, capture_output=True, text=True, timeout=180, check=False)
-
-
-def test_language_report_renders_offline(tmp_path):
-    if not Path(CHROMIUM).exists():
-        if IN_CI:
-            pytest.fail("headless Chromium is required under CI: apt-get install chromium")
-        pytest.skip("headless Chromium not installed (apt-get install chromium)")
+def test_language_report_renders_offline(tmp_path, headless_chromium):
     from jahan.culture import LanguagePolicy, fit_language_model, project
     from jahan.report.culture_figures import write_language_report
 
@@ -52,7 +31,7 @@ def test_language_report_renders_offline(tmp_path):
                                  source=EXAMPLE.name, synthetic=True)
     url = page.resolve().as_uri()
 
-    dom = _chromium(["--dump-dom", url], tmp_path / "profile-dom")
+    dom = headless_chromium(["--dump-dom", url], tmp_path / "profile-dom")
     assert dom.returncode == 0, dom.stderr[-2000:]
     html = dom.stdout
     # plotly drew both figures (its SVG root is inside each container), in Kazakh.
@@ -62,10 +41,10 @@ def test_language_report_renders_offline(tmp_path):
     assert tr("Phase plane of the {model} model", lang, model="minett-wang") in html
     assert tr("Share speaking language A: baseline and policy", lang) in html
 
-    SCREENSHOTS.mkdir(exist_ok=True)
-    shot = SCREENSHOTS / f"language_report_{lang}.png"
+    SCREENSHOTS_DIR.mkdir(exist_ok=True)
+    shot = SCREENSHOTS_DIR / f"language_report_{lang}.png"
     shot.unlink(missing_ok=True)
-    run = _chromium([f"--screenshot={shot}", "--window-size=1280,2600", url], tmp_path / "profile-shot")
+    run = headless_chromium([f"--screenshot={shot}", "--window-size=1280,2600", url], tmp_path / "profile-shot")
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 50_000
 

@@ -80,6 +80,8 @@ def fmt_number(value: float, lang: str = "en", digits: int = 2) -> str:
 
 def fmt_pct(value_pct: float, lang: str = "en", digits: int = 2) -> str:
     """Format a value already in percent (1.5 -> "1.50%" / "1,50 %"), with an explicit sign."""
+    if round(value_pct, digits) == 0:
+        value_pct = 0.0  # noise below the shown precision must not print as "-0.00%"
     pattern = "+#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
     pattern += ";-#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
     return format_percent(value_pct / 100.0, format=pattern, locale=babel_locale(lang))

@@ -18,6 +18,7 @@ import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._text import text_table
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._solver import HatSolution, conditional_hat, solve_hat
 
@@ -218,7 +219,6 @@ class GEResult:
             [code, *(fmt_pct(frame.at[code, c], lang, digits) for c in columns)]
             for code in frame.index
         ]
-        widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
         lines = [
             tr(
                 "GE counterfactual: closure {closure}, imbalances {imbalances}, trade elasticity "
@@ -236,14 +236,8 @@ class GEResult:
                 residual=f"{self.max_residual:.2e}",
             ),
             "",
-            "  ".join(h.ljust(widths[0]) if k == 0 else h.rjust(widths[k])
-                      for k, h in enumerate(header)),
+            *text_table(header, rows),
         ]
-        for r in rows:
-            lines.append(
-                "  ".join(v.ljust(widths[0]) if k == 0 else v.rjust(widths[k])
-                          for k, v in enumerate(r))
-            )
         return "\n".join(lines)
 
     def to_parquet(self, path: str | os.PathLike[str], *, table: str = "countries") -> Path:

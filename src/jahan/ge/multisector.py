@@ -18,6 +18,7 @@ import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._text import text_table
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._ms_data import Calibration, calibrate, index_array
 from jahan.ge._ms_solver import MultiSectorSolution, solve_multisector
@@ -98,13 +99,6 @@ class MultiSectorGEResult:
             [str(code), *(fmt_pct(frame.at[code, c], lang, digits) for c in columns)]
             for code in frame.index
         ]
-        widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
-
-        def line(cells: list[str]) -> str:
-            return "  ".join(
-                c.ljust(widths[0]) if k == 0 else c.rjust(widths[k]) for k, c in enumerate(cells)
-            )
-
         head = [
             tr(
                 "Multi-sector counterfactual: {countries} countries, {sectors} sectors, "
@@ -122,9 +116,8 @@ class MultiSectorGEResult:
                 residual=f"{self.max_residual:.2e}",
             ),
             "",
-            line(header),
         ]
-        return "\n".join(head + [line(r) for r in rows])
+        return "\n".join(head + text_table(header, rows))
 
     def to_parquet(self, path: str | os.PathLike[str], *, table: str = "countries") -> Path:
         """Write ``countries`` (default), ``sectors`` or ``flows`` to Parquet, atomically."""
