@@ -246,7 +246,7 @@ class CompositeIndex:
         aggregations: Sequence[str] | None = None,
         weightings: Sequence[str] | None = None,
         weight_noise: float = 0.25,
-        chunk: int = 1000,
+        chunk: int = 2000,
     ):
         """Monte Carlo uncertainty and sensitivity analysis of the ranks of the index.
 

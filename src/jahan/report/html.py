@@ -135,22 +135,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
     )
     frame = result.countries
     sectoral = getattr(result, "sectors", None) is not None
-    summary_outputs = [
-        ("welfare_pct", tr("Welfare", lang)),
-        ("real_gdp_pct", tr("Real GDP", lang)),
-        ("terms_of_trade_pct", tr("Terms of trade", lang)),
-        ("exports_pct", tr("Exports", lang)),
-        ("imports_pct", tr("Imports", lang)),
-    ]
-    if sectoral:
-        summary_outputs = [
-            ("welfare_pct", tr("Welfare", lang)),
-            ("terms_of_trade_pct", tr("Terms of trade", lang)),
-            ("volume_of_trade_pct", tr("Volume of trade", lang)),
-            ("real_wage_pct", tr("Real wage", lang)),
-            ("exports_pct", tr("Exports", lang)),
-            ("imports_pct", tr("Imports", lang)),
-        ]
+    summary_outputs = output_labels(lang, sectoral=sectoral)
 
     def band(code: str, output: str) -> dict:
         return {
@@ -276,6 +261,26 @@ def sector_section(result, codes: list[str], lang: str) -> dict:
         "rows": rows,
         "bars_json": _script_json(sector_bars(result, codes, lang)),
     }
+
+
+def output_labels(lang: str, *, sectoral: bool = False) -> list[tuple[str, str]]:
+    """The country outputs shown in summaries, with their translated labels, in order."""
+    if sectoral:
+        return [
+            ("welfare_pct", tr("Welfare", lang)),
+            ("terms_of_trade_pct", tr("Terms of trade", lang)),
+            ("volume_of_trade_pct", tr("Volume of trade", lang)),
+            ("real_wage_pct", tr("Real wage", lang)),
+            ("exports_pct", tr("Exports", lang)),
+            ("imports_pct", tr("Imports", lang)),
+        ]
+    return [
+        ("welfare_pct", tr("Welfare", lang)),
+        ("real_gdp_pct", tr("Real GDP", lang)),
+        ("terms_of_trade_pct", tr("Terms of trade", lang)),
+        ("exports_pct", tr("Exports", lang)),
+        ("imports_pct", tr("Imports", lang)),
+    ]
 
 
 def tr_shock_type(kind: str, lang: str) -> str:

@@ -57,6 +57,24 @@ def _readonly(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 
+def parameter_table(compiled: Any, values: np.ndarray, n_draws: int) -> pd.DataFrame:
+    """The uncertain effect parameters: stated mean and s.e., and the 5th-95th percentiles of
+    the draws (the means when there are no draws)."""
+    params = compiled.parameters
+    return pd.DataFrame(
+        {
+            "name": [p.name for p in params],
+            "shock": [p.shock + 1 for p in params],
+            "unit": [p.unit for p in params],
+            "mean": [p.mean for p in params],
+            "se": [p.se for p in params],
+            "coefficient": [p.coefficient or "" for p in params],
+            "p05": np.percentile(values, LOW, axis=0) if n_draws else compiled.means,
+            "p95": np.percentile(values, HIGH, axis=0) if n_draws else compiled.means,
+        }
+    )
+
+
 def run_settings(
     spec: Any, world: Any, *, n_draws: int, seed: int, n_countries: int, central: Any,
     iterations: np.ndarray, started: float, **model: Any,

@@ -24,7 +24,14 @@ from jahan.scenario.draws import (
     solve_one,
 )
 from jahan.scenario.load import parse, resolve
-from jahan.scenario.result import HIGH, LOW, OUTPUTS, ScenarioResult, run_settings
+from jahan.scenario.result import (
+    HIGH,
+    LOW,
+    OUTPUTS,
+    ScenarioResult,
+    parameter_table,
+    run_settings,
+)
 from jahan.scenario.schema import ScenarioSpec
 from jahan.scenario.sectoral import needs_sectors, run_sectoral
 
@@ -181,18 +188,7 @@ class Scenario:
             countries[f"{o}_p95"] = hi
 
         shocks = self._shock_table(compiled, central_pairs, draw_pairs)
-        parameters = pd.DataFrame(
-            {
-                "name": [p.name for p in compiled.parameters],
-                "shock": [p.shock + 1 for p in compiled.parameters],
-                "unit": [p.unit for p in compiled.parameters],
-                "mean": [p.mean for p in compiled.parameters],
-                "se": [p.se for p in compiled.parameters],
-                "coefficient": [p.coefficient or "" for p in compiled.parameters],
-                "p05": np.percentile(values, LOW, axis=0) if n_draws else compiled.means,
-                "p95": np.percentile(values, HIGH, axis=0) if n_draws else compiled.means,
-            }
-        )
+        parameters = parameter_table(compiled, values, n_draws)
         names = self._names(world, codes)
         settings = run_settings(
             spec, world, n_draws=n_draws, seed=seed, n_countries=n, central=central,

@@ -39,6 +39,7 @@ from jahan.scenario.result import (
     SECTOR_OUTPUTS,
     SECTORAL_OUTPUTS,
     ScenarioResult,
+    parameter_table,
     run_settings,
 )
 from jahan.scenario.schema import AutarkyShock, ProductivityShock, TariffShock
@@ -286,18 +287,7 @@ def run_sectoral(scenario, world, *, n_draws: int, seed: int, workers, scheduler
         ", ".join(compiled.sectors[s] for s in compiled.shocked_sectors[k])
         if k in compiled.shocked_sectors else "" for k in range(len(spec.shocks))
     ]
-    parameters = pd.DataFrame(
-        {
-            "name": [p.name for p in compiled.parameters],
-            "shock": [p.shock + 1 for p in compiled.parameters],
-            "unit": [p.unit for p in compiled.parameters],
-            "mean": [p.mean for p in compiled.parameters],
-            "se": [p.se for p in compiled.parameters],
-            "coefficient": [p.coefficient or "" for p in compiled.parameters],
-            "p05": np.percentile(values, LOW, axis=0) if n_draws else compiled.means,
-            "p95": np.percentile(values, HIGH, axis=0) if n_draws else compiled.means,
-        }
-    )
+    parameters = parameter_table(compiled, values, n_draws)
     theta = model.trade_elasticity
     settings = run_settings(
         spec, world, n_draws=n_draws, seed=seed, n_countries=n, central=central,

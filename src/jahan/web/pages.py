@@ -13,28 +13,17 @@ import numpy as np
 import plotly.graph_objects as go
 
 from jahan._i18n import fmt_number, fmt_pct, tr
+from jahan.report.html import output_labels
 
 GEOJSON_URL = "/static/countries.geo.json"
 
-OUTPUT_LABELS = (
-    ("welfare_pct", "Welfare"),
-    ("real_gdp_pct", "Real GDP"),
-    ("terms_of_trade_pct", "Terms of trade"),
-    ("exports_pct", "Exports"),
-    ("imports_pct", "Imports"),
-)
+OUTPUTS = tuple(output for output, _ in output_labels("en"))
+"""The one-sector outputs the dashboard shows, in order (labels from the report)."""
 
 
 def output_label(output: str, lang: str) -> str:
     """Translated column label of a result output."""
-    labels = {
-        "welfare_pct": tr("Welfare", lang),
-        "real_gdp_pct": tr("Real GDP", lang),
-        "terms_of_trade_pct": tr("Terms of trade", lang),
-        "exports_pct": tr("Exports", lang),
-        "imports_pct": tr("Imports", lang),
-    }
-    return labels.get(output, output)
+    return dict(output_labels(lang)).get(output, output)
 
 
 def js_messages(lang: str) -> dict[str, str]:
@@ -205,7 +194,7 @@ def result_rows(result, codes: list[str], lang: str) -> list[dict]:
     frame = result.countries
     return [
         {"code": c, "name": result.name_of(c, lang),
-         "cells": [_band(frame, c, o, lang) for o, _ in OUTPUT_LABELS]}
+         "cells": [_band(frame, c, o, lang) for o in OUTPUTS]}
         for c in codes
     ]
 
@@ -251,7 +240,7 @@ def results_page(result, lang: str) -> dict:
     locations = list(fig.data[0].locations)
     map_outputs = {o: {"label": output_label(o, lang),
                        "z": [float(v) for v in result.countries.loc[locations, o]]}
-                   for o, _ in OUTPUT_LABELS}
+                   for o in OUTPUTS}
     return {
         "map_outputs": json.dumps(map_outputs),
         "title": localised(result.spec.scenario, "name", lang),
@@ -260,8 +249,8 @@ def results_page(result, lang: str) -> dict:
         "modelled": result.modelled_baseline,
         "map_json": _json(fig),
         "bars_json": _json(focus_bars(result, codes, lang)),
-        "columns": [output_label(o, lang) for o, _ in OUTPUT_LABELS],
-        "map_choices": [(o, output_label(o, lang)) for o, _ in OUTPUT_LABELS],
+        "columns": [output_label(o, lang) for o in OUTPUTS],
+        "map_choices": [(o, output_label(o, lang)) for o in OUTPUTS],
         "focus_rows": result_rows(result, codes, lang),
         "all_rows": result_rows(result, ordered, lang),
         "shocks": shocks,
