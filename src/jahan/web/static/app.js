@@ -261,7 +261,9 @@ function builderPage() {
     if (mode() === "compose" && !shocks.children.length) { show(MESSAGES.no_shocks, "error"); return; }
     busy(true);
     progress.value = 0;
-    show(MESSAGES.queued);
+    // "queued" is shown by poll() once the server has accepted the job: a refused scenario must
+    // never look queued.
+    show("");
     const response = await fetch("/api/run", {method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify(request())});
     const answer = await response.json();
