@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from jahan.world._baseline import GravityBaseline, solve_gravity_baseline
 from jahan.world._cepii import read_cepii_gravity
 from jahan.world._geo import great_circle_km, internal_distance_km
 from jahan.world._sectors import SectorData
@@ -18,7 +17,6 @@ from jahan.world.mrio import ICIO_MERGE, mrio_to_inputs, read_adb_mrio, read_oec
 
 __all__ = [
     "COUNTRY_COLUMNS",
-    "GravityBaseline",
     "ICIO_MERGE",
     "SectorData",
     "World",
@@ -30,5 +28,4 @@ __all__ = [
     "read_cepii_gravity",
     "read_oecd_icio",
     "read_wiod",
-    "solve_gravity_baseline",
 ]
