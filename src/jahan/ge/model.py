@@ -18,6 +18,7 @@ import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import FixedParameters, Result
 from jahan._text import text_table
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._labels import (
@@ -55,8 +56,8 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class GEResult:
-    """Outcome of one counterfactual (immutable).
+class GEResult(Result):
+    """Outcome of one counterfactual (a sealed record: see :mod:`jahan._result`).
 
     Attributes
     ----------
@@ -164,7 +165,7 @@ class GEResult:
         return write_parquet_atomic(frame, path)
 
 
-class GEModel:
+class GEModel(FixedParameters):
     """One-sector structural gravity model solved in changes (exact hat algebra).
 
     Parameters
@@ -183,7 +184,8 @@ class GEModel:
         ``E'_j = w_j E_j``; ``"balanced"``: first move the baseline to the equilibrium with
         ``D_j = 0`` (Dekle, Eaton and Kortum 2007), then simulate from there.
     tol, max_iter
-        Convergence criterion (largest log market-clearing gap) and Newton iterations allowed.
+        Convergence criterion (largest log market-clearing gap) and solver iterations allowed
+        (accelerated fixed-point and Newton steps together).
     on_nonconvergence : {"raise", "warn"}
         Raise :class:`~jahan.errors.ConvergenceError` or return the result flagged
         ``converged=False`` with a :class:`~jahan.errors.ConvergenceWarning`.
@@ -238,6 +240,7 @@ class GEModel:
         self._pi = X / self._E[None, :]
         self._exports = self._Y - np.diagonal(X)
         self._imports = self._E - np.diagonal(X)
+        self._seal()  # parameters are fixed from here on (docs/ARCHITECTURE.md, results)
 
     @property
     def countries(self) -> tuple[str, ...]:

@@ -30,6 +30,7 @@ import pandas as pd
 
 from jahan._parallel import available_workers, blas_single_thread, run_tasks
 from jahan.errors import ConvergenceError
+from jahan.ge.multisector import MultiSectorGEModel
 from jahan.scenario._errors import scenario_error
 from jahan.scenario.compile import PROHIBITIVE, CompiledScenario
 from jahan.scenario.draws import check_finite, draw_parameters
@@ -222,7 +223,7 @@ def run_sectoral(scenario, world, *, n_draws: int, seed: int, workers, scheduler
             "aggregate deficits, the Caliendo-Parro case) or \"fixed\" (observed deficits)",
             text=text,
         )
-    model = data.model(deficits=DEFICITS[imbalances])
+    model = MultiSectorGEModel(**data.inputs(), imbalances=imbalances)
     compiled = scenario.compile(world, tuple(model.countries))
     if estimate is not None or any(p.coefficient for p in compiled.parameters):
         compiled = scenario._with_estimate(compiled, estimate)
@@ -296,7 +297,7 @@ def run_sectoral(scenario, world, *, n_draws: int, seed: int, workers, scheduler
         trade_elasticity=float(theta.mean()),
         closure="full",
         imbalances=imbalances,
-        deficits=model.deficits,
+        deficits=DEFICITS[model.imbalances],
         n_sectors=j,
     )
     return ScenarioResult(
