@@ -115,7 +115,7 @@ def test_draws_are_reproducible_and_bands_hold_the_central_value(world):
     assert (s["output_pct_p05"] < s["output_pct_p95"] + 1e-12).all()
     assert not np.allclose(s["output_pct_p05"], s["output_pct_p95"])
     assert len(a.to_frame()) == len(CODES) * len(a.outputs)
-    assert list(a.summary().columns[:2]) == ["name", "welfare_pct"]
+    assert list(a.summary_table().columns[:2]) == ["name", "welfare_pct"]
 
 
 @pytest.mark.parametrize(

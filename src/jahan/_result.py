@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import copy
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from jahan._i18n import check_lang
 from jahan._io import write_parquet_atomic
 
 
@@ -46,6 +48,57 @@ def handout(value: Any) -> Any:
     if isinstance(value, dict | list | set):
         return copy.deepcopy(value)
     return value
+
+
+def lang_and_top(lang: Any, top: int, where: str) -> tuple[str, int]:
+    """``summary(lang, top)`` of the index results; a number first is the old ``summary(top)``."""
+    if isinstance(lang, int) and not isinstance(lang, bool):
+        warnings.warn(
+            f"{where}(top) with the number first is deprecated: summary takes lang first; "
+            "pass top=... by keyword.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+        return "en", int(lang)
+    return check_lang(lang), int(top)
+
+
+class SummaryText(str):
+    """The text a ``summary()`` returns, still answering the old non-text uses for one release.
+
+    ``summary()`` of :class:`jahan.World` used to return a dict and that of
+    :class:`jahan.scenario.ScenarioResult` a DataFrame. The text behaves as a ``str``; a key
+    lookup (``text["countries"]``) or an attribute a ``str`` lacks (``text.loc``) is answered
+    from the old object with a :class:`DeprecationWarning` naming the replacement.
+    """
+
+    __slots__ = ("_legacy", "_instead")
+
+    def __new__(cls, text: str, legacy: Any, instead: str) -> SummaryText:
+        self = super().__new__(cls, text)
+        self._legacy = legacy
+        self._instead = instead
+        return self
+
+    def _warn(self) -> None:
+        warnings.warn(
+            f"summary() now returns text; for the {type(self._legacy).__name__} it returned "
+            f"before use {self._instead}.",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+
+    def __getitem__(self, key: Any) -> Any:  # type: ignore[override]
+        if isinstance(key, str):
+            self._warn()
+            return self._legacy[key]
+        return str.__getitem__(self, key)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        self._warn()
+        return getattr(self._legacy, name)
 
 
 def _refuse(owner: object, name: str, what: str) -> AttributeError:
@@ -77,6 +130,10 @@ class Result:
 
     def __delattr__(self, name: str) -> None:
         raise _refuse(self, name, "deleted")
+
+    def _raw(self, name: str) -> Any:
+        """An attribute as stored (for the record's own ``__post_init__`` and methods)."""
+        return object.__getattribute__(self, name)
 
     def summary(self, lang: str = "en") -> str:  # pragma: no cover - every subclass overrides
         """A rendered text table of the main results in ``lang`` (kk, ru or en)."""
@@ -115,4 +172,4 @@ class FixedParameters:
         object.__delattr__(self, name)
 
 
-__all__ = ["FixedParameters", "Result", "handout"]
+__all__ = ["FixedParameters", "Result", "SummaryText", "handout", "lang_and_top"]

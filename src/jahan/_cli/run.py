@@ -71,7 +71,7 @@ def _run_with_progress(scenario, world, draws, seed, workers, scheduler, lang):
 
 
 def _summary_table(result, focus, lang: str) -> Table:
-    frame = result.summary(focus=focus, lang=lang)
+    frame = result.summary_table(focus=focus, lang=lang)
     table = Table(title=tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang,
                            name=_title(result, lang)))
     table.add_column(tr("Country", lang))

@@ -65,7 +65,7 @@ def summary(ctx: typer.Context, lang: LangOption = "en") -> None:
         return
     lang = lang_or_exit(lang)
     w = _load()
-    s = w.summary()
+    s = w.headline()
     out = console()
     out.print(f"[bold]{tr('jahan built-in world', lang)}[/]")
     table = Table(show_header=False, box=None)

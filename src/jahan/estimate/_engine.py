@@ -53,7 +53,7 @@ class IrlsRecord:
     deviance: float
     deviance_change: float
     tol: float
-    maxiter: int
+    max_iter: int
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class EngineOutput:
 _SINGLETON_RE = re.compile(r"(\d+)\s+singleton")
 
 
-def irls_record(trace: list[float], tol: float, maxiter: int) -> IrlsRecord:
+def irls_record(trace: list[float], tol: float, max_iter: int) -> IrlsRecord:
     """Turn the deviance trace into a record.
 
     The trace holds the starting deviance, one value per IRLS pass and the final deviance
@@ -81,12 +81,12 @@ def irls_record(trace: list[float], tol: float, maxiter: int) -> IrlsRecord:
     passes = trace[1:-1]
     iterations = len(passes)
     if iterations == 0:
-        return IrlsRecord(False, 0, float("nan"), float("nan"), tol, maxiter)
+        return IrlsRecord(False, 0, float("nan"), float("nan"), tol, max_iter)
     previous = trace[iterations - 1]
     last = passes[-1]
     change = abs(last - previous) / (0.1 + abs(previous))
     converged = bool(np.isfinite(change) and change < tol)
-    return IrlsRecord(converged, iterations, float(trace[-1]), float(change), tol, maxiter)
+    return IrlsRecord(converged, iterations, float(trace[-1]), float(change), tol, max_iter)
 
 
 def run_fepois(
@@ -97,7 +97,7 @@ def run_fepois(
     ssc: dict[str, str | bool],
     separation: list[str],
     tol: float,
-    maxiter: int,
+    max_iter: int,
     fixef_tol: float | None,
     weights: str | None,
     offset: str | None,
@@ -150,7 +150,7 @@ def run_fepois(
         collin_tol=1e-9,
         lookup_demeaned_data={},
         tol=tol,
-        maxiter=maxiter,
+        maxiter=max_iter,
         solver="scipy.linalg.solve",
         demeaner=demeaner,
         context=multi._context,
@@ -179,7 +179,7 @@ def run_fepois(
 
     with np.errstate(all="ignore"):
         fit.get_fit()
-    record = irls_record(fit.jahan_deviance_trace, tol, maxiter)
+    record = irls_record(fit.jahan_deviance_trace, tol, max_iter)
     n_separated = int(getattr(fit, "n_separation_na", 0) or 0)
     n_singletons += extra_singletons
     return EngineOutput(

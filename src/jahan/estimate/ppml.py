@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from jahan._compat import _MISSING, renamed
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
 from jahan.estimate._engine import IrlsRecord, run_fepois, run_inference
 from jahan.estimate.fixef import recover_fixed_effects
@@ -84,9 +85,9 @@ def _check_separation(separation: object) -> list[str]:
 def _nonconvergence_message(formula: str, record: IrlsRecord) -> str:
     return (
         f"PPML did not converge for {formula!r}: {record.iterations} IRLS iterations "
-        f"(maxiter={record.maxiter}), final relative deviance change "
-        f"{record.deviance_change:.3g} > tol={record.tol:g}. Raise maxiter (e.g. "
-        f"maxiter={max(2 * record.maxiter, 50)}), check for separated observations "
+        f"(max_iter={record.max_iter}), final relative deviance change "
+        f"{record.deviance_change:.3g} > tol={record.tol:g}. Raise max_iter (e.g. "
+        f"max_iter={max(2 * record.max_iter, 50)}), check for separated observations "
         "(keep separation=('fe', 'ir')), or rescale trade flows (e.g. to millions); "
         "pass on_nonconvergence='warn' to keep the unconverged estimate."
     )
@@ -99,13 +100,14 @@ def fepois(
     vcov: str | dict[str, str] = "hetero",
     separation: Sequence[str] | None = SEPARATION_CHECKS,
     tol: float = 1e-8,
-    maxiter: int = 50,
+    max_iter: int = 50,
     fixef_tol: float | None = None,
     weights: str | None = None,
     offset: str | None = None,
     drop_singletons: bool = True,
     on_nonconvergence: str = "raise",
     fixef: bool = False,
+    maxiter: int = _MISSING,
 ) -> GravityEstimate:
     """Estimate a gravity equation by PPML with high-dimensional fixed effects.
 
@@ -135,8 +137,8 @@ def fepois(
         effects only "ir" can find anything.
     tol : float, default 1e-8
         IRLS tolerance on the relative deviance change.
-    maxiter : int, default 50
-        Maximum IRLS iterations.
+    max_iter : int, default 50
+        Maximum IRLS iterations (``maxiter`` is the deprecated spelling).
     fixef_tol : float, optional
         Tolerance of the fixed-effect demeaning (pyfixest's default if None).
     weights, offset : str, optional
@@ -161,15 +163,16 @@ def fepois(
     DataError
         Unknown columns, negative or infinite flows, unknown options.
     ConvergenceError
-        IRLS did not converge within ``maxiter`` (unless ``on_nonconvergence="warn"``).
+        IRLS did not converge within ``max_iter`` (unless ``on_nonconvergence="warn"``).
     """
     formula, data, depvar = _check_inputs(formula, data)
     checks = _check_separation(separation)
     spec = parse_vcov(vcov, data.columns)
     if on_nonconvergence not in ("raise", "warn"):
         raise DataError(f"on_nonconvergence={on_nonconvergence!r}: use 'raise' or 'warn'")
-    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
-        raise DataError(f"maxiter={maxiter!r} must be a positive integer")
+    max_iter = renamed("fepois", "maxiter", "max_iter", maxiter, max_iter)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise DataError(f"max_iter={max_iter!r} must be a positive integer")
     if not 0.0 < float(tol) < 1.0:
         raise DataError(f"tol={tol!r} must lie strictly between 0 and 1")
 
@@ -181,7 +184,7 @@ def fepois(
             ssc=spec.ssc,
             separation=checks,
             tol=float(tol),
-            maxiter=int(maxiter),
+            max_iter=int(max_iter),
             fixef_tol=fixef_tol,
             weights=weights,
             offset=offset,
@@ -203,7 +206,7 @@ def fepois(
     coef = np.asarray(fit._beta_hat, dtype=float).ravel()
     if record.converged and not np.all(np.isfinite(coef)):
         record = IrlsRecord(False, record.iterations, record.deviance, float("inf"),
-                            record.tol, record.maxiter)
+                            record.tol, record.max_iter)
     if not record.converged:
         message = _nonconvergence_message(formula, record)
         if on_nonconvergence == "raise":
@@ -256,7 +259,7 @@ def fepois(
         deviance=record.deviance,
         deviance_change=record.deviance_change,
         tol=record.tol,
-        maxiter=record.maxiter,
+        max_iter=record.max_iter,
         pseudo_r2=float("nan") if pseudo is None else float(pseudo),
         _names=names,
         _coef=coef,

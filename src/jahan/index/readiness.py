@@ -49,6 +49,7 @@ import pandas as pd
 
 from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result
 from jahan.errors import DataError, JahanError
 from jahan.index.builtin import ORGANISATION_GROUPS
 
@@ -312,8 +313,8 @@ def _slot_score(kind: str, values: pd.Series, members: tuple[str, ...]) -> tuple
     return spread, float(100.0 * (1.0 - spread / full)), ""
 
 
-@dataclass(frozen=True)
-class ReadinessResult:
+@dataclass(frozen=True, eq=False)
+class ReadinessResult(Result):
     """Readiness of a proposed bloc (or pair) to integrate.
 
     Attributes

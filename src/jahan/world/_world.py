@@ -9,6 +9,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jahan._i18n import fmt_number, tr
+from jahan._result import SummaryText
+from jahan._text import text_table
 from jahan.errors import DataError
 from jahan.world._sectors import SectorData
 from jahan.world._validate import (
@@ -546,8 +549,32 @@ class World:
         g = self._groups[self._groups["iso3"].isin(keep)].reset_index(drop=True)
         return World(c, p, f, g, self._sources, self._meta, builtin=self._builtin)
 
-    def summary(self) -> dict[str, object]:
-        """Headline numbers: countries, baseline year, totals, flows_kind."""
+    def summary(self, lang: str = "en") -> str:
+        """A text table of the headline numbers (:meth:`headline`) in ``lang``."""
+        numbers = self.headline()
+        rows = [
+            [tr("Countries", lang), str(numbers["countries"])],
+            [tr("Baseline year", lang), str(numbers["baseline_year"])],
+            [tr("World GDP, USD billions", lang),
+             fmt_number(float(numbers["gdp_usd_total"]) / 1e9, lang, 0)],
+            [tr("Population, millions", lang),
+             fmt_number(float(numbers["population_total"]) / 1e6, lang, 0)],
+            [tr("Groups", lang), str(numbers["groups"])],
+        ]
+        if self.has_flows:
+            kind = tr("observed", lang) if self.flows_kind == "observed" else tr("modelled", lang)
+            rows += [
+                [tr("Flows", lang), kind],
+                [tr("International trade, USD billions", lang),
+                 fmt_number(float(numbers["international_flows_musd"]) / 1e3, lang, 0)],
+                [tr("Domestic sales, USD billions", lang),
+                 fmt_number(float(numbers["domestic_flows_musd"]) / 1e3, lang, 0)],
+            ]
+        text = "\n".join(text_table([tr("World", lang), ""], rows))
+        return SummaryText(text, numbers, "World.headline()")
+
+    def headline(self) -> dict[str, object]:
+        """Headline numbers: countries, baseline year, totals, flows_kind (a new dict)."""
         out: dict[str, object] = {
             "countries": len(self),
             "baseline_year": self.baseline_year,
