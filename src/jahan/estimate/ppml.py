@@ -20,7 +20,15 @@ import pandas as pd
 
 from jahan._compat import _MISSING, renamed
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
-from jahan.estimate._engine import IrlsRecord, run_fepois, run_inference
+from jahan.estimate._pyfixest import (
+    IrlsRecord,
+    coefficients,
+    estimation_data,
+    fit_arrays,
+    fixed_effect_sum,
+    run_fepois,
+    run_inference,
+)
 from jahan.estimate.fixef import recover_fixed_effects
 from jahan.estimate.result import DroppedObservations, GravityEstimate
 from jahan.estimate.vcov import parse_vcov
@@ -203,7 +211,7 @@ def fepois(
         raise DataError(f"could not build the model {formula!r}: {exc}") from exc
 
     fit, record = out.fit, out.record
-    coef = np.asarray(fit._beta_hat, dtype=float).ravel()
+    coef = coefficients(fit)
     if record.converged and not np.all(np.isfinite(coef)):
         record = IrlsRecord(False, record.iterations, record.deviance, float("inf"),
                             record.tol, record.max_iter)
@@ -214,11 +222,11 @@ def fepois(
         warnings.warn(message, ConvergenceWarning, stacklevel=2)
 
     run_inference(fit, spec.pyfixest_vcov)
-    nobs = int(fit._N)
-    names = tuple(str(n) for n in fit._coefnames)
-    vcov_matrix = np.asarray(fit._vcov, dtype=float) * spec.scale(nobs) if names else np.zeros((0, 0))
+    arrays = fit_arrays(fit)
+    nobs, names = arrays.nobs, arrays.names
+    vcov_matrix = arrays.vcov * spec.scale(nobs) if names else arrays.vcov
 
-    collinear = list(getattr(fit, "_collin_vars", []) or [])
+    collinear = arrays.collinear
     if collinear:
         warnings.warn(
             f"{', '.join(map(str, collinear))} dropped: collinear with the fixed effects or "
@@ -234,18 +242,12 @@ def fepois(
             DataWarning,
             stacklevel=2,
         )
-    positions = np.asarray(fit._data.index, dtype=np.int64)
-    fitted_index = data.index[positions]
-    fe_text = str(fit._fixef) if getattr(fit, "_fixef", None) not in (None, "0") else ""
-    terms = tuple(f.strip() for f in fe_text.split("+") if f.strip() and f.strip() != "0")
+    fitted_index = data.index[arrays.positions]
+    terms = arrays.fixed_effects
     effects = None
     if fixef and terms:
-        x_raw = out.regressors[list(names)].to_numpy(dtype=float) if names else None
-        eta = np.asarray(fit._Y_hat_link, dtype=float).ravel()
-        eta = eta - np.asarray(fit._offset, dtype=float).ravel()
-        fe_sum = eta - (x_raw @ coef if x_raw is not None else 0.0)
-        effects = recover_fixed_effects(terms, fit._data, fe_sum)
-    pseudo = getattr(fit, "_pseudo_r2", None)
+        fe_sum = fixed_effect_sum(fit, out.regressors, arrays)
+        effects = recover_fixed_effects(terms, estimation_data(fit), fe_sum)
     return GravityEstimate(
         formula=formula,
         depvar=depvar,
@@ -260,11 +262,11 @@ def fepois(
         deviance_change=record.deviance_change,
         tol=record.tol,
         max_iter=record.max_iter,
-        pseudo_r2=float("nan") if pseudo is None else float(pseudo),
+        pseudo_r2=arrays.pseudo_r2,
         _names=names,
         _coef=coef,
         _vcov=vcov_matrix,
-        _fitted=np.asarray(fit._Y_hat_response, dtype=float).ravel(),
+        _fitted=arrays.fitted,
         _fitted_index=fitted_index,
         _fixef=effects,
     )
