@@ -55,14 +55,15 @@ def synthetic(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.Series, np.ndarra
     importer = np.tile(codes, n)
     frame = pd.DataFrame({"exporter": exporter, "importer": importer, "value": X.ravel()})
     shock = pd.Series(
-        B.ravel(), index=pd.MultiIndex.from_arrays([exporter, importer],
-                                                   names=["exporter", "importer"]),
+        B.ravel(),
+        index=pd.MultiIndex.from_arrays([exporter, importer], names=["exporter", "importer"]),
     )
     return frame, shock, X, B
 
 
-def bare_fixed_point(X: np.ndarray, B: np.ndarray, theta: float, tol: float = 1e-12,
-                     max_iter: int = 100_000) -> tuple[np.ndarray, int]:
+def bare_fixed_point(
+    X: np.ndarray, B: np.ndarray, theta: float, tol: float = 1e-12, max_iter: int = 100_000
+) -> tuple[np.ndarray, int]:
     """Welfare change (percent) by the plain ge_gravity fixed point; fixed imbalances."""
     Y = X.sum(axis=1)
     E = X.sum(axis=0)
@@ -112,10 +113,14 @@ def main() -> None:
     args = parser.parse_args()
     import jahan.ge.model  # noqa: F401  (import cost is not part of a call)
 
-    print(f"theta {THETA}, fixed imbalances, {MEMBERS}-country agreement, "
-          f"median of {args.repeats} runs")
-    print(f"{'N':>6} {'jahan call (ms)':>16} {'bare FP (ms)':>13} {'FP iters':>9} "
-          f"{'ratio FP/jahan':>15} {'max |dW| (pp)':>14}")
+    print(
+        f"theta {THETA}, fixed imbalances, {MEMBERS}-country agreement, "
+        f"median of {args.repeats} runs"
+    )
+    print(
+        f"{'N':>6} {'jahan call (ms)':>16} {'bare FP (ms)':>13} {'FP iters':>9} "
+        f"{'ratio FP/jahan':>15} {'max |dW| (pp)':>14}"
+    )
     for n in args.sizes:
         frame, shock, X, B = synthetic(n)
         jahan_call(frame, shock)  # warm caches (imports, BLAS) before timing
@@ -124,8 +129,10 @@ def main() -> None:
         gap = float(np.abs(res.countries["welfare_pct"].to_numpy() - ref).max())
         if gap > 1e-8:
             raise SystemExit(f"N={n}: jahan and the fixed point disagree by {gap:.3g} pp")
-        print(f"{n:>6} {1e3 * t_j:>16.1f} {1e3 * t_r:>13.1f} {iters:>9d} {t_r / t_j:>15.2f} "
-              f"{gap:>14.1e}")
+        print(
+            f"{n:>6} {1e3 * t_j:>16.1f} {1e3 * t_r:>13.1f} {iters:>9d} {t_r / t_j:>15.2f} "
+            f"{gap:>14.1e}"
+        )
     if args.profile:
         n = max(args.sizes)
         frame, shock, _, _ = synthetic(n)
@@ -138,8 +145,10 @@ def main() -> None:
         stats.print_stats(18)
         total = stats.total_tt
         kernel = sum(v[3] for k, v in stats.stats.items() if k[2] == "solve_hat")
-        print(f"\nprofile of one call at N={n}: total {1e3 * total:.1f} ms, kernel (solve_hat) "
-              f"{1e3 * kernel:.1f} ms = {100 * kernel / total:.0f}% of the call")
+        print(
+            f"\nprofile of one call at N={n}: total {1e3 * total:.1f} ms, kernel (solve_hat) "
+            f"{1e3 * kernel:.1f} ms = {100 * kernel / total:.0f}% of the call"
+        )
         print(buf.getvalue())
 
 

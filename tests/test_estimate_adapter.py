@@ -26,8 +26,14 @@ def small_panel() -> pd.DataFrame:
     exporter, importer = np.repeat(np.arange(n), n), np.tile(np.arange(n), n)
     dist = rng.uniform(1.0, 10.0, n * n)
     mu = np.exp(1.0 + 0.1 * exporter - 0.1 * importer - 0.7 * np.log(dist))
-    return pd.DataFrame({"trade": rng.poisson(20 * mu), "ln_dist": np.log(dist),
-                         "exporter": exporter, "importer": importer})
+    return pd.DataFrame(
+        {
+            "trade": rng.poisson(20 * mu),
+            "ln_dist": np.log(dist),
+            "exporter": exporter,
+            "importer": importer,
+        }
+    )
 
 
 def test_installed_pyfixest_has_every_internal_the_adapter_uses():

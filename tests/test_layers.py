@@ -57,8 +57,11 @@ def test_models_do_not_read_the_builtin_world(package):
     bad = []
     for path in (SRC / package).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "builtin"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "builtin"
+            ):
                 bad.append(f"{path.relative_to(SRC)}:{node.lineno}")
     assert bad == [], "models take their data as arguments"
 
@@ -82,6 +85,11 @@ def test_importing_the_world_loads_no_model():
         "print(sorted(m for m in sys.modules if m.split('.')[:2] in "
         "[['jahan', p] for p in ('ge', 'estimate', 'index', 'culture', 'scenario')]))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={"PYTHONPATH": str(SRC.parent), "PATH": ""})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(SRC.parent), "PATH": ""},
+    )
     assert out.stdout.strip() == "[]"

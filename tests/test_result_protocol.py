@@ -66,8 +66,14 @@ def _gravity_estimate():
     importer = np.tile(np.arange(n), n)
     dist = rng.uniform(1.0, 10.0, n * n)
     mu = np.exp(0.5 + 0.1 * exporter - 0.05 * importer - 0.8 * np.log(dist))
-    data = pd.DataFrame({"trade": rng.poisson(mu * 20), "ln_dist": np.log(dist),
-                         "exporter": exporter, "importer": importer})
+    data = pd.DataFrame(
+        {
+            "trade": rng.poisson(mu * 20),
+            "ln_dist": np.log(dist),
+            "exporter": exporter,
+            "importer": importer,
+        }
+    )
     return fepois("trade ~ ln_dist | exporter + importer", data, fixef=True)
 
 
@@ -94,16 +100,20 @@ def _uncertainty_result():
 def _kof_result():
     from jahan.index.kof import KOFResult
 
-    return KOFResult(_index_result(), ("trade_goods",), ("fdi_stock",), {"a1": "trade_goods"},
-                     ("a2",))
+    return KOFResult(
+        _index_result(), ("trade_goods",), ("fdi_stock",), {"a1": "trade_goods"}, ("a2",)
+    )
 
 
 def _inequality_result():
     from jahan.index.inequality import inequality_of_gains
 
     pct = pd.Series({"AAA": 1.5, "BBB": -0.4, "CCC": 0.2, "DDD": -1.0})
-    return inequality_of_gains(pct, population=pd.Series({"AAA": 2.0, "BBB": 1.0, "CCC": 3.0,
-                                                          "DDD": 1.0}), members=["AAA", "CCC"])
+    return inequality_of_gains(
+        pct,
+        population=pd.Series({"AAA": 2.0, "BBB": 1.0, "CCC": 3.0, "DDD": 1.0}),
+        members=["AAA", "CCC"],
+    )
 
 
 def _readiness_result():
@@ -121,8 +131,9 @@ def _language_fit():
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fit_language_model(_synthetic_as(3), "abrams-strogatz", draws=5, seed=1,
-                                  fixed={"a": 1.31})
+        return fit_language_model(
+            _synthetic_as(3), "abrams-strogatz", draws=5, seed=1, fixed={"a": 1.31}
+        )
 
 
 def _language_projection():
@@ -289,8 +300,9 @@ def _ge_model():
     from jahan.ge import GEModel
 
     X = np.array([[50.0, 4.0], [3.0, 60.0]])
-    flows = pd.DataFrame({"exporter": ["A", "A", "B", "B"], "importer": ["A", "B", "A", "B"],
-                          "value": X.ravel()})
+    flows = pd.DataFrame(
+        {"exporter": ["A", "A", "B", "B"], "importer": ["A", "B", "A", "B"], "value": X.ravel()}
+    )
     return GEModel(flows, 4.0), "trade_elasticity", -5.0
 
 

@@ -73,6 +73,8 @@ class SummaryText(str):
     """
 
     __slots__ = ("_legacy", "_instead")
+    _legacy: Any
+    _instead: str
 
     def __new__(cls, text: str, legacy: Any, instead: str) -> SummaryText:
         self = super().__new__(cls, text)

@@ -87,7 +87,10 @@ def _structured_factorize(a: pa.Array) -> tuple[np.ndarray, object] | None:
     if later < 0:
         return None
     period = later + 1
-    if period * 8 > size or not pc.all(pc.equal(a.slice(period), a.slice(0, size - period))).as_py():
+    if (
+        period * 8 > size
+        or not pc.all(pc.equal(a.slice(period), a.slice(0, size - period))).as_py()
+    ):
         return None
     cycle_codes, uniques = pd.factorize(a.slice(0, period).to_numpy(zero_copy_only=False))
     return np.resize(cycle_codes, size), uniques
@@ -237,9 +240,9 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     X, repeated = _scatter(i, j, n, value, np.nan)
     if repeated is not None:
         rows, text = rows_text(repeated)
-        pairs = np.unique(i[repeated].astype(np.int64) * n + j[repeated]).size
+        n_repeated = np.unique(i[repeated].astype(np.int64) * n + j[repeated]).size
         raise DataError(
-            f"{pairs} pair(s) appear more than once (rows {rows}: {text}); "
+            f"{n_repeated} pair(s) appear more than once (rows {rows}: {text}); "
             "give one flow per (exporter, importer)."
         )
     if np.isnan(X).any():
@@ -285,7 +288,9 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
         if repeated is not None:
             gi, gj = np.divmod(np.unique(i[repeated].astype(np.int64) * n + j[repeated]), n)
             pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]
-            raise DataError(f"cost_change repeats pair(s) {pairs_text(pairs)}; give each pair once.")
+            raise DataError(
+                f"cost_change repeats pair(s) {pairs_text(pairs)}; give each pair once."
+            )
     else:
         B = np.array(cost_change, dtype=float, copy=True)
         if B.shape != (n, n):
@@ -304,9 +309,7 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
     return B
 
 
-def country_vector(
-    values: object, countries: CountryCodes, argument: str
-) -> np.ndarray | None:
+def country_vector(values: object, countries: CountryCodes, argument: str) -> np.ndarray | None:
     """An (N,) array aligned with ``countries`` from a Series by ISO3 or an array; 1 = default."""
     if values is None:
         return None

@@ -39,10 +39,11 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -351,8 +352,9 @@ class ReadinessResult(Result):
             }:
                 value_text = _measure_text(str(row["measure"]), float(row["value"]), lang)
             elif row["measure"] == "growth_sd":
-                years = self.choices.get("growth_years")
-                value_text = _growth_text(float(row["value"]), tuple(years) if years else None, lang)
+                years = cast("Sequence[int] | None", self.choices.get("growth_years"))
+                span = (int(years[0]), int(years[1])) if years else None
+                value_text = _growth_text(float(row["value"]), span, lang)
             else:
                 value_text = f"{row['value']:.3g}"
             rows.append(

@@ -52,7 +52,11 @@ def readiness_vs_gains(
         By bloc: members, readiness, measured, members_gain_pct (population-weighted mean
         welfare change of members), outsiders_gain_pct, worst_member_pct, gains_source.
     """
-    specs = dict(blocs) if isinstance(blocs, Mapping) else {str(b) if isinstance(b, str) else ",".join(b): b for b in blocs}
+    specs = (
+        dict(blocs)
+        if isinstance(blocs, Mapping)
+        else {str(b) if isinstance(b, str) else ",".join(b): b for b in blocs}
+    )
     model = None
     rows = []
     for label, spec in specs.items():
@@ -65,7 +69,9 @@ def readiness_vs_gains(
                 model = GEModel(world, trade_elasticity=trade_elasticity)
             members = list(ready.members)
             shock = pd.Series(
-                float(np.exp(agreement_effect)), index=pd.MultiIndex.from_tuples(list(itertools.permutations(members, 2))), dtype=float
+                float(np.exp(agreement_effect)),
+                index=pd.MultiIndex.from_tuples(list(itertools.permutations(members, 2))),
+                dtype=float,
             )
             pct = welfare_changes(model.simulate(shock))
             source = f"GE model ({world.flows_kind} baseline), effect {agreement_effect}, theta {trade_elasticity}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -573,9 +574,9 @@ class World:
         text = "\n".join(text_table([tr("World", lang), ""], rows))
         return SummaryText(text, numbers, "World.headline()")
 
-    def headline(self) -> dict[str, object]:
+    def headline(self) -> dict[str, Any]:
         """Headline numbers: countries, baseline year, totals, flows_kind (a new dict)."""
-        out: dict[str, object] = {
+        out: dict[str, Any] = {
             "countries": len(self),
             "baseline_year": self.baseline_year,
             "flows_kind": self.flows_kind if self.has_flows else None,
