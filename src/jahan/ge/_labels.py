@@ -51,8 +51,8 @@ class CountryCodes:
         return np.fromiter((get(x, -1) for x in labels), dtype=np.intp, count=len(labels))
 
 
-def _arrow_strings(values: object) -> pa.Array | None:
-    """The contiguous Arrow array behind a pandas string column, if there is one."""
+def _arrow_strings(values: object) -> pa.ChunkedArray | None:
+    """The Arrow array behind a pandas string column without nulls, if there is one."""
     array = getattr(values, "array", values)
     chunked = getattr(array, "_pa_array", None)
     if not isinstance(chunked, pa.ChunkedArray) or not pa.types.is_large_string(chunked.type):
@@ -60,10 +60,10 @@ def _arrow_strings(values: object) -> pa.Array | None:
             return None
     if chunked.null_count:
         return None
-    return chunked.combine_chunks()
+    return chunked  # chunked arrays slice and compare without a copy
 
 
-def _structured_factorize(a: pa.Array) -> tuple[np.ndarray, object] | None:
+def _structured_factorize(a: pa.ChunkedArray) -> tuple[np.ndarray, object] | None:
     """Codes of a long label column laid out in blocks or in a repeating cycle, or None.
 
     A pair table in the usual order holds each exporter in one block of N rows and the
@@ -74,7 +74,7 @@ def _structured_factorize(a: pa.Array) -> tuple[np.ndarray, object] | None:
     size = len(a)
     if size < 64:
         return None
-    if a[0] == a[1]:  # blocks: one code per run
+    if a[0].as_py() == a[1].as_py():  # blocks: one code per run
         change = pc.not_equal(a.slice(1), a.slice(0, size - 1)).to_numpy(zero_copy_only=False)
         starts = np.concatenate(([0], np.flatnonzero(change) + 1))
         if starts.size * 8 > size:
