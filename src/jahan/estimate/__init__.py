@@ -18,6 +18,8 @@ _LAZY = {
     "trade_costs": "jahan.estimate.costs",
     "dummy_change": "jahan.estimate.costs",
     "parse_vcov": "jahan.estimate.vcov",
+    "estimate_bloc": "jahan.estimate.bloc",
+    "BlocEstimate": "jahan.estimate.bloc",
 }
 
 __getattr__ = lazy_getattr(__name__, _LAZY)

@@ -104,6 +104,8 @@ class Scenario:
             Run the draws on a Dask cluster instead.
         estimate : GravityEstimate, optional
             Needed when a shock names a ``coefficient``: its value and covariance drive the draws.
+            A scenario with an ``[estimate]`` table estimates it from ``world``'s observed panel
+            when none is given (:func:`jahan.estimate.bloc.estimate_bloc`).
         progress : callable, optional
             ``progress(done, total)`` after each chunk of draws.
 
@@ -129,6 +131,8 @@ class Scenario:
         if n_draws < 0:
             raise ScenarioError(f"draws must be >= 0, got {draws}")
         seed = spec.uncertainty.seed if seed is None else int(seed)
+        if estimate is None and spec.estimate is not None:
+            estimate = self.panel_estimate(world).estimate
         if needs_sectors(spec, world):
             return run_sectoral(self, world, n_draws=n_draws, seed=seed, workers=workers,
                                 scheduler=scheduler, estimate=estimate, progress=progress,
@@ -211,6 +215,19 @@ class Scenario:
             _draw_outputs=draw_out,
             _settings=settings,
         )
+
+    def panel_estimate(self, world: Any) -> Any:
+        """The bloc estimate of the file's ``[estimate]`` table on ``world``'s observed panel."""
+        from jahan.errors import DataError
+        from jahan.estimate.bloc import estimate_bloc
+
+        settings = self.spec.estimate
+        if settings is None:
+            raise ScenarioError(f"{self.source}: the scenario has no [estimate] table")
+        try:
+            return estimate_bloc(world, settings.bloc, years=settings.years)
+        except DataError as exc:
+            raise ScenarioError(f"{self.source}: [estimate]: {exc}") from exc
 
     def _with_estimate(self, compiled: CompiledScenario, estimate: Any) -> CompiledScenario:
         linked = [p for p in compiled.parameters if p.coefficient is not None]
