@@ -182,8 +182,8 @@ class BlocEvaluation:
 
 def _scenario(bloc: str, members: Sequence[str], case: str, effect: float, se: float,
               trade_elasticity: float, focus: str) -> Any:
-    from jahan.scenario.schema import AgreementShock, ModelSettings, ScenarioMeta, ScenarioSpec
     from jahan.scenario.scenario import Scenario
+    from jahan.scenario.schema import AgreementShock, ModelSettings, ScenarioMeta, ScenarioSpec
 
     spec = ScenarioSpec(
         scenario=ScenarioMeta(name=f"{bloc} removed ({case} effect)", focus=[focus]),

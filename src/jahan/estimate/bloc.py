@@ -162,6 +162,17 @@ def estimate_bloc(
             "apart from the pair fixed effects; choose years that span a member's entry or exit"
         )
     ever = by_pair.transform("max").to_numpy() == 1
+    # A pair with zero trade in every year is separated by its pair effect (Correia, Guimaraes
+    # and Zylkin 2019); if that is every pair that identifies the effect, nothing is left.
+    traded = (panel.groupby("pair_id")["value"].transform("max") > 0).to_numpy()
+    if not (changing & traded).any():
+        pairs = panel.loc[changing, ["exporter", "importer"]].drop_duplicates()
+        shown = ", ".join(f"{a}-{b}" for a, b in pairs.itertuples(index=False))
+        raise DataError(
+            f"bloc {name!r}: the separation checks dropped every member row that identifies its "
+            f"effect: the pairs whose membership changes ({shown}) record no trade in any of the "
+            f"years {list(chosen)}; its effect cannot be estimated"
+        )
     members = sorted(set(panel.loc[ever, "exporter"]) | set(panel.loc[ever, "importer"]))
     member_pairs = int(panel.loc[ever, "pair_id"].nunique())
 

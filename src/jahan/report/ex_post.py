@@ -99,7 +99,7 @@ def render_ex_post_report(result: Any, lang: str = "kk") -> str:
         colours=_COLOURS,
         dropped=list(result.estimate.dropped_member_rows),
         settings=sorted((k, str(v)) for k, v in result.settings.items()),
-        created=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        created=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )
 
 
