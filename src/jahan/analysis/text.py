@@ -83,6 +83,10 @@ def caveats(result: Any, lang: str) -> list[str]:
            "past, language, pipelines), not trends in them; other agreements of the same years "
            "(the CIS free trade area of 2012, WTO accession of Russia in 2012 and Kazakhstan in "
            "2015) are not separated from the union.", lang),
+        tr("Measurement changed with the treatment: after the customs union removed its internal "
+           "customs posts (July 2011), members' mutual trade is recorded from enterprise reports "
+           "rather than customs declarations, so part of the change in recorded trade may be "
+           "statistical.", lang),
         tr("Domestic flows are constructed ({rule}); the GE baseline and its welfare changes rest "
            "on them.", lang, rule=result.settings.get("domestic", "")),
     ]
