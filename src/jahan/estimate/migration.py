@@ -133,7 +133,7 @@ def migration_panel(
     if bad.any():
         row = m[bad].iloc[0]
         raise DataError(
-            f"migrants: persons {row['persons']!r} for {row['origin']}->{row['destination']} in "
+            f"migrants: persons {row['persons']} for {row['origin']}->{row['destination']} in "
             f"{row['year']} must be a number >= 0"
         )
     m["persons"] = persons.astype(float)
@@ -171,7 +171,7 @@ def migration_panel(
     if bad.any():
         row = pl[bad].iloc[0]
         raise DataError(
-            f"pairs: distance_km {row['distance_km']!r} for ({row['origin']}, {row['destination']}) "
+            f"pairs: distance_km {row['distance_km']} for ({row['origin']}, {row['destination']}) "
             "must be > 0"
         )
 
