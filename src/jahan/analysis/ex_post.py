@@ -115,8 +115,8 @@ class BlocEvaluation:
             {
                 "effect": [self.estimate.effect, self.reference_effect],
                 "se": [self.estimate.se, self.reference_se],
-                "source": [f"{self.estimate.formula}; years {list(self.estimate.years)}; "
-                           f"N = {self.estimate.nobs}",
+                "source": [f"{self.estimate.formula}; "
+                           f"{', '.join(str(y) for y in self.estimate.years)}; N = {self.estimate.nobs}",
                            "Yotov, Piermartini, Monteiro and Larch (2016), ch. 2, application 2"],
             },
             index=pd.Index(list(CASES), name="case"),
