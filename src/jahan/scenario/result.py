@@ -34,7 +34,7 @@ SECTORAL_OUTPUTS: tuple[str, ...] = (
     "terms_of_trade_pct",
     "volume_of_trade_pct",
     "real_wage_pct",
-    "real_income_pct",
+    "trade_cost_pct",
     "price_index_pct",
     "exports_pct",
     "imports_pct",
