@@ -137,7 +137,7 @@ def test_tariff_shock_errors_name_the_field(world, shock, match):
 
 def test_tariff_shock_on_a_world_without_sectors_says_how_to_add_them():
     plain = World.builtin()
-    with pytest.raises(ScenarioError, match=r"field shocks\[1\]\.type: this world has no sector "
+    with pytest.raises(ScenarioError, match=r"field shocks\[1\]\.sectors: this world has no sector "
                                             r"data.*sectors=SectorData"):
         Scenario.from_toml(_toml(CUT), "f.toml").run(plain)
 

@@ -416,6 +416,19 @@ class GEModel:
 
     def _tariff_matrix(self, table: object, base: np.ndarray, name: str) -> np.ndarray:
         """Ad valorem rates by (exporter, importer) over ``base``; one clear error per problem."""
+        if isinstance(table, np.ndarray):
+            rates = np.array(table, dtype=float)
+            if rates.shape != base.shape:
+                raise DataError(f"{name} array has shape {rates.shape}; expected {base.shape} "
+                                "aligned with GEModel.countries (rows exporters, columns importers).")
+            bad = ~np.isfinite(rates) | (rates < 0)
+            if bad.any():
+                a, b = np.argwhere(bad)[0]
+                raise DataError(f"{name} must be finite and >= 0; {self._codes[a]}->"
+                                f"{self._codes[b]} is {rates[a, b]!r}.")
+            if np.any(np.diagonal(rates) != 0):
+                raise DataError(f"{name} on domestic sales (the diagonal) must be 0.")
+            return rates
         if isinstance(table, pd.Series):
             if not isinstance(table.index, pd.MultiIndex) or table.index.nlevels != 2:
                 raise DataError(f"{name} Series must be indexed by (exporter, importer) pairs.")
@@ -511,9 +524,10 @@ class GEModel:
             1 = no change, > 1 = cheaper trade, 0 = prohibitive (autarky, embargo).
         productivity_change : Series or array, optional
             ``A_i`` by country (1 = no change): factory-gate costs become ``w_i / A_i``.
-        tariffs : DataFrame or Series, optional
+        tariffs : DataFrame, Series or ndarray, optional
             New ad valorem rates for the listed (exporter, importer) pairs (long frame
-            ``exporter, importer, rate`` or a Series); other pairs keep their baseline rate.
+            ``exporter, importer, rate`` or a Series; other pairs keep their baseline rate), or
+            the whole (N, N) matrix aligned with :attr:`countries` (rows exporters).
 
         Returns
         -------

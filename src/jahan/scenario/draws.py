@@ -98,7 +98,8 @@ def solve_one(model, compiled: CompiledScenario, values: np.ndarray):
     """Solve the GE model for one parameter vector."""
     cost, productivity = compiled.build(values)
     has_productivity = not np.all(productivity == 1.0)
-    return model.simulate(cost, productivity_change=productivity if has_productivity else None)
+    return model.simulate(cost, productivity_change=productivity if has_productivity else None,
+                          tariffs=compiled.build_tariffs(values))
 
 
 def solve_chunk(task: DrawTask) -> DrawChunk:

@@ -19,6 +19,9 @@ OUTPUTS: tuple[str, ...] = (
     "welfare_pct",
     "real_gdp_pct",
     "terms_of_trade_pct",
+    "volume_of_trade_pct",
+    "trade_cost_pct",
+    "tariff_revenue_income_pct",
     "exports_pct",
     "imports_pct",
     "domestic_trade_pct",
@@ -39,6 +42,7 @@ SECTORAL_OUTPUTS: tuple[str, ...] = (
     "exports_pct",
     "imports_pct",
     "tariff_revenue_pct",
+    "tariff_revenue_income_pct",
 )
 """Country outputs of a run on a world with sectors (the multi-sector model; docs/multisector.md)."""
 

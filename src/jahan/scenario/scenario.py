@@ -142,6 +142,15 @@ class Scenario:
         )
         compiled = self.compile(world, tuple(model.countries))
         compiled = self._with_estimate(compiled, estimate)
+        if compiled.tariff_base is not None:
+            # Tariffs stated by the scenario: the baseline equilibrium carries them.
+            model = GEModel(
+                world,
+                trade_elasticity=spec.model.trade_elasticity,
+                closure=spec.model.closure,
+                imbalances=spec.model.imbalances,
+                tariffs=compiled.tariff_base,
+            )
 
         with blas_single_thread():
             central = solve_one(model, compiled, compiled.means)
@@ -257,6 +266,8 @@ class Scenario:
                 "trade_pct": np.nan,
                 "trade_pct_p05": np.nan,
                 "trade_pct_p95": np.nan,
+                "overlap": "; ".join(f"{g}: {', '.join(pairs)}"
+                                     for g, pairs in compiled.overlaps.get(k, {}).items()),
             }
             if k in compiled.shocked_pairs:
                 s = keys.index(k)

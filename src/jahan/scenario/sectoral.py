@@ -49,8 +49,13 @@ DEFICITS = {"balanced": "zero", "fixed": "fixed"}
 
 
 def needs_sectors(spec: Any, world: Any) -> bool:
-    """True when the scenario runs on the multi-sector model."""
-    if any(isinstance(s, TariffShock) for s in spec.shocks):
+    """True when the scenario runs on the multi-sector model.
+
+    Tariff shocks run by sector on a world with sector data and on all trade of the one-sector
+    model otherwise.
+    """
+    sectoral = getattr(world, "sectors", None) is not None
+    if sectoral and any(isinstance(s, TariffShock) for s in spec.shocks):
         return True
     return bool(getattr(world, "has_sectors", False)) and not bool(getattr(world, "has_flows", True))
 
