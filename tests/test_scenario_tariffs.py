@@ -159,3 +159,15 @@ def test_an_agreement_among_members_of_an_existing_one_warns_with_pairs_and_grou
     with pytest.warns(ScenarioWarning, match=r"already share an agreement in 2019 \(EAEU: KAZ-KGZ\)"):
         result = Scenario.from_toml(text).run(world, draws=0)
     assert "EAEU: KAZ-KGZ" in result.shocks.loc[1, "overlap"]
+
+
+def test_report_states_tariff_assumptions_and_overlap(world, tmp_path):
+    body = ('[[shocks]]\ntype = "agreement"\nmembers = "EAEU"\nkind = "customs_union"\n'
+            "effect = 0.2\nexternal_tariff = 0.095\ninternal_tariff_before = 0.0\n"
+            "tariffs_before = { KAZ = 0.053, RUS = 0.095, KGZ = 0.095 }\n")
+    head = TARIFFS.replace("elsewhere = 0.0\n", 'elsewhere = 0.0\nnote_ru = "Допущение: ноль."\n')
+    result = _run(world, body, head)
+    html = result.report(tmp_path / "r.html", lang="ru").read_text(encoding="utf-8")
+    assert "Допущение о базовых тарифах: 0,0" in html and "Допущение: ноль." in html
+    assert "единый внешний тариф 9,5" in html and "KAZ 5,3" in html
+    assert "эти пары уже связаны соглашением в базовом году (EAEU: KAZ-KGZ" in html

@@ -206,6 +206,9 @@ class Scenario:
             closure=spec.model.closure,
             imbalances=spec.model.imbalances,
         )
+        settings["tariff_assumptions"] = tuple(compiled.tariff_notes)
+        if spec.scenario.crisis_without:
+            settings["shelter"] = self._shelter(world, n_draws, seed, workers, scheduler)
         return ScenarioResult(
             name=self.name,
             spec=spec,
@@ -220,6 +223,22 @@ class Scenario:
             _draw_outputs=draw_out,
             _settings=settings,
         )
+
+    def _shelter(self, world: Any, n_draws: int, seed: int, workers, scheduler) -> dict:
+        """The crisis shelter of the focus countries against ``crisis_without`` (paired draws)."""
+        from pathlib import Path
+
+        from jahan.scenario.shelter import crisis_shelter
+
+        name = self.spec.scenario.crisis_without
+        if Path(self.source).is_file() and not Path(name).is_absolute():
+            near = Path(self.source).parent / name
+            name = str(near) if near.is_file() else name
+        frame = crisis_shelter(self, Scenario.load(name), world, draws=n_draws, seed=seed,
+                               workers=workers, scheduler=scheduler).countries
+        codes = [c for c in self.spec.scenario.focus if c in frame.index]
+        return {"against": Scenario.load(name).name,
+                "countries": {c: dict(frame.loc[c]) for c in codes}}
 
     def _with_estimate(self, compiled: CompiledScenario, estimate: Any) -> CompiledScenario:
         linked = [p for p in compiled.parameters if p.coefficient is not None]

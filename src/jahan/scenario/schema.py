@@ -38,6 +38,9 @@ class ScenarioMeta(_Strict):
     focus: list[str] = Field(default_factory=lambda: ["KAZ"])
     year: int | None = Field(default=None, ge=1900, le=2100)
     references: list[str] = Field(default_factory=list)
+    crisis_without: str = ""
+    """The same crisis without this scenario's union (a built-in name or a path): the run then
+    measures the shelter, each crisis from its own pre-crisis world (jahan.scenario.shelter)."""
 
 
 class ModelSettings(_Strict):
