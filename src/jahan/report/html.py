@@ -247,7 +247,7 @@ def scenario_notes(result, lang: str) -> list[str]:
                             importers=_codes_text(line.importers), exporters=_codes_text(line.exporters),
                             rate=fmt_pct(100 * line.rate, lang, 1).lstrip("+"),
                             source=line.source or tr("assumption", lang)))
-    for k, shock in enumerate(spec.shocks):
+    for shock in spec.shocks:
         label = _localised(shock, "label", lang) or shock.type
         if getattr(shock, "external_tariff", None) is not None:
             before = ", ".join(f"{c} {fmt_pct(100 * v, lang, 1).lstrip('+')}"
@@ -259,7 +259,7 @@ def scenario_notes(result, lang: str) -> list[str]:
                             internal=fmt_pct(100 * shock.internal_tariff_before, lang, 1).lstrip("+")))
     shocks = result.shocks
     if "overlap" in shocks.columns:
-        for number, row in shocks.iterrows():
+        for _, row in shocks.iterrows():
             if row["overlap"]:
                 label = row[f"label_{lang}"] if lang != "en" else row["label"]
                 notes.append(tr("{shock}: these pairs already share an agreement in the baseline "
