@@ -81,3 +81,25 @@ def test_paired_draws_give_a_band_and_the_crisis_must_be_shared():
     other = Scenario.from_toml('[scenario]\nname = "x"\nfocus = ["AAA"]\n' + CRISIS_TOML.replace("-5.0", "-6.0"))
     with pytest.raises(ScenarioError, match=r"shocks\[1\] \(productivity\) is not in with.toml"):
         crisis_shelter(with_, other, _world(linked=True))
+
+
+def test_cli_compare_shelter_writes_the_paired_table(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import jahan._cli.run as cli_run
+    from jahan.cli import app
+
+    world = _world(linked=True)
+    monkeypatch.setattr(cli_run, "_world", lambda spec: world)
+    with_, without = _pair(draws=6)
+    (tmp_path / "with.toml").write_text(with_.text, encoding="utf-8")
+    (tmp_path / "without.toml").write_text(without.text, encoding="utf-8")
+    res = CliRunner().invoke(app, ["compare", str(tmp_path / "without.toml"),
+                                   str(tmp_path / "with.toml"), "--shelter", "--lang", "ru",
+                                   "--focus", "AAA,DDD", "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert "Защита" in res.output and "AAA" in res.output
+    table = pd.read_csv(tmp_path / "out" / "shelter.csv").set_index("country")
+    expected = crisis_shelter(with_, without, world).countries
+    np.testing.assert_allclose(table.loc[CODES, "shelter"], expected.loc[CODES, "shelter"],
+                               rtol=1e-9)
