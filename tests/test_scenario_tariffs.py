@@ -171,3 +171,4 @@ def test_report_states_tariff_assumptions_and_overlap(world, tmp_path):
     assert "Допущение о базовых тарифах: 0,0" in html and "Допущение: ноль." in html
     assert "единый внешний тариф 9,5" in html and "KAZ 5,3" in html
     assert "эти пары уже связаны соглашением в базовом году (EAEU: KAZ-KGZ" in html
+    assert "Таможенные доходы" in html and "Объём торговли" in html

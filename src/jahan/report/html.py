@@ -136,6 +136,13 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
     frame = result.countries
     sectoral = getattr(result, "sectors", None) is not None
     summary_outputs = output_labels(lang, sectoral=sectoral)
+    if not sectoral and result.spec.tariffs is not None:
+        # A scenario that moves tariffs shows what they do: the volume-of-trade effect and the
+        # change in tariff revenue (percent of baseline income).
+        summary_outputs = [*summary_outputs[:3],
+                           ("volume_of_trade_pct", tr("Volume of trade", lang)),
+                           ("tariff_revenue_income_pct", tr("Tariff revenue", lang)),
+                           *summary_outputs[3:]]
 
     def band(code: str, output: str) -> dict:
         return {
