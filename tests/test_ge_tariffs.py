@@ -155,3 +155,41 @@ def test_unknown_codes_and_duplicate_tariff_rows_are_refused(one):
                         "rate": [0.1, 0.2]})
     with pytest.raises(DataError, match=r"rows \[0, 1\]: C001->C000"):
         GEModel(flows, theta, tariffs=dup)
+
+
+def test_steep_tariffs_converge_and_a_starved_solver_says_so(one):
+    from jahan.errors import ConvergenceError
+
+    world, theta, tariffs = one
+    flows = world["flows"][["exporter", "importer", "value"]]
+    model = GEModel(flows, theta, tariffs=tariffs)
+    codes = list(model.countries)
+    steep = pd.DataFrame([(e, codes[0], 10.0) for e in codes[1:]],
+                         columns=["exporter", "importer", "rate"])  # 1000 % on all its imports
+    result = model.simulate(tariffs=steep)
+    assert result.converged and result.max_residual < 1e-12
+    assert result.countries.loc[codes[0], "imports_pct"] < -99
+    starved = GEModel(flows, theta, tariffs=tariffs, max_iter=1)
+    with pytest.raises(ConvergenceError, match="did not converge"):
+        starved.simulate(tariffs=steep)
+
+
+def test_conditional_closure_with_tariffs_spends_the_revenue(one):
+    """w = 1; gross spending is factory income plus deficit plus the new revenue."""
+    world, theta, tariffs = one
+    model = GEModel(world["flows"][["exporter", "importer", "value"]], theta,
+                    closure="conditional", tariffs=tariffs)
+    result = model.simulate(tariffs=_new_tariffs(tariffs, seed=2))
+    np.testing.assert_allclose(result.countries["factory_price_pct"], 0.0, atol=1e-12)
+    codes = list(model.countries)
+    f = result.flows.pivot(index="exporter", columns="importer", values="counterfactual")
+    f0 = result.flows.pivot(index="exporter", columns="importer", values="baseline")
+    f, f0 = f.loc[codes, codes].to_numpy(), f0.loc[codes, codes].to_numpy()
+    t1 = model.tariffs.pivot(index="exporter", columns="importer", values="rate")
+    t1 = t1.loc[codes, codes].to_numpy().copy()
+    where = {c: k for k, c in enumerate(codes)}
+    for row in _new_tariffs(tariffs, seed=2).itertuples(index=False):
+        t1[where[row.exporter], where[row.importer]] = row.rate
+    income = f0.sum(axis=0)  # Y + D, net of tariffs
+    np.testing.assert_allclose((f * (1 + t1)).sum(axis=0), income + (t1 * f).sum(axis=0),
+                               rtol=1e-12)
