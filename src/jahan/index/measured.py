@@ -83,6 +83,30 @@ SUBINDICES: tuple[str, ...] = (
 DIMENSIONS: tuple[str, ...] = ("economic", "social", "political")
 
 
+def node_label(node: str, lang: str = "en") -> str:
+    """The name of a dimension or sub-index in ``lang``."""
+    labels = {
+        "economic": tr("Economic globalization", lang),
+        "social": tr("Social globalization", lang),
+        "political": tr("Political globalization", lang),
+        "economic_de_facto": tr("Economic globalization, de facto", lang),
+        "economic_de_jure": tr("Economic globalization, de jure", lang),
+        "social_de_facto": tr("Social globalization, de facto", lang),
+        "political_de_jure": tr("Political globalization, de jure", lang),
+    }
+    return labels.get(node, node)
+
+
+def choice_label(choice: str, lang: str = "en") -> str:
+    """The name of an uncertainty choice (normalisation, weights, aggregation) in ``lang``."""
+    labels = {
+        "normalisation": tr("normalisation", lang),
+        "weights": tr("weights", lang),
+        "aggregation": tr("aggregation", lang),
+    }
+    return labels.get(choice, choice)
+
+
 def _subindex(node: str) -> str:
     parents = {code: parent for code, _, parent in NODES}
     while node not in SUBINDICES:
@@ -200,13 +224,13 @@ class MeasuredIndex:
                     tr(
                         "  {node}: not scored ({n} of at least {k} variables measured)",
                         lang,
-                        node=node,
+                        node=node_label(node, lang),
                         n=self.not_scored[node],
                         k=self.settings["min_variables"],
                     )
                 )
             else:
-                lines.append(tr("  {node}: {n} variables, scored", lang, node=node, n=n))
+                lines.append(tr("  {node}: {n} variables, scored", lang, node=node_label(node, lang), n=n))
         return lines
 
     def summary(self, lang: str = "en", top: int = 10) -> str:
@@ -365,3 +389,24 @@ def measured_index_over_time(
                           "rank": res.ranks.to_numpy()})
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def measured_uncertainty(
+    index: MeasuredIndex, data: pd.DataFrame, *, draws: int = 500, seed: int | None = 1
+):
+    """Ranks of the ranked countries under the engine's uncertainty analysis.
+
+    Each draw picks a normalisation, an aggregation and a weighting and perturbs the weights
+    (:func:`jahan.index.uncertainty.uncertainty_analysis`); draw 0 is ``index`` itself. Only the
+    variables ``index`` used and the countries it ranked enter.
+    """
+    used = list(index.variables.index[index.variables["used"]])
+    clean = validate_long(data)
+    clean = clean[clean["indicator"].isin(used) & clean["country"].isin(index.ranked)]
+    engine = CompositeIndex(
+        measured_framework(used),
+        normalisation=str(index.settings["normalisation"]),
+        weighting=str(index.settings["weighting"]),
+        min_coverage=0.5,
+    )
+    return engine.uncertainty(clean, index.year, draws=draws, seed=seed)
