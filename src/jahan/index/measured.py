@@ -114,29 +114,72 @@ def _subindex(node: str) -> str:
     return node
 
 
-def check_user_table(data: pd.DataFrame, indicators: Sequence[str], countries: Sequence[str]) -> pd.DataFrame:
+def _rows(mask: np.ndarray, label: pd.Series) -> str:
+    rows = np.flatnonzero(mask)
+    shown = ", ".join(f"{r + 1} ({label.iloc[r]})" for r in rows[:10])
+    more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+    return f"{len(rows)} rows: {shown}{more}"
+
+
+def check_user_table(
+    data: pd.DataFrame, indicators: Sequence[str], countries: Sequence[str]
+) -> pd.DataFrame:
     """Validate a user's indicator table for the measured index: one error naming every bad row.
 
-    Checks, in order, what :func:`jahan.index.data.validate_long` checks (columns, years, numbers,
-    duplicates) and then that every indicator and country code is known.
+    Collects non-numeric values, repeated (country, year, indicator) keys, unknown indicator codes
+    and unknown country codes into one :class:`DataError` (rows counted from 1 after the header);
+    a missing column or a bad year is reported by :func:`jahan.index.data.validate_long`.
     """
-    clean = validate_long(data)
-    problems = []
-    for column, known, fix in (
-        ("indicator", set(indicators), "use one of " + ", ".join(indicators)),
-        ("country", set(countries), "use ISO3 codes of the world's economies"),
+    if isinstance(data, pd.DataFrame) and all(
+        c in data.columns for c in ("country", "year", "indicator", "value")
     ):
-        codes = data[column].astype(str).str.strip()
-        codes = codes.str.upper() if column == "country" else codes
-        bad = ~codes.isin(known)
+        country = data["country"].astype(str).str.strip().str.upper()
+        indicator = data["indicator"].astype(str).str.strip()
+        key = country + ", " + data["year"].astype(str) + ", " + indicator
+        raw = data["value"]
+        number = pd.to_numeric(raw, errors="coerce")
+        filled = raw.notna() & (raw.astype(str).str.strip() != "")
+        problems = []
+        bad = (number.isna() & filled).to_numpy()
         if bad.any():
-            rows = list(np.flatnonzero(bad.to_numpy()))
-            shown = ", ".join(f"row {r} ({codes.iloc[r]})" for r in rows[:10])
-            more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
-            problems.append(f"unknown {column} codes in {len(rows)} rows: {shown}{more}; {fix}")
-    if problems:
-        raise DataError("indicator data: " + "; ".join(problems))
-    return clean
+            problems.append(
+                "values that are not numbers in "
+                + _rows(bad, key + ": " + raw.astype(str))
+                + " (give a number, or leave the cell empty for a missing value)"
+            )
+        dup = (
+            data.assign(country=country, indicator=indicator)[filled.to_numpy()]
+            .duplicated(["country", "year", "indicator"], keep=False)
+            .reindex(data.index, fill_value=False)
+            .to_numpy()
+        )
+        if dup.any():
+            problems.append(
+                "a repeated (country, year, indicator) key in "
+                + _rows(dup, key)
+                + " (keep one value per key)"
+            )
+        unknown = (~indicator.isin(list(indicators))).to_numpy()
+        if unknown.any():
+            problems.append(
+                "unknown indicator codes in "
+                + _rows(unknown, indicator)
+                + " (use one of "
+                + ", ".join(indicators)
+                + ")"
+            )
+        stranger = (~country.isin(list(countries))).to_numpy()
+        if stranger.any():
+            problems.append(
+                "unknown country codes in "
+                + _rows(stranger, country)
+                + " (use ISO3 codes of the world's economies)"
+            )
+        if problems:
+            raise DataError(
+                "indicator data (rows counted from 1 after the header): " + "; ".join(problems)
+            )
+    return validate_long(data)
 
 
 @dataclass(frozen=True)
@@ -180,7 +223,9 @@ class MeasuredIndex:
     def dimensions_not_scored(self) -> tuple[str, ...]:
         """Dimensions none of whose sub-indices is scored."""
         return tuple(
-            d for d in DIMENSIONS if all(s in self.not_scored for s in SUBINDICES if s.startswith(d))
+            d
+            for d in DIMENSIONS
+            if all(s in self.not_scored for s in SUBINDICES if s.startswith(d))
         )
 
     @property
@@ -198,7 +243,9 @@ class MeasuredIndex:
         cols = ["globalization", *DIMENSIONS, *SUBINDICES]
         out = self.result.scores.reindex(columns=cols)
         out.insert(0, "rank", self.ranks)
-        return out.sort_values(["rank", "globalization"], ascending=[True, False], na_position="last")
+        return out.sort_values(
+            ["rank", "globalization"], ascending=[True, False], na_position="last"
+        )
 
     def coverage_lines(self, lang: str = "en") -> list[str]:
         """The coverage statement that comes before any ranking."""
@@ -230,7 +277,9 @@ class MeasuredIndex:
                     )
                 )
             else:
-                lines.append(tr("  {node}: {n} variables, scored", lang, node=node_label(node, lang), n=n))
+                lines.append(
+                    tr("  {node}: {n} variables, scored", lang, node=node_label(node, lang), n=n)
+                )
         return lines
 
     def summary(self, lang: str = "en", top: int = 10) -> str:
@@ -239,7 +288,9 @@ class MeasuredIndex:
         for country, row in self.table().head(top).iterrows():
             if pd.isna(row["rank"]):
                 break
-            lines.append(f"  {int(row['rank']):>4}  {country}  {fmt_number(row['globalization'], lang, 1)}")
+            lines.append(
+                f"  {int(row['rank']):>4}  {country}  {fmt_number(row['globalization'], lang, 1)}"
+            )
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
@@ -257,8 +308,14 @@ def measured_framework(codes: Sequence[str]) -> Framework:
 
     meta = {v.code: v for v in GLOBALIZATION_VARIABLES}
     leaves = [
-        Node(c, parent, name=meta[c].name, direction=meta[c].direction, units=meta[c].units,
-             source=meta[c].source)
+        Node(
+            c,
+            parent,
+            name=meta[c].name,
+            direction=meta[c].direction,
+            units=meta[c].units,
+            source=meta[c].source,
+        )
         for c, parent, _ in VARIABLES
         if c in codes
     ]
@@ -334,12 +391,22 @@ def measured_index(
     scores = result.scores.copy()
     scores.loc[low | scores_missing, "globalization"] = np.nan
     result = IndexResult(
-        year=result.year, framework=result.framework, scores=scores,
-        ranks=rank_descending(scores), raw=result.raw, coverage=result.coverage,
-        weights=result.weights, imputed=result.imputed, missing_nodes=result.missing_nodes,
+        year=result.year,
+        framework=result.framework,
+        scores=scores,
+        ranks=rank_descending(scores),
+        raw=result.raw,
+        coverage=result.coverage,
+        weights=result.weights,
+        imputed=result.imputed,
+        missing_nodes=result.missing_nodes,
         ignored_indicators=result.ignored_indicators,
-        choices={**result.choices, "min_country_share": float(min_country_share),
-                 "min_variables": int(min_variables), "include_partial": bool(include_partial)},
+        choices={
+            **result.choices,
+            "min_country_share": float(min_country_share),
+            "min_variables": int(min_variables),
+            "include_partial": bool(include_partial),
+        },
         notes=result.notes,
     )
     counts = in_year.groupby("indicator")["country"].nunique()
@@ -385,8 +452,14 @@ def measured_index_over_time(
     for y in chosen:
         res = measured_index(clean, y, **options)
         frames.append(
-            pd.DataFrame({"country": res.scores.index, "year": y, "score": res.scores.to_numpy(),
-                          "rank": res.ranks.to_numpy()})
+            pd.DataFrame(
+                {
+                    "country": res.scores.index,
+                    "year": y,
+                    "score": res.scores.to_numpy(),
+                    "rank": res.ranks.to_numpy(),
+                }
+            )
         )
     return pd.concat(frames, ignore_index=True)
 

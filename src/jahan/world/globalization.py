@@ -44,64 +44,129 @@ class Variable:
 ITPDE = "ITPD-E release 1 (USITC; Borchert, Larch, Shikher and Yotov 2021), all 170 industries"
 DESA = "UN DESA International Migrant Stock 2019 (bilateral), CC BY 3.0 IGO"
 PWT = "Penn World Table 9.1 (Feenstra, Inklaar and Timmer 2015), CC BY 4.0"
-GROUPS = "the world's group memberships with entry years (tools/world_groups.csv, wto_accessions.csv)"
+GROUPS = (
+    "the world's group memberships with entry years (tools/world_groups.csv, wto_accessions.csv)"
+)
 
 GLOBALIZATION_VARIABLES: tuple[Variable, ...] = (
     Variable(
-        "trade_openness", "Trade openness (observed flows)", "trade_de_facto", "% of GDP", 1,
-        ITPDE, "2000-2016",
+        "trade_openness",
+        "Trade openness (observed flows)",
+        "trade_de_facto",
+        "% of GDP",
+        1,
+        ITPDE,
+        "2000-2016",
         "(international exports + imports, ITPD-E, USD millions current) / GDP x 100",
     ),
     Variable(
-        "trade_share_pwt", "Exports and imports (PWT national accounts)", "trade_de_facto",
-        "% of GDP", 1, PWT, "2000-2016",
+        "trade_share_pwt",
+        "Exports and imports (PWT national accounts)",
+        "trade_de_facto",
+        "% of GDP",
+        1,
+        PWT,
+        "2000-2016",
         "100 (csh_x pl_x - csh_m pl_m) / pl_gdpo: nominal shares from shares at current PPPs",
     ),
     Variable(
-        "export_partner_breadth", "Export partner breadth", "trade_de_facto",
-        "effective number of partners", 1, ITPDE, "2000-2016",
+        "export_partner_breadth",
+        "Export partner breadth",
+        "trade_de_facto",
+        "effective number of partners",
+        1,
+        ITPDE,
+        "2000-2016",
         "1 / sum_j s_ij^2, s_ij the share of partner j in i's international exports",
     ),
     Variable(
-        "import_partner_breadth", "Import partner breadth", "trade_de_facto",
-        "effective number of partners", 1, ITPDE, "2000-2016",
+        "import_partner_breadth",
+        "Import partner breadth",
+        "trade_de_facto",
+        "effective number of partners",
+        1,
+        ITPDE,
+        "2000-2016",
         "1 / sum_i s_ij^2, s_ij the share of partner i in j's international imports",
     ),
     Variable(
-        "trade_agreements", "Trade agreements in force, once per lineage", "trade_de_jure",
-        "count", 1, GROUPS, "2000-2016",
+        "trade_agreements",
+        "Trade agreements in force, once per lineage",
+        "trade_de_jure",
+        "count",
+        1,
+        GROUPS,
+        "2000-2016",
         "number of agreement lineages (LINEAGES) with at least one agreement in force",
     ),
     Variable(
-        "agreement_partners", "Partners in a trade agreement", "trade_de_jure", "count", 1,
-        GROUPS, "2000-2016",
+        "agreement_partners",
+        "Partners in a trade agreement",
+        "trade_de_jure",
+        "count",
+        1,
+        GROUPS,
+        "2000-2016",
         "number of other economies that share at least one agreement in force",
     ),
     Variable(
-        "wto_years", "Years of WTO membership", "trade_de_jure", "years", 1, GROUPS,
-        "2000-2016", "year - WTO entry year + 1 for members (founders: 1995), 0 otherwise",
+        "wto_years",
+        "Years of WTO membership",
+        "trade_de_jure",
+        "years",
+        1,
+        GROUPS,
+        "2000-2016",
+        "year - WTO entry year + 1 for members (founders: 1995), 0 otherwise",
     ),
     Variable(
-        "immigrant_share", "Immigrant stock", "migration_de_facto", "% of population", 1,
-        DESA, "2000-2016", "immigrants from other economies / population x 100",
+        "immigrant_share",
+        "Immigrant stock",
+        "migration_de_facto",
+        "% of population",
+        1,
+        DESA,
+        "2000-2016",
+        "immigrants from other economies / population x 100",
     ),
     Variable(
-        "emigrant_share", "Emigrant stock", "migration_de_facto", "% of population", 1, DESA,
-        "2000-2016", "emigrants living in other economies / population x 100",
+        "emigrant_share",
+        "Emigrant stock",
+        "migration_de_facto",
+        "% of population",
+        1,
+        DESA,
+        "2000-2016",
+        "emigrants living in other economies / population x 100",
     ),
     Variable(
-        "immigrant_origin_breadth", "Breadth of immigrant origins", "migration_de_facto",
-        "effective number of countries", 1, DESA, "2000-2016",
+        "immigrant_origin_breadth",
+        "Breadth of immigrant origins",
+        "migration_de_facto",
+        "effective number of countries",
+        1,
+        DESA,
+        "2000-2016",
         "1 / sum_o s_o^2, s_o the share of origin o among the immigrants",
     ),
     Variable(
-        "diaspora_breadth", "Diaspora breadth", "migration_de_facto",
-        "effective number of countries", 1, DESA, "2000-2016",
+        "diaspora_breadth",
+        "Diaspora breadth",
+        "migration_de_facto",
+        "effective number of countries",
+        1,
+        DESA,
+        "2000-2016",
         "1 / sum_d s_d^2, s_d the share of destination d among the emigrants",
     ),
     Variable(
-        "organisation_memberships", "Memberships of international organisations, once per lineage",
-        "political_de_jure", "count", 1, GROUPS, "2000-2016",
+        "organisation_memberships",
+        "Memberships of international organisations, once per lineage",
+        "political_de_jure",
+        "count",
+        1,
+        GROUPS,
+        "2000-2016",
         "number of organisation lineages (LINEAGES) among ORGANISATIONS the country belongs to",
     ),
 )
@@ -244,7 +309,9 @@ def _year_variables(
         emigrants = s.groupby("origin")["persons"].sum().reindex(idx, fill_value=0.0)
         out["immigrant_share"] = immigrants / pop * 100.0
         out["emigrant_share"] = emigrants / pop * 100.0
-        out["immigrant_origin_breadth"] = effective_number(s["persons"], s["destination"]).reindex(idx)
+        out["immigrant_origin_breadth"] = effective_number(s["persons"], s["destination"]).reindex(
+            idx
+        )
         out["diaspora_breadth"] = effective_number(s["persons"], s["origin"]).reindex(idx)
     return out
 
