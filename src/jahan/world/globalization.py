@@ -331,11 +331,19 @@ def globalization_variables(years: Sequence[int] | None = None) -> pd.DataFrame:
         world in that year (observed trade, GDP and population) and variable with a finite value.
         Codes, definitions and sources are in :data:`GLOBALIZATION_VARIABLES`.
     """
-    from jahan.world._builtin import builtin_migrants, builtin_tables, check_year, model_codes
+    from jahan.world._builtin import builtin_tables, check_year
+
+    known = list(builtin_tables().meta["years"])
+    chosen = known if years is None else [check_year(y, known) for y in years]
+    return _variables(tuple(sorted(set(chosen)))).copy()
+
+
+@cache
+def _variables(chosen: tuple[int, ...]) -> pd.DataFrame:
+    """The long table for ``chosen`` years, computed once per process (the data are packaged)."""
+    from jahan.world._builtin import builtin_migrants, builtin_tables, model_codes
 
     tables = builtin_tables()
-    known = list(tables.meta["years"])
-    chosen = known if years is None else [check_year(y, known) for y in years]
     try:
         migrants = builtin_migrants()
     except FileNotFoundError:
