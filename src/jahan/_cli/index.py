@@ -119,7 +119,8 @@ def _measured(data, with_builtin, year, weighting, include_partial, draws, seed,
     if over_time:
         from jahan.index.readiness import parse_bloc
 
-        members = parse_bloc(over_time, world)
+        code = over_time.strip().upper()
+        members = (code,) if code in world.iso3 else parse_bloc(over_time, world)[1]
         path = measured_index_over_time(table, weighting=weighting, include_partial=include_partial)
         wide = path[path["country"].isin(members)].pivot(index="year", columns="country", values="rank")
         trend = Table(title=tr("Rank over time: {members}", lang, members=", ".join(members)))
