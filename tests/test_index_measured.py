@@ -236,3 +236,22 @@ def test_the_cli_refuses_a_bad_table_with_the_rows(tmp_path):
     assert out.exit_code != 0
     assert isinstance(out.exception, DataError)  # main() prints it on one line, exit code 2
     assert "unknown indicator codes in 1 rows: 1 (fdi)" in str(out.exception)
+
+
+def test_the_report_leads_with_coverage_and_draws_the_path(tmp_path):
+    from jahan.report.index_report import path_figure, write_index_report
+
+    rng = np.random.default_rng(9)
+    countries = ["KAZ", "KGZ", "UZB", "DEU", "NLD"]
+    data = _small_panel(rng, countries, years=(2014, 2015, 2016))
+    res = measured_index(data, 2016)
+    path = measured_index_over_time(data)
+    fig = path_figure(path, ["KAZ", "KGZ"], "kk")
+    assert [t.name for t in fig.data] == ["KAZ", "KGZ"]
+    kaz = path[path["country"] == "KAZ"].sort_values("year")
+    np.testing.assert_allclose(fig.data[0].y, kaz["score"])
+    target = write_index_report(res, path, ["KAZ", "KGZ"], tmp_path / "index.html", "kk")
+    text = target.read_text(encoding="utf-8")
+    assert text.index('id="coverage"') < text.index('id="ranking"') < text.index('id="path"')
+    assert "Қамту" in text and "Саяси жаһандану" in text  # Kazakh labels, political not scored
+    assert 'id="sensitivity"' not in text  # no draws, no sensitivity claim

@@ -40,7 +40,9 @@ def _cell(value: float) -> str:
     return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
 
 
-def _measured(data, with_builtin, year, weighting, include_partial, draws, seed, focus, over_time, out, lang):
+def _measured(
+    data, with_builtin, year, weighting, include_partial, draws, seed, focus, over_time, out, report, lang
+):
     """``jahan index`` with the measured preset: coverage, ranking, not ranked, sensitivity, path."""
     import pandas as pd
 
@@ -95,6 +97,7 @@ def _measured(data, with_builtin, year, weighting, include_partial, draws, seed,
             tr("Not ranked (too few variables with data): {codes}", lang, codes=", ".join(result.not_ranked)),
             highlight=False,
         )
+    unc = None
     if draws > 0 and focus in result.ranked:
         unc = measured_uncertainty(result, table, draws=draws, seed=seed)
         row = unc.intervals.loc[focus]
@@ -116,12 +119,14 @@ def _measured(data, with_builtin, year, weighting, include_partial, draws, seed,
             ),
             highlight=False,
         )
-    if over_time:
+    path = members = None
+    if over_time or report is not None:
         from jahan.index.readiness import parse_bloc
 
-        code = over_time.strip().upper()
-        members = (code,) if code in world.iso3 else parse_bloc(over_time, world)[1]
+        code = (over_time or "CA5").strip().upper()
+        members = (code,) if code in world.iso3 else parse_bloc(over_time or "CA5", world)[1]
         path = measured_index_over_time(table, weighting=weighting, include_partial=include_partial)
+    if over_time:
         wide = path[path["country"].isin(members)].pivot(index="year", columns="country", values="rank")
         trend = Table(title=tr("Rank over time: {members}", lang, members=", ".join(members)))
         trend.add_column(tr("Year", lang), justify="right")
@@ -141,6 +146,15 @@ def _measured(data, with_builtin, year, weighting, include_partial, draws, seed,
     if out is not None:
         written = result.to_parquet(out)
         con.print(tr("Written: {file}", lang, file=str(written)))
+    if report is not None:
+        from jahan.report.index_report import write_index_report
+
+        written = write_index_report(
+            result, path, members, report, lang,
+            interval=None if unc is None else unc.intervals.loc[focus], focus=focus,
+            most_influential="" if unc is None else unc.most_influential, draws=draws,
+        )  # fmt: skip
+        con.print(tr("Report written: {path}", lang, path=str(written)))
 
 
 def index(
@@ -170,13 +184,17 @@ def index(
         typer.Option("--over-time", help="Also print the rank in every year for a group or countries (CA5, KAZ,UZB)."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Also write all scores and ranks to this Parquet file.")] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write an HTML report with the path over time (--over-time group, default CA5)."),
+    ] = None,
     lang: LangOption = "en",
 ) -> None:
     """Rank countries by globalization: coverage first, then the index and its sensitivity."""
     lang = lang_or_exit(lang)
     if preset == "measured":
         _measured(data, with_builtin, year, weighting, include_partial, draws, seed,
-                  focus.strip().upper(), over_time, out, lang)
+                  focus.strip().upper(), over_time, out, report, lang)
         return
     if preset != "kof":
         raise DataError(f"unknown preset {preset!r}: use 'measured' or 'kof'")
