@@ -255,3 +255,18 @@ def test_the_report_leads_with_coverage_and_draws_the_path(tmp_path):
     assert text.index('id="coverage"') < text.index('id="ranking"') < text.index('id="path"')
     assert "Қамту" in text and "Саяси жаһандану" in text  # Kazakh labels, political not scored
     assert 'id="sensitivity"' not in text  # no draws, no sensitivity claim
+
+
+def test_the_result_is_sealed():
+    import dataclasses
+
+    rng = np.random.default_rng(2)
+    res = measured_index(_small_panel(rng, [f"C{i}" for i in range(6)]), 2016)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        res.year = 2000  # type: ignore[misc]
+    res.variables.loc["trade_openness", "used"] = False
+    res.ranks.iloc[0] = -1
+    assert res.variables.loc["trade_openness", "used"]
+    assert (res.ranks.dropna() >= 1).all()
+    with pytest.raises(TypeError):
+        res.settings["min_variables"] = 1  # type: ignore[index]

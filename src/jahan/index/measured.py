@@ -191,8 +191,8 @@ class MeasuredIndex:
     year : int
     result : IndexResult
         Scores and ranks of the scored tree (countries not ranked hold no overall rank).
-    variables : DataFrame
-        By variable code: node, sub-index, partial (from a partial list), used (entered the
+    variable_table : DataFrame
+        By variable code (read it through :attr:`variables`, a copy): node, sub-index, partial (from a partial list), used (entered the
         index), countries (with a value in the year).
     not_scored : Mapping
         Sub-indices not scored, each with the number of its variables measured (fewer than
@@ -207,7 +207,7 @@ class MeasuredIndex:
 
     year: int
     result: IndexResult
-    variables: pd.DataFrame
+    variable_table: pd.DataFrame = field(repr=False)
     not_scored: Mapping[str, int]
     ranked: tuple[str, ...]
     not_ranked: tuple[str, ...]
@@ -216,8 +216,13 @@ class MeasuredIndex:
     def __post_init__(self) -> None:
         object.__setattr__(self, "not_scored", MappingProxyType(dict(self.not_scored)))
         object.__setattr__(self, "settings", MappingProxyType(dict(self.settings)))
-        for frame in (self.variables,):
-            frame.flags.allows_duplicate_labels = False
+        # sealed: the result keeps its own copy and hands out copies
+        object.__setattr__(self, "variable_table", self.variable_table.copy())
+
+    @property
+    def variables(self) -> pd.DataFrame:
+        """By variable code: node, subindex, partial, used, countries (a copy)."""
+        return self.variable_table.copy()
 
     @property
     def dimensions_not_scored(self) -> tuple[str, ...]:
@@ -230,13 +235,13 @@ class MeasuredIndex:
 
     @property
     def scores(self) -> pd.Series:
-        """Overall score by country (missing where not ranked)."""
-        return self.result.scores["globalization"]
+        """Overall score by country (missing where not ranked; a copy)."""
+        return self.result.scores["globalization"].copy()
 
     @property
     def ranks(self) -> pd.Series:
-        """Overall rank by country, 1 = most globalized (missing where not ranked)."""
-        return self.result.ranks["globalization"]
+        """Overall rank by country, 1 = most globalized (missing where not ranked; a copy)."""
+        return self.result.ranks["globalization"].copy()
 
     def table(self) -> pd.DataFrame:
         """By country: rank, overall score, dimensions and sub-indices, sorted by rank."""
@@ -424,7 +429,7 @@ def measured_index(
     return MeasuredIndex(
         year=int(result.year),
         result=result,
-        variables=variables,
+        variable_table=variables,
         not_scored=not_scored,
         ranked=ranked,
         not_ranked=tuple(sorted(result.raw.index[low])),
