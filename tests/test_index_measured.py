@@ -264,8 +264,10 @@ def test_the_result_is_sealed():
     res = measured_index(_small_panel(rng, [f"C{i}" for i in range(6)]), 2016)
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.year = 2000  # type: ignore[misc]
-    res.variables.loc["trade_openness", "used"] = False
-    res.ranks.iloc[0] = -1
+    table = res.variables
+    table.loc["trade_openness", "used"] = False
+    ranks = res.ranks
+    ranks.iloc[0] = -1
     assert res.variables.loc["trade_openness", "used"]
     assert (res.ranks.dropna() >= 1).all()
     with pytest.raises(TypeError):
