@@ -16,7 +16,7 @@ runner = CliRunner()
 
 
 def test_fit_prints_each_parameter_with_its_interval():
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minett-wang", "--draws", "40"])
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minett-wang", "--draws", "40", "--lang", "en"])
     assert result.exit_code == 0, result.output
     for symbol in ("a", "s", "c", "mu"):
         line = next(li for li in result.output.splitlines() if li.strip().startswith(f"{symbol} = "))
@@ -95,7 +95,7 @@ def test_report_section_for_a_fit_and_a_projection():
 
 def test_fit_that_stops_early_is_shown_with_a_loud_warning():
     # Abrams-Strogatz on data made by Minett-Wang runs along a ridge (a -> 1, c -> its limit).
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--draws", "0"])
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--draws", "0", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "warning:" in result.output and "before convergence" in result.output
     assert "(not identified)" in result.output

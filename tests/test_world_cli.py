@@ -10,7 +10,7 @@ runner = CliRunner()
 
 
 def test_world_summary_says_modelled():
-    result = runner.invoke(app, ["world"])
+    result = runner.invoke(app, ["world", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Countries" in result.output and "2019" in result.output
     assert "modelled" in result.output

@@ -22,6 +22,12 @@ LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
 
 _BABEL_LOCALE = {"en": "en_US", "ru": "ru_RU", "kk": "kk_KZ"}
 
+DEFAULT_LANG: str = "kk"
+"""The interface language when none is asked for: Kazakh, in every command and the dashboard."""
+
+LANG_ENV: str = "JAHAN_LANG"
+"""Environment variable that overrides :data:`DEFAULT_LANG` (``--lang`` overrides both)."""
+
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` normalised ("KK" -> "kk"), or raise naming the allowed codes."""
@@ -34,6 +40,28 @@ def check_lang(lang: str) -> str:
             f"(kk = Kazakh, ru = Russian, en = English).{hint}"
         )
     return code
+
+
+def default_lang() -> str:
+    """The language used when ``--lang`` (or ``?lang=``) is not given.
+
+    ``$JAHAN_LANG`` when set (checked, so a typo is an error naming the variable), else
+    :data:`DEFAULT_LANG`.
+    """
+    import os
+
+    value = os.environ.get(LANG_ENV, "").strip()
+    if not value:
+        return DEFAULT_LANG
+    try:
+        return check_lang(value)
+    except JahanError as exc:
+        raise JahanError(f"environment variable {LANG_ENV}: {exc}") from None
+
+
+def resolve_lang(lang: str | None) -> str:
+    """``lang`` checked and normalised, or :func:`default_lang` when it is None or empty."""
+    return check_lang(lang) if lang else default_lang()
 
 
 @cache
@@ -97,12 +125,16 @@ def fmt_pct_signif(value_pct: float, lang: str = "en", digits: int = 2, max_digi
 
 
 __all__ = [
+    "DEFAULT_LANG",
     "LANGUAGES",
+    "LANG_ENV",
     "babel_locale",
     "catalog",
     "check_lang",
+    "default_lang",
     "fmt_number",
     "fmt_pct",
     "fmt_pct_signif",
+    "resolve_lang",
     "tr",
 ]

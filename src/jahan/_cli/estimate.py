@@ -41,7 +41,7 @@ def estimate(
     maxiter: Annotated[int, typer.Option(help="Maximum IRLS iterations.")] = 50,
     tol: Annotated[float, typer.Option(help="IRLS tolerance on the relative deviance change.")] = 1e-8,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Estimate a gravity equation by PPML with fixed effects and print the table."""
     from jahan._i18n import tr

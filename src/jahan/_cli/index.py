@@ -53,7 +53,7 @@ def index(
     ] = False,
     weighting: Annotated[str, typer.Option(help="Weights inside sub-indices: pca (as KOF) or equal.")] = "pca",
     out: Annotated[Path | None, typer.Option("--out", help="Also write all scores and ranks to this Parquet file.")] = None,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Print the overall score and the de facto and de jure sub-indices per dimension for every country."""
     import pandas as pd
@@ -141,7 +141,7 @@ def readiness(
         typer.Option("--data", "-d", help="User values (CSV or Parquet): country, condition, value[, source]."),
     ] = None,
     gains: Annotated[bool, typer.Option("--gains", help="Also simulate the bloc as a trade agreement and show the members' welfare gain.")] = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """List the eleven conditions of integration for a bloc or pair: value, score and source, or missing."""
     import pandas as pd

@@ -125,7 +125,7 @@ def register(app: typer.Typer) -> None:
         draws: DrawsOption = 200,
         seed: SeedOption = 1,
         out: Annotated[Path | None, typer.Option("--out", help="Folder for the phase-plane figure.")] = None,
-        lang: LangOption = "en",
+        lang: LangOption = None,
     ) -> None:
         """Fit a model to a series of shares; print each parameter with its interval."""
         lang = lang_or_exit(lang)
@@ -153,7 +153,7 @@ def register(app: typer.Typer) -> None:
         seed: SeedOption = 1,
         out: Annotated[Path, typer.Option(
             "--out", help="Folder for the figures, the table and the report.")] = Path("."),
-        lang: LangOption = "en",
+        lang: LangOption = None,
     ) -> None:
         """Fit, then project the shares without and with a policy from a given year; write the report."""
         from jahan.culture import LanguagePolicy, project

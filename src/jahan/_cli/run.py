@@ -98,7 +98,7 @@ def run(
     world: WorldOption = "builtin",
     draws: DrawsOption = None,
     seed: SeedOption = None,
-    lang: LangOption = "kk",
+    lang: LangOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder (default: reports/<scenario>).")
     ] = None,
@@ -131,7 +131,7 @@ def run(
     con.print(tr("Results (Parquet, CSV): {path}", lang, path=str(folder.resolve())))
 
 
-def scenarios(lang: LangOption = "kk") -> None:
+def scenarios(lang: LangOption = None) -> None:
     """List the built-in scenarios and the founding claims they test."""
     from jahan.scenario import library
 
@@ -145,7 +145,7 @@ def scenarios(lang: LangOption = "kk") -> None:
         title = row.get(f"title_{lang}") if lang != "en" else ""
         table.add_row(str(name), title or row["title"], row["claim"])
     console().print(table)
-    console().print(tr("Run one: jahan run NAME --lang kk", lang))
+    console().print(tr("Run one: jahan run NAME --lang {lang}", lang, lang=lang))
 
 
 def compare_cmd(
@@ -154,7 +154,7 @@ def compare_cmd(
     world: WorldOption = "builtin",
     draws: DrawsOption = None,
     seed: SeedOption = None,
-    lang: LangOption = "kk",
+    lang: LangOption = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write compare.csv here.")] = None,
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,

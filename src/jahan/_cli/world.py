@@ -59,7 +59,7 @@ def _kind_label(kind: str, lang: str) -> str:
 
 
 @world_app.callback(invoke_without_command=True)
-def summary(ctx: typer.Context, lang: LangOption = "en") -> None:
+def summary(ctx: typer.Context, lang: LangOption = None) -> None:
     """Summary of the built-in world: countries, baseline year, totals, flows kind, sources."""
     if ctx.invoked_subcommand is not None:
         return
@@ -96,7 +96,7 @@ def summary(ctx: typer.Context, lang: LangOption = "en") -> None:
 @world_app.command("show")
 def show(
     iso3: Annotated[str, typer.Argument(help="ISO3 code of the country, e.g. KAZ.")],
-    lang: LangOption = "en",
+    lang: LangOption = None,
     top: Annotated[int, typer.Option(help="How many trade partners to list.")] = 10,
 ) -> None:
     """A country card: neighbours, groups, GDP and the top trade partners."""
@@ -152,7 +152,7 @@ def show(
 
 @world_app.command("groups")
 def groups(
-    lang: LangOption = "en",
+    lang: LangOption = None,
     year: Annotated[int | None, typer.Option(help="Membership year (default: the baseline year).")] = None,
 ) -> None:
     """Groups and their members in a year."""
