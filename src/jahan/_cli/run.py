@@ -37,10 +37,16 @@ def _world(spec: str):
     return World.builtin() if spec.strip().lower() == "builtin" else World.read(spec)
 
 
-def _focus(values: list[str] | None) -> list[str] | None:
+def _focus(values: list[str] | None, world=None) -> list[str] | None:
+    """The --focus codes, upper-cased; with ``world``, each is checked before anything is solved
+    (an unknown code raises naming the nearest ISO3 code)."""
     if not values:
         return None
-    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+    codes = [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+    if world is not None:
+        for code in codes:
+            world.country(code)
+    return codes
 
 
 def _cell(row, output: str, lang: str) -> str:
@@ -114,7 +120,7 @@ def run(
     con = console()
     sc = Scenario.load(scenario)
     w = _world(world)
-    codes = _focus(focus)
+    codes = _focus(focus, w)
     if codes:
         sc.compile(w)  # validates the file's codes before the long run
     result = _run_with_progress(sc, w, draws, seed, workers, scheduler, lang)
@@ -168,12 +174,13 @@ def compare_cmd(
     con = console()
     w = _world(world)
     a, b = Scenario.load(first), Scenario.load(second)
+    focus_codes = _focus(focus, w)
     seed = seed if seed is not None else a.spec.uncertainty.seed
     draws = draws if draws is not None else max(a.spec.uncertainty.draws, b.spec.uncertainty.draws)
     ra = _run_with_progress(a, w, draws, seed, workers, scheduler, lang)
     rb = _run_with_progress(b, w, draws, seed, workers, scheduler, lang)
     frame = compare(ra, rb)
-    codes = _focus(focus) or list(dict.fromkeys([*ra.focus, *rb.focus]))
+    codes = focus_codes or list(dict.fromkeys([*ra.focus, *rb.focus]))
     table = Table(title=tr("Welfare change, percent [5th; 95th percentile]", lang))
     table.add_column(tr("Country", lang))
     table.add_column(f"A: {_title(ra, lang)}", justify="right")
