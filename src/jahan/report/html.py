@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
-from jahan._i18n import check_lang, fmt_number, fmt_pct, tr
+from jahan._i18n import check_lang, fmt_number, fmt_pct, fmt_signif, tr
 from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
 
@@ -75,10 +75,6 @@ def _members_text(members: str, limit: int = 12) -> str:
     return shown + (f" +{len(codes) - limit}" if len(codes) > limit else "")
 
 
-def _index(value: float) -> str:
-    return f"{value:.3g}" if np.isfinite(value) else "—"
-
-
 def inequality_section(result, lang: str) -> dict | None:
     """The inequality-of-gains section (Gini and Theil of welfare ratios, winners and losers).
 
@@ -100,10 +96,10 @@ def inequality_section(result, lang: str) -> dict | None:
     )
     m = out.measures
     rows = [
-        [tr("Gini index", lang), _index(m.at["gini", "unweighted"]),
-         _index(m.at["gini", "population_weighted"])],
-        [tr("Theil index", lang), _index(m.at["theil", "unweighted"]),
-         _index(m.at["theil", "population_weighted"])],
+        [tr("Gini index", lang), fmt_signif(m.at["gini", "unweighted"], lang),
+         fmt_signif(m.at["gini", "population_weighted"], lang)],
+        [tr("Theil index", lang), fmt_signif(m.at["theil", "unweighted"], lang),
+         fmt_signif(m.at["theil", "population_weighted"], lang)],
     ]
     members_rows = []
     if out.members is not None:
