@@ -15,6 +15,7 @@ import jinja2
 import numpy as np
 
 from jahan._i18n import check_lang, fmt_number, fmt_pct, fmt_signif, tr
+from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
 
@@ -131,7 +132,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
     )
     frame = result.countries
     sectoral = getattr(result, "sectors", None) is not None
-    summary_outputs = output_labels(lang, sectoral=sectoral)
+    summary_outputs, same_notes = distinct_outputs(frame, output_labels(lang, sectoral=sectoral), lang)
 
     def band(code: str, output: str) -> dict:
         return {
@@ -189,7 +190,8 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         (tr("Baseline year", lang), str(s["baseline_year"])),
         (tr("Membership year", lang), str(s["membership_year"])),
         (tr("Countries", lang), fmt_number(s["n_countries"], lang, 0)),
-        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
+        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0) if has_bands(result)
+         else tr("none: no parameter is uncertain", lang)),
         (tr("Seed", lang), str(s["seed"])),
         (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
         (tr("Solver iterations", lang), str(s["central_iterations"])),
@@ -214,6 +216,9 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "parameters": parameters,
         "settings": settings,
         "draws": s["draws"],
+        "bands": has_bands(result),
+        "draws_text": draws_text(result, lang),
+        "same_notes": same_notes,
         "inequality": inequality_section(result, lang),
         "sectors": sector_section(result, codes, lang) if sectoral else None,
         "map_json": _script_json(welfare_map(result, lang)),

@@ -13,6 +13,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from jahan._i18n import fmt_number, fmt_pct, tr
+from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.html import output_labels
 
 GEOJSON_URL = "/static/countries.geo.json"
@@ -189,12 +190,12 @@ def _band(frame, code: str, output: str, lang: str) -> dict:
     }
 
 
-def result_rows(result, codes: list[str], lang: str) -> list[dict]:
+def result_rows(result, codes: list[str], lang: str, outputs: tuple[str, ...] = OUTPUTS) -> list[dict]:
     """Table rows: name, code and for each output the central value with its band."""
     frame = result.countries
     return [
         {"code": c, "name": result.name_of(c, lang),
-         "cells": [_band(frame, c, o, lang) for o in OUTPUTS]}
+         "cells": [_band(frame, c, o, lang) for o in outputs]}
         for c in codes
     ]
 
@@ -213,6 +214,8 @@ def results_page(result, lang: str) -> dict:
     from jahan.report.html import inequality_section, tr_shock_type
 
     codes = focus_codes(result)
+    shown, same_notes = distinct_outputs(result.countries, [(o, output_label(o, lang)) for o in OUTPUTS], lang)
+    outputs = tuple(o for o, _ in shown)
     fig = welfare_map(result, lang)
     fig.update_traces(geojson=GEOJSON_URL)
     ordered = list(result.countries.sort_values("welfare_pct", ascending=False).index)
@@ -224,14 +227,15 @@ def results_page(result, lang: str) -> dict:
             "members": row["members"], "pairs": fmt_number(row["pairs"], lang, 0),
             "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
             "band": (f"[{fmt_pct(row['trade_pct_p05'], lang, 2)}; {fmt_pct(row['trade_pct_p95'], lang, 2)}]"
-                     if has_trade else ""),
+                     if has_trade and has_bands(result) else ""),
         })
     s = result.settings
     settings = [
         (tr("Trade elasticity", lang), fmt_number(s["trade_elasticity"], lang, 2)),
         (tr("Closure", lang), tr("full general equilibrium", lang) if s["closure"] == "full"
          else tr("conditional general equilibrium", lang)),
-        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
+        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0) if has_bands(result)
+         else tr("none: no parameter is uncertain", lang)),
         (tr("Seed", lang), str(s["seed"])),
         (tr("Baseline year", lang), str(s["baseline_year"])),
         (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
@@ -249,10 +253,13 @@ def results_page(result, lang: str) -> dict:
         "modelled": result.modelled_baseline,
         "map_json": _json(fig),
         "bars_json": _json(focus_bars(result, codes, lang)),
-        "columns": [output_label(o, lang) for o in OUTPUTS],
+        "columns": [label for _, label in shown],
+        "same_notes": same_notes,
+        "bands": has_bands(result),
+        "draws_text": draws_text(result, lang),
         "map_choices": [(o, output_label(o, lang)) for o in OUTPUTS],
-        "focus_rows": result_rows(result, codes, lang),
-        "all_rows": result_rows(result, ordered, lang),
+        "focus_rows": result_rows(result, codes, lang, outputs),
+        "all_rows": result_rows(result, ordered, lang, outputs),
         "shocks": shocks,
         "settings": settings,
         "inequality": inequality_section(result, lang),
