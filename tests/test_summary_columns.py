@@ -43,7 +43,7 @@ def test_equal_columns_are_shown_once_with_a_note():
     kept, notes = distinct_outputs(frame, labels, "en")
     # imports differ from exports in their band, so both stay; real GDP repeats welfare.
     assert [c for c, _ in kept] == ["welfare_pct", "exports_pct", "imports_pct"]
-    assert notes == ["Real GDP equals Welfare in every country: shown once."]
+    assert notes == ["Column Real GDP is the same as Welfare in every country: shown once."]
     frame["real_gdp_pct"] += 1e-3
     assert len(distinct_outputs(frame, labels, "en")[0]) == 4
 

@@ -106,6 +106,16 @@ def fmt_number(value: float, lang: str = "en", digits: int = 2) -> str:
     return format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators`` for ``lang``: the CLDR decimal then grouping symbol
+    ("." and "," in English; "," and a no-break space in Russian and Kazakh), so plot axes
+    and hover labels use the same symbols as the tables."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = babel_locale(lang)
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
+
+
 def fmt_signif(value: float, lang: str = "en", sig: int = 3, max_digits: int = 10) -> str:
     """A number with ``sig`` significant digits in the language's symbols, never in exponent
     notation (a Gini of 5.19e-05 reads "0.0000519" / "0,0000519"); NaN gives an em dash."""
@@ -148,6 +158,7 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "fmt_signif",
+    "plotly_separators",
     "resolve_lang",
     "tr",
 ]

@@ -170,7 +170,7 @@ def run(
 
 def scenarios(lang: LangOption = None) -> None:
     """List the built-in scenarios and the founding claims they test."""
-    from jahan.scenario import library
+    from jahan.scenario import Scenario, library
 
     lang = lang_or_exit(lang)
     frame = library()
@@ -178,9 +178,13 @@ def scenarios(lang: LangOption = None) -> None:
     table.add_column(tr("Name", lang), no_wrap=True)
     table.add_column(tr("Title", lang))
     table.add_column(tr("Claim tested", lang))
+    from jahan.report.html import claim_context
+
     for name, row in frame.iterrows():
         title = row.get(f"title_{lang}") if lang != "en" else ""
-        table.add_row(str(name), title or row["title"], row["claim"])
+        claim = claim_context(Scenario.load(str(name)).spec.scenario, lang)
+        text = f"{claim['claim']} ({claim['claim_source']})" if claim["claim_source"] else claim["claim"]
+        table.add_row(str(name), title or row["title"], text)
     console().print(table)
     console().print(tr("Run one: jahan run NAME --lang {lang}", lang, lang=lang))
 

@@ -15,8 +15,8 @@ import pandas as pd
 
 from jahan._i18n import tr
 
-# Equal to within solver precision: the GE residual tolerance is far below this.
-_RTOL, _ATOL = 1e-9, 1e-9
+# Equal to within solver precision (percent): far below the 1e-6 % the formatter can show.
+_RTOL, _ATOL = 1e-9, 1e-7
 
 
 def _same(frame: pd.DataFrame, a: str, b: str) -> bool:
@@ -58,7 +58,7 @@ def distinct_outputs(
         if twin is None:
             kept.append((column, label))
         else:
-            notes.append(tr("{second} equals {first} in every country: shown once.", lang,
+            notes.append(tr("Column {second} is the same as {first} in every country: shown once.", lang,
                             second=label, first=twin[1]))
     return kept, notes
 

@@ -18,6 +18,7 @@ from jahan._i18n import check_lang, fmt_number, fmt_pct, fmt_signif, tr
 from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
+from jahan.scenario._labels import tr_shock_type
 
 _GEO_LAYERS = ("land", "ocean", "coastlines", "lakes", "rivers", "countries", "subunits")
 
@@ -59,6 +60,44 @@ def _script_json(fig) -> str:
 def _localised(meta, field: str, lang: str) -> str:
     text = getattr(meta, f"{field}_{lang}", "") if lang != "en" else ""
     return text or getattr(meta, field)
+
+
+_SOURCE_LANGUAGE = {"000": "kk", "003": "en"}
+"""Language of each founding text (../seeds/): 000 is Kazakh, 003 English."""
+
+
+def claim_context(meta, lang: str) -> dict:
+    """The claim a scenario tests, in ``lang``, and where it comes from, said in words.
+
+    The quote is taken from ``claim_<lang>`` when the file has it (a translation, marked as
+    such), else the original. A trailing "(003)" in the quote is dropped: the source is named
+    in the sentence introducing it ("founding text 003, in English; our translation").
+    """
+    import re
+
+    original = str(getattr(meta, "claim", "") or "")
+    own = str(getattr(meta, f"claim_{lang}", "") or "") if lang != "en" else ""
+    text = own or original
+    source = str(getattr(meta, "source", "") or "")
+    if source:
+        text = re.sub(rf"\s*\({re.escape(source)}\)\s*$", "", text)
+    origin = _SOURCE_LANGUAGE.get(source)
+    translated = bool(own) and origin != lang
+    if source:
+        where = tr("founding text {source}", lang, source=source)
+        if origin is not None:
+            where += ", " + tr("original in {language}", lang, language=_language_name(origin, lang))
+        if translated:
+            where += "; " + tr("our translation", lang)
+    else:
+        where = ""
+    return {"claim": text, "claim_source": where}
+
+
+def _language_name(code: str, lang: str) -> str:
+    import babel
+
+    return babel.Locale.parse(lang).languages.get(code, code)
 
 
 def bloc_members(result) -> list[str]:
@@ -204,8 +243,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "lang": lang,
         "title": _localised(meta, "name", lang),
         "description": _localised(meta, "description", lang),
-        "claim": meta.claim,
-        "claim_source": meta.source,
+        **claim_context(meta, lang),
         "references": list(meta.references),
         "modelled": result.modelled_baseline,
         "flows_kind": s["flows_kind"],
@@ -282,21 +320,6 @@ def output_labels(lang: str, *, sectoral: bool = False) -> list[tuple[str, str]]
         ("exports_pct", tr("Exports", lang)),
         ("imports_pct", tr("Imports", lang)),
     ]
-
-
-def tr_shock_type(kind: str, lang: str) -> str:
-    """The translated name of a shock type."""
-    names = {
-        "agreement": tr("agreement", lang),
-        "trade_cost": tr("trade cost", lang),
-        "border": tr("border", lang),
-        "sanctions": tr("sanctions", lang),
-        "corridor": tr("corridor", lang),
-        "productivity": tr("productivity", lang),
-        "autarky": tr("autarky", lang),
-        "tariff": tr("tariff", lang),
-    }
-    return names.get(kind, kind)
 
 
 def _term(value: str, lang: str) -> str:
