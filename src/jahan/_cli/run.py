@@ -10,6 +10,7 @@ from rich.table import Table
 
 from jahan._cli.common import LangOption, console, lang_or_exit
 from jahan._i18n import fmt_number, fmt_pct, tr
+from jahan.errors import JahanError
 
 WorldOption = Annotated[
     str, typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file.")
@@ -135,12 +136,18 @@ def run(
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     focus: FocusOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, or xlsx to add an Excel workbook with headers in --lang.")
+    ] = "csv",
 ) -> None:
     """Run a scenario with uncertainty draws; print the summary; write the report and results."""
     from jahan.report.outputs import write_outputs
     from jahan.scenario import Scenario
 
     lang = lang_or_exit(lang)
+    fmt = fmt.strip().lower()
+    if fmt not in ("csv", "xlsx"):
+        raise JahanError(f"--format {fmt!r}: use csv or xlsx (CSV and Parquet are always written)")
     con = console()
     sc = Scenario.load(scenario)
     w = _world(world)
@@ -156,7 +163,7 @@ def run(
         con.print(note)
     stem = Path(scenario).stem if scenario.endswith(".toml") else scenario
     folder = out if out is not None else Path("reports") / stem
-    written = write_outputs(result, folder, lang=lang, focus=codes)
+    written = write_outputs(result, folder, lang=lang, focus=codes, excel=fmt == "xlsx")
     report = written[f"report_{lang}.html"]
     seconds = fmt_number(result.settings["seconds"], lang, 1)
     if result.draws:
@@ -166,6 +173,8 @@ def run(
         con.print(tr("One central run, {seconds} s.", lang, seconds=seconds))
     con.print(tr("Report: {path}", lang, path=str(report.resolve())))
     con.print(tr("Results (Parquet, CSV): {path}", lang, path=str(folder.resolve())))
+    if fmt == "xlsx":
+        con.print(tr("Spreadsheet: {path}", lang, path=str(written[f"results_{lang}.xlsx"].resolve())))
 
 
 def scenarios(lang: LangOption = None) -> None:
