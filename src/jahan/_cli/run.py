@@ -179,6 +179,7 @@ def run(
 
 def scenarios(lang: LangOption = None) -> None:
     """List the built-in scenarios and the founding claims they test."""
+    from jahan.report.html import claim_context
     from jahan.scenario import Scenario, library
 
     lang = lang_or_exit(lang)
@@ -187,8 +188,6 @@ def scenarios(lang: LangOption = None) -> None:
     table.add_column(tr("Name", lang), no_wrap=True)
     table.add_column(tr("Title", lang))
     table.add_column(tr("Claim tested", lang))
-    from jahan.report.html import claim_context
-
     for name, row in frame.iterrows():
         title = row.get(f"title_{lang}") if lang != "en" else ""
         claim = claim_context(Scenario.load(str(name)).spec.scenario, lang)
