@@ -7,11 +7,17 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: setup run test test-all bench lint clean
 
+# Set-up shows what it does: plain progress lines (also in a log or CI, where no terminal is
+# attached) and pip's own line per package downloaded and installed; it takes a minute or two once.
 $(STAMP): pyproject.toml constraints.txt
+	@echo "jahan setup [1/3]: creating the virtual environment $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev]"
+	@echo "jahan setup [2/3]: upgrading pip"
+	$(PY) -m pip install --progress-bar off --upgrade pip
+	@echo "jahan setup [3/3]: installing jahan and its pinned dependencies (constraints.txt)"
+	$(PY) -m pip install --progress-bar off -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
+	@echo "jahan setup: done"
 
 setup: $(STAMP)
 

@@ -138,7 +138,7 @@ def test_cli_readiness_with_user_table(tmp_path):
 
 def test_cli_index_prints_subindices_for_every_country(tmp_path):
     out = tmp_path / "kof.parquet"
-    res = runner.invoke(app, ["index", "--preset", "kof", "--out", str(out)], env={"COLUMNS": "200"})
+    res = runner.invoke(app, ["index", "--preset", "kof", "--out", str(out), "--lang", "en"], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "KAZ" in res.output and "de jure" in res.output
     # the KOF preset says how many of its variables are present before the table

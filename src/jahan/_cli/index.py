@@ -34,10 +34,14 @@ def _names(world, lang: str):
     return world.countries[column].dropna().astype(str).to_dict()
 
 
-def _cell(value: float) -> str:
+def _cell(value: float, lang: str) -> str:
     import math
 
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
+    from jahan._i18n import fmt_number
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return fmt_number(value, lang, 1)
 
 
 def _measured(
@@ -88,8 +92,8 @@ def _measured(
     frame = result.table()
     for country, row in frame[frame["rank"].notna()].iterrows():
         grid.add_row(
-            str(int(row["rank"])), str(country), _cell(row["globalization"]),
-            *(_cell(row[d]) for d in shown),
+            str(int(row["rank"])), str(country), _cell(row["globalization"], lang),
+            *(_cell(row[d], lang) for d in shown),
         )
     con.print(grid)
     if result.not_ranked:
@@ -188,7 +192,7 @@ def index(
         Path | None,
         typer.Option("--report", help="Also write an HTML report with the path over time (--over-time group, default CA5)."),
     ] = None,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Rank countries by globalization: coverage first, then the index and its sensitivity."""
     lang = lang_or_exit(lang)
@@ -230,20 +234,22 @@ def _kof(data, with_builtin, year, weighting, out, lang) -> None:
     grid.padding = (0, 1)
     grid.collapse_padding = True
     grid.pad_edge = False
-    grid.add_column("#", justify="right", no_wrap=True)
-    grid.add_column("ISO3", no_wrap=True)
-    grid.add_column(tr("Overall", lang), justify="right", no_wrap=True)
+    # Codes and scores never shrink (a cut code "R…" cannot be found); long translated
+    # headers wrap instead, so the table fits 80 columns in every language.
+    grid.add_column("#", justify="right", no_wrap=True, min_width=3)
+    grid.add_column("ISO3", no_wrap=True, min_width=3)
+    grid.add_column(tr("Overall", lang), justify="right", min_width=5)
     for dimension in (tr("Econ.", lang), tr("Soc.", lang), tr("Pol.", lang)):
         for kind in (tr("de facto", lang), tr("de jure", lang)):
-            grid.add_column(f"{dimension}\n{kind}", justify="right", no_wrap=True)
+            grid.add_column(f"{dimension}\n{kind}", justify="right", min_width=5)
     frame = result.table()
     for country, row in frame.iterrows():
         rank = "–" if pd.isna(row["rank"]) else str(int(row["rank"]))
         grid.add_row(
             rank,
             str(country),
-            _cell(row["kof"]),
-            *(_cell(row[c]) for c in (
+            _cell(row["kof"], lang),
+            *(_cell(row[c], lang) for c in (
                 "economic_de_facto", "economic_de_jure", "social_de_facto",
                 "social_de_jure", "political_de_facto", "political_de_jure",
             )),
@@ -286,7 +292,7 @@ def readiness(
         typer.Option("--data", "-d", help="User values (CSV or Parquet): country, condition, value[, source]."),
     ] = None,
     gains: Annotated[bool, typer.Option("--gains", help="Also simulate the bloc as a trade agreement and show the members' welfare gain.")] = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """List the eleven conditions of integration for a bloc or pair: value, score and source, or missing."""
     import pandas as pd

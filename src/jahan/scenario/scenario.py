@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jahan.errors import ScenarioError
+from jahan.scenario._labels import tr_shock_type
 from jahan.scenario.compile import CompiledScenario, compile_scenario
 from jahan.scenario.draws import band, run_draws
 from jahan.scenario.load import parse, resolve
@@ -258,9 +259,10 @@ class Scenario:
         for k, shock in enumerate(self.spec.shocks):
             row = {
                 "shock": k + 1,
-                "label": shock.label or shock.type,
-                "label_kk": shock.label_kk or shock.label or shock.type,
-                "label_ru": shock.label_ru or shock.label or shock.type,
+                # An unlabelled shock is named by its type, translated (not "agreement" in kk).
+                "label": shock.label or tr_shock_type(shock.type, "en"),
+                "label_kk": shock.label_kk or shock.label or tr_shock_type(shock.type, "kk"),
+                "label_ru": shock.label_ru or shock.label or tr_shock_type(shock.type, "ru"),
                 "type": shock.type,
                 "members": ", ".join(compiled.members.get(k, ())),
                 "pairs": 0,
@@ -312,6 +314,8 @@ def library() -> pd.DataFrame:
                 "title_ru": meta.name_ru,
                 "title_kk": meta.name_kk,
                 "claim": meta.claim,
+                "claim_ru": meta.claim_ru,
+                "claim_kk": meta.claim_kk,
                 "source": meta.source,
                 "shocks": ", ".join(s.type for s in sc.spec.shocks),
             }

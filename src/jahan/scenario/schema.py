@@ -31,6 +31,8 @@ class ScenarioMeta(_Strict):
     description: str = ""
     claim: str = ""
     source: str = ""
+    claim_kk: str = ""
+    claim_ru: str = ""
     name_kk: str = ""
     name_ru: str = ""
     description_kk: str = ""
