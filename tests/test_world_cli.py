@@ -10,7 +10,7 @@ runner = CliRunner()
 
 
 def test_world_summary_says_observed():
-    result = runner.invoke(app, ["world"])
+    result = runner.invoke(app, ["world", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Countries" in result.output and "2016" in result.output
     assert "observed (ITPD-E" in result.output and "modelled" not in result.output
@@ -29,6 +29,7 @@ def test_world_show_kazakhstan_in_kazakh():
     assert "бақыланған" in out and "модельдік" not in out  # the flows are labelled observed
     # Russia and China lead the partners; migrants from UN DESA
     assert out.index("Ресей (RUS)") < out.index("Германия (DEU)")
+    assert "БҰҰ ЭӘД" in out  # diasporas and immigrants, UN DESA
     assert "Land neighbours" not in out
 
 

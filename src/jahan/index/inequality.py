@@ -28,7 +28,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from jahan._i18n import fmt_pct, fmt_pct_signif, tr
+from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result
 from jahan.errors import DataError
@@ -262,7 +262,7 @@ class InequalityResult(Result):
 
     def _named(self, series: pd.Series, lang: str) -> str:
         return ", ".join(
-            f"{self.names.get(code, code)} ({fmt_pct_signif(value, lang)})"
+            f"{self.names.get(code, code)} ({fmt_pct(value, lang)})"
             for code, value in series.items()
         )
 

@@ -13,6 +13,7 @@ from jahan.scenario.load import library_names
 from jahan.scenario.result import OUTPUTS, ScenarioResult
 from jahan.scenario.scenario import Scenario, library
 from jahan.scenario.schema import ScenarioSpec
+from jahan.scenario.shelter import ShelterResult, crisis_shelter
 
 
 def __getattr__(name: str) -> object:
@@ -24,5 +25,6 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'jahan.scenario' has no attribute {name!r}")
 
 
-__all__ = ["OUTPUTS", "Scenario", "ScenarioResult", "ScenarioSpec", "compare", "library",
-           "library_names", "nearest", "readiness_vs_gains", "scenario_error"]
+__all__ = ["OUTPUTS", "Scenario", "ScenarioResult", "ScenarioSpec", "ShelterResult", "compare",
+           "crisis_shelter", "library", "library_names", "nearest", "readiness_vs_gains",
+           "scenario_error"]
