@@ -180,7 +180,7 @@ def chunk_tasks(
 class DrawRun:
     """The central solve and every draw of one scenario run, as arrays in country order."""
 
-    central: object
+    central: Any
     countries: np.ndarray  # (N, K)
     sectors: np.ndarray | None  # (N, J, L)
     pairs: np.ndarray  # (S,)
