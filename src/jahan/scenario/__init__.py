@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from jahan.scenario._errors import nearest, scenario_error
+from jahan.scenario._labels import tr_shock_type
 from jahan.scenario.compare import compare
 from jahan.scenario.load import library_names
 from jahan.scenario.result import OUTPUTS, ScenarioResult
@@ -27,4 +28,4 @@ def __getattr__(name: str) -> object:
 
 __all__ = ["OUTPUTS", "Scenario", "ScenarioResult", "ScenarioSpec", "ShelterResult", "compare",
            "crisis_shelter", "library", "library_names", "nearest", "readiness_vs_gains",
-           "scenario_error"]
+           "scenario_error", "tr_shock_type"]
