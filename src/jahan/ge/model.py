@@ -256,11 +256,12 @@ class GEModel(FixedParameters):
         self._X = X
         self._Y = X.sum(axis=1)
         self._D = X.sum(axis=0) - self._Y  # net of tariffs: imports minus exports
-        self._E = (X * (1.0 + self._tariff)).sum(axis=0)  # gross: Y + D + tariff revenue
-        self._pi = X * (1.0 + self._tariff) / self._E[None, :]
-        off = ~np.eye(len(codes), dtype=bool)
-        self._exports = np.where(off, X, 0.0).sum(axis=1)
-        self._imports = np.where(off, X, 0.0).sum(axis=0)
+        # Spending gross of tariffs (X itself when there are none: skip the N^2 products).
+        gross = X * (1.0 + self._tariff) if self._tariff.any() else X
+        self._E = gross.sum(axis=0)  # gross: Y + D + tariff revenue
+        self._pi = gross / self._E[None, :]
+        self._exports = self._Y - np.diagonal(X)
+        self._imports = X.sum(axis=0) - np.diagonal(X)
         self._seal()  # parameters are fixed from here on (docs/ARCHITECTURE.md, results)
 
     @property
@@ -386,8 +387,9 @@ class GEModel(FixedParameters):
             tariffs, self._tariff, "tariffs")
         # Tariffs enter like iceberg costs on what buyers pay, ((1 + t') / (1 + t))^(-theta),
         # while exporters receive the price net of the tariff.
-        K = B * ((1.0 + t_new) / (1.0 + self._tariff)) ** (-theta)
         taxed = bool(np.any(t_new) or np.any(self._tariff))
+        # Without tariffs the tariff factor is 1: skip the N^2 power.
+        K = B * ((1.0 + t_new) / (1.0 + self._tariff)) ** (-theta) if taxed else B
         net = 1.0 / (1.0 + t_new) if taxed else None
         income = self._Y + self._D
         if self.closure == "full" and self.imbalances != "balanced":
