@@ -60,6 +60,18 @@ class UncertaintySettings(_Strict):
     seed: int = Field(default=1, ge=0)
 
 
+class PanelEstimateSettings(_Strict):
+    """``[estimate]``: estimate a bloc's effect from the world's observed panel before the run.
+
+    Three-way PPML (exporter-year, importer-year and pair fixed effects, international flows,
+    errors clustered by pair) of :func:`jahan.estimate.bloc.estimate_bloc`; a shock takes the result
+    with ``coefficient = "both_<BLOC>"``. An estimate passed to ``Scenario.run(estimate=...)`` wins.
+    """
+
+    bloc: str = Field(min_length=1)
+    years: list[int] = Field(default_factory=lambda: [2000, 2004, 2008, 2012, 2016], min_length=2)
+
+
 class _Shock(_Strict):
     label: str = ""
     label_kk: str = ""
@@ -293,6 +305,7 @@ class ScenarioSpec(_Strict):
     scenario: ScenarioMeta
     model: ModelSettings = Field(default_factory=ModelSettings)
     uncertainty: UncertaintySettings = Field(default_factory=UncertaintySettings)
+    estimate: PanelEstimateSettings | None = None
     tariffs: TariffBaseline | None = None
     shocks: list[Shock] = Field(min_length=1)
 
@@ -303,6 +316,7 @@ __all__ = [
     "BorderShock",
     "CorridorShock",
     "ModelSettings",
+    "PanelEstimateSettings",
     "ProductivityShock",
     "SanctionsShock",
     "ScenarioMeta",
