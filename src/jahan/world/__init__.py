@@ -14,10 +14,12 @@ from jahan.world._geo import great_circle_km, internal_distance_km
 from jahan.world._sectors import SectorData
 from jahan.world._validate import check_flows
 from jahan.world._world import COUNTRY_COLUMNS, World
+from jahan.world.pwt import PWT_COLUMNS, pwt_panel
 from jahan.world.mrio import ICIO_MERGE, mrio_to_inputs, read_adb_mrio, read_oecd_icio, read_wiod
 
 __all__ = [
     "COUNTRY_COLUMNS",
+    "PWT_COLUMNS",
     "GravityBaseline",
     "ICIO_MERGE",
     "SectorData",
@@ -26,6 +28,7 @@ __all__ = [
     "great_circle_km",
     "internal_distance_km",
     "mrio_to_inputs",
+    "pwt_panel",
     "read_adb_mrio",
     "read_cepii_gravity",
     "read_oecd_icio",
