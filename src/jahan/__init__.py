@@ -37,10 +37,12 @@ _LAZY = {
     "MultiSectorGEResult": "jahan.ge",
     "Scenario": "jahan.scenario",
     "ScenarioResult": "jahan.scenario",
+    "claims": "jahan.analysis.claims",
+    "ClaimsResult": "jahan.analysis.claims",
 }
 
 _SUBMODULES = frozenset(
-    {"world", "estimate", "ge", "scenario", "index", "culture", "report", "web"}
+    {"world", "estimate", "ge", "scenario", "index", "culture", "report", "web", "analysis"}
 )
 
 __getattr__ = lazy_getattr(__name__, _LAZY, _SUBMODULES)

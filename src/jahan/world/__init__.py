@@ -15,6 +15,7 @@ from jahan.world._sectors import SectorData
 from jahan.world._validate import check_flows
 from jahan.world._world import COUNTRY_COLUMNS, World
 from jahan.world.pwt import PWT_COLUMNS, pwt_panel
+from jahan.world.examples import language_example
 from jahan.world.mrio import ICIO_MERGE, mrio_to_inputs, read_adb_mrio, read_oecd_icio, read_wiod
 
 __all__ = [
@@ -27,6 +28,7 @@ __all__ = [
     "check_flows",
     "great_circle_km",
     "internal_distance_km",
+    "language_example",
     "mrio_to_inputs",
     "pwt_panel",
     "read_adb_mrio",
