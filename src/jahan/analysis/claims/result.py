@@ -34,6 +34,26 @@ def _copy(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     return None if frame is None else frame.copy(deep=True)
 
 
+class Conditions(tuple):
+    """Codes of readiness conditions in a note, shown by their names in the reader's language."""
+
+
+class Precise(float):
+    """A number in a note shown with five decimals (e.g. a Gini index near zero)."""
+
+
+def _note_value(value: Any, lang: str) -> Any:
+    if isinstance(value, Conditions):
+        from jahan.index.readiness import condition_name
+
+        return "; ".join(condition_name(code, lang) for code in value) or "-"
+    if isinstance(value, Precise):
+        return fmt_number(float(value), lang, 5)
+    if isinstance(value, float):
+        return fmt_number(value, lang, 3)
+    return value
+
+
 @dataclass(frozen=True, eq=False)
 class Claim:
     """One claim: its figures, verdict and what reproduces it.
@@ -99,7 +119,7 @@ class Claim:
         """The notes in ``lang``, numbers formatted for the locale."""
         out = []
         for msgid, values in self.notes:
-            shown = {k: fmt_number(v, lang, 3) if isinstance(v, float) else v for k, v in values.items()}
+            shown = {k: _note_value(v, lang) for k, v in values.items()}
             out.append(tr(msgid, lang, **shown))
         return out
 
@@ -183,4 +203,4 @@ class ClaimsResult:
         return f"ClaimsResult({verdicts})"
 
 
-__all__ = ["Claim", "ClaimsResult", "figure_line"]
+__all__ = ["Claim", "ClaimsResult", "Conditions", "Precise", "figure_line"]

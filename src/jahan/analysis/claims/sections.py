@@ -16,7 +16,7 @@ import pandas as pd
 
 from jahan.analysis.claims import pwt_measures as pm
 from jahan.analysis.claims import trade
-from jahan.analysis.claims.result import Claim
+from jahan.analysis.claims.result import Claim, Conditions, Precise
 from jahan.analysis.claims.verdict import Z90, Figure
 
 NAN = float("nan")
@@ -241,7 +241,7 @@ def claim_6(inp: Inputs) -> Claim:
     notes = (
         ("Gini of welfare changes across all countries {gini}; members gain {members} percent on "
          "average, outsiders {outsiders}.",
-         {"gini": float(ineq.measures.at["gini", "unweighted"]),
+         {"gini": Precise(ineq.measures.at["gini", "unweighted"]),
           "members": float(ineq.members.at["members", "mean_pct"]),
           "outsiders": float(ineq.members.at["outsiders", "mean_pct"])}),
         ("Gains in dollars are welfare changes times GDP; the rule asks whether a fifth of the "
@@ -340,11 +340,13 @@ def claim_10(inp: Inputs) -> Claim:
 
     rows = []
     figures = []
+    missing_by_bloc: dict[str, Conditions] = {}
     for bloc in ("CA5", "EAEU"):
         r = readiness(bloc, inp.world)
         missing = [c for c, row in r.conditions.iterrows() if row["source"] == "missing"]
         rows.append({"bloc": bloc, "overall": r.overall, "measured": r.measured,
                      "missing": ", ".join(missing)})
+        missing_by_bloc[bloc] = Conditions(missing)
         figures.append(Figure(f"readiness_{bloc.lower()}", "Overall readiness of {bloc}",
                               r.overall, NAN, NAN, "index", 0, counts=False,
                               data="Built-in world {year}",
@@ -352,7 +354,7 @@ def claim_10(inp: Inputs) -> Claim:
     table = pd.DataFrame(rows).set_index("bloc")
     notes = tuple(
         ("{bloc}: {n} of 11 conditions measured; missing: {missing}.",
-         {"bloc": bloc, "n": int(row["measured"]), "missing": row["missing"] or "-"})
+         {"bloc": bloc, "n": int(row["measured"]), "missing": missing_by_bloc[str(bloc)]})
         for bloc, row in table.iterrows()
     )
     return Claim(10, "conditions", "The eleven conditions of integration", tuple(figures), notes=notes,
