@@ -151,3 +151,13 @@ def test_openness_growth_recovers_a_constructed_slope():
     out = openness_growth(pd.DataFrame(rows), codes)
     assert out["slope"] == pytest.approx(0.3, abs=1e-9)
     assert out["countries"] == 30
+
+
+def test_summary_and_report_default_to_the_language_given(tmp_path):
+    claim = Claim(3, "closed", "Economically closed countries have no future", (_fig("a", 0.3, 0.1, 0.5),))
+    result = ClaimsResult((claim,), settings={"lang": "ru"})
+    assert result.summary().startswith(tr("The founding texts, tested", "ru"))
+    assert tr("supported", "ru") in result.summary()
+    page = result.report(tmp_path / "r.html").read_text(encoding="utf-8")
+    assert '<html lang="ru">' in page and tr("supported", "ru") in page
+    assert result.summary(lang="en").startswith("The founding texts, tested")

@@ -180,9 +180,13 @@ class ClaimsResult:
         """Write :meth:`to_frame` to Parquet (atomically)."""
         return write_parquet_atomic(self.to_frame(), path, index=False)
 
-    def summary(self, lang: str = "en") -> str:
-        """Plain text: per claim, its verdict and figures with bands, data and years."""
-        lang = check_lang(lang)
+    def _lang(self, lang: str | None) -> str:
+        return check_lang(lang if lang is not None else str(self.settings.get("lang", "en")))
+
+    def summary(self, lang: str | None = None) -> str:
+        """Plain text: per claim, its verdict and figures with bands, data and years (default
+        language: the one given to :func:`jahan.claims`)."""
+        lang = self._lang(lang)
         lines = [tr("The founding texts, tested", lang)]
         for c in self.claims:
             lines.append(f"{c.number}. {tr(c.title, lang)}: {verdict_text(c.verdict, lang)}")
@@ -192,11 +196,12 @@ class ClaimsResult:
                 lines.append(f"   {tr('Data that would decide it', lang)}: {tr(c.decide, lang)}")
         return "\n".join(lines)
 
-    def report(self, path: str | os.PathLike[str], lang: str = "kk") -> Path:
-        """Write the self-contained HTML report "The founding texts, tested" (atomically)."""
+    def report(self, path: str | os.PathLike[str], lang: str | None = None) -> Path:
+        """Write the self-contained HTML report "The founding texts, tested" (atomically; default
+        language: the one given to :func:`jahan.claims`)."""
         from jahan.report.claims_report import write_claims_report
 
-        return write_claims_report(self, Path(path), check_lang(lang))
+        return write_claims_report(self, Path(path), self._lang(lang))
 
     def __repr__(self) -> str:
         verdicts = ", ".join(f"{n}: {v}" for n, v in self.verdicts.items())

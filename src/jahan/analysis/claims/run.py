@@ -33,8 +33,8 @@ def claims(
     world : World, optional
         Default: the built-in observed world, baseline 2016.
     lang : str
-        Language of any message raised while checking the arguments ("kk", "ru", "en"); the result
-        itself is shown in any language (``summary(lang=...)``, ``report(path, lang=...)``).
+        Default language of the result's ``summary()`` and ``report()`` ("kk", "ru", "en"); each
+        also takes ``lang=`` to show the same result in another language.
     draws : int
         Draws for the bands of the model figures (at least 10 for a 90% band).
     seed : int
@@ -50,7 +50,7 @@ def claims(
     -------
     ClaimsResult
     """
-    check_lang(lang)
+    lang = check_lang(lang)
     if int(draws) < 10:
         raise DataError(f"draws = {draws}: use at least 10 draws, so that a 90% band can be read")
     numbers = tuple(range(1, len(SECTIONS) + 1)) if only is None else tuple(int(k) for k in only)
@@ -76,6 +76,7 @@ def claims(
             "countries": int(len(world.countries)),
             "draws": int(draws),
             "seed": int(seed),
+            "lang": lang,
             "seconds": time.perf_counter() - started,
         },
     )
