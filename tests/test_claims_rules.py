@@ -161,3 +161,29 @@ def test_summary_and_report_default_to_the_language_given(tmp_path):
     page = result.report(tmp_path / "r.html").read_text(encoding="utf-8")
     assert '<html lang="ru">' in page and tr("supported", "ru") in page
     assert result.summary(lang="en").startswith("The founding texts, tested")
+
+
+def test_autarky_cost_closed_form_equals_the_ge_model_on_a_balanced_world():
+    """ACR (2012): the welfare cost of autarky from the domestic share equals the full GE
+    autarky counterfactual on a world with balanced trade."""
+    from types import SimpleNamespace
+
+    from jahan.analysis.claims.trade import autarky_costs
+    from jahan.ge import GEModel
+
+    codes = ["AAA", "BBB", "CCC", "DDD"]
+    rng = np.random.default_rng(7)
+    X = rng.uniform(1.0, 5.0, size=(4, 4)) + np.diag([40.0, 25.0, 60.0, 15.0])
+    X = (X + X.T) / 2.0  # symmetric flows: every country's trade is balanced
+    index = pd.MultiIndex.from_product([codes, codes], names=["exporter", "importer"])
+    flows = pd.Series(X.ravel(), index=index, name="value")
+    theta = 4.0
+    closed = autarky_costs(SimpleNamespace(flows=flows), theta)
+    model = GEModel(flows.reset_index(), trade_elasticity=theta, imbalances="balanced")
+    for k, code in enumerate(codes):
+        B = np.ones((4, 4))
+        B[k, :] = 0.0
+        B[:, k] = 0.0
+        B[k, k] = 1.0
+        welfare = model.simulate(B).countries.loc[code, "welfare_pct"]
+        assert -welfare == pytest.approx(closed[code], rel=1e-6)
