@@ -79,8 +79,9 @@ def union_welfare(
 
 def scenario_band(name: str, world: Any, codes: list[str], *, draws: int, seed: int,
                   reduce: str = "each") -> tuple[Any, dict[str, float]]:
-    """Run a library scenario and return it with the welfare change (percent) of ``codes``:
-    ``reduce="min"`` gives the smallest change among them (central, and per draw for the band)."""
+    """Run a library scenario and return it with a welfare change (percent) and its band:
+    ``reduce="each"`` gives that of ``codes[0]``, ``reduce="min"`` the smallest change among
+    ``codes`` (central run, and per draw for the band)."""
     from jahan.scenario import Scenario
 
     out = Scenario.load(name).run(world=world, draws=draws, seed=seed)
