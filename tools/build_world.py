@@ -148,7 +148,7 @@ SOURCES = [
         "year": 2017,
         "used_for": (
             "nominal GDP in current USD (cgdpo * pl_gdpo), 2000-2016; import share of supply (csh_m, pl_m, "
-            "pl_gdpo; 2017) for the border calibration of the modelled option; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
+            f"pl_gdpo; 2017) for the border calibration of the modelled option; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
         ),
     },
     {

@@ -159,6 +159,10 @@ def compare_cmd(
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     focus: FocusOption = None,
+    shelter: Annotated[bool, typer.Option(
+        "--shelter",
+        help="A is a crisis, B the same crisis with a union: measure each crisis from its own "
+             "pre-crisis world and report the shelter (difference in differences).")] = False,
 ) -> None:
     """Run two scenarios with the same seed and set their welfare changes side by side."""
     from jahan.report.io import write_frame
@@ -170,6 +174,9 @@ def compare_cmd(
     a, b = Scenario.load(first), Scenario.load(second)
     seed = seed if seed is not None else a.spec.uncertainty.seed
     draws = draws if draws is not None else max(a.spec.uncertainty.draws, b.spec.uncertainty.draws)
+    if shelter:
+        _shelter(a, b, w, draws, seed, workers, scheduler, lang, focus, out)
+        return
     ra = _run_with_progress(a, w, draws, seed, workers, scheduler, lang)
     rb = _run_with_progress(b, w, draws, seed, workers, scheduler, lang)
     frame = compare(ra, rb)
@@ -197,6 +204,38 @@ def compare_cmd(
         con.print(tr("Shared effects use the same draws in both runs, so the band of the difference is paired.", lang))
     if out is not None:
         path = write_frame(frame.reset_index(), Path(out) / "compare.csv")
+        con.print(tr("Table: {path}", lang, path=str(path.resolve())))
+
+
+def _shelter(a, b, w, draws, seed, workers, scheduler, lang, focus, out) -> None:
+    from jahan.report.io import write_frame
+    from jahan.scenario import crisis_shelter
+
+    con = console()
+    result = crisis_shelter(b, a, w, draws=draws, seed=seed, workers=workers, scheduler=scheduler)
+    frame = result.countries
+    codes = [c for c in (_focus(focus) or b.spec.scenario.focus) if c in frame.index]
+    table = Table(title=tr("Crisis loss, percent of real income, each from its own pre-crisis "
+                           "world [5th; 95th percentile]", lang))
+    table.add_column(tr("Country", lang))
+    table.add_column(tr("Without the union", lang), justify="right")
+    table.add_column(tr("With the union", lang), justify="right")
+    table.add_column(tr("Shelter", lang), justify="right")
+    table.add_column(tr("Band excludes zero", lang))
+    for code in codes:
+        row = frame.loc[code]
+        cells = [f"{fmt_pct(row[k], lang, 4)} [dim][{fmt_pct(row[f'{k}_p05'], lang, 4)}; "
+                 f"{fmt_pct(row[f'{k}_p95'], lang, 4)}][/]"
+                 for k in ("loss_without", "loss_with", "shelter")]
+        verdict = tr("yes", lang) if row["band_excludes_zero"] else tr("no", lang)
+        table.add_row(code, *cells, verdict)
+    if result.claim:
+        con.print(tr("Claim: {claim}", lang, claim=result.claim))
+    con.print(table)
+    con.print(tr("Shelter = crisis loss without the union minus crisis loss with it; the three "
+                 "runs share their draws, so the band is paired.", lang))
+    if out is not None:
+        path = write_frame(frame.reset_index(), Path(out) / "shelter.csv")
         con.print(tr("Table: {path}", lang, path=str(path.resolve())))
 
 

@@ -46,10 +46,15 @@ class MultiSectorGEResult:
     Attributes
     ----------
     countries : DataFrame
-        Indexed by ``country``: ``welfare_pct`` (= terms_of_trade_pct + volume_of_trade_pct,
-        the Caliendo-Parro measure), ``terms_of_trade_pct``, ``volume_of_trade_pct``,
-        ``real_wage_pct``, ``price_index_pct``, ``real_income_pct`` (exact change in real
-        income), ``wage_pct``, ``exports_pct``, ``imports_pct``, ``tariff_revenue_pct``.
+        Indexed by ``country``: ``welfare_pct`` (exact change in real income, income
+        including tariff revenue; the same definition as :class:`~jahan.GEModel`), its
+        first-order decomposition ``terms_of_trade_pct``, ``volume_of_trade_pct`` (Caliendo
+        and Parro; their published welfare is the sum of these two for tariff shocks),
+        ``trade_cost_pct`` (direct effect of iceberg trade-cost changes) and
+        ``decomposition_remainder_pct`` (welfare minus the three: higher-order terms),
+        ``real_wage_pct``, ``price_index_pct``, ``wage_pct``, ``exports_pct``,
+        ``imports_pct``, ``tariff_revenue_pct`` (change in revenue, percent of its baseline)
+        and ``tariff_revenue_income_pct`` (change in revenue, percent of baseline income).
     sectors : DataFrame
         Indexed by (``country``, ``sector``): ``output_baseline``, ``output``, ``output_pct``,
         ``exports_baseline``, ``exports``, ``exports_pct``, ``imports_baseline``, ``imports``,
@@ -280,7 +285,7 @@ class MultiSectorGEModel:
         cost_change : Series or DataFrame, optional
             Multiplicative change in the trade-cost term (d_ni^j)^(-theta^j) (1 = no change),
             indexed by (exporter, importer) or (exporter, importer, sector), or a DataFrame with
-            those columns and ``value``.
+            those columns and ``value``; 0 makes the pair prohibitive.
 
         Returns
         -------
@@ -299,7 +304,7 @@ class MultiSectorGEModel:
             if isinstance(cost_change, pd.DataFrame):
                 cost_change = cost_change.rename(columns={"value": "cost_change"})
             cost = index_array(cost_change, "cost_change", "cost_change", base.countries,
-                               base.sectors, cost, low=0.0)
+                               base.sectors, cost, low=0.0, low_ok=True)
         return self.simulate_arrays(tariff_new, cost)
 
     def simulate_arrays(self, tariffs: np.ndarray, cost_change: np.ndarray) -> MultiSectorGEResult:
@@ -311,7 +316,7 @@ class MultiSectorGEModel:
             New ad valorem rates, shape (sectors, importers, exporters), in the order of
             :attr:`sectors` and :attr:`countries`; domestic cells must be 0.
         cost_change : ndarray
-            Change in (d_ni^j)^(-theta^j), same shape, positive (1 = no change).
+            Change in (d_ni^j)^(-theta^j), same shape, >= 0 (1 = no change, 0 = prohibitive).
         """
         base = self._baseline.data
         shape = base.shares.shape
@@ -322,18 +327,19 @@ class MultiSectorGEModel:
                             f"exporters); got {tariffs.shape} and {cost_change.shape}")
         if not (np.all(np.isfinite(tariffs)) and np.all(tariffs > -1.0)):
             raise DataError("tariffs must be finite and above -1")
-        if not (np.all(np.isfinite(cost_change)) and np.all(cost_change > 0)):
-            raise DataError("cost_change must be finite and positive")
+        if not (np.all(np.isfinite(cost_change)) and np.all(cost_change >= 0)):
+            raise DataError("cost_change must be finite and >= 0 (0 = prohibitive)")
         record = self._solve(base, tariffs, cost_change, base.deficit, "counterfactual")
-        return self._result(base, tariffs, record)
+        return self._result(base, tariffs, cost_change, record)
 
-    def _result(self, base: Calibration, tariff_new: np.ndarray,
+    def _result(self, base: Calibration, tariff_new: np.ndarray, cost_factor: np.ndarray,
                 record: MultiSectorSolution) -> MultiSectorGEResult:
         flows_base = base.net_flows()
         flows_new = record.shares * record.expenditure[:, :, None] / (1.0 + tariff_new)
         welfare = decompose(
-            flows_base, flows_new, base.tariff, tariff_new, record.cost_hat, record.price_hat,
-            record.wage_hat, base.alpha, base.value_added, base.deficit,
+            flows_base, flows_new, base.tariff, tariff_new, cost_factor, base.theta,
+            record.cost_hat, record.price_hat, record.wage_hat, base.alpha, base.value_added,
+            base.deficit,
         )
         n = len(base.countries)
         idx = np.arange(n)
@@ -348,18 +354,22 @@ class MultiSectorGEModel:
         out1, ex1, im1 = trade(flows_new)
         rev0 = np.sum(base.tariff * flows_base, axis=(0, 2))
         rev1 = np.sum(tariff_new * flows_new, axis=(0, 2))
+        # Revenue in units of baseline income, so a zero-tariff baseline still gives a number.
+        revenue_change = 100.0 * (rev1 - rev0) / welfare.income_base
         countries = pd.DataFrame(
             {
-                "welfare_pct": 100.0 * (welfare.terms_of_trade + welfare.volume_of_trade),
+                "welfare_pct": 100.0 * welfare.welfare,
                 "terms_of_trade_pct": 100.0 * welfare.terms_of_trade,
                 "volume_of_trade_pct": 100.0 * welfare.volume_of_trade,
+                "trade_cost_pct": 100.0 * welfare.trade_cost,
+                "decomposition_remainder_pct": 100.0 * welfare.remainder,
                 "real_wage_pct": 100.0 * welfare.real_wage,
                 "price_index_pct": 100.0 * welfare.price_index,
-                "real_income_pct": 100.0 * welfare.real_income,
                 "wage_pct": 100.0 * (record.wage_hat - 1.0),
                 "exports_pct": _pct(ex1.sum(axis=0), ex0.sum(axis=0)),
                 "imports_pct": _pct(im1.sum(axis=0), im0.sum(axis=0)),
                 "tariff_revenue_pct": _pct(rev1, rev0),
+                "tariff_revenue_income_pct": revenue_change,
             },
             index=pd.Index(base.countries, name="country"),
         )

@@ -136,6 +136,13 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
     frame = result.countries
     sectoral = getattr(result, "sectors", None) is not None
     summary_outputs = output_labels(lang, sectoral=sectoral)
+    if not sectoral and result.spec.tariffs is not None:
+        # A scenario that moves tariffs shows what they do: the volume-of-trade effect and the
+        # change in tariff revenue (percent of baseline income).
+        summary_outputs = [*summary_outputs[:3],
+                           ("volume_of_trade_pct", tr("Volume of trade", lang)),
+                           ("tariff_revenue_income_pct", tr("Tariff revenue", lang)),
+                           *summary_outputs[3:]]
 
     def band(code: str, output: str) -> dict:
         return {
@@ -203,6 +210,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         settings.insert(1, (tr("Model", lang), tr("multi-sector with input-output links", lang)))
         settings.insert(2, (tr("Sectors", lang), fmt_number(s["n_sectors"], lang, 0)))
     context = {
+        "notes": scenario_notes(result, lang),
         "lang": lang,
         "title": _localised(meta, "name", lang),
         "description": _localised(meta, "description", lang),
@@ -229,6 +237,62 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "version": _version(),
     }
     return template_environment().get_template("report.html").render(**context)
+
+
+def scenario_notes(result, lang: str) -> list[str]:
+    """Stated tariff assumptions, overlap with baseline agreements, and the crisis shelter."""
+    spec = result.spec
+    notes: list[str] = []
+    if spec.tariffs is not None:
+        stated = spec.tariffs
+        note = getattr(stated, f"note_{lang}", "") if lang != "en" else ""
+        notes.append(tr("Baseline tariffs assumed: {rate} on pairs not stated. {note}", lang,
+                        rate=fmt_pct(100 * stated.elsewhere, lang, 1).lstrip("+"),
+                        note=note or stated.note))
+        for line in stated.rates:
+            notes.append(tr("{importers} on imports from {exporters}: {rate} ({source})", lang,
+                            importers=_codes_text(line.importers), exporters=_codes_text(line.exporters),
+                            rate=fmt_pct(100 * line.rate, lang, 1).lstrip("+"),
+                            source=line.source or tr("assumption", lang)))
+    for shock in spec.shocks:
+        label = _localised(shock, "label", lang) or shock.type
+        if getattr(shock, "external_tariff", None) is not None:
+            before = ", ".join(f"{c} {fmt_pct(100 * v, lang, 1).lstrip('+')}"
+                               for c, v in shock.tariffs_before.items())
+            notes.append(tr("{shock}: common external tariff {rate}; tariffs before: {before}; "
+                            "internal tariff before: {internal}", lang, shock=label,
+                            rate=fmt_pct(100 * shock.external_tariff, lang, 1).lstrip("+"),
+                            before=before or "-",
+                            internal=fmt_pct(100 * shock.internal_tariff_before, lang, 1).lstrip("+")))
+    shocks = result.shocks
+    if "overlap" in shocks.columns:
+        for _, row in shocks.iterrows():
+            if row["overlap"]:
+                label = row[f"label_{lang}"] if lang != "en" else row["label"]
+                notes.append(tr("{shock}: these pairs already share an agreement in the baseline "
+                                "year ({pairs}); the result is what the shock adds on top of them.",
+                                lang, shock=label, pairs=row["overlap"]))
+    shelter = result.settings.get("shelter")
+    if shelter:
+        notes.append(tr("Crisis shelter against \"{against}\": each crisis is measured from its own "
+                        "pre-crisis world; shelter = loss without the union minus loss with it "
+                        "(paired draws).", lang, against=shelter["against"]))
+        for code, row in shelter["countries"].items():
+            verdict = (tr("the band excludes zero", lang) if row["band_excludes_zero"]
+                       else tr("the band includes zero", lang))
+            notes.append(tr(
+                "{country}: crisis loss {without} without the union, {with_} with it; shelter "
+                "{shelter} [{low}; {high}], {verdict}",
+                lang, country=result.name_of(code, lang), without=fmt_pct(row["loss_without"], lang, 4),
+                with_=fmt_pct(row["loss_with"], lang, 4), shelter=fmt_pct(row["shelter"], lang, 4),
+                low=fmt_pct(row["shelter_p05"], lang, 4), high=fmt_pct(row["shelter_p95"], lang, 4),
+                verdict=verdict,
+            ))
+    return notes
+
+
+def _codes_text(value) -> str:
+    return value if isinstance(value, str) else ", ".join(value)
 
 
 def sector_section(result, codes: list[str], lang: str) -> dict:

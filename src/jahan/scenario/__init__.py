@@ -12,6 +12,7 @@ from jahan.scenario.load import library_names
 from jahan.scenario.result import OUTPUTS, ScenarioResult
 from jahan.scenario.scenario import Scenario, library
 from jahan.scenario.schema import ScenarioSpec
+from jahan.scenario.shelter import ShelterResult, crisis_shelter
 
-__all__ = ["OUTPUTS", "Scenario", "ScenarioResult", "ScenarioSpec", "compare", "library",
-           "library_names"]
+__all__ = ["OUTPUTS", "Scenario", "ScenarioResult", "ScenarioSpec", "ShelterResult", "compare",
+           "crisis_shelter", "library", "library_names"]

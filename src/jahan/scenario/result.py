@@ -19,6 +19,9 @@ OUTPUTS: tuple[str, ...] = (
     "welfare_pct",
     "real_gdp_pct",
     "terms_of_trade_pct",
+    "volume_of_trade_pct",
+    "trade_cost_pct",
+    "tariff_revenue_income_pct",
     "exports_pct",
     "imports_pct",
     "domestic_trade_pct",
@@ -34,11 +37,12 @@ SECTORAL_OUTPUTS: tuple[str, ...] = (
     "terms_of_trade_pct",
     "volume_of_trade_pct",
     "real_wage_pct",
-    "real_income_pct",
+    "trade_cost_pct",
     "price_index_pct",
     "exports_pct",
     "imports_pct",
     "tariff_revenue_pct",
+    "tariff_revenue_income_pct",
 )
 """Country outputs of a run on a world with sectors (the multi-sector model; docs/multisector.md)."""
 
