@@ -187,3 +187,14 @@ def test_autarky_cost_closed_form_equals_the_ge_model_on_a_balanced_world():
         B[k, k] = 1.0
         welfare = model.simulate(B).countries.loc[code, "welfare_pct"]
         assert -welfare == pytest.approx(closed[code], rel=1e-6)
+
+
+def test_small_figures_keep_two_significant_digits():
+    from jahan.analysis.claims.result import figure_line
+
+    small = Figure("s", "Model shelter: crisis loss without the union minus with it", 0.00033, 0.00024,
+                   0.00047, "percent", +1)
+    assert "0.00033 [0.00024; 0.00047]" in figure_line(small, "en")
+    assert "0,00033 [0,00024; 0,00047]" in figure_line(small, "kk")
+    large = Figure("l", "EAEU effect on members' trade", -0.1583, -0.279, -0.038, "log points", +1)
+    assert "-0.158 [-0.279; -0.038]" in figure_line(large, "en")

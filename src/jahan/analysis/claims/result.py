@@ -124,9 +124,18 @@ class Claim:
         return out
 
 
+def _digits(*values: float) -> int:
+    """Three decimals, or enough that the largest of ``values`` shows two significant digits
+    (a shelter of 0.0003 percent must not read as zero)."""
+    finite = [abs(v) for v in values if math.isfinite(v) and v != 0]
+    if not finite or max(finite) >= 0.01:
+        return 3
+    return min(8, 1 - math.floor(math.log10(max(finite))))
+
+
 def figure_line(fig: Figure, lang: str = "en") -> str:
     """"EAEU effect on members' trade: -0.158 [-0.278; -0.038] log points"."""
-    digits = 3
+    digits = _digits(fig.value, fig.low, fig.high)
     if not math.isfinite(fig.value):
         return f"{fig.label_text(lang)}: {tr('not available', lang)}"
     if not fig.testable:

@@ -90,6 +90,11 @@ def claim_2(inp: Inputs) -> Claim:
         figures.append(Figure("shelter_model", "Model shelter: crisis loss without the union minus with it",
                               model["value"], model["low"], model["high"], "percent", +1,
                               data="Built-in world, one-sector GE"))
+        notes.append(("In the model Kazakhstan's crisis loss is {without} percent of real income "
+                      "without the union and {with_} with it (a negative loss is a gain; {draws} "
+                      "paired draws).",
+                      {"without": Precise(model["loss_without"]), "with_": Precise(model["loss_with"]),
+                       "draws": model["draws"]}))
     return Claim(2, "union_shelters_kazakhstan", "The Customs Union shelters Kazakhstan from global crises",
                  tuple(figures), notes=tuple(notes),
                  decide="Firm- or product-level trade of members and non-members through the crises",

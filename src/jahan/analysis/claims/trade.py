@@ -143,7 +143,8 @@ def shelter_model(world: Any, draws: int, seed: int, country: str = "KAZ") -> di
                             draws=draws, seed=seed)
     row = result.countries.loc[country]
     return {"value": float(row["shelter"]), "low": float(row["shelter_p05"]),
-            "high": float(row["shelter_p95"])}
+            "high": float(row["shelter_p95"]), "loss_without": float(row["loss_without"]),
+            "loss_with": float(row["loss_with"]), "draws": int(result.draws)}
 
 
 def autarky_costs(world: Any, theta: float) -> pd.Series:
