@@ -20,6 +20,7 @@ SCRIPTS = {
     "multisector": "multisector_cp2015.py",
     "scenario": "scenario_draws.py",
     "index": "index_uncertainty.py",
+    "ex_post": "ex_post_ppml.py",
     "claims": "claims_report.py",
 }
 

@@ -359,7 +359,7 @@ def test_cli_run_scenarios_and_compare(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
     res = runner.invoke(app, ["scenarios", "--lang", "en"])
-    assert res.exit_code == 0 and "eaeu_customs_union" in res.output and "(003)" in res.output
+    assert res.exit_code == 0 and "eaeu_customs_union" in res.output and "founding text 003" in res.output
 
     other = tmp_path / "t.toml"
     other.write_text(BASE.replace("effect = 0.5", "effect = 0.2"), encoding="utf-8")

@@ -15,9 +15,26 @@ def world():
     return World.builtin()
 
 
+def _estimate(world, scenario):
+    """For a scenario that estimates its effect from the panel ([estimate]): the estimate on a
+    sub-world with the bloc's members (the full panel run is in test_analysis_ex_post, slow)."""
+    from jahan.estimate.bloc import estimate_bloc
+
+    settings = scenario.spec.estimate
+    if settings is None:
+        return None
+    members = {c for y in settings.years for c in world.group(settings.bloc, year=y)}
+    keep = sorted(members | {"CHN", "DEU", "USA", "UZB", "TUR", "UKR", "TJK", "GEO", "IND", "JPN"})
+    return estimate_bloc(world.restrict(keep), settings.bloc, years=settings.years).estimate
+
+
 @pytest.fixture(scope="module")
 def results(world):
-    return {name: Scenario.load(name).run(world, draws=4, seed=1) for name in library_names()}
+    out = {}
+    for name in library_names():
+        sc = Scenario.load(name)
+        out[name] = sc.run(world, draws=4, seed=1, estimate=_estimate(world, sc))
+    return out
 
 
 def test_every_library_scenario_runs_and_is_finite(results):

@@ -18,6 +18,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.world",
     "jahan._cli.estimate",
     "jahan._cli.run",
+    "jahan._cli.evaluate",
     "jahan._cli.language",
     "jahan._cli.index",
     "jahan._cli.serve",

@@ -41,10 +41,10 @@ def estimate(
     maxiter: Annotated[int, typer.Option(help="Maximum IRLS iterations.")] = 50,
     tol: Annotated[float, typer.Option(help="IRLS tolerance on the relative deviance change.")] = 1e-8,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Estimate a gravity equation by PPML with fixed effects and print the table."""
-    from jahan._i18n import tr
+    from jahan._i18n import fmt_number, tr
     from jahan.estimate import fepois
 
     lang = lang_or_exit(lang)
@@ -54,7 +54,7 @@ def estimate(
     if as_json:
         out.print_json(json.dumps(est.to_dict()))
         return
-    out.print(tr("Data: {file} ({rows} rows)", lang, file=str(data), rows=len(frame)))
+    out.print(tr("Data: {file} ({rows} rows)", lang, file=str(data), rows=fmt_number(len(frame), lang, 0)))
     out.print(est.summary(lang=lang), markup=False)
 
 

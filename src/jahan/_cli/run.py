@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 
 from jahan._cli.common import LangOption, console, lang_or_exit
-from jahan._i18n import fmt_pct, tr
+from jahan._i18n import fmt_number, fmt_pct, tr
+from jahan.errors import JahanError
 
 WorldOption = Annotated[
     str, typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file.")
@@ -37,14 +38,22 @@ def _world(spec: str):
     return World.builtin() if spec.strip().lower() == "builtin" else World.read(spec)
 
 
-def _focus(values: list[str] | None) -> list[str] | None:
+def _focus(values: list[str] | None, world=None) -> list[str] | None:
+    """The --focus codes, upper-cased; with ``world``, each is checked before anything is solved
+    (an unknown code raises naming the nearest ISO3 code)."""
     if not values:
         return None
-    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+    codes = [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+    if world is not None:
+        for code in codes:
+            world.country(code)
+    return codes
 
 
-def _cell(row, output: str, lang: str) -> str:
+def _cell(row, output: str, lang: str, bands: bool = True) -> str:
     central = fmt_pct(row[output], lang, 3)
+    if not bands:
+        return central
     lo = fmt_pct(row[f"{output}_p05"], lang, 3)
     hi = fmt_pct(row[f"{output}_p95"], lang, 3)
     return f"{central} [dim][{lo}; {hi}][/]"
@@ -53,12 +62,25 @@ def _cell(row, output: str, lang: str) -> str:
 def _run_with_progress(scenario, world, draws, seed, workers, scheduler, lang):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    con = console()
+    if not con.is_terminal:
+        # No terminal (a log, CI, a pipe): a bar would print nothing; plain lines every tenth.
+        shown = {"step": -1}
+
+        def lines(done: int, total: int) -> None:
+            step = 10 * done // max(total, 1)
+            if step > shown["step"]:
+                shown["step"] = step
+                con.print(tr("Solving draws: {done} of {total}", lang, done=done, total=total))
+
+        return scenario.run(world, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
+                            progress=lines)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console(),
+        console=con,
         transient=True,
     ) as bar:
         task = bar.add_task(tr("Solving draws", lang), total=None)
@@ -70,21 +92,30 @@ def _run_with_progress(scenario, world, draws, seed, workers, scheduler, lang):
                             progress=progress)
 
 
-def _summary_table(result, focus, lang: str) -> Table:
+def _summary_table(result, focus, lang: str) -> tuple[Table, list[str]]:
+    """The focus countries' table and notes (columns shown once, why there are no bands)."""
+    from jahan.report.columns import distinct_outputs, draws_text, has_bands
+
     frame = result.summary(focus=focus, lang=lang)
-    table = Table(title=tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang,
-                           name=_title(result, lang)))
+    bands = has_bands(result)
+    title = (tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang, name=_title(result, lang))
+             if bands else tr("{name}: change from the baseline, percent", lang, name=_title(result, lang)))
+    table = Table(title=title)
     table.add_column(tr("Country", lang))
-    outputs = ("welfare_pct", "real_gdp_pct", "exports_pct", "imports_pct")
-    second = tr("Real GDP", lang)
+    second = ("real_gdp_pct", tr("Real GDP", lang))
     if "real_gdp_pct" not in frame.columns:  # a run on a world with sectors
-        outputs = ("welfare_pct", "real_wage_pct", "exports_pct", "imports_pct")
-        second = tr("Real wage", lang)
-    for label in (tr("Welfare", lang), second, tr("Exports", lang), tr("Imports", lang)):
+        second = ("real_wage_pct", tr("Real wage", lang))
+    candidates = [("welfare_pct", tr("Welfare", lang)), second, ("exports_pct", tr("Exports", lang)),
+                  ("imports_pct", tr("Imports", lang))]
+    # Equality is judged on every country, not just the focus rows shown.
+    outputs, notes = distinct_outputs(result.countries, candidates, lang)
+    for _, label in outputs:
         table.add_column(label, justify="right")
     for code, row in frame.iterrows():
-        table.add_row(f"{row['name']} ({code})", *(_cell(row, o, lang) for o in outputs))
-    return table
+        table.add_row(f"{row['name']} ({code})", *(_cell(row, o, lang, bands) for o, _ in outputs))
+    if not bands:
+        notes.append(draws_text(result, lang))
+    return table, notes
 
 
 def _title(result_or_scenario, lang: str) -> str:
@@ -98,42 +129,58 @@ def run(
     world: WorldOption = "builtin",
     draws: DrawsOption = None,
     seed: SeedOption = None,
-    lang: LangOption = "kk",
+    lang: LangOption = None,
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Output folder (default: reports/<scenario>).")
     ] = None,
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     focus: FocusOption = None,
+    fmt: Annotated[
+        str, typer.Option("--format", help="csv, or xlsx to add an Excel workbook with headers in --lang.")
+    ] = "csv",
 ) -> None:
     """Run a scenario with uncertainty draws; print the summary; write the report and results."""
     from jahan.report.outputs import write_outputs
     from jahan.scenario import Scenario
 
     lang = lang_or_exit(lang)
+    fmt = fmt.strip().lower()
+    if fmt not in ("csv", "xlsx"):
+        raise JahanError(f"--format {fmt!r}: use csv or xlsx (CSV and Parquet are always written)")
     con = console()
     sc = Scenario.load(scenario)
     w = _world(world)
-    codes = _focus(focus)
+    codes = _focus(focus, w)
     if codes:
         sc.compile(w)  # validates the file's codes before the long run
     result = _run_with_progress(sc, w, draws, seed, workers, scheduler, lang)
     if result.modelled_baseline:
         con.print(tr("Note: the baseline trade flows are modelled, not observed.", lang), style="yellow")
-    con.print(_summary_table(result, codes, lang))
+    table, notes = _summary_table(result, codes, lang)
+    con.print(table)
+    for note in notes:
+        con.print(note)
     stem = Path(scenario).stem if scenario.endswith(".toml") else scenario
     folder = out if out is not None else Path("reports") / stem
-    written = write_outputs(result, folder, lang=lang, focus=codes)
+    written = write_outputs(result, folder, lang=lang, focus=codes, excel=fmt == "xlsx")
     report = written[f"report_{lang}.html"]
-    con.print(tr("{draws} draws, seed {seed}, {seconds} s.", lang, draws=result.draws,
-                 seed=result.settings["seed"], seconds=f"{result.settings['seconds']:.1f}"))
+    seconds = fmt_number(result.settings["seconds"], lang, 1)
+    if result.draws:
+        con.print(tr("{draws} draws, seed {seed}, {seconds} s.", lang, draws=result.draws,
+                     seed=result.settings["seed"], seconds=seconds))
+    else:
+        con.print(tr("One central run, {seconds} s.", lang, seconds=seconds))
     con.print(tr("Report: {path}", lang, path=str(report.resolve())))
     con.print(tr("Results (Parquet, CSV): {path}", lang, path=str(folder.resolve())))
+    if fmt == "xlsx":
+        con.print(tr("Spreadsheet: {path}", lang, path=str(written[f"results_{lang}.xlsx"].resolve())))
 
 
-def scenarios(lang: LangOption = "kk") -> None:
+def scenarios(lang: LangOption = None) -> None:
     """List the built-in scenarios and the founding claims they test."""
-    from jahan.scenario import library
+    from jahan.report.html import claim_context
+    from jahan.scenario import Scenario, library
 
     lang = lang_or_exit(lang)
     frame = library()
@@ -143,9 +190,11 @@ def scenarios(lang: LangOption = "kk") -> None:
     table.add_column(tr("Claim tested", lang))
     for name, row in frame.iterrows():
         title = row.get(f"title_{lang}") if lang != "en" else ""
-        table.add_row(str(name), title or row["title"], row["claim"])
+        claim = claim_context(Scenario.load(str(name)).spec.scenario, lang)
+        text = f"{claim['claim']} ({claim['claim_source']})" if claim["claim_source"] else claim["claim"]
+        table.add_row(str(name), title or row["title"], text)
     console().print(table)
-    console().print(tr("Run one: jahan run NAME --lang kk", lang))
+    console().print(tr("Run one: jahan run NAME --lang {lang}", lang, lang=lang))
 
 
 def compare_cmd(
@@ -154,7 +203,7 @@ def compare_cmd(
     world: WorldOption = "builtin",
     draws: DrawsOption = None,
     seed: SeedOption = None,
-    lang: LangOption = "kk",
+    lang: LangOption = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Write compare.csv here.")] = None,
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
@@ -172,6 +221,7 @@ def compare_cmd(
     con = console()
     w = _world(world)
     a, b = Scenario.load(first), Scenario.load(second)
+    focus_codes = _focus(focus, w)
     seed = seed if seed is not None else a.spec.uncertainty.seed
     draws = draws if draws is not None else max(a.spec.uncertainty.draws, b.spec.uncertainty.draws)
     if shelter:
@@ -180,7 +230,7 @@ def compare_cmd(
     ra = _run_with_progress(a, w, draws, seed, workers, scheduler, lang)
     rb = _run_with_progress(b, w, draws, seed, workers, scheduler, lang)
     frame = compare(ra, rb)
-    codes = _focus(focus) or list(dict.fromkeys([*ra.focus, *rb.focus]))
+    codes = focus_codes or list(dict.fromkeys([*ra.focus, *rb.focus]))
     table = Table(title=tr("Welfare change, percent [5th; 95th percentile]", lang))
     table.add_column(tr("Country", lang))
     table.add_column(f"A: {_title(ra, lang)}", justify="right")

@@ -1,6 +1,8 @@
-"""Analyses where the models meet: the founding texts' claims tested on observed data.
+"""Analyses across models: estimate from the observed panel, then simulate in general equilibrium.
 
-Names load on first use, so ``import jahan.analysis`` stays cheap.
+``evaluate_bloc`` estimates a bloc's effect on its members' trade (three-way PPML) and evaluates
+it ex post: the observed world against the same world without the bloc, with uncertainty bands.
+``claims`` tests the founding texts' claims on observed data (:mod:`jahan.analysis.claims`).
 """
 
 from __future__ import annotations
@@ -8,6 +10,9 @@ from __future__ import annotations
 from jahan._lazy import lazy_getattr
 
 _LAZY = {
+    "evaluate_bloc": "jahan.analysis.ex_post",
+    "BlocEvaluation": "jahan.analysis.ex_post",
+    "observed_vs_without": "jahan.analysis.ex_post",
     "claims": "jahan.analysis.claims",
     "ClaimsResult": "jahan.analysis.claims",
 }

@@ -10,6 +10,7 @@ Stata ppmlhdfe's robust variance exactly.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 import warnings
@@ -33,6 +34,41 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _FORMULA_WORDS = {"np", "log", "exp", "C", "i", "I", "sw", "sw0", "csw", "csw0", "mvsw"}
 
 
+_PART_NAMES = ("dependent variable", "regressors", "fixed effects", "instruments")
+
+
+def _check_syntax(formula: str) -> None:
+    """Raise DataError naming the malformed part of a fixest formula and the fix.
+
+    ``y ~ x1 + x2 | fe1 + fe2`` (optionally ``| endog ~ instr``): each part must be a sum of
+    terms. Checked here so a typo gives one line instead of a parser traceback.
+    """
+    lhs, rhs = formula.split("~", 1)
+    parts = [("dependent variable", lhs), *zip(_PART_NAMES[1:], rhs.split("|"), strict=False)]
+    if rhs.count("|") > 2:
+        raise DataError(
+            f"formula {formula!r} has {rhs.count('|')} '|' separators; use "
+            "'y ~ x1 + x2 | fe1 + fe2' (at most: regressors | fixed effects | endogenous ~ instruments)"
+        )
+    for name, text in parts:
+        body = text.strip()
+        if not body:
+            raise DataError(f"formula {formula!r}: the {name} part is empty; write e.g. "
+                            "'trade ~ ln_dist + cntg | exporter + importer'")
+        # ':' (interaction) and '^' (combined fixed effect) are fixest operators, not Python.
+        python = body.replace(":", "*").replace("^", "*")
+        if name == "instruments":
+            python = python.replace("~", "+")
+        try:
+            ast.parse(python, mode="eval")
+        except SyntaxError:
+            raise DataError(
+                f"formula {formula!r}: the {name} part {body!r} is not a sum of terms; "
+                "join terms with '+' and do not end with an operator, e.g. "
+                "'trade ~ ln_dist + cntg | exporter + importer'"
+            ) from None
+
+
 def _check_inputs(formula: object, data: object) -> tuple[str, pd.DataFrame, str]:
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -40,6 +76,7 @@ def _check_inputs(formula: object, data: object) -> tuple[str, pd.DataFrame, str
         raise DataError(
             f"formula {formula!r} must read 'trade ~ x1 + x2 | fe1 + fe2' (fixest syntax)"
         )
+    _check_syntax(formula)
     columns = [str(c) for c in data.columns]
     for token in _IDENT.findall(formula):
         if token in columns or token in _FORMULA_WORDS or token.split(".")[0] in {"np"}:

@@ -28,7 +28,7 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from jahan._i18n import fmt_pct, fmt_pct_signif, tr
+from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
 from jahan.errors import DataError
 
@@ -261,7 +261,7 @@ class InequalityResult:
 
     def _named(self, series: pd.Series, lang: str) -> str:
         return ", ".join(
-            f"{self.names.get(code, code)} ({fmt_pct_signif(value, lang)})"
+            f"{self.names.get(code, code)} ({fmt_pct(value, lang)})"
             for code, value in series.items()
         )
 

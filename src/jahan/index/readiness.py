@@ -49,6 +49,7 @@ import pandas as pd
 
 from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
+from jahan._suggest import closest
 from jahan.errors import DataError, JahanError
 from jahan.index.builtin import ORGANISATION_GROUPS
 
@@ -151,8 +152,8 @@ def parse_bloc(spec: str | Iterable[str], world) -> tuple[str, tuple[str, ...]]:
         elif part.upper() in countries:
             members.add(part.upper())
         else:
-            near = difflib.get_close_matches(part.upper(), [*countries, *groups], n=1)
-            hint = f" Did you mean {near[0]!r}?" if near else ""
+            near = closest(part, [*countries, *groups.values()])
+            hint = f" Did you mean {near!r}?" if near else ""
             raise DataError(
                 f"{part!r} in bloc {label!r} is neither a group ({', '.join(sorted(groups.values()))}) "
                 f"nor an ISO3 code of the world.{hint}"

@@ -14,9 +14,11 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
-from jahan._i18n import check_lang, fmt_number, fmt_pct, tr
+from jahan._i18n import check_lang, fmt_number, fmt_pct, fmt_signif, tr
+from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
+from jahan.scenario._labels import tr_shock_type
 
 _GEO_LAYERS = ("land", "ocean", "coastlines", "lakes", "rivers", "countries", "subunits")
 
@@ -60,6 +62,44 @@ def _localised(meta, field: str, lang: str) -> str:
     return text or getattr(meta, field)
 
 
+_SOURCE_LANGUAGE = {"000": "kk", "003": "en"}
+"""Language of each founding text (../seeds/): 000 is Kazakh, 003 English."""
+
+
+def claim_context(meta, lang: str) -> dict:
+    """The claim a scenario tests, in ``lang``, and where it comes from, said in words.
+
+    The quote is taken from ``claim_<lang>`` when the file has it (a translation, marked as
+    such), else the original. A trailing "(003)" in the quote is dropped: the source is named
+    in the sentence introducing it ("founding text 003, in English; our translation").
+    """
+    import re
+
+    original = str(getattr(meta, "claim", "") or "")
+    own = str(getattr(meta, f"claim_{lang}", "") or "") if lang != "en" else ""
+    text = own or original
+    source = str(getattr(meta, "source", "") or "")
+    if source:
+        text = re.sub(rf"\s*\({re.escape(source)}\)\s*$", "", text)
+    origin = _SOURCE_LANGUAGE.get(source)
+    translated = bool(own) and origin != lang
+    if source:
+        where = tr("founding text {source}", lang, source=source)
+        if origin is not None:
+            where += ", " + tr("original in {language}", lang, language=_language_name(origin, lang))
+        if translated:
+            where += "; " + tr("our translation", lang)
+    else:
+        where = ""
+    return {"claim": text, "claim_source": where}
+
+
+def _language_name(code: str, lang: str) -> str:
+    import babel
+
+    return babel.Locale.parse(lang).languages.get(code, code)
+
+
 def bloc_members(result) -> list[str]:
     """Members of the scenario's first agreement shock, if any (for members versus outsiders)."""
     shocks = result.shocks
@@ -73,10 +113,6 @@ def _members_text(members: str, limit: int = 12) -> str:
     codes = [c.strip() for c in members.split(",") if c.strip()]
     shown = ", ".join(codes[:limit])
     return shown + (f" +{len(codes) - limit}" if len(codes) > limit else "")
-
-
-def _index(value: float) -> str:
-    return f"{value:.3g}" if np.isfinite(value) else "—"
 
 
 def inequality_section(result, lang: str) -> dict | None:
@@ -100,10 +136,10 @@ def inequality_section(result, lang: str) -> dict | None:
     )
     m = out.measures
     rows = [
-        [tr("Gini index", lang), _index(m.at["gini", "unweighted"]),
-         _index(m.at["gini", "population_weighted"])],
-        [tr("Theil index", lang), _index(m.at["theil", "unweighted"]),
-         _index(m.at["theil", "population_weighted"])],
+        [tr("Gini index", lang), fmt_signif(m.at["gini", "unweighted"], lang),
+         fmt_signif(m.at["gini", "population_weighted"], lang)],
+        [tr("Theil index", lang), fmt_signif(m.at["theil", "unweighted"], lang),
+         fmt_signif(m.at["theil", "population_weighted"], lang)],
     ]
     members_rows = []
     if out.members is not None:
@@ -143,6 +179,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
                            ("volume_of_trade_pct", tr("Volume of trade", lang)),
                            ("tariff_revenue_income_pct", tr("Tariff revenue", lang)),
                            *summary_outputs[3:]]
+    summary_outputs, same_notes = distinct_outputs(frame, summary_outputs, lang)
 
     def band(code: str, output: str) -> dict:
         return {
@@ -200,7 +237,8 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         (tr("Baseline year", lang), str(s["baseline_year"])),
         (tr("Membership year", lang), str(s["membership_year"])),
         (tr("Countries", lang), fmt_number(s["n_countries"], lang, 0)),
-        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
+        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0) if has_bands(result)
+         else tr("none: no parameter is uncertain", lang)),
         (tr("Seed", lang), str(s["seed"])),
         (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
         (tr("Solver iterations", lang), str(s["central_iterations"])),
@@ -214,8 +252,7 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "lang": lang,
         "title": _localised(meta, "name", lang),
         "description": _localised(meta, "description", lang),
-        "claim": meta.claim,
-        "claim_source": meta.source,
+        **claim_context(meta, lang),
         "references": list(meta.references),
         "modelled": result.modelled_baseline,
         "flows_kind": s["flows_kind"],
@@ -226,6 +263,9 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "parameters": parameters,
         "settings": settings,
         "draws": s["draws"],
+        "bands": has_bands(result),
+        "draws_text": draws_text(result, lang),
+        "same_notes": same_notes,
         "inequality": inequality_section(result, lang),
         "sectors": sector_section(result, codes, lang) if sectoral else None,
         "map_json": _script_json(welfare_map(result, lang)),
@@ -345,21 +385,6 @@ def output_labels(lang: str, *, sectoral: bool = False) -> list[tuple[str, str]]
         ("exports_pct", tr("Exports", lang)),
         ("imports_pct", tr("Imports", lang)),
     ]
-
-
-def tr_shock_type(kind: str, lang: str) -> str:
-    """The translated name of a shock type."""
-    names = {
-        "agreement": tr("agreement", lang),
-        "trade_cost": tr("trade cost", lang),
-        "border": tr("border", lang),
-        "sanctions": tr("sanctions", lang),
-        "corridor": tr("corridor", lang),
-        "productivity": tr("productivity", lang),
-        "autarky": tr("autarky", lang),
-        "tariff": tr("tariff", lang),
-    }
-    return names.get(kind, kind)
 
 
 def _term(value: str, lang: str) -> str:

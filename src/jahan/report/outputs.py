@@ -14,8 +14,13 @@ def output_files(lang: str) -> tuple[str, ...]:
             "parameters.csv", "flows.parquet")
 
 
-def write_outputs(result, out_dir: Path, lang: str = "kk", focus: list[str] | None = None) -> dict:
+def write_outputs(
+    result, out_dir: Path, lang: str = "kk", focus: list[str] | None = None, *, excel: bool = False
+) -> dict:
     """Write the HTML report, results (Parquet and CSV), shocks and parameters into ``out_dir``.
+
+    With ``excel``, also ``results_<lang>.xlsx``: the same tables with headers in ``lang``
+    (:mod:`jahan.report.spreadsheet`).
 
     Everything is rendered and written into a temporary folder first; files are moved into
     ``out_dir`` only when all succeeded, so a failed run leaves nothing half-written.
@@ -39,6 +44,10 @@ def write_outputs(result, out_dir: Path, lang: str = "kk", focus: list[str] | No
         table = sectors.reset_index()
         files["sectors.parquet"] = lambda p: table.to_parquet(p, index=False)
         files["sectors.csv"] = lambda p: table.to_csv(p, index=False)
+    if excel:
+        from jahan.report.spreadsheet import write_result_workbook
+
+        files[f"results_{lang}.xlsx"] = lambda p: write_result_workbook(result, p, lang)
     return write_folder(files, Path(out_dir))
 
 

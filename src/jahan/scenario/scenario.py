@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jahan.errors import ScenarioError
+from jahan.scenario._labels import tr_shock_type
 from jahan.scenario.compile import CompiledScenario, compile_scenario
 from jahan.scenario.draws import band, run_draws
 from jahan.scenario.load import parse, resolve
@@ -96,6 +97,8 @@ class Scenario:
             Run the draws on a Dask cluster instead.
         estimate : GravityEstimate, optional
             Needed when a shock names a ``coefficient``: its value and covariance drive the draws.
+            A scenario with an ``[estimate]`` table estimates it from ``world``'s observed panel
+            when none is given (:func:`jahan.estimate.bloc.estimate_bloc`).
         progress : callable, optional
             ``progress(done, total)`` after each chunk of draws.
 
@@ -120,6 +123,8 @@ class Scenario:
         if n_draws < 0:
             raise ScenarioError(f"draws must be >= 0, got {draws}")
         seed = spec.uncertainty.seed if seed is None else int(seed)
+        if estimate is None and spec.estimate is not None:
+            estimate = self.panel_estimate(world).estimate
         if needs_sectors(spec, world):
             kind, outputs = "multi-sector", SECTORAL_OUTPUTS
             model, compiled, model_settings = prepare_sectoral(self, world, estimate)
@@ -173,6 +178,19 @@ class Scenario:
             _sectors=sectors,
             _outputs=outputs,
         )
+
+    def panel_estimate(self, world: Any) -> Any:
+        """The bloc estimate of the file's ``[estimate]`` table on ``world``'s observed panel."""
+        from jahan.errors import DataError
+        from jahan.estimate.bloc import estimate_bloc
+
+        settings = self.spec.estimate
+        if settings is None:
+            raise ScenarioError(f"{self.source}: the scenario has no [estimate] table")
+        try:
+            return estimate_bloc(world, settings.bloc, years=settings.years)
+        except DataError as exc:
+            raise ScenarioError(f"{self.source}: [estimate]: {exc}") from exc
 
     def _one_sector(self, world: Any, estimate: Any) -> tuple[Any, CompiledScenario]:
         """The one-sector model of ``world`` (with the scenario's stated tariffs) and the shocks."""
@@ -241,9 +259,10 @@ class Scenario:
         for k, shock in enumerate(self.spec.shocks):
             row = {
                 "shock": k + 1,
-                "label": shock.label or shock.type,
-                "label_kk": shock.label_kk or shock.label or shock.type,
-                "label_ru": shock.label_ru or shock.label or shock.type,
+                # An unlabelled shock is named by its type, translated (not "agreement" in kk).
+                "label": shock.label or tr_shock_type(shock.type, "en"),
+                "label_kk": shock.label_kk or shock.label or tr_shock_type(shock.type, "kk"),
+                "label_ru": shock.label_ru or shock.label or tr_shock_type(shock.type, "ru"),
                 "type": shock.type,
                 "members": ", ".join(compiled.members.get(k, ())),
                 "pairs": 0,
@@ -295,6 +314,8 @@ def library() -> pd.DataFrame:
                 "title_ru": meta.name_ru,
                 "title_kk": meta.name_kk,
                 "claim": meta.claim,
+                "claim_ru": meta.claim_ru,
+                "claim_kk": meta.claim_kk,
                 "source": meta.source,
                 "shocks": ", ".join(s.type for s in sc.spec.shocks),
             }

@@ -31,6 +31,8 @@ class ScenarioMeta(_Strict):
     description: str = ""
     claim: str = ""
     source: str = ""
+    claim_kk: str = ""
+    claim_ru: str = ""
     name_kk: str = ""
     name_ru: str = ""
     description_kk: str = ""
@@ -56,6 +58,18 @@ class UncertaintySettings(_Strict):
 
     draws: int = Field(default=200, ge=0, le=1_000_000)
     seed: int = Field(default=1, ge=0)
+
+
+class PanelEstimateSettings(_Strict):
+    """``[estimate]``: estimate a bloc's effect from the world's observed panel before the run.
+
+    Three-way PPML (exporter-year, importer-year and pair fixed effects, international flows,
+    errors clustered by pair) of :func:`jahan.estimate.bloc.estimate_bloc`; a shock takes the result
+    with ``coefficient = "both_<BLOC>"``. An estimate passed to ``Scenario.run(estimate=...)`` wins.
+    """
+
+    bloc: str = Field(min_length=1)
+    years: list[int] = Field(default_factory=lambda: [2000, 2004, 2008, 2012, 2016], min_length=2)
 
 
 class _Shock(_Strict):
@@ -291,6 +305,7 @@ class ScenarioSpec(_Strict):
     scenario: ScenarioMeta
     model: ModelSettings = Field(default_factory=ModelSettings)
     uncertainty: UncertaintySettings = Field(default_factory=UncertaintySettings)
+    estimate: PanelEstimateSettings | None = None
     tariffs: TariffBaseline | None = None
     shocks: list[Shock] = Field(min_length=1)
 
@@ -301,6 +316,7 @@ __all__ = [
     "BorderShock",
     "CorridorShock",
     "ModelSettings",
+    "PanelEstimateSettings",
     "ProductivityShock",
     "SanctionsShock",
     "ScenarioMeta",

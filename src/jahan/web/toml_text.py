@@ -12,7 +12,7 @@ from typing import Any
 
 from jahan.errors import ScenarioError
 
-_TABLES = ("scenario", "model", "uncertainty")
+_TABLES = ("scenario", "model", "uncertainty", "estimate")
 
 
 def _key(name: str) -> str:

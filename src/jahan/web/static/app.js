@@ -131,8 +131,8 @@ function builderPage() {
     fieldset.querySelector(".effect").hidden = type !== "agreement";
     fieldset.querySelector(".change").hidden = type === "agreement" || type === "autarky";
     fieldset.querySelector(".se").hidden = type === "autarky";
-    const se = fieldset.querySelector(".se-value");
-    se.step = type === "agreement" ? "0.01" : "0.5";
+    // Any value is allowed: a step would make the browser refuse the library's 0.055771.
+    fieldset.querySelector(".se-value").step = "any";
   }
 
   function renumber() {
@@ -153,6 +153,14 @@ function builderPage() {
       paint();
     });
     fieldset.querySelector(".type").addEventListener("change", () => { arrange(fieldset); paint(); });
+    // An agreement kind brings the library's default effect and standard error (the same numbers
+    // `jahan run` uses), so a composed agreement matches the command line.
+    const kind = fieldset.querySelector(".kind-select");
+    kind.addEventListener("change", () => {
+      const option = kind.selectedOptions[0];
+      fieldset.querySelector(".effect-value").value = option.dataset.effect;
+      fieldset.querySelector(".se-value").value = option.dataset.se;
+    });
     fieldset.addEventListener("focusin", () => activate(fieldset));
     fieldset.addEventListener("click", () => activate(fieldset));
     fieldset.querySelector(".members").addEventListener("input", paint);
@@ -222,6 +230,34 @@ function builderPage() {
     return body;
   }
 
+  // The first composed shock left blank, as a message in the page's language (null when none).
+  function blankShock() {
+    if (mode() !== "compose") return null;
+    const fieldsets = [...shocks.querySelectorAll(".shock")];
+    for (const [k, fieldset] of fieldsets.entries()) {
+      const type = fieldset.querySelector(".type").value;
+      if (!splitCodes(fieldset.querySelector(".members").value).length) {
+        activate(fieldset);
+        return fill(MESSAGES.blank_shock, {n: k + 1});
+      }
+      if (SIDES[type] && !splitCodes(fieldset.querySelector(".others").value).length) {
+        activate(fieldset);
+        return fill(MESSAGES.blank_other, {n: k + 1});
+      }
+    }
+    return null;
+  }
+
+  // A check result belongs to the scenario as it was checked: any edit clears it.
+  function stale() {
+    if (runButton.disabled) return;
+    if (status.className === "ok") show("");
+    document.getElementById("toml-preview").hidden = true;
+  }
+  form.addEventListener("input", stale);
+  form.addEventListener("change", stale);
+  document.getElementById("add-shock").addEventListener("click", stale);
+
   function show(text, kind) {
     status.textContent = text;
     status.className = kind || "";
@@ -259,6 +295,8 @@ function builderPage() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (mode() === "compose" && !shocks.children.length) { show(MESSAGES.no_shocks, "error"); return; }
+    const blank = blankShock();
+    if (blank) { show(blank, "error"); return; }
     busy(true);
     progress.value = 0;
     // "queued" is shown by poll() once the server has accepted the job: a refused scenario must
@@ -275,6 +313,9 @@ function builderPage() {
 
   document.getElementById("check").addEventListener("click", async () => {
     const preview = document.getElementById("toml-preview");
+    if (mode() === "compose" && !shocks.children.length) { show(MESSAGES.no_shocks, "error"); return; }
+    const blank = blankShock();
+    if (blank) { preview.hidden = true; show(blank, "error"); return; }
     const response = await fetch("/api/validate", {method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify(request())});
     const answer = await response.json();
