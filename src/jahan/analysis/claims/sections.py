@@ -40,28 +40,34 @@ class Inputs:
 
 
 def claim_1(inp: Inputs) -> Claim:
-    """Integration within the Customs Union / EAEU lifts Kazakhstan."""
-    est = trade.eaeu_trade_effect(inp.world)
-    welfare = trade.union_welfare(inp.world, inp.eaeu, est["coef"], est["se"], draws=inp.draws,
-                                  seed=inp.seed)
-    years = f"{est['first_year']}-{est['last_year']}"
+    """Integration within the Customs Union / EAEU lifts Kazakhstan: the shared ex-post evaluation
+    (:func:`jahan.analysis.evaluate_bloc`: three-way PPML on the observed panel, then the observed
+    world against the same world without the union in GE)."""
+    from jahan.analysis.ex_post import evaluate_bloc
+
+    ev = evaluate_bloc("EAEU", world=inp.world, focus="KAZ", draws=inp.draws, seed=inp.seed)
+    b = ev.estimate
+    coef, se = float(b.effect), float(b.se)
+    kaz = ev.countries.loc["KAZ"]
+    years = f"{min(b.years)}-{max(b.years)}"
     figures = (
-        Figure("eaeu_trade_effect", "EAEU effect on members' trade", est["coef"], est["low"],
-               est["high"], "log points", +1,
+        Figure("eaeu_trade_effect", "EAEU effect on members' trade", coef, coef - Z90 * se,
+               coef + Z90 * se, "log points", +1,
                data="ITPD-E observed trade, every fourth year {years}", fill={"years": years}),
-        Figure("eaeu_welfare_kaz", "Kazakhstan's welfare with the union, against none", welfare["value"],
-               welfare["low"], welfare["high"], "percent", +1,
+        Figure("eaeu_welfare_kaz", "Kazakhstan's welfare with the union, against none",
+               kaz["welfare_pct_estimated"], kaz["welfare_pct_estimated_p05"],
+               kaz["welfare_pct_estimated_p95"], "percent", +1,
                data="Built-in world, one-sector GE, trade elasticity 5"),
     )
     notes = (
         ("PPML with exporter-year, importer-year and pair fixed effects on {n} international "
-         "flows; errors clustered by pair.", {"n": est["nobs"]}),
+         "flows; errors clustered by pair.", {"n": int(b.nobs)}),
         ("The welfare figure removes the estimated effect from the observed baseline and reports "
-         "the gain of having the union; {draws} draws of the effect.", {"draws": welfare["draws"]}),
+         "the gain of having the union; {draws} draws of the effect.", {"draws": inp.draws}),
     )
     return Claim(1, "eaeu_lifts_kazakhstan", "Integration in the Customs Union and the EAEU lifts Kazakhstan",
-                 figures, notes=notes, reproduce=CODE + "trade.py (eaeu_trade_effect, union_welfare); "
-                 + SCENARIOS + "eaeu_customs_union.toml")
+                 figures, notes=notes, reproduce="src/jahan/analysis/ex_post.py (evaluate_bloc); "
+                 "`jahan evaluate EAEU`")
 
 
 def claim_2(inp: Inputs) -> Claim:

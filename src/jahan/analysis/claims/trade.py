@@ -1,4 +1,5 @@
-"""Estimates and general-equilibrium runs on the observed world for the trade claims (1, 2, 3, 7).
+"""Estimates and general-equilibrium runs on the observed world for the trade claims (2, 3, 4, 6-8).
+The EAEU estimate of claim 1 is the shared ex-post evaluation (:mod:`jahan.analysis.ex_post`).
 
 Pure functions of a :class:`jahan.World` (no files are read here). Each returns plain numbers so
 that the claim sections can state them with their bands.
@@ -15,9 +16,6 @@ import pandas as pd
 from jahan.analysis.claims.verdict import Z90
 from jahan.errors import DataWarning
 
-PANEL_YEARS: tuple[int, ...] = (2000, 2004, 2008, 2012, 2016)
-"""Years of the panel for the EAEU estimate (four-year intervals, as Yotov et al. 2016 advise)."""
-
 
 def _quiet_fepois(formula: str, data: pd.DataFrame) -> Any:
     """PPML with CRV1 errors by pair; separated observations are dropped by the estimator and
@@ -27,23 +25,6 @@ def _quiet_fepois(formula: str, data: pd.DataFrame) -> Any:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         return fepois(formula, data=data, vcov={"CRV1": "pair_id"})
-
-
-def eaeu_trade_effect(world: Any, years: tuple[int, ...] = PANEL_YEARS) -> dict[str, float]:
-    """Effect of the EAEU (customs union from 2010) on members' trade, in log points.
-
-    PPML on international flows of ``years`` with exporter-year, importer-year and pair fixed
-    effects (Yotov et al. 2016, ch. 1 and 2), the 0/1 regressor both_EAEU, errors clustered by
-    pair. The shared ex-post evaluation of a bloc, when it is available, estimates the same
-    specification.
-    """
-    panel = world.trade_panel(years=list(years))
-    panel = panel[panel["international"] == 1]
-    est = _quiet_fepois("value ~ both_EAEU | exporter^year + importer^year + pair_id", panel)
-    coef, se = float(est.coef["both_EAEU"]), float(est.se["both_EAEU"])
-    return {"coef": coef, "se": se, "low": coef - Z90 * se, "high": coef + Z90 * se,
-            "nobs": int(est.nobs), "converged": bool(est.converged),
-            "first_year": int(min(years)), "last_year": int(max(years))}
 
 
 def _run_scenario(scenario: Any, world: Any, draws: int, seed: int) -> tuple[Any, bool]:
@@ -64,38 +45,6 @@ def _run_scenario(scenario: Any, world: Any, draws: int, seed: int) -> tuple[Any
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out, overlap
-
-
-def union_welfare(
-    world: Any, members: list[str], effect: float, se: float, *, draws: int, seed: int,
-    country: str = "KAZ", trade_elasticity: float = 5.0,
-) -> dict[str, float]:
-    """Welfare of ``country`` with the union against a world without it (percent).
-
-    The observed baseline already contains the union, so the union is removed: an agreement shock
-    of ``-effect`` log points (s.e. ``se``) among ``members`` in full GE. With ``hat W`` the welfare
-    ratio of the removal, the union's gain is ``100 (1 / hat W - 1)``, computed for the central
-    run and every draw (the band is the 5th-95th percentile of the draws).
-    """
-    from jahan.scenario import Scenario
-
-    codes = ", ".join(f'"{m}"' for m in members)
-    text = (
-        "[scenario]\nname = \"Union removed\"\n"
-        f"[model]\ntrade_elasticity = {float(trade_elasticity)!r}\n"
-        f"[[shocks]]\ntype = \"agreement\"\nmembers = [{codes}]\n"
-        f"effect = {-float(effect)!r}\nse = {float(se)!r}\n"
-    )
-    # The removal covers pairs the baseline already joins by agreement: that is its purpose.
-    out, _ = _run_scenario(Scenario.from_toml(text, source="union removal"), world, draws, seed)
-    central = float(out.countries.at[country, "welfare_pct"])
-
-    def gain(pct: np.ndarray | float) -> np.ndarray:
-        return 100.0 * (1.0 / (1.0 + np.asarray(pct, dtype=float) / 100.0) - 1.0)
-
-    values = gain(out.draw_outputs("welfare_pct")[country].to_numpy()) if draws else gain(central)
-    return {"value": float(gain(central)), "low": float(np.percentile(values, 5)),
-            "high": float(np.percentile(values, 95)), "draws": int(draws)}
 
 
 def scenario_band(name: str, world: Any, codes: list[str], *, draws: int, seed: int,
@@ -201,12 +150,9 @@ def landlocked_gravity(world: Any, year: int | None = None) -> dict[str, float]:
 
 
 __all__ = [
-    "PANEL_YEARS",
     "autarky_costs",
-    "eaeu_trade_effect",
     "landlocked_gravity",
     "scenario_band",
     "shelter_model",
     "trade_moves",
-    "union_welfare",
 ]
