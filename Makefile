@@ -31,18 +31,22 @@ lang ?= kk
 run: $(STAMP)
 	$(VENV)/bin/jahan evaluate EAEU --focus KAZ --draws 500 --seed 1 --lang $(lang) --out reports/eaeu_ex_post
 
-# The default test suite (fast; slow tests and benchmarks are marked and excluded).
+# The default test suite (fast; slow tests and benchmarks are marked and excluded), on every core
+# (pytest-xdist; one test file per worker, so module fixtures are built once per worker).
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 test-all: $(STAMP)
-	$(PY) -m pytest -q -m "" 
+	$(PY) -m pytest -q -n auto --dist loadfile -m ""
 
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py
 
+# Static checks CI runs before the tests: lint, formatting, types (configuration in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks tools
+	$(VENV)/bin/ruff format --check src tests benchmarks tools
+	$(VENV)/bin/mypy src
 
 clean:
 	rm -rf $(VENV) .pytest_cache build *.egg-info

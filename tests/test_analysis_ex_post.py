@@ -53,7 +53,7 @@ def test_estimate_is_a_direct_fepois_call_on_the_same_panel(sub, bloc):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         direct = jh.fepois(f"value ~ both_EAEU | {FIXED_EFFECTS}", _panel(sub, YEARS),
-                           vcov={"CRV1": "pair_id"}, maxiter=100)
+                           vcov={"CRV1": "pair_id"}, max_iter=100)
     assert bloc.effect == pytest.approx(float(direct.coef["both_EAEU"]), rel=1e-10, abs=1e-12)
     assert bloc.se == pytest.approx(float(direct.se["both_EAEU"]), rel=1e-10)
     assert bloc.nobs == direct.nobs
@@ -241,7 +241,7 @@ def test_full_panel_estimate_and_evaluation():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
         direct = jh.fepois(f"value ~ both_EAEU | {FIXED_EFFECTS}", _panel(w, list(est.years)),
-                           vcov={"CRV1": "pair_id"}, maxiter=100)
+                           vcov={"CRV1": "pair_id"}, max_iter=100)
     assert est.effect == pytest.approx(float(direct.coef["both_EAEU"]), rel=1e-10)
     assert est.se == pytest.approx(float(direct.se["both_EAEU"]), rel=1e-10)
     assert np.sign(result.countries.at["KAZ", "welfare_pct_estimated"]) == np.sign(est.effect)

@@ -68,7 +68,7 @@ def nafta_zero(cp):
     with pytest.warns(DataWarning, match="negative"):
         model = MultiSectorGEModel(cp["flows"], cp["tariffs"], cp["gross_output"],
                                    cp["value_added_share"], cp["io_shares"],
-                                   cp["trade_elasticity"], deficits="zero")
+                                   cp["trade_elasticity"], imbalances="balanced")
     return model, model.simulate(tariffs=cp["nafta"])
 
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from jahan.cli import app
 from jahan.errors import DataError
-from jahan.index.readiness import CONDITIONS, parse_bloc, readiness, readiness_vs_gains
+from jahan.index.readiness import CONDITIONS, parse_bloc, readiness
+from jahan.scenario.readiness import readiness_vs_gains
 
 
 @pytest.fixture(scope="module")

@@ -246,10 +246,14 @@ def test_result_is_read_only_and_exports(world, tmp_path):
     assert len(long) == len(CODES) * len(OUTPUTS)
     path = out.to_parquet(tmp_path / "r.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(path), long, check_like=True)
-    summary = out.summary(lang="kk")
+    summary = out.summary_table(lang="kk")
     assert summary.loc["KAZ", "name"] == "Қазақстан"
+    text = out.summary(lang="kk")
+    assert isinstance(text, str) and "Қазақстан (KAZ)" in text
     with pytest.raises(ScenarioError, match="did you mean 'KAZ'"):
         out.summary(focus=["KAX"])
+    with pytest.warns(DeprecationWarning, match=r"use ScenarioResult.summary_table\(\)"):
+        assert text.loc["KAZ", "name"] == "Қазақстан"
 
 
 def test_autarky_lowers_welfare_and_ends_trade(world):

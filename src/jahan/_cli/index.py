@@ -299,7 +299,7 @@ def readiness(
     from rich.table import Table
 
     from jahan.index.readiness import readiness as measure
-    from jahan.index.readiness import readiness_vs_gains
+    from jahan.scenario.readiness import readiness_vs_gains
     from jahan.world import World
 
     lang = lang_or_exit(lang)

@@ -94,7 +94,7 @@ def _fit(data: Path, model: str, fix: list[str] | None, draws: int, seed: int, l
         warnings.simplefilter("always", JahanWarning)
         # A fit that stops early is still shown, with the ConvergenceWarning printed above it.
         fit = fit_language_model(frame, model, fixed=_parse_fix(fix), draws=draws, seed=seed,
-                                 source=str(data), lines=lines, allow_nonconvergence=True)
+                                 source=str(data), lines=lines, on_nonconvergence="warn")
     out = console()
     for w in caught:
         if issubclass(w.category, JahanWarning):

@@ -96,7 +96,7 @@ def _summary_table(result, focus, lang: str) -> tuple[Table, list[str]]:
     """The focus countries' table and notes (columns shown once, why there are no bands)."""
     from jahan.report.columns import distinct_outputs, draws_text, has_bands
 
-    frame = result.summary(focus=focus, lang=lang)
+    frame = result.summary_table(focus=focus, lang=lang)
     bands = has_bands(result)
     title = (tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang, name=_title(result, lang))
              if bands else tr("{name}: change from the baseline, percent", lang, name=_title(result, lang)))

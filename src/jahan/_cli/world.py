@@ -78,7 +78,7 @@ def summary(ctx: typer.Context, lang: LangOption = None, year: YearOption = None
         return
     lang = lang_or_exit(lang)
     w = _load(year)
-    s = w.summary()
+    s = w.headline()
     out = console()
     out.print(f"[bold]{tr('jahan built-in world', lang)}[/]")
     table = Table(show_header=False, box=None)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from jahan._compat import _MISSING, renamed
 from jahan.errors import DataError, DataWarning
 from jahan.estimate.result import GravityEstimate
 
@@ -114,7 +115,8 @@ def estimate_bloc(
     bloc: str = "EAEU",
     *,
     years: Sequence[int] | None = None,
-    maxiter: int = 100,
+    max_iter: int = 100,
+    maxiter: int = _MISSING,
 ) -> BlocEstimate:
     """Estimate ``bloc``'s effect on its members' trade from the world's observed panel.
 
@@ -126,8 +128,8 @@ def estimate_bloc(
         A group of the world ("EAEU", "EU", ...); an unknown name suggests the nearest.
     years : sequence of int, optional
         Panel years (default :data:`DEFAULT_YEARS`: 2000, 2004, 2008, 2012, 2016).
-    maxiter : int
-        IRLS iterations allowed.
+    max_iter : int
+        IRLS iterations allowed (``maxiter`` is the deprecated spelling).
 
     Returns
     -------
@@ -140,6 +142,7 @@ def estimate_bloc(
         never changes within the years (not identified with pair fixed effects), or every member
         row dropped by the separation checks.
     """
+    max_iter = renamed("estimate_bloc", "maxiter", "max_iter", maxiter, max_iter)
     from jahan.estimate.ppml import fepois
 
     chosen = check_years(years)
@@ -179,7 +182,7 @@ def estimate_bloc(
     formula = f"value ~ {col} | {FIXED_EFFECTS}"
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        est = fepois(formula, panel, vcov={"CRV1": CLUSTER}, maxiter=maxiter)
+        est = fepois(formula, panel, vcov={"CRV1": CLUSTER}, max_iter=max_iter)
     for w in caught:
         # The generic count of separated rows is kept in est.dropped; everything else passes on.
         text = str(w.message)

@@ -23,9 +23,12 @@ output ``w_i Y_i`` (this is market clearing when imbalances sum to zero, and ``g
 fixed point in the multiplicative case), and the numeraire keeps world output unchanged,
 ``sum_i w_i Y_i = sum_i Y_i``.
 
-The system is solved by Newton's method on ``x = log w`` (so prices stay positive), with an
-analytic Jacobian and a backtracking line search; when the line search stalls, a damped step of
-the ``ge_gravity`` fixed-point map is taken instead.
+The system is solved on ``x = log w`` (so prices stay positive). First the ``ge_gravity``
+fixed-point map ``x <- x + r(x) / (1 + theta)`` (``r`` the log gap above), accelerated by Anderson
+mixing over the last few iterates (Walker and Ni 2011): each step costs two matrix-vector
+products, O(N^2). Where that stalls, Newton's method with an analytic Jacobian (O(N^3) a step)
+and a backtracking line search finishes; when the line search stalls, a damped step of the
+fixed-point map is taken instead.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ IMBALANCE_RULES = ("fixed", "multiplicative")
 _MIN_STEP = 1.0 / 64  # shortest Newton step tried before switching to fixed-point steps
 _FIXED_POINT_BURST = 25  # fixed-point steps taken when Newton stalls
 _NEWTON_ZONE = 0.05  # Newton is tried once the largest log gap is below this
+_ANDERSON_MEMORY = 6  # iterates mixed by the accelerated fixed point
+_ANDERSON_PATIENCE = 25  # accelerated steps without a new best gap before Newton takes over
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +141,7 @@ def solve_hat(
     pi: np.ndarray,
     output: np.ndarray,
     expenditure: np.ndarray,
-    shock: np.ndarray,
+    shock: np.ndarray | None,
     theta: float,
     *,
     imbalances: str = "fixed",
@@ -163,7 +168,7 @@ def solve_hat(
     tol : float
         Convergence criterion on the largest absolute log residual.
     max_iter : int
-        Newton iterations allowed.
+        Iterations allowed, accelerated fixed-point and Newton steps together.
     raise_on_failure : bool
         Raise :class:`~jahan.errors.ConvergenceError` (default) or return the unconverged record.
     deficit : ndarray (N,), optional
@@ -182,7 +187,9 @@ def solve_hat(
         raise ValueError(f"imbalances must be one of {IMBALANCE_RULES}, got {imbalances!r}")
     Y = np.asarray(output, dtype=float)
     E = np.asarray(expenditure, dtype=float)
-    M = np.asarray(pi, dtype=float) * np.asarray(shock, dtype=float)
+    M = np.asarray(pi, dtype=float)
+    if shock is not None:
+        M = M * np.asarray(shock, dtype=float)
     D = E - Y if deficit is None else np.asarray(deficit, dtype=float)
     system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative", net_factor)
     n = Y.size
@@ -212,9 +219,11 @@ def solve_hat(
         return x_new, r_new, p_new, system_residual(r_new, p_new)
 
     F = system_residual(residual, parts)
+    x, residual, parts, F, iterations = _accelerated_fixed_point(
+        normalise, x, residual, parts, F, system.theta, tol, max_iter
+    )
     merit = float(F @ F)
     norm = float(np.abs(F).max())
-    iterations = 0
     infeasible = False
     while norm > tol and iterations < max_iter:
         iterations += 1
@@ -293,6 +302,64 @@ def solve_hat(
             "equilibrium with fixed imbalances exists",
         )
     return record
+
+
+def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_iter):
+    """Anderson-accelerated ``ge_gravity`` map; returns the best point and iterations used.
+
+    Type-II Anderson mixing (Walker and Ni 2011) on ``g(x) = x + r(x) / (1 + theta)``: the next
+    iterate combines the last ``_ANDERSON_MEMORY`` steps so that the mixed step's residual is
+    least-squares smallest. An infeasible mixed point falls back to the plain step and clears
+    the memory. Stops at ``tol``, at ``max_iter``, or when ``_ANDERSON_PATIENCE`` steps bring no
+    new best gap (Newton then finishes from the best point).
+    """
+    best = (x, residual, parts, F)
+    best_norm = float(np.abs(F).max())
+    since_best = 0
+    iterations = 0
+    # The last _ANDERSON_MEMORY differences of iterates and of their steps, as columns filled
+    # in turn (the least-squares fit does not depend on their order).
+    dX = np.empty((x.size, _ANDERSON_MEMORY))
+    dF = np.empty((x.size, _ANDERSON_MEMORY))
+    stored = 0
+    last: tuple[np.ndarray, np.ndarray] | None = None
+    while best_norm > tol and iterations < max_iter and since_best < _ANDERSON_PATIENCE:
+        iterations += 1
+        f = residual / (1.0 + theta)
+        if last is not None:
+            slot = stored % _ANDERSON_MEMORY
+            np.subtract(x, last[0], out=dX[:, slot])
+            np.subtract(f, last[1], out=dF[:, slot])
+            stored += 1
+        last = (x, f)
+        candidate = x + f
+        m = min(stored, _ANDERSON_MEMORY)
+        if m:
+            G = dF[:, :m]
+            gram = G.T @ G
+            # Least squares by the normal equations (m <= 6 columns), lightly regularised.
+            gram.flat[:: m + 1] *= 1.0 + 1e-12
+            try:
+                gamma = np.linalg.solve(gram, G.T @ f)
+                mixed = candidate - (dX[:, :m] + G) @ gamma
+                if np.isfinite(mixed).all():
+                    candidate = mixed
+            except np.linalg.LinAlgError:
+                pass
+        out = normalise(candidate)
+        if out[1] is None:
+            out = normalise(x + f)
+            stored = 0
+            last = None
+            if out[1] is None:
+                break
+        x, residual, parts, F = out
+        norm = float(np.abs(F).max())
+        if norm < best_norm:
+            best, best_norm, since_best = out, norm, 0
+        else:
+            since_best += 1
+    return (*best, iterations)
 
 
 def _record(system, x, converged, iterations, norm):

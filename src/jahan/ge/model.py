@@ -18,8 +18,17 @@ import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import FixedParameters, Result
 from jahan._text import text_table
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
+from jahan.ge._labels import (
+    CountryCodes,
+    baseline_matrix,
+    country_vector,
+    flows_frame,
+    shock_matrix,
+)
+from jahan.ge._labels import pairs_text as _pairs_text
 from jahan.ge._ms_welfare import decompose
 from jahan.ge._solver import HatSolution, conditional_hat, solve_hat
 
@@ -52,103 +61,8 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     raise DataError(f"{name}={value!r} is not allowed: use one of {', '.join(allowed)}.{hint}")
 
 
-def _pairs_text(pairs, limit: int = 5) -> str:
-    shown = ", ".join(f"{a}->{b}" for a, b in list(pairs)[:limit])
-    more = len(pairs) - limit
-    return shown + (f" and {more} more" if more > 0 else "")
-
-
-def _flows_frame(flows: object) -> pd.DataFrame:
-    """Bring every accepted input to a long frame (exporter, importer, value)."""
-    if hasattr(flows, "flows_frame") and callable(flows.flows_frame):
-        flows = flows.flows_frame()
-    if isinstance(flows, pd.Series):
-        if not isinstance(flows.index, pd.MultiIndex) or flows.index.nlevels != 2:
-            raise DataError(
-                "flows Series must have a two-level MultiIndex (exporter, importer); got an "
-                f"index with {flows.index.nlevels} level(s)."
-            )
-        frame = pd.DataFrame(
-            {
-                "exporter": flows.index.get_level_values(0),
-                "importer": flows.index.get_level_values(1),
-                "value": flows.to_numpy(),
-            }
-        )
-        return frame
-    if isinstance(flows, pd.DataFrame):
-        missing = [c for c in ("exporter", "importer", "value") if c not in flows.columns]
-        if missing:
-            raise DataError(
-                f"flows frame lacks column(s) {missing}: it needs exporter, importer, value "
-                f"(columns found: {list(flows.columns)[:10]})."
-            )
-        return flows[["exporter", "importer", "value"]].reset_index(drop=True)
-    raise DataError(
-        "flows must be a DataFrame (exporter, importer, value), a Series indexed by "
-        f"(exporter, importer), or a World; got {type(flows).__name__}."
-    )
-
-
-def _baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
-    exporter = frame["exporter"].astype(str).str.strip()
-    importer = frame["importer"].astype(str).str.strip()
-    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(value)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
-        raise DataError(
-            f"{bad.sum()} flow(s) are missing or not numbers (rows {rows[:5].tolist()}: "
-            f"{_pairs_text(pairs)}); every pair needs a finite value >= 0 (use 0 for no trade)."
-        )
-    neg = value < 0
-    if neg.any():
-        rows = np.flatnonzero(neg)
-        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
-        raise DataError(
-            f"{neg.sum()} flow(s) are negative (rows {rows[:5].tolist()}: {_pairs_text(pairs)}); "
-            "trade flows must be >= 0."
-        )
-    e_codes, e_uniques = pd.factorize(exporter)
-    i_codes, i_uniques = pd.factorize(importer)
-    codes = tuple(sorted({str(c) for c in e_uniques} | {str(c) for c in i_uniques}))
-    n = len(codes)
-    index = pd.Index(codes)
-    i = index.get_indexer(pd.Index(e_uniques, dtype=object))[e_codes]
-    j = index.get_indexer(pd.Index(i_uniques, dtype=object))[i_codes]
-    flat = i.astype(np.int64) * n + j
-    counts = np.bincount(flat, minlength=n * n)
-    if (counts > 1).any():
-        dup = counts[flat] > 1
-        rows = np.flatnonzero(dup)
-        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
-        raise DataError(
-            f"{int((counts > 1).sum())} pair(s) appear more than once (rows {rows[:5].tolist()}: "
-            f"{_pairs_text(pairs)}); give one flow per (exporter, importer)."
-        )
-    X = np.full((n, n), np.nan)
-    X[i, j] = value
-    if np.isnan(X).any():
-        gi, gj = np.nonzero(np.isnan(X))
-        pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]
-        raise DataError(
-            f"flows are not square: {len(pairs)} of {n * n} (exporter, importer) pairs are "
-            f"missing ({_pairs_text(pairs)}); every country must appear as exporter and importer "
-            "with every partner and itself (add missing pairs with value 0)."
-        )
-    dom = np.diag(X)
-    if (dom <= 0).any():
-        bad_codes = [codes[k] for k in np.flatnonzero(dom <= 0)]
-        raise DataError(
-            f"domestic flows X_ii must be positive; zero for {', '.join(bad_codes[:10])}. "
-            "Supply domestic sales (gross output minus exports) for these countries or drop them."
-        )
-    return codes, X
-
-
 @dataclass(frozen=True, eq=False)
-class GEResult:
+class GEResult(Result):
     """Outcome of one counterfactual (immutable).
 
     Attributes
@@ -261,7 +175,7 @@ class GEResult:
         return write_parquet_atomic(frame, path)
 
 
-class GEModel:
+class GEModel(FixedParameters):
     """One-sector structural gravity model solved in changes (exact hat algebra).
 
     Parameters
@@ -280,7 +194,8 @@ class GEModel:
         ``E'_j = w_j E_j``; ``"balanced"``: first move the baseline to the equilibrium with
         ``D_j = 0`` (Dekle, Eaton and Kortum 2007), then simulate from there.
     tol, max_iter
-        Convergence criterion (largest log market-clearing gap) and Newton iterations allowed.
+        Convergence criterion (largest log market-clearing gap) and solver iterations allowed
+        (accelerated fixed-point and Newton steps together).
     tariffs : DataFrame or Series, optional
         Baseline ad valorem tariffs (0.05 = 5 %) by (exporter, importer): a long frame
         ``exporter, importer, rate`` or a Series on (exporter, importer); missing pairs are 0.
@@ -322,9 +237,10 @@ class GEModel:
             raise DataError(f"max_iter must be at least 1, got {max_iter!r}.")
         self.tol = float(tol)
         self.max_iter = int(max_iter)
-        codes, X = _baseline_matrix(_flows_frame(flows))
+        codes, X = baseline_matrix(flows_frame(flows))
         self._codes = codes
         self._index = pd.Index(codes, name="country")
+        self._lookup = CountryCodes(codes)
         self._observed = X
         zero = np.zeros_like(X)
         self._tariff = zero if tariffs is None else self._tariff_matrix(tariffs, zero, "tariffs")
@@ -345,6 +261,7 @@ class GEModel:
         off = ~np.eye(len(codes), dtype=bool)
         self._exports = np.where(off, X, 0.0).sum(axis=1)
         self._imports = np.where(off, X, 0.0).sum(axis=0)
+        self._seal()  # parameters are fixed from here on (docs/ARCHITECTURE.md, results)
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -360,59 +277,6 @@ class GEModel:
             {"exporter": np.repeat(codes, n), "importer": np.tile(codes, n),
              "value": self._X.ravel()}
         )
-
-    def _shock_matrix(self, cost_change: object) -> np.ndarray:
-        n = len(self._codes)
-        if cost_change is None:
-            return np.ones((n, n))
-        if isinstance(cost_change, pd.DataFrame) and {"exporter", "importer", "value"} <= set(
-            cost_change.columns
-        ):
-            cost_change = cost_change.set_index(["exporter", "importer"])["value"]
-        if isinstance(cost_change, pd.Series):
-            if not isinstance(cost_change.index, pd.MultiIndex) or cost_change.index.nlevels != 2:
-                raise DataError(
-                    "cost_change Series must be indexed by (exporter, importer) pairs."
-                )
-            exp = cost_change.index.get_level_values(0).astype(str)
-            imp = cost_change.index.get_level_values(1).astype(str)
-            i = self._index.get_indexer(exp)
-            j = self._index.get_indexer(imp)
-            unknown = sorted({c for c, k in zip(exp, i, strict=True) if k < 0}
-                             | {c for c, k in zip(imp, j, strict=True) if k < 0})
-            if unknown:
-                hints = []
-                for c in unknown[:5]:
-                    near = difflib.get_close_matches(c, self._codes, n=1)
-                    hints.append(f"{c} (did you mean {near[0]}?)" if near else c)
-                raise DataError(
-                    f"cost_change names countries not in the model: {', '.join(hints)}. "
-                    f"The model has {len(self._codes)} countries (see GEModel.countries)."
-                )
-            if cost_change.index.duplicated().any():
-                dups = cost_change.index[cost_change.index.duplicated()]
-                raise DataError(
-                    f"cost_change repeats pair(s) {_pairs_text(list(dups))}; give each pair once."
-                )
-            values = pd.to_numeric(cost_change, errors="coerce").to_numpy(dtype=float)
-            B = np.ones((n, n))
-            B[i, j] = values
-        else:
-            B = np.array(cost_change, dtype=float, copy=True)
-            if B.shape != (n, n):
-                raise DataError(
-                    f"cost_change array has shape {B.shape}; expected ({n}, {n}) aligned with "
-                    "GEModel.countries (rows exporters, columns importers)."
-                )
-        bad = ~np.isfinite(B) | (B < 0)
-        if bad.any():
-            gi, gj = np.nonzero(bad)
-            pairs = [(self._codes[a], self._codes[b]) for a, b in zip(gi, gj, strict=True)]
-            raise DataError(
-                f"cost_change must be finite and >= 0 (1 = no change, 0 = prohibitive); "
-                f"{len(pairs)} bad value(s) at {_pairs_text(pairs)}."
-            )
-        return B
 
     def _tariff_matrix(self, table: object, base: np.ndarray, name: str) -> np.ndarray:
         """Ad valorem rates by (exporter, importer) over ``base``; one clear error per problem."""
@@ -478,29 +342,9 @@ class GEModel:
                              "rate": self._tariff.ravel()})
 
     def _productivity(self, productivity_change: object) -> np.ndarray | None:
-        if productivity_change is None:
+        A = country_vector(productivity_change, self._lookup, "productivity_change")
+        if A is None:
             return None
-        n = len(self._codes)
-        if isinstance(productivity_change, pd.Series):
-            codes = productivity_change.index.astype(str)
-            k = self._index.get_indexer(codes)
-            if (k < 0).any():
-                unknown = [c for c, q in zip(codes, k, strict=True) if q < 0]
-                near = difflib.get_close_matches(unknown[0], self._codes, n=1)
-                hint = f" Did you mean {near[0]}?" if near else ""
-                raise DataError(
-                    f"productivity_change names countries not in the model: "
-                    f"{', '.join(unknown[:5])}.{hint}"
-                )
-            A = np.ones(n)
-            A[k] = pd.to_numeric(productivity_change, errors="coerce").to_numpy(dtype=float)
-        else:
-            A = np.array(productivity_change, dtype=float, copy=True).ravel()
-            if A.shape != (n,):
-                raise DataError(
-                    f"productivity_change has {A.size} values; expected {n} aligned with "
-                    "GEModel.countries."
-                )
         bad = ~np.isfinite(A) | (A <= 0)
         if bad.any():
             raise DataError(
@@ -534,7 +378,7 @@ class GEModel:
         GEResult
         """
         theta = self.trade_elasticity
-        B = self._shock_matrix(cost_change)
+        B = shock_matrix(cost_change, self._lookup)
         A = self._productivity(productivity_change)
         if A is not None:
             B *= (A**theta)[:, None]

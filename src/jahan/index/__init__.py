@@ -42,7 +42,6 @@ _LAZY = {
     "readiness": "jahan.index.readiness",
     "ReadinessResult": "jahan.index.readiness",
     "parse_bloc": "jahan.index.readiness",
-    "readiness_vs_gains": "jahan.index.readiness",
     "gini": "jahan.index.inequality",
     "theil": "jahan.index.inequality",
     "theil_decomposition": "jahan.index.inequality",
@@ -51,7 +50,22 @@ _LAZY = {
     "InequalityResult": "jahan.index.inequality",
 }
 
-__getattr__ = lazy_getattr(__name__, _LAZY)
+_lazy = lazy_getattr(__name__, _LAZY)
+
+
+def __getattr__(name: str) -> object:
+    if name == "readiness_vs_gains":
+        # Moved to the scenario layer, where models meet (one release of this alias).
+        import importlib
+        import warnings
+
+        warnings.warn(
+            "jahan.index.readiness_vs_gains moved to jahan.scenario.readiness_vs_gains.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module("jahan.scenario.readiness").readiness_vs_gains
+    return _lazy(name)
 
 
 def __dir__() -> list[str]:

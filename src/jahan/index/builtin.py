@@ -120,13 +120,13 @@ def _members(world, names: tuple[str, ...], year: int | None) -> pd.Series:
     return pd.Series([float(len(lines.get(c, ()))) for c in codes], index=codes)
 
 
-def builtin_indicators(world=None) -> pd.DataFrame:
+def builtin_indicators(world) -> pd.DataFrame:
     """The built-in indicators as a long table (country, year, indicator, value).
 
     Parameters
     ----------
-    world : World, optional
-        Default :meth:`jahan.World.builtin`.
+    world : World
+        The world to measure (e.g. :meth:`jahan.World.builtin`).
 
     Returns
     -------
@@ -134,10 +134,6 @@ def builtin_indicators(world=None) -> pd.DataFrame:
         Columns country, year, indicator, value, source, modelled. The year is the world's baseline
         year; ``modelled`` is True for values computed from modelled flows.
     """
-    if world is None:
-        from jahan.world import World
-
-        world = World.builtin()
     year = world.baseline_year
     if year is None:
         raise DataError("the world has no baseline year: set it in its metadata")

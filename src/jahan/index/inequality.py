@@ -30,6 +30,7 @@ import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result
 from jahan.errors import DataError
 
 
@@ -216,8 +217,8 @@ def members_vs_outsiders(
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-@dataclass(frozen=True)
-class InequalityResult:
+@dataclass(frozen=True, eq=False)
+class InequalityResult(Result):
     """How unequally the gains of a scenario are shared.
 
     Attributes

@@ -25,6 +25,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -108,7 +109,7 @@ def choice_label(choice: str, lang: str = "en") -> str:
 
 
 def _subindex(node: str) -> str:
-    parents = {code: parent for code, _, parent in NODES}
+    parents = {code: parent for code, _, parent in NODES if parent is not None}
     while node not in SUBINDICES:
         node = parents[node]
     return node
@@ -266,7 +267,8 @@ class MeasuredIndex:
                 listed=len(self.variables),
                 ranked=len(self.ranked),
                 unranked=len(self.not_ranked),
-                share=fmt_number(100 * float(self.settings["min_country_share"]), lang, 0) + "%",
+                share=fmt_number(100 * float(cast(float, self.settings["min_country_share"])), lang, 0)
+                + "%",
             )
         ]
         for node in SUBINDICES:
@@ -444,7 +446,7 @@ def measured_index(
 
 
 def measured_index_over_time(
-    data: pd.DataFrame, years: Sequence[int] | None = None, **options: object
+    data: pd.DataFrame, years: Sequence[int] | None = None, **options: Any
 ) -> pd.DataFrame:
     """The measured index for each year: long table country, year, score, rank.
 

@@ -18,7 +18,7 @@ from jahan._i18n import check_lang, fmt_number, fmt_pct, fmt_signif, tr
 from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
-from jahan.scenario._labels import tr_shock_type
+from jahan.scenario import tr_shock_type
 
 _GEO_LAYERS = ("land", "ocean", "coastlines", "lakes", "rivers", "countries", "subunits")
 

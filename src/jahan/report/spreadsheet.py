@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from jahan._i18n import tr
-from jahan.scenario._labels import tr_shock_type
+from jahan.scenario import tr_shock_type
 
 # Column -> msgid of its header; "_p05"/"_p95" columns are "<header>, 5th/95th percentile".
 _HEADERS: dict[str, str] = {

@@ -13,6 +13,7 @@ drawn jointly from :math:`N(\hat b, \hat V)` using the estimate's covariance mat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -26,7 +27,7 @@ def draw_parameters(
     compiled: CompiledScenario,
     draws: int,
     seed: int | None,
-    estimate: object | None = None,
+    estimate: Any | None = None,
 ) -> np.ndarray:
     """Return a ``(draws, n_parameters)`` array of parameter values."""
     params = compiled.parameters
@@ -179,7 +180,7 @@ def chunk_tasks(
 class DrawRun:
     """The central solve and every draw of one scenario run, as arrays in country order."""
 
-    central: object
+    central: Any
     countries: np.ndarray  # (N, K)
     sectors: np.ndarray | None  # (N, J, L)
     pairs: np.ndarray  # (S,)

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jahan.ge.multisector import MultiSectorGEModel
 from jahan.scenario._errors import scenario_error
 from jahan.scenario.compile import PROHIBITIVE, CompiledScenario
 from jahan.scenario.result import SECTOR_OUTPUTS, SECTORAL_OUTPUTS
@@ -169,7 +170,7 @@ def prepare_sectoral(scenario, world, estimate) -> tuple[Any, CompiledScenario, 
             "aggregate deficits, the Caliendo-Parro case) or \"fixed\" (observed deficits)",
             text=text,
         )
-    model = data.model(deficits=DEFICITS[imbalances])
+    model = MultiSectorGEModel(**data.inputs(), imbalances=imbalances)
     compiled = scenario.compile(world, tuple(model.countries))
     if estimate is not None or any(p.coefficient for p in compiled.parameters):
         compiled = scenario._with_estimate(compiled, estimate)
@@ -180,7 +181,7 @@ def prepare_sectoral(scenario, world, estimate) -> tuple[Any, CompiledScenario, 
         "trade_elasticity": float(model.trade_elasticity.mean()),
         "closure": "full",
         "imbalances": imbalances,
-        "deficits": model.deficits,
+        "deficits": DEFICITS[model.imbalances],
         "n_sectors": len(compiled.sectors),
     }
     return model, compiled, settings

@@ -8,7 +8,6 @@
 
 from __future__ import annotations
 
-from jahan.world._baseline import GravityBaseline, solve_gravity_baseline
 from jahan.world._cepii import read_cepii_gravity
 from jahan.world._geo import great_circle_km, internal_distance_km
 from jahan.world._sectors import SectorData
@@ -23,7 +22,6 @@ __all__ = [
     "COUNTRY_COLUMNS",
     "PWT_COLUMNS",
     "GLOBALIZATION_VARIABLES",
-    "GravityBaseline",
     "ICIO_MERGE",
     "SectorData",
     "World",
@@ -38,5 +36,4 @@ __all__ = [
     "read_cepii_gravity",
     "read_oecd_icio",
     "read_wiod",
-    "solve_gravity_baseline",
 ]
