@@ -23,6 +23,7 @@ SCRIPTS = {
     "scenario": "scenario_draws.py",
     "index": "index_uncertainty.py",
     "ex_post": "ex_post_ppml.py",
+    "claims": "claims_report.py",
 }
 
 

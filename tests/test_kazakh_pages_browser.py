@@ -154,3 +154,11 @@ def test_builder_uses_the_library_defaults_and_checks_blank_shocks(browser, serv
     expected = tr("Shock {n}: choose its countries (a group, ISO3 codes or clicks on the map).", "kk", n=2)
     _wait(lambda: status.text == expected, what="the blank-shock message")
     assert "/results/" not in driver.current_url
+    # A mistyped code is named in Kazakh with the nearest code, before any request.
+    second = driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock")[1]
+    second.find_element(By.CSS_SELECTOR, "input.members").send_keys("KZA, RUS")
+    driver.find_element(By.ID, "run").click()
+    expected = tr("Shock {n}: {code} is neither a country code nor a group of this world. Did you mean {near}?",
+                  "kk", n=2, code="KZA", near="KAZ")
+    _wait(lambda: status.text == expected, what=f"the unknown-code message (shown: {status.text!r})")
+    assert "/results/" not in driver.current_url

@@ -39,6 +39,8 @@ _LAZY = {
     "ScenarioResult": "jahan.scenario",
     "evaluate_bloc": "jahan.analysis",
     "BlocEvaluation": "jahan.analysis",
+    "claims": "jahan.analysis.claims",
+    "ClaimsResult": "jahan.analysis.claims",
 }
 
 _SUBMODULES = frozenset(

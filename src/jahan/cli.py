@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.language",
     "jahan._cli.index",
     "jahan._cli.serve",
+    "jahan._cli.claims",
 )
 
 app = typer.Typer(

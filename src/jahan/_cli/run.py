@@ -153,7 +153,13 @@ def run(
     w = _world(world)
     codes = _focus(focus, w)
     if codes:
-        sc.compile(w)  # validates the file's codes before the long run
+        import warnings
+
+        from jahan.errors import JahanWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", JahanWarning)  # the run itself gives them, once
+            sc.compile(w)  # validates the file's codes before the long run
     result = _run_with_progress(sc, w, draws, seed, workers, scheduler, lang)
     if result.modelled_baseline:
         con.print(tr("Note: the baseline trade flows are modelled, not observed.", lang), style="yellow")

@@ -53,6 +53,9 @@ def js_messages(lang: str) -> dict[str, str]:
         "no_shocks": tr("Add at least one shock.", lang),
         "blank_shock": tr("Shock {n}: choose its countries (a group, ISO3 codes or clicks on the map).", lang),
         "blank_other": tr("Shock {n}: choose the other side (a group or ISO3 codes).", lang),
+        "unknown_code": tr("Shock {n}: {code} is neither a country code nor a group of this world.", lang),
+        "unknown_code_near": tr("Shock {n}: {code} is neither a country code nor a group of this world. "
+                                "Did you mean {near}?", lang),
         "valid": tr("The scenario is valid; this is the file that will run.", lang),
     }
 

@@ -230,7 +230,39 @@ function builderPage() {
     return body;
   }
 
-  // The first composed shock left blank, as a message in the page's language (null when none).
+  const known = JSON.parse(document.getElementById("names-json").textContent);
+
+  // Optimal-string-alignment distance, as jahan._suggest.edit_distance (KZA -> KAZ is one edit).
+  function editDistance(a, b) {
+    const d = Array.from({length: a.length + 1}, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  // An unknown code or group in a members field, with the nearest known one (or null).
+  function unknownCode(text) {
+    const pool = [...Object.keys(known), ...Object.keys(groups)];
+    for (const part of splitCodes(text)) {
+      const upper = part.toUpperCase();
+      if (pool.some((c) => c.toUpperCase() === upper)) continue;
+      // Ranked as jahan._suggest.closest: edit distance, then the longer common prefix, then name.
+      const prefix = (c) => { let n = 0; while (n < upper.length && upper[n] === c[n]) n++; return n; };
+      const ranked = pool.map((c) => [editDistance(upper, c.toUpperCase()), -prefix(c.toUpperCase()), c])
+        .sort((x, y) => x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : 1));
+      const near = ranked.length && ranked[0][0] <= Math.max(1, Math.floor(upper.length / 2)) ? ranked[0][2] : null;
+      return {code: part, near: near};
+    }
+    return null;
+  }
+
+  // The first composed shock left blank or naming an unknown code, as a message in the page's
+  // language (null when none): said before any request, so the message is not the server's English.
   function blankShock() {
     if (mode() !== "compose") return null;
     const fieldsets = [...shocks.querySelectorAll(".shock")];
@@ -243,6 +275,13 @@ function builderPage() {
       if (SIDES[type] && !splitCodes(fieldset.querySelector(".others").value).length) {
         activate(fieldset);
         return fill(MESSAGES.blank_other, {n: k + 1});
+      }
+      for (const field of [".members", ...(SIDES[type] ? [".others"] : [])]) {
+        const bad = unknownCode(fieldset.querySelector(field).value);
+        if (bad) {
+          activate(fieldset);
+          return fill(bad.near ? MESSAGES.unknown_code_near : MESSAGES.unknown_code, {n: k + 1, code: bad.code, near: bad.near});
+        }
       }
     }
     return null;
