@@ -59,7 +59,7 @@ def claim_1(inp: Inputs) -> Claim:
                kaz["welfare_pct_estimated_p95"], "percent", +1,
                data="Built-in world, one-sector GE, trade elasticity 5"),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("PPML with exporter-year, importer-year and pair fixed effects on {n} international "
          "flows; errors clustered by pair.", {"n": int(b.nobs)}),
         ("The welfare figure removes the estimated effect from the observed baseline and reports "
@@ -130,7 +130,7 @@ def claim_3(inp: Inputs) -> Claim:
                og["slope"], og["slope"] - Z90 * og["se"], og["slope"] + Z90 * og["se"],
                "percentage points", +1, data="PWT 9.1, 1970-2017"),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("Kazakhstan would lose {kaz} percent of real income in autarky; the median country {median}.",
          {"kaz": float(costs.get("KAZ", NAN)), "median": float(costs.median())}),
         ("Openness and growth across {n} countries: a correlation, not a cause; open economies differ "
@@ -154,7 +154,7 @@ def claim_4(inp: Inputs) -> Claim:
                corr["difference"], corr["p05"], corr["p95"], "correlation", +1,
                data="PWT 9.1, growth of real GDP per head, 1991-2017"),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("Mean correlation {near} across {n} neighbouring pairs, {far} across other pairs; the band "
          "resamples pairs, which share countries, so it is too narrow rather than too wide.",
          {"near": corr["neighbours"], "far": corr["others"], "n": corr["neighbour_pairs"]}),
@@ -191,7 +191,7 @@ def claim_5(inp: Inputs) -> Claim:
                last["between_income_share"], NAN, NAN, "share", 0, counts=False,
                data="PWT 9.1, 2017"),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("{n} countries have data in both {a} and {b}; the band resamples countries.",
          {"n": int(u["countries"]), "a": INEQUALITY_FIRST, "b": INEQUALITY_LAST}),
         ("The series cover every country with data in each year: {first} in 1950, {last} in 2017, "
@@ -204,7 +204,7 @@ def claim_5(inp: Inputs) -> Claim:
                  _series=series)
 
 
-OVERLAP_NOTE = ("The scenario's shock covers pairs that already share an agreement in the baseline year: its "
+OVERLAP_NOTE: tuple[str, dict[str, Any]] = ("The scenario's shock covers pairs that already share an agreement in the baseline year: its "
           "result is what the shock adds on top of them.", {})
 """Note for a library scenario whose shocks cover pairs the baseline already joins by agreement."""
 
@@ -253,12 +253,12 @@ def claim_6(inp: Inputs) -> Claim:
         Figure("members_top_fifth_share", "The same share among the union's members", m_share, NAN, NAN,
                "share", 0, counts=False, data="Built-in world, EAEU customs union scenario"),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("Gini of welfare changes across all countries {gini}; members gain {members} percent on "
          "average, outsiders {outsiders}.",
          {"gini": Precise(ineq.measures.at["gini", "unweighted"]),
-          "members": float(ineq.members.at["members", "mean_pct"]),
-          "outsiders": float(ineq.members.at["outsiders", "mean_pct"])}),
+          "members": float(ineq.members.at["members", "mean_pct"]),  # type: ignore[union-attr]
+          "outsiders": float(ineq.members.at["outsiders", "mean_pct"])}),  # type: ignore[union-attr]
         ("Gains in dollars are welfare changes times GDP; the rule asks whether a fifth of the "
          "population takes more than half of them.", {}),
     ) + ((OVERLAP_NOTE,) if band["overlap"] else ())
@@ -282,7 +282,7 @@ def claim_7(inp: Inputs) -> Claim:
                gravity["low"], gravity["high"], "log points", -1,
                data="ITPD-E observed trade {year}, with domestic flows", fill={"year": gravity["year"]}),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("Landlocked countries trade {pct} percent less across borders than comparable coastal ones "
          "(PPML, {n} flows).", {"pct": 100.0 * (1.0 - float(np.exp(gravity["coef"]))), "n": gravity["nobs"]}),
         ("The size of the cost cut is an assumption of the scenario, not an estimate.", {}),
@@ -298,7 +298,7 @@ def claim_8(inp: Inputs) -> Claim:
 
     scenario = Scenario.load("eurasec_currency_union")
     shock = scenario.spec.shocks[0]
-    effect, se = float(shock.effect), float(shock.se)
+    effect, se = float(shock.effect), float(shock.se)  # type: ignore[union-attr, arg-type]
     _, kaz = trade.scenario_band("eurasec_currency_union", inp.world, ["KAZ"], draws=inp.draws, seed=inp.seed)
     figures = (
         Figure("currency_union_effect", "Currency-union effect on members' trade (assumed)", effect,
@@ -308,7 +308,7 @@ def claim_8(inp: Inputs) -> Claim:
                kaz["low"], kaz["high"], "percent", +1, counts=False,
                data="Built-in world, one-sector GE, trade elasticity 5"),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("With PPML and three-way fixed effects, Larch, Wanner, Yotov and Zylkin (2019) find the "
          "average currency-union effect small and not significant; the effect here is assumed.", {}),
         ("No EurAsEC currency union exists, so no observed trade can show its effect.", {}),
@@ -340,7 +340,7 @@ def claim_9(inp: Inputs) -> Claim:
                pol["speakers_a"], pol["speakers_a_lower"], pol["speakers_a_upper"], "share", 0,
                counts=False, data="Synthetic series (Minett-Wang model), 1970-2020"),
     )
-    notes = (
+    notes: tuple[tuple[str, dict[str, Any]], ...] = (
         ("A model run on synthetic shares: it shows what the levers can do, not what is happening.", {}),
     )
     return Claim(9, "small_languages", "Globalization presses on small languages", figures, notes=notes,

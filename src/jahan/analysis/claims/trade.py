@@ -82,12 +82,12 @@ def trade_moves(world: Any, country: str = "KAZ", members: list[str] | None = No
     imports = panel.groupby(["importer", "year"])["value"].sum()
     exports.index.names = imports.index.names = ["iso3", "year"]
     total = exports.add(imports, fill_value=0.0).unstack("year")
-    members = set(members or [])
+    member_set = set(members or [])
     rows = {}
     for start, end in windows:
         pos = total[(total[start] > 0) & (total[end] > 0)]
         change = np.log(pos[end] / pos[start])
-        others = change.drop(index=[c for c in change.index if c in members or c == country])
+        others = change.drop(index=[c for c in change.index if c in member_set or c == country])
         own = float(change[country])
         q05, q50, q95 = np.percentile(others.to_numpy(), [5, 50, 95])
         rows[f"{start}-{end}"] = {
