@@ -142,6 +142,16 @@ def _language_projection():
     return project(_language_fit(), LanguagePolicy(1960, status=0.6), until=2000)
 
 
+def _claims_result():
+    from jahan.analysis.claims import Claim, ClaimsResult, Figure
+
+    figure = Figure("eaeu_trade_effect", "EAEU effect on members' trade", -0.16, -0.28, -0.04,
+                    "log points", +1)
+    claim = Claim(1, "eaeu_lifts_kazakhstan", "Integration in the Customs Union and the EAEU lifts Kazakhstan",
+                  (figure,), _table=pd.DataFrame({"overall": [60.0, 68.0]}, index=["CA5", "EAEU"]))
+    return ClaimsResult((claim,), settings={"draws": 10, "seed": 1})
+
+
 FACTORIES = {
     "GEResult": _ge_result,
     "MultiSectorGEResult": _multisector_result,
@@ -154,6 +164,7 @@ FACTORIES = {
     "ReadinessResult": _readiness_result,
     "LanguageFit": _language_fit,
     "LanguageProjection": _language_projection,
+    "ClaimsResult": _claims_result,
 }
 
 

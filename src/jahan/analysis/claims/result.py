@@ -14,6 +14,7 @@ import pandas as pd
 
 from jahan._i18n import check_lang, fmt_number, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result
 from jahan.analysis.claims.quotes import QUOTES
 from jahan.analysis.claims.verdict import Figure, claim_verdict, verdict_text
 
@@ -55,7 +56,7 @@ def _note_value(value: Any, lang: str) -> Any:
 
 
 @dataclass(frozen=True, eq=False)
-class Claim:
+class Claim(Result):
     """One claim: its figures, verdict and what reproduces it.
 
     Attributes
@@ -115,6 +116,14 @@ class Claim:
     def quote_source(self, lang: str = "en") -> str:
         return QUOTES[self.number].source(lang)
 
+    def summary(self, lang: str = "en") -> str:
+        """The claim's verdict and figures in ``lang``."""
+        return ClaimsResult((self,)).summary(lang=lang)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per figure (as :meth:`ClaimsResult.to_frame`)."""
+        return ClaimsResult((self,)).to_frame()
+
     def note_texts(self, lang: str = "en") -> list[str]:
         """The notes in ``lang``, numbers formatted for the locale."""
         out = []
@@ -146,7 +155,7 @@ def figure_line(fig: Figure, lang: str = "en") -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class ClaimsResult:
+class ClaimsResult(Result):
     """The founding texts' claims, tested: one :class:`Claim` per claim (immutable).
 
     ``settings`` holds the world's baseline year and kind, draws, seed and the seconds the
@@ -166,6 +175,11 @@ class ClaimsResult:
             if c.number == number:
                 return c
         raise KeyError(f"no claim {number}: claims are numbered {[c.number for c in self.claims]}")
+
+    @property
+    def figures(self) -> pd.DataFrame:
+        """Every figure of every claim, one row each (the same table as :meth:`to_frame`)."""
+        return self.to_frame()
 
     @property
     def verdicts(self) -> dict[int, str]:
