@@ -175,6 +175,10 @@ class _Resolver:
         return np.array([self.index[c] for c in codes], dtype=np.intp)
 
 
+_NO_PAIRS = ("{what} give no pair of two different countries, so this shock would change "
+             "nothing; name different countries on the two sides")
+
+
 def _cross(a: np.ndarray, b: np.ndarray, symmetric: bool) -> tuple[np.ndarray, np.ndarray]:
     rows, cols = np.meshgrid(a, b, indexing="ij")
     rows, cols = rows.ravel(), cols.ravel()
@@ -271,6 +275,9 @@ def compile_scenario(
             im = res.codes(shock.importers, (*loc, "importers"))
             p = add_param(k, f"{label} change", shock.change_pct, shock.se_pct, "percent")
             rows, cols = _cross(res.idx(ex), res.idx(im), shock.symmetric)
+            if len(rows) == 0:
+                raise scenario_error(source, (*loc, "importers"), _NO_PAIRS.format(
+                    what=f"exporters {ex} and importers {im}"), text=text)
             cells.append(_Cells("pct", rows, cols, p))
             shocked[k], members[k] = (rows, cols), tuple(dict.fromkeys([*ex, *im]))
         elif isinstance(shock, BorderShock):
@@ -302,6 +309,9 @@ def compile_scenario(
                 where = (*loc, "pairs" if j < len(shock.pairs) else "route")
                 cx, cy = res.codes(x, where), res.codes(y, where)
                 r, c = _cross(res.idx(cx), res.idx(cy), shock.symmetric)
+                if len(r) == 0:
+                    raise scenario_error(source, where, _NO_PAIRS.format(
+                        what=f"the leg {x!r} -> {y!r}"), text=text)
                 all_rows.append(r)
                 all_cols.append(c)
                 involved += [*cx, *cy]
@@ -373,5 +383,25 @@ def compile_scenario(
     )
 
 
-__all__ = ["NO_SECTORS", "PROHIBITIVE", "CompiledScenario", "Parameter", "TariffCells",
+def check_shocked_trade(compiled: CompiledScenario, baseline: np.ndarray, spec: ScenarioSpec, *,
+                        source: str, text: str = "") -> None:
+    """Refuse a shock whose pairs carry no baseline trade.
+
+    Exact hat algebra scales flows, so a cost change on pairs that do not trade leaves every
+    result unchanged, and the shock's trade change is 0/0. Such a shock is a mistake in the
+    scenario or in the world's flows; it is reported instead of run as a no-op.
+    """
+    for k, (rows, cols) in sorted(compiled.shocked_pairs.items()):
+        if k in compiled.shocked_sectors:
+            continue  # tariff shocks: checked on sector flows by the multi-sector model
+        if not np.any(baseline[rows, cols] > 0):
+            shock = spec.shocks[k]
+            raise scenario_error(
+                source, ("shocks", k, "type"),
+                f"the {len(rows)} pairs of this {shock.type} shock have no trade in the baseline "
+                "flows, so it would change nothing; check the world's flows (all zero between "
+                "these countries?) or the countries named", text=text)
+
+
+__all__ = ["NO_SECTORS", "check_shocked_trade", "PROHIBITIVE", "CompiledScenario", "Parameter", "TariffCells",
            "compile_scenario"]

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from jahan._parallel import available_workers, blas_single_thread, run_tasks
+from jahan._validate_numbers import check_number
 from jahan.errors import ScenarioError
-from jahan.scenario.compile import CompiledScenario, compile_scenario
+from jahan.scenario.compile import CompiledScenario, check_shocked_trade, compile_scenario
 from jahan.scenario.draws import (
     check_finite,
     chunk_tasks,
@@ -125,10 +126,11 @@ class Scenario:
 
             world = World.builtin()
         spec = self.spec
-        n_draws = spec.uncertainty.draws if draws is None else int(draws)
-        if n_draws < 0:
-            raise ScenarioError(f"draws must be >= 0, got {draws}")
-        seed = spec.uncertainty.seed if seed is None else int(seed)
+        # The same bounds as the file's [uncertainty] table, before anything is allocated.
+        n_draws = spec.uncertainty.draws if draws is None else check_number(draws, "draws",
+                                                                           where="Scenario.run")
+        seed = spec.uncertainty.seed if seed is None else check_number(seed, "seed",
+                                                                       where="Scenario.run")
         if needs_sectors(spec, world):
             return run_sectoral(self, world, n_draws=n_draws, seed=seed, workers=workers,
                                 scheduler=scheduler, estimate=estimate, progress=progress,
@@ -142,6 +144,8 @@ class Scenario:
         )
         compiled = self.compile(world, tuple(model.countries))
         compiled = self._with_estimate(compiled, estimate)
+        check_shocked_trade(compiled, model.baseline["value"].to_numpy().reshape(
+            len(model.countries), -1), spec, source=self.source, text=self.text)
 
         with blas_single_thread():
             central = solve_one(model, compiled, compiled.means)
