@@ -28,6 +28,7 @@ from pyfixest.estimation.internals.demeaner_options import _resolve_demeaner
 from pyfixest.estimation.internals.vcov_utils import _get_vcov_type
 from pyfixest.estimation.models.fepois_ import Fepois
 
+from jahan.estimate._guard import check_fitted_sample
 from jahan.estimate.separation import separated
 
 
@@ -177,6 +178,7 @@ def run_fepois(
     n_missing = max(len(fit._na_index) - n_singletons, 0)
     regressors = fit._X.copy() if keep_regressors else None
 
+    check_fitted_sample(fit, formula)
     with np.errstate(all="ignore"):
         fit.get_fit()
     record = irls_record(fit.jahan_deviance_trace, tol, maxiter)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
+from jahan.estimate._guard import check_sample
 from jahan.estimate._engine import IrlsRecord, run_fepois, run_inference
 from jahan.estimate.fixef import recover_fixed_effects
 from jahan.estimate.result import DroppedObservations, GravityEstimate
@@ -164,6 +165,7 @@ def fepois(
         IRLS did not converge within ``maxiter`` (unless ``on_nonconvergence="warn"``).
     """
     formula, data, depvar = _check_inputs(formula, data)
+    check_sample(formula, data, depvar)  # before pyfixest's compiled code can abort the process
     checks = _check_separation(separation)
     spec = parse_vcov(vcov, data.columns)
     if on_nonconvergence not in ("raise", "warn"):
@@ -215,6 +217,15 @@ def fepois(
     names = tuple(str(n) for n in fit._coefnames)
     vcov_matrix = np.asarray(fit._vcov, dtype=float) * spec.scale(nobs) if names else np.zeros((0, 0))
 
+    se_bad = [n for n, v in zip(names, np.diag(vcov_matrix), strict=True) if not np.isfinite(v) or v < 0]
+    if se_bad:
+        warnings.warn(
+            f"the standard error of {', '.join(se_bad)} in {formula!r} is not finite ({nobs} "
+            "observations): the sample is too small or the regressor does not vary; do not "
+            "read significance from this fit",
+            DataWarning,
+            stacklevel=2,
+        )
     collinear = list(getattr(fit, "_collin_vars", []) or [])
     if collinear:
         warnings.warn(

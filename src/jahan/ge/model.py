@@ -85,6 +85,10 @@ def _flows_frame(flows: object) -> pd.DataFrame:
     )
 
 
+MAX_FLOW = 1e100
+"""Largest single flow accepted (any unit); see :func:`_baseline_matrix`."""
+
+
 def _baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     exporter = frame["exporter"].astype(str).str.strip()
     importer = frame["importer"].astype(str).str.strip()
@@ -104,6 +108,17 @@ def _baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
         raise DataError(
             f"{neg.sum()} flow(s) are negative (rows {rows[:5].tolist()}: {_pairs_text(pairs)}); "
             "trade flows must be >= 0."
+        )
+    big = value > MAX_FLOW
+    if big.any():
+        # Exact hat algebra uses shares and ratios only, so the unit of the flows is free; sums
+        # of flows near 1e308 overflow and would surface as a solver failure blamed on the shock.
+        rows = np.flatnonzero(big)
+        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
+        raise DataError(
+            f"{big.sum()} flow(s) exceed {MAX_FLOW:.0e} (rows {rows[:5].tolist()}: "
+            f"{_pairs_text(pairs)}); sums of such values overflow. Rescale the flows (e.g. to "
+            "USD millions): the model's results do not depend on their unit."
         )
     e_codes, e_uniques = pd.factorize(exporter)
     i_codes, i_uniques = pd.factorize(importer)
@@ -528,6 +543,17 @@ class GEModel:
         countries = pd.DataFrame(
             {k: 100.0 * (v - 1.0) for k, v in pct.items()}, index=self._index
         )
+        bad = ~np.isfinite(countries.to_numpy())
+        if bad.any():
+            # e.g. a trade elasticity near zero: welfare is Phi**(1/theta), which overflows.
+            rows, cols = np.nonzero(bad)
+            raise ConvergenceError(
+                f"the GE solution gives non-finite {countries.columns[cols[0]]} for "
+                f"{self._codes[rows[0]]} (trade_elasticity={theta}); the shock or the elasticity "
+                "is too extreme for the model to represent (keep trade_elasticity between 0.5 "
+                "and 50 and effects within +-10 log points)",
+                record=sol,
+            )
         return GEResult(
             countries=countries,
             converged=sol.converged,
