@@ -19,8 +19,8 @@ import numpy as np
 import pandas as pd
 
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
-from jahan.estimate._guard import check_sample
 from jahan.estimate._engine import IrlsRecord, run_fepois, run_inference
+from jahan.estimate._guard import check_sample
 from jahan.estimate.fixef import recover_fixed_effects
 from jahan.estimate.result import DroppedObservations, GravityEstimate
 from jahan.estimate.vcov import parse_vcov
