@@ -153,12 +153,18 @@ def check_target(out_dir: Path, *, force: bool) -> None:
     delete unrelated files.
     """
     out_dir = Path(out_dir)
-    if out_dir.exists() and not out_dir.is_dir():
+    try:
+        is_file = out_dir.exists() and not out_dir.is_dir()
+        empty = not out_dir.is_dir() or not any(out_dir.iterdir())
+        is_run = not empty and (out_dir / MANIFEST).is_file()
+    except OSError as exc:  # a name too long, a file where a parent folder should be, ...
+        raise _describe_os_error(exc, out_dir) from None
+    if is_file:
         raise OutputError(f"output folder {out_dir}: this is a file, not a folder; give a folder "
                           "name with --out")
-    if not out_dir.is_dir() or not any(out_dir.iterdir()):
+    if empty:
         return
-    if not (out_dir / MANIFEST).is_file():
+    if not is_run:
         raise OutputError(f"output folder {out_dir} already holds files and is not a jahan run "
                           f"folder (no {MANIFEST}); choose a new or empty folder with --out")
     if not force:
