@@ -32,6 +32,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from jahan._i18n import LANGUAGES, check_lang, tr
+from jahan._validate_numbers import MAX_NESTING, nesting_depth
 from jahan.errors import JahanError
 from jahan.report.html import template_environment
 from jahan.web import pages
@@ -229,8 +230,12 @@ def create_app(
         if isinstance(body, JSONResponse):
             return body
         try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            text = body.decode("utf-8")
+            if nesting_depth(text) > MAX_NESTING:  # json.loads recurses: bound it first
+                return error(f"the request body nests arrays or objects more than {MAX_NESTING} "
+                             "levels deep; a run request needs at most 4")
+            payload = json.loads(text)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             return error(f"the request body is not valid JSON: {exc}")
         try:
             scenario, text, draws, seed = await run_in_threadpool(
