@@ -516,7 +516,12 @@ class GEModel:
                 record=sol,
             )
         w = sol.factory_price
-        price = sol.phi ** (-1.0 / theta)
+        # Overflow here (theta near zero) is reported below as one ConvergenceError.
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return self._result_frames(sol, theta, Xn, w, sol.phi ** (-1.0 / theta))
+
+    def _result_frames(self, sol: HatSolution, theta: float, Xn: np.ndarray, w: np.ndarray,
+                       price: np.ndarray) -> GEResult:
         diag = np.diagonal(Xn)
         out_new = Xn.sum(axis=1)
         exp_new = Xn.sum(axis=0)

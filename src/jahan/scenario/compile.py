@@ -175,7 +175,7 @@ class _Resolver:
         return np.array([self.index[c] for c in codes], dtype=np.intp)
 
 
-_NO_PAIRS = ("{what} give no pair of two different countries, so this shock would change "
+_NO_PAIRS = ("{what}: not one pair of two different countries, so this shock would change "
              "nothing; name different countries on the two sides")
 
 
