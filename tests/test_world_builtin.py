@@ -1,4 +1,4 @@
-"""The built-in world: coverage, geography, groups, GDP against its source, modelled flows."""
+"""The built-in world: coverage, geography, groups, GDP against its source, observed flows."""
 
 from __future__ import annotations
 
@@ -15,14 +15,17 @@ def world() -> World:
     return World.builtin()
 
 
-def test_builtin_is_labelled_modelled_and_independent(world):
+def test_builtin_is_labelled_observed_and_independent(world):
     other = World.builtin()
     assert other is not world and other.iso3 == world.iso3
     other.countries.loc["KAZ", "gdp_usd"] = -1.0
     assert World.builtin().country("KAZ")["gdp_usd"] > 0
-    assert world.flows_kind == "modelled"
-    assert world.baseline_year == 2019
-    assert "modelled" in repr(world)
+    assert world.flows_kind == "observed"
+    assert world.baseline_year == 2016
+    assert "observed" in repr(world)
+    assert "ITPD-E" in world.meta["flows_source"] and "GDP minus gross exports" in world.meta["domestic_rule"]
+    modelled = World.builtin(flows="modelled")
+    assert modelled.flows_kind == "modelled" and modelled.iso3 == world.iso3
 
 
 def test_coverage_and_required_countries(world):
@@ -82,7 +85,9 @@ def test_pair_attributes(world):
 def test_groups_with_years(world):
     assert world.group("EAEU", year=2019) == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
     assert world.group("EAEU") == ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
-    assert world.group("EAEU", year=2014) == []
+    # counted from the customs union of 2010; Armenia and Kyrgyzstan joined in 2015
+    assert world.group("EAEU", year=2014) == ["BLR", "KAZ", "RUS"]
+    assert world.group("EAEU", year=2009) == []
     assert world.group("CU", year=2010) == ["BLR", "KAZ", "RUS"]
     assert world.group("CA5") == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
     assert "KAZ" not in world.group("WTO", year=2014)
@@ -97,17 +102,16 @@ def test_groups_with_years(world):
     assert world.groups["source"].notna().all()
 
 
-def test_world_gdp_matches_source_total(world, sources_file):
-    shapefile = pytest.importorskip("shapefile")
-    path = sources_file("naturalearth_v5/naturalearth_lowres.dbf")
-    with shapefile.Reader(dbf=str(path), encoding="latin-1") as reader:
-        names = [f[0] for f in reader.fields[1:]]
-        k = names.index("gdp_md_est")
-        source_total = sum(float(rec[k]) for rec in reader.iterRecords()) * 1e6
-    ours = world.countries["gdp_usd"].sum()
-    assert abs(ours / source_total - 1) < 0.05
-    # Kazakhstan's GDP is Natural Earth's own 2019 figure
-    assert world.country("KAZ")["gdp_usd"] == pytest.approx(181_665e6, rel=1e-9)
+def test_gdp_is_pwt_nominal_gdp_of_the_baseline_year(world, sources_file):
+    import pandas as pd
+
+    pwt = pd.read_parquet(sources_file("pwt91/pwt91.parquet"), columns=["isocode", "year", "cgdpo", "pl_gdpo"])
+    row = pwt[(pwt["isocode"].astype(str) == "KAZ") & (pwt["year"] == 2016)].iloc[0]
+    assert world.country("KAZ")["gdp_usd"] == pytest.approx(row["cgdpo"] * row["pl_gdpo"] * 1e6, rel=1e-12)
+    assert world.country("KAZ")["gdp_source"] == "pwt91_2016"
+    assert set(world.countries["gdp_source"]) <= {"pwt91_2016", "worldbank_interpolated_2016"}
+    # a 2016 world total of 70-80 trillion USD (World Bank: about 76 trillion)
+    assert 70e12 < world.countries["gdp_usd"].sum() < 80e12
 
 
 def test_flows_nonnegative_and_domestic_positive(world):
@@ -120,19 +124,12 @@ def test_flows_nonnegative_and_domestic_positive(world):
     world.check(require_domestic=True)
 
 
-def test_modelled_output_and_expenditure_equal_gdp(world):
+def test_modelled_option_balances_output_and_expenditure_to_gdp():
+    world = World.builtin(flows="modelled")
     gdp_musd = world.countries["gdp_usd"] / 1e6
     for total in (world.output(), world.expenditure()):
         rel = ((total - gdp_musd).abs() / gdp_musd).max()
         assert rel < 1e-6
-
-
-def test_modelled_import_shares_match_calibration_targets(world):
-    m = world.flows_matrix().to_numpy()
-    share = 1.0 - np.diag(m) / m.sum(axis=0)
-    target = world.countries["import_share_target"].to_numpy()
-    assert np.allclose(share, target, atol=1e-8)
-    assert 0.05 < world.country("KAZ")["import_share_target"] < 0.4
 
 
 def test_flows_frame_is_long(world):
@@ -147,10 +144,9 @@ def test_restrict_keeps_tables_consistent(world):
     assert len(sub.pairs) == 9 and len(sub.flows) == 9
     assert sub.flows[("KAZ", "RUS")] == world.flows[("KAZ", "RUS")]
     assert sub.group("EAEU") == ["KAZ", "RUS"]
-    assert sub.flows_kind == "modelled"
+    assert sub.flows_kind == "observed"
 
 
 def test_contiguity_corrections(world):
     assert world.neighbours("USA") == ["CAN", "MEX"]  # no land border with Cuba
-    assert "CHN" in world.neighbours("HKG") and "HKG" in world.neighbours("CHN")
-    assert "ALB" not in world.neighbours("SRB") and "XKX" in world.neighbours("SRB")
+    assert "ALB" not in world.neighbours("SRB")  # only through Kosovo

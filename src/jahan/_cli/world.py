@@ -17,10 +17,22 @@ world_app = typer.Typer(
 )
 
 
-def _load():
+def _load(year: int | None = None):
     from jahan.world import World
 
-    return World.builtin()
+    return World.builtin(year)
+
+
+YearOption = Annotated[
+    int | None, typer.Option(help="Baseline year of the observed world, 2000-2016 (default 2016).")
+]
+
+
+_RULES = {
+    "itpde": "ITPD-E's own domestic trade",
+    "gdp_net_exports": "GDP minus gross exports",
+    "itpde_partial": "ITPD-E's partial domestic trade",
+}
 
 
 def _region(name: object, lang: str) -> str:
@@ -55,16 +67,16 @@ def _income(value: object, lang: str) -> str:
 def _kind_label(kind: str, lang: str) -> str:
     if kind == "modelled":
         return tr("modelled (structural gravity, not observed trade)", lang)
-    return tr("observed", lang)
+    return tr("observed (ITPD-E; domestic sales constructed)", lang)
 
 
 @world_app.callback(invoke_without_command=True)
-def summary(ctx: typer.Context, lang: LangOption = "en") -> None:
+def summary(ctx: typer.Context, lang: LangOption = "en", year: YearOption = None) -> None:
     """Summary of the built-in world: countries, baseline year, totals, flows kind, sources."""
     if ctx.invoked_subcommand is not None:
         return
     lang = lang_or_exit(lang)
-    w = _load()
+    w = _load(year)
     s = w.summary()
     out = console()
     out.print(f"[bold]{tr('jahan built-in world', lang)}[/]")
@@ -98,10 +110,11 @@ def show(
     iso3: Annotated[str, typer.Argument(help="ISO3 code of the country, e.g. KAZ.")],
     lang: LangOption = "en",
     top: Annotated[int, typer.Option(help="How many trade partners to list.")] = 10,
+    year: YearOption = None,
 ) -> None:
-    """A country card: neighbours, groups, GDP and the top trade partners."""
+    """A country card: neighbours, groups, GDP, the top trade partners and migrants."""
     lang = lang_or_exit(lang)
-    w = _load()
+    w = _load(year)
     c = w.country(iso3)
     code = str(c.name)
     out = console()
@@ -148,6 +161,40 @@ def show(
         out.print(table)
         share = float(imports.sum()) / (float(imports.sum()) + domestic)
         out.print(tr("Import share of spending: {share}", lang, share=fmt_number(100 * share, lang, 1) + " %"))
+        rule = c.get("domestic_rule")
+        if w.flows_kind == "observed" and isinstance(rule, str) and rule in _RULES:
+            out.print(
+                tr("Domestic sales {value} USD millions, constructed from {rule} (docs/world.md).", lang,
+                   value=fmt_number(domestic, lang, 0), rule=tr(_RULES[rule], lang))
+            )
+    _migrant_tables(w, code, lang, top=min(top, 5))
+
+
+def _migrant_tables(w, code: str, lang: str, top: int) -> None:
+    """Largest diasporas abroad and immigrant origins, UN DESA 2019 (latest year)."""
+    try:
+        m = w.migrants
+    except Exception:  # a world without migrant stocks: nothing to show
+        return
+    if m.empty:
+        return
+    year = int(m["year"].max())
+    latest = m[m["year"] == year]
+    out = console()
+    for title, mine, other in (
+        ("Largest diasporas abroad, {year} (UN DESA), persons", "origin", "destination"),
+        ("Largest immigrant origins, {year} (UN DESA), persons", "destination", "origin"),
+    ):
+        rows = latest[latest[mine] == code].nlargest(top, "persons")
+        if rows.empty:
+            continue
+        table = Table(title=tr(title, lang, year=year), title_justify="left")
+        table.add_column(tr("Country", lang))
+        table.add_column(tr("Persons", lang), justify="right")
+        for r in rows.itertuples():
+            partner = getattr(r, other)
+            table.add_row(f"{w.name(partner, lang)} ({partner})", fmt_number(float(r.persons), lang, 0))
+        out.print(table)
 
 
 @world_app.command("groups")

@@ -2,7 +2,8 @@
 
 ``fepois`` fits, ``GravityEstimate`` holds the result, ``cost_change`` turns an estimate and a
 change in cost variables into the shock ``GEModel.simulate`` takes, ``trade_costs`` gives the
-fitted bilateral trade costs :math:`t_{ij}^{1-\\sigma}` for every pair.
+fitted bilateral trade costs :math:`t_{ij}^{1-\\sigma}` for every pair; ``migration_panel``
+builds the frame for migration gravity on bilateral migrant stocks.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ _LAZY = {
     "trade_costs": "jahan.estimate.costs",
     "dummy_change": "jahan.estimate.costs",
     "parse_vcov": "jahan.estimate.vcov",
+    "migration_panel": "jahan.estimate.migration",
+    "PAIR_VARIABLES": "jahan.estimate.migration",
 }
 
 __getattr__ = lazy_getattr(__name__, _LAZY)

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Iterable, Sequence
-from functools import cache
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
@@ -169,7 +166,7 @@ class World:
         One row per input (package, version, path, licence, year).
     """
 
-    __slots__ = ("_countries", "_pairs", "_flows", "_groups", "_sources", "_meta", "_sectors")
+    __slots__ = ("_countries", "_pairs", "_flows", "_groups", "_sources", "_meta", "_sectors", "_builtin")
 
     def __init__(
         self,
@@ -180,7 +177,9 @@ class World:
         sources: pd.DataFrame,
         meta: dict,
         sectors: SectorData | None = None,
+        builtin: bool = False,
     ) -> None:
+        self._builtin = builtin
         self._countries = countries
         self._pairs = pairs
         self._flows = flows
@@ -257,19 +256,75 @@ class World:
         return world.with_sectors(sectors) if sectors is not None else world
 
     @classmethod
-    def builtin(cls) -> World:
-        """The built-in world shipped with jahan (no network).
+    def builtin(
+        cls, year: int | None = None, *, domestic: str = "default", flows: str = "observed"
+    ) -> World:
+        """The built-in world shipped with jahan (no network): observed trade of one year.
 
-        About 200 economies, baseline year 2019: GDP, population, names in English, Russian and
-        Kazakh, bilateral geography and agreements, group memberships, and **modelled** baseline
-        flows (structural gravity balanced to GDP; see docs/world.md and SOURCES.md).
-        The files are read once per process; each call returns a World with its own copies of
-        the tables, so changing one cannot change another.
+        Parameters
+        ----------
+        year : int, optional
+            Baseline year, 2000-2016 (default 2016, the latest year of ITPD-E release 1).
+        domestic : {"default", "itpde_first"}
+            How domestic flows X_ii are constructed (ITPD-E's own are incomplete):
+            ``"default"`` takes ITPD-E's domestic flow where it reaches GDP minus gross exports and
+            that lower bound otherwise; ``"itpde_first"`` takes ITPD-E's flow wherever it is
+            positive. ``countries["domestic_rule"]`` names the rule each economy got.
+        flows : {"observed", "modelled"}
+            ``"modelled"`` gives the structural-gravity flows balanced to GDP (2016 only), for
+            comparison: a modelled world says so in ``flows_kind``.
+
+        Economies: those with observed trade in ITPD-E in ``year`` that have GDP, a capital and
+        a GeoNames record (190 in 2016; ``world.meta`` and docs/world.md list who is left out and
+        why). International flows are ITPD-E's (all industries, services included) in USD millions
+        at current prices. Each call returns a World with its own copies of the tables.
         """
-        countries, pairs, flows, groups, sources, meta = _builtin_tables()
-        return cls(
-            countries.copy(), pairs.copy(), flows.copy(), groups.copy(), sources.copy(), meta
-        )
+        from jahan.world._builtin import builtin_tables, year_tables
+
+        y = builtin_tables().meta["baseline_year"] if year is None else year
+        countries, pairs, flow_series, groups, sources, meta = year_tables(y, domestic=domestic, flows=flows)
+        return cls(countries, pairs, flow_series, groups, sources, meta, builtin=True)
+
+    @property
+    def migrants(self) -> pd.DataFrame:
+        """Observed bilateral migrant stocks among this world's countries (UN DESA 2019).
+
+        Long frame origin, destination, year (1990, 1995, ..., 2015, 2019), persons. Only the
+        built-in world carries them.
+        """
+        if not self._builtin:
+            raise DataError("migrants: only the built-in world carries migrant stocks (World.builtin())")
+        from jahan.world._builtin import builtin_migrants
+
+        m = builtin_migrants()
+        keep = set(self.iso3)
+        return m[m["origin"].isin(keep) & m["destination"].isin(keep)].reset_index(drop=True)
+
+    def trade_panel(self, years: Sequence[int] | None = None, *, domestic: str | None = None) -> pd.DataFrame:
+        """The observed trade panel 2000-2016 among this world's countries, ready for ``fepois``.
+
+        Long frame: exporter, importer, year, value (USD millions, current; 0 where no trade is
+        recorded), pair variables (distance_km, ln_dist, contiguity, common_language, ...,
+        international = 0 for the constructed domestic flow), pair_id, rta, and one
+        ``both_<GROUP>`` 0/1 column per group (both countries members in that year). An economy
+        appears in the years it is in the trade model (observed trade and a domestic flow).
+
+        Parameters
+        ----------
+        years : sequence of int, optional
+            Years to include (default: every year 2000-2016).
+        domestic : {"default", "itpde_first"}, optional
+            Domestic-flow construction (default: the one this world was built with).
+        """
+        if not self._builtin:
+            raise DataError(
+                "trade_panel: this world has no observed panel; the built-in world has one "
+                "(World.builtin().trade_panel())"
+            )
+        from jahan.world._builtin import trade_panel
+
+        rule = self._meta.get("domestic", "default") if domestic is None else domestic
+        return trade_panel(self.iso3, self._groups, None if years is None else list(years), domestic=rule)
 
     @classmethod
     def read(cls, path: str | Path, *, require_domestic: bool = False) -> World:
@@ -302,7 +357,7 @@ class World:
                                 "build one with SectorData.from_frames(...) or SectorData.from_inputs(...)")
             sectors.check_countries(self.iso3)
         return World(self._countries, self._pairs, self._flows, self._groups, self._sources,
-                     self._meta, sectors)
+                     self._meta, sectors, builtin=self._builtin)
 
     # -- tables ---------------------------------------------------------------------------------
 
@@ -489,7 +544,7 @@ class World:
             fi = self._flows.index.get_level_values(1)
             f = self._flows[fe.isin(keep) & fi.isin(keep)]
         g = self._groups[self._groups["iso3"].isin(keep)].reset_index(drop=True)
-        return World(c, p, f, g, self._sources, self._meta)
+        return World(c, p, f, g, self._sources, self._meta, builtin=self._builtin)
 
     def summary(self) -> dict[str, object]:
         """Headline numbers: countries, baseline year, totals, flows_kind."""
@@ -509,17 +564,3 @@ class World:
             out["international_flows_musd"] = float(f[e != i].sum())
             out["domestic_flows_musd"] = float(f[e == i].sum())
         return out
-
-
-@cache
-def _builtin_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame, dict]:
-    folder = resources.files("jahan") / "data"
-    with (folder / "world.json").open("r", encoding="utf-8") as fh:
-        meta = json.load(fh)
-
-    def table(name: str) -> pd.DataFrame:
-        with (folder / f"{name}.parquet").open("rb") as fh:
-            return pd.read_parquet(fh)
-
-    flows = table("flows")["value"]
-    return table("countries"), table("pairs"), flows, table("groups"), table("sources"), meta
