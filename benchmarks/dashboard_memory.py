@@ -82,6 +82,10 @@ def main() -> None:
                 if after_first is None:
                     gc.collect()
                     after_first = rss_mb()
+                if len(finished) % 5 == 0:
+                    gc.collect()
+                    print(f"  {len(finished):3d} runs finished: RSS {rss_mb():8.1f} MB "
+                          f"({time.perf_counter() - started:.0f} s)", flush=True)
         gc.collect()
         end = rss_mb()
         seconds = time.perf_counter() - started

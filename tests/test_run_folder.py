@@ -71,6 +71,17 @@ def test_a_folder_that_is_not_a_run_is_never_replaced(tmp_path):
     assert (out / "thesis.docx").read_text() == "years of work"
 
 
+def test_a_run_folder_from_before_manifests_can_be_replaced_with_force(tmp_path):
+    out = tmp_path / "reports"
+    out.mkdir()
+    for name in ("report_kk.html", "countries.csv", "countries.parquet", "shocks.csv"):
+        (out / name).write_text("old")
+    with pytest.raises(OutputError, match="already holds a run"):
+        write_run_folder(_files("new"), out, manifest={"tag": "new"})
+    write_run_folder(_files("new"), out, manifest={"tag": "new"}, force=True)
+    assert _assert_whole(out) == "new"
+
+
 def test_out_naming_a_file_is_one_clear_error(tmp_path):
     target = tmp_path / "results.csv"
     target.write_text("keep me")

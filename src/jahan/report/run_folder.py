@@ -23,6 +23,7 @@ import ctypes
 import errno
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -145,10 +146,20 @@ def _signals_unwind() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+# Files of a run written before runs had a manifest: such a folder may be replaced with --force.
+_EARLIER = re.compile(r"^(report_(kk|ru|en)\.html|countries\.(csv|parquet)|shocks\.csv|"
+                      r"parameters\.csv|flows\.parquet|sectors\.(csv|parquet))$")
+
+
+def _earlier_outputs(folder: Path) -> bool:
+    return all(_EARLIER.match(entry.name) for entry in folder.iterdir())
+
+
 def check_target(out_dir: Path, *, force: bool) -> None:
     """Refuse a target that is a file, or a folder that would be overwritten without ``force``.
 
-    ``force`` replaces a previous run's folder (one holding ``manifest.json``) or an empty folder;
+    ``force`` replaces a previous run's folder (one holding ``manifest.json``, or only the files an
+    earlier version of ``jahan run`` wrote) or an empty folder;
     any other existing folder is refused even with ``force``, so a mistyped ``--out`` cannot
     delete unrelated files.
     """
@@ -156,7 +167,7 @@ def check_target(out_dir: Path, *, force: bool) -> None:
     try:
         is_file = out_dir.exists() and not out_dir.is_dir()
         empty = not out_dir.is_dir() or not any(out_dir.iterdir())
-        is_run = not empty and (out_dir / MANIFEST).is_file()
+        is_run = not empty and ((out_dir / MANIFEST).is_file() or _earlier_outputs(out_dir))
     except OSError as exc:  # a name too long, a file where a parent folder should be, ...
         raise _describe_os_error(exc, out_dir) from None
     if is_file:
