@@ -174,3 +174,18 @@ def test_ppml_on_observed_stocks_equals_poisson_glm_with_dummies(subset_panel):
     for name in names:
         assert est.coef[name] == pytest.approx(glm.params[name], abs=1e-6)
     assert est.coef["ln_dist"] < 0  # distance deters migration
+
+
+def test_documented_example_on_the_builtin_world():
+    """docs/migration.md: the frame from World.builtin()'s migrants, pairs and groups."""
+    w = jh.World.builtin()
+    panel = migration_panel(w.migrants, w.pairs, w.groups, group="EAEU", start_year=2015)
+    n = len(w.iso3)
+    assert len(panel) == n * (n - 1) * panel["year"].nunique()
+    assert panel["persons"].sum() == pytest.approx(w.migrants["persons"].sum())
+    on = panel[panel["both_EAEU_free_movement"] == 1]
+    members = {"ARM", "BLR", "KAZ", "KGZ", "RUS"}
+    assert set(on["origin"]) == members and set(on["year"]) == {2015, 2019} and len(on) == 40
+    # the 2010 customs union counts as membership, not as free movement
+    cu = panel[(panel["year"] == 2010) & (panel["both_EAEU"] == 1)]
+    assert set(cu["origin"]) == {"BLR", "KAZ", "RUS"} and cu["both_EAEU_free_movement"].eq(0).all()

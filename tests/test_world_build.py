@@ -27,4 +27,6 @@ def test_build_script_reproduces_committed_data(sources_file):
 def test_committed_data_is_small():
     folder = ROOT / "src" / "jahan" / "data"
     total = sum(os.path.getsize(p) for p in folder.iterdir() if p.is_file())
-    assert 0 < total < 5 * 1024 * 1024
+    # 17 years of observed bilateral trade take about 3.5 MB of the budget (float64 values do
+    # not compress); the rest of the world stays under 2 MB.
+    assert 0 < total < 8 * 1024 * 1024

@@ -29,6 +29,7 @@ def test_world_show_kazakhstan_in_kazakh():
     assert "бақыланған" in out and "модельдік" not in out  # the flows are labelled observed
     # Russia and China lead the partners; migrants from UN DESA
     assert out.index("Ресей (RUS)") < out.index("Германия (DEU)")
+    assert "БҰҰ ЭӘД" in out  # diasporas and immigrants, UN DESA
     assert "Land neighbours" not in out
 
 

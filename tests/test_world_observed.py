@@ -201,3 +201,19 @@ def test_left_out_economies_are_listed_with_reasons(world):
     assert "HKG" in left and "no trade recorded" in left["HKG"]
     assert "PRK" in left and "no GDP" in left["PRK"]
     assert not set(left) & set(world.iso3)
+
+
+def test_migrants_of_the_builtin_world(world, sources_file):
+    m = world.migrants
+    assert list(m.columns) == ["origin", "destination", "year", "persons"]
+    assert set(m["origin"]) <= set(world.iso3) and set(m["destination"]) <= set(world.iso3)
+    assert sorted(m["year"].unique()) == [1990, 1995, 2000, 2005, 2010, 2015, 2019]
+    assert (m["persons"] > 0).all()
+    # persons born in Kazakhstan living in Russia, 2019, straight from the UN DESA file
+    raw = pd.read_csv(sources_file("undesa_migrant_stock_2019/UN_MigrantStockByOriginAndDestination_2019_clean.csv"))
+    row = raw[(raw["Year"] == 2019) & (raw["Dest"] == "Russian Federation")].iloc[0]
+    expected = float(str(row["Kazakhstan"]).replace(",", "").replace(" ", ""))
+    got = m[(m["origin"] == "KAZ") & (m["destination"] == "RUS") & (m["year"] == 2019)]["persons"]
+    assert got.iloc[0] == pytest.approx(expected, rel=1e-12)
+    m.loc[m.index[0], "persons"] = -1.0  # a copy: the world is unchanged
+    assert (world.migrants["persons"] > 0).all()

@@ -30,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import world_observed  # noqa: E402  (beside this script)
+import world_migrants  # noqa: E402  (beside this script)
+import world_observed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TOOLS = Path(__file__).resolve().parent
@@ -632,6 +633,15 @@ def build(sources: Path, *, log=print) -> dict[str, object]:
     countries["population_source"] = np.where(has_pop.notna(), f"worldbank_{BASELINE_YEAR}", countries["population_source"])
     countries["population"] = has_pop.fillna(countries["population"])
 
+    migrants_all = world_migrants.read_migrants(sources)
+    migrants, migrants_dropped = world_migrants.restrict_migrants(migrants_all, codes)
+    for line in world_migrants.unmapped_names(sources):
+        log(f"migrants, no ISO3 code (aggregate): {line}")
+    lost = migrants_dropped.groupby("iso3")[["as_origin", "as_destination"]].sum()
+    lost = lost.assign(total=lost.sum(axis=1)).sort_values("total", ascending=False)
+    for iso3, row in lost.head(10).iterrows():
+        log(f"migrants outside the world: {iso3} ({row['total']:,.0f} person-years as origin or destination)")
+
     modelled, _extra, info = build_flows(sources, countries.loc[sorted(base.index)], pairs_for(pairs, sorted(base.index)))
     growth = read_pwt_growth(sources).reindex(countries.index)
     countries = countries.join(growth)
@@ -675,6 +685,7 @@ def build(sources: Path, *, log=print) -> dict[str, object]:
         "trade": trade,
         "country_years": years,
         "flows_modelled": modelled.to_frame(),
+        "migrants": migrants,
         "groups": groups,
         "sources": srcs,
         "meta": meta,
@@ -687,7 +698,7 @@ def pairs_for(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return pairs.reindex(index)
 
 
-TABLES = ("countries", "pairs", "trade", "country_years", "flows_modelled", "groups", "sources")
+TABLES = ("countries", "pairs", "trade", "country_years", "flows_modelled", "migrants", "groups", "sources")
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -188,7 +188,7 @@ def _migrant_tables(w, code: str, lang: str, top: int) -> None:
         rows = latest[latest[mine] == code].nlargest(top, "persons")
         if rows.empty:
             continue
-        table = Table(title=tr(title, lang, year=year), title_justify="left")
+        table = Table(title=tr(title, lang, year=year), title_justify="left", min_width=64)
         table.add_column(tr("Country", lang))
         table.add_column(tr("Persons", lang), justify="right")
         for r in rows.itertuples():
