@@ -66,7 +66,7 @@ def cp2015_model() -> tuple[MultiSectorGEModel, pd.DataFrame]:
             pd.DataFrame({"share": read("B.txt").ravel()}, index=grid).reset_index(),
             pd.DataFrame({"share": read("IO.txt").ravel()}, index=io_index).reset_index(),
             theta,
-            deficits="zero",
+            imbalances="balanced",
         )
     t05 = _long(read("tariffs2005.txt") / 100.0, "rate")
     nafta = t05[t05["exporter"].isin(NAFTA) & t05["importer"].isin(NAFTA)]
@@ -107,7 +107,7 @@ def main() -> None:
           f"Mexico welfare {result.countries.loc['R19', 'welfare_pct']:+.2f} %")
 
     world = synthetic_world(100, 50, seed=0)
-    t_init, big = best_of(lambda: MultiSectorGEModel(**world, deficits="fixed"), 1)
+    t_init, big = best_of(lambda: MultiSectorGEModel(**world, imbalances="fixed"), 1)
     t_base, _ = best_of(lambda: big.baseline, 1)
     b = big.baseline
     cut = np.where(b.tariff > 0, 0.5 * b.tariff, 0.0)

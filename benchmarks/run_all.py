@@ -1,6 +1,7 @@
 """Run every benchmark in turn, each in its own process, and print their reports.
 
-Each script compares jahan with a peer measured in the same run (gegravity 0.3, raw pyfixest,
+Each script compares jahan with a peer measured in the same run (gegravity 0.3, a bare NumPy
+fixed point, raw pyfixest,
 a plain nested reference of the Caliendo-Parro algorithm, a per-draw pandas loop) and prints
 the ratios. Run with ``make bench`` or ``python benchmarks/run_all.py [NAME ...]``.
 """
@@ -16,10 +17,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SCRIPTS = {
     "ge": "ge_vs_gegravity.py",
+    "ge-call": "ge_call_overhead.py",
     "estimate": "estimate_overhead.py",
     "multisector": "multisector_cp2015.py",
     "scenario": "scenario_draws.py",
     "index": "index_uncertainty.py",
+    "ex_post": "ex_post_ppml.py",
+    "claims": "claims_report.py",
 }
 
 

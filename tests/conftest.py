@@ -1,8 +1,13 @@
-"""Shared fixtures: where the validation data lives, deterministic BLAS threads.
+"""Shared fixtures: where the validation data lives, deterministic BLAS threads, skip report.
 
 Validation data is read from ``../shared/data/validation`` (relative to the project root) or from
 the folder named by ``JAHAN_VALIDATION_DIR``. Under ``CI=true`` a missing file fails the test; on a
 user's machine it skips with the reason.
+
+Tests of the groups in ``LOUD_GROUPS`` (validation against published results, headless-browser
+checks) are marked by the fixtures they use as well as by hand. The end of every run lists the
+skipped tests of each group with the reasons; under ``CI=true`` a skipped validation or browser
+test, whatever skipped it, is turned into a failure.
 """
 
 from __future__ import annotations
@@ -71,6 +76,70 @@ try:
         _hyp_settings.load_profile("ci")
 except ImportError:  # hypothesis is a dev dependency
     pass
+
+
+# -- skipped groups: said loudly at the end, failures under CI ----------------------------------
+
+LOUD_GROUPS: tuple[str, ...] = ("validation", "browser")
+_GROUP_FIXTURES = {"validation_file": "validation", "sources_file": "validation",
+                   "headless_chromium": "browser"}
+_SKIPPED: dict[str, list[tuple[str, str]]] = {}
+
+
+def _group(keywords) -> str:
+    return next((g for g in LOUD_GROUPS if g in keywords), "other")
+
+
+def _skip_reason(report) -> str:
+    longrepr = report.longrepr
+    text = longrepr[2] if isinstance(longrepr, tuple) and len(longrepr) == 3 else str(longrepr)
+    return text.removeprefix("Skipped: ")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark tests by the fixtures they use, so every validation or browser test is counted."""
+    for item in items:
+        for fixture, group in _GROUP_FIXTURES.items():
+            if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(group) is None:
+                item.add_marker(getattr(pytest.mark, group))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI, a validation or browser test that skipped (for any reason) fails instead."""
+    outcome = yield
+    report = outcome.get_result()
+    if not (IN_CI and report.skipped) or hasattr(report, "wasxfail"):
+        return
+    group = next((g for g in LOUD_GROUPS if item.get_closest_marker(g) is not None), None)
+    if group is not None:
+        reason = _skip_reason(report)
+        report.outcome = "failed"
+        report.longrepr = f"CI=true: a {group} test must run, but it was skipped: {reason}"
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _SKIPPED.setdefault(_group(report.keywords), []).append((report.nodeid, _skip_reason(report)))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """A loud section naming each skipped group, how many tests and why."""
+    if not _SKIPPED:
+        return
+    from collections import Counter
+
+    write = terminalreporter.write_line
+    terminalreporter.section("SKIPPED TEST GROUPS: these were NOT checked", sep="!", red=True, bold=True)
+    for group in (*LOUD_GROUPS, "other"):
+        entries = _SKIPPED.get(group, [])
+        if not entries:
+            continue
+        write(f"{group}: {len(entries)} test(s) skipped", red=group in LOUD_GROUPS, bold=True)
+        for reason, count in Counter(reason for _, reason in entries).most_common():
+            write(f"    {count} x {reason}")
+    if not IN_CI and any(_SKIPPED.get(g) for g in LOUD_GROUPS):
+        write("Under CI=true these skipped validation/browser tests fail the run.", yellow=True)
 
 
 SCREENSHOTS_DIR = PROJECT_ROOT / "tests" / "screenshots"

@@ -95,23 +95,23 @@ def test_covariance_submatrix_and_draws(est):
 
 def test_nonconvergence_raises_with_deviance_change_and_advice(panel):
     with pytest.raises(ConvergenceError, match="deviance change") as info:
-        jh.fepois(FML, panel, maxiter=1)
-    assert "maxiter" in str(info.value)
+        jh.fepois(FML, panel, max_iter=1)
+    assert "max_iter" in str(info.value)
     assert info.value.record.iterations == 1 and not info.value.record.converged
 
 
 def test_nonconvergence_can_warn(panel):
     with pytest.warns(ConvergenceWarning):
-        est = jh.fepois(FML, panel, maxiter=2, on_nonconvergence="warn")
+        est = jh.fepois(FML, panel, max_iter=2, on_nonconvergence="warn")
     assert not est.converged and est.iterations == 2 and est.deviance_change > est.tol
 
 
 def test_convergence_on_the_last_allowed_iteration_counts(panel, est):
     # pyfixest flags a fit that meets tol on its last pass as not converged; jahan does not
-    exact = jh.fepois(FML, panel, maxiter=est.iterations)
+    exact = jh.fepois(FML, panel, max_iter=est.iterations)
     assert exact.converged and exact.iterations == est.iterations
     with pytest.raises(ConvergenceError):
-        jh.fepois(FML, panel, maxiter=est.iterations - 1)
+        jh.fepois(FML, panel, max_iter=est.iterations - 1)
 
 
 def test_vcov_options(panel):

@@ -76,3 +76,52 @@ def test_levels_errors():
         multilateral_resistances(T, -Y, E)
     with pytest.raises(DataError, match="sigma"):
         full_ge_levels(T, T, Y, E, 0.5)
+
+
+def test_resistances_match_the_anderson_van_wincoop_equations():
+    # Yotov et al. (2016, ch. 1, eqs. 1-3) with the world's output as the scale.
+    rng = np.random.default_rng(3)
+    n = 6
+    y = rng.uniform(1, 10, n)
+    e = y[::-1] * y.sum() / y[::-1].sum()
+    k = rng.uniform(0.1, 1.0, (n, n))
+    sol = multilateral_resistances(k, y, e, reference=2, tol=1e-12)
+    assert sol.converged and sol.max_residual <= 1e-12
+    big_y = y.sum()
+    pi, p = sol.outward, sol.inward
+    assert p[2] == pytest.approx(1.0)
+    assert np.allclose(pi, (k * (e / (big_y * p))[None, :]).sum(axis=1), rtol=1e-10)
+    assert np.allclose(p, (k * (y / (big_y * pi))[:, None]).sum(axis=0), rtol=1e-10)
+    assert np.allclose(sol.flows, np.outer(y, e) * k / (big_y * np.outer(pi, p)), rtol=1e-10)
+
+
+@pytest.mark.parametrize("tol", [1e-6, 1e-9, 1e-12])
+def test_one_stopping_rule_the_reported_gap_is_the_gap_of_the_flows(tol):
+    T, Y, E = synthetic(15, 7)
+    r = multilateral_resistances(T, Y, E, tol=tol)
+    rows = np.abs(np.log(r.flows.sum(axis=1) / Y)).max()
+    cols = np.abs(np.log(r.flows.sum(axis=0) / E)).max()
+    # Rows hold to rounding; the column gap is what the rule measured, and it is within tol.
+    assert rows <= 1e-13
+    assert cols == pytest.approx(r.max_residual, rel=1e-6, abs=1e-14)
+    assert r.max_residual <= tol
+    if tol >= 1e-9:
+        # No silent tightening either: a looser tol stops earlier than the tightest one.
+        assert r.iterations < multilateral_resistances(T, Y, E, tol=1e-12).iterations
+
+
+def test_warm_start_from_a_nearby_solution_takes_fewer_sweeps():
+    T, Y, E = synthetic(20, 8)
+    cold = multilateral_resistances(T * 1.01 ** np.eye(20), Y, E)
+    base = multilateral_resistances(T, Y, E)
+    warm = multilateral_resistances(T * 1.01 ** np.eye(20), Y, E, initial_inward=base.inward)
+    np.testing.assert_allclose(warm.flows, cold.flows, rtol=1e-10)
+    assert warm.iterations < cold.iterations
+
+
+def test_non_convergence_is_an_error_with_the_record():
+    y = np.array([1.0, 2.0, 3.0])
+    k = np.array([[1.0, 1e-3, 1e-6], [1e-3, 1.0, 1e-3], [1e-6, 1e-3, 1.0]])
+    with pytest.raises(ConvergenceError, match="raise max_iter") as info:
+        multilateral_resistances(k, y, y[::-1], max_iter=1)
+    assert info.value.record.iterations == 1 and not info.value.record.converged

@@ -18,7 +18,7 @@ from jahan.ge._ms_synthetic import synthetic_world
 from jahan.ge.multisector import MultiSectorGEModel, MultiSectorGEResult
 
 PCT_COLUMNS = ["welfare_pct", "terms_of_trade_pct", "volume_of_trade_pct", "real_wage_pct",
-               "price_index_pct", "real_income_pct", "wage_pct", "exports_pct", "imports_pct"]
+               "price_index_pct", "trade_cost_pct", "wage_pct", "exports_pct", "imports_pct"]
 
 
 @pytest.fixture(scope="module")
@@ -37,32 +37,32 @@ def _model(world, **kw):
     return MultiSectorGEModel(**world, **kw)
 
 
-@pytest.mark.parametrize("deficits", ["zero", "fixed"])
-def test_no_shock_gives_zero_change(world, deficits):
-    result = _model(world, deficits=deficits).simulate()
+@pytest.mark.parametrize("imbalances", ["balanced", "fixed"])
+def test_no_shock_gives_zero_change(world, imbalances):
+    result = _model(world, imbalances=imbalances).simulate()
     assert result.converged
     np.testing.assert_allclose(result.countries[PCT_COLUMNS].to_numpy(), 0.0, atol=1e-7)
     np.testing.assert_allclose(result.sectors["price_pct"], 0.0, atol=1e-7)
     np.testing.assert_allclose(result.flows["change_pct"], 0.0, atol=1e-6)
 
 
-@pytest.mark.parametrize("deficits", ["zero", "fixed"])
-def test_scaling_all_values_leaves_changes_unchanged(world, liberalisation, deficits):
-    base = _model(world, deficits=deficits).simulate(tariffs=liberalisation)
+@pytest.mark.parametrize("imbalances", ["balanced", "fixed"])
+def test_scaling_all_values_leaves_changes_unchanged(world, liberalisation, imbalances):
+    base = _model(world, imbalances=imbalances).simulate(tariffs=liberalisation)
     scaled_world = dict(world)
     scaled_world["flows"] = world["flows"].assign(value=world["flows"]["value"] * 1234.5)
     scaled_world["gross_output"] = world["gross_output"].assign(
         value=world["gross_output"]["value"] * 1234.5)
-    scaled = _model(scaled_world, deficits=deficits).simulate(tariffs=liberalisation)
+    scaled = _model(scaled_world, imbalances=imbalances).simulate(tariffs=liberalisation)
     assert abs(base.countries.loc["C000", "welfare_pct"]) > 1e-3  # the shock does something
     pd.testing.assert_frame_equal(base.countries, scaled.countries, atol=1e-7, rtol=0)
     np.testing.assert_allclose(scaled.sectors["output"], 1234.5 * base.sectors["output"],
                                rtol=1e-8)
 
 
-@pytest.mark.parametrize("deficits", ["zero", "fixed"])
-def test_world_exports_equal_world_imports_and_deficits_hold(world, liberalisation, deficits):
-    model = _model(world, deficits=deficits)
+@pytest.mark.parametrize("imbalances", ["balanced", "fixed"])
+def test_world_exports_equal_world_imports_and_deficits_hold(world, liberalisation, imbalances):
+    model = _model(world, imbalances=imbalances)
     result = model.simulate(tariffs=liberalisation)
     sectors = result.sectors
     assert sectors["exports"].sum() == pytest.approx(sectors["imports"].sum(), rel=1e-12)
@@ -73,14 +73,14 @@ def test_world_exports_equal_world_imports_and_deficits_hold(world, liberalisati
     gap = by_country["imports"] - by_country["exports"] - deficit
     value_added = pd.Series(model.baseline.value_added, index=list(model.countries))
     assert (gap.abs() / value_added).max() < 1e-9
-    if deficits == "zero":
+    if imbalances == "balanced":
         assert np.all(model.baseline.deficit == 0)
     else:
         assert np.abs(model.baseline.deficit).max() > 0
 
 
 def test_fixed_deficits_keep_observed_deficits(world):
-    model = _model(world, deficits="fixed")
+    model = _model(world, imbalances="fixed")
     flows = world["flows"]
     foreign = flows[flows["exporter"] != flows["importer"]]
     observed = (foreign.groupby("importer")["value"].sum()
@@ -132,22 +132,22 @@ def test_domestic_sales_derived_from_gross_output():
     world = synthetic_world(4, 2, n_tradable=2, seed=5)
     flows = world["flows"]
     domestic = flows[flows["exporter"] == flows["importer"]]
-    explicit = _model(world, deficits="fixed")
+    explicit = _model(world, imbalances="fixed")
     implicit_world = dict(world, flows=flows[flows["exporter"] != flows["importer"]])
-    implicit = _model(implicit_world, deficits="fixed")
+    implicit = _model(implicit_world, imbalances="fixed")
     np.testing.assert_allclose(implicit.baseline.expenditure, explicit.baseline.expenditure,
                                rtol=1e-12)
     short = world["gross_output"].copy()
     short.loc[0, "value"] = 0.0  # (C000, S00): below its exports
-    raised = _model(dict(implicit_world, gross_output=short), deficits="fixed")
+    raised = _model(dict(implicit_world, gross_output=short), imbalances="fixed")
     observed = raised._observed.net_flows()
     assert observed[0, 0, 0] == 0.0
     assert observed[0, :, 0].sum() > 0  # output is raised to the exports
     assert domestic["value"].min() > 0
 
 
-@pytest.mark.parametrize(("deficits", "imbalances"), [("fixed", "fixed"), ("zero", "balanced")])
-def test_one_sector_without_tariffs_or_inputs_equals_gemodel(deficits, imbalances):
+@pytest.mark.parametrize("imbalances", ["fixed", "balanced"])
+def test_one_sector_without_tariffs_or_inputs_equals_gemodel(imbalances):
     """Special case: one sector, value added share 1, no tariffs -> the one-sector model."""
     GEModel = pytest.importorskip("jahan.ge.model").GEModel
     world = synthetic_world(8, 1, n_tradable=1, seed=11)
@@ -158,7 +158,7 @@ def test_one_sector_without_tariffs_or_inputs_equals_gemodel(deficits, imbalance
         flows, None, world["gross_output"],
         world["value_added_share"].assign(share=1.0),
         pd.DataFrame(columns=["country", "input_sector", "using_sector", "share"]),
-        world["trade_elasticity"], deficits=deficits, tol=1e-13,
+        world["trade_elasticity"], imbalances=imbalances, tol=1e-13,
     )
     one = GEModel(flows[["exporter", "importer", "value"]], trade_elasticity=theta,
                   closure="full", imbalances=imbalances)
@@ -168,8 +168,8 @@ def test_one_sector_without_tariffs_or_inputs_equals_gemodel(deficits, imbalance
     change[[e == i for e, i in pairs]] = 1.0
     a = ms.simulate(cost_change=change).countries
     b = one.simulate(change).countries.loc[a.index]
-    assert a["real_income_pct"].abs().max() > 0.1
-    np.testing.assert_allclose(a["real_income_pct"], b["welfare_pct"], atol=1e-8)
+    assert a["welfare_pct"].abs().max() > 0.1
+    np.testing.assert_allclose(a["welfare_pct"], b["welfare_pct"], atol=1e-8)
     np.testing.assert_allclose(a["real_wage_pct"], b["real_gdp_pct"], atol=1e-8)
     np.testing.assert_allclose(a["price_index_pct"], b["price_index_pct"], atol=1e-8)
     np.testing.assert_allclose(a["wage_pct"], b["factory_price_pct"], atol=1e-8)
@@ -216,8 +216,8 @@ def test_data_errors_name_the_culprit(world):
         _model(dict(world, value_added_share=world["value_added_share"].assign(share=0.0)))
     with pytest.raises(DataError, match="trade_elasticity lacks"):
         _model(dict(world, trade_elasticity=world["trade_elasticity"].iloc[:2]))
-    with pytest.raises(DataError, match="deficits"):
-        _model(world, deficits="balanced")
+    with pytest.raises(DataError, match="imbalances"):
+        _model(world, imbalances="multiplicative")
     model = _model(world)
     with pytest.raises(DataError, match=r"tariffs.importer.*'XYZ'"):
         model.simulate(tariffs=pd.DataFrame({"exporter": ["C001"], "importer": ["XYZ"],
@@ -233,7 +233,7 @@ def test_result_is_frozen_and_exports(world, liberalisation, tmp_path):
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.converged = False  # type: ignore[misc]
     frame = result.to_frame()
-    assert frame.attrs["converged"] is True and frame.attrs["deficits"] == "zero"
+    assert frame.attrs["converged"] is True and frame.attrs["imbalances"] == "balanced"
     for table in ("countries", "sectors", "flows"):
         path = result.to_parquet(tmp_path / f"{table}.parquet", table=table)
         back = pd.read_parquet(path)
@@ -275,3 +275,15 @@ def test_properties_on_random_worlds(n, j, seed, cut, scale):
     assert s["exports"].sum() == pytest.approx(s["imports"].sum(), rel=1e-12)
     assert (result.flows["counterfactual"] >= 0).all()
     assert np.isfinite(result.countries.to_numpy()).all()
+
+
+def test_deprecated_deficits_and_tariffs_first_still_work_with_a_warning(world, liberalisation):
+    new = _model(world, imbalances="balanced").simulate(tariffs=liberalisation)
+    with pytest.warns(DeprecationWarning, match="deficits= is deprecated; use imbalances="):
+        old_model = _model(world, deficits="zero")
+    assert old_model.imbalances == "balanced"
+    with pytest.warns(DeprecationWarning, match="cost_change is now the first argument"):
+        old = old_model.simulate(liberalisation)
+    pd.testing.assert_frame_equal(old.countries, new.countries)
+    with pytest.warns(DeprecationWarning, match="use imbalances"):
+        assert old.deficits == "zero"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jahan._i18n import LANGUAGES, catalog, check_lang, fmt_number, fmt_pct, fmt_pct_signif, tr
+from jahan._i18n import LANGUAGES, catalog, check_lang, fmt_number, fmt_pct, fmt_signif, tr
 from jahan.errors import JahanError
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "jahan"
@@ -85,14 +85,30 @@ def test_number_formats_follow_cldr():
 
 
 def test_small_changes_do_not_read_as_zero():
-    assert fmt_pct_signif(-0.00043, "en") == "-0.00043%"
-    assert fmt_pct_signif(1.23456, "en") == "+1.23%"
-    assert fmt_pct_signif(0.0, "en") == "+0.00%"
-    assert fmt_pct_signif(0.0012, "ru") == "+0,0012%"
-    assert fmt_pct_signif(0.012, "ru") == "+0,01%"
+    assert fmt_pct(-0.00043, "en") == "-0.00043%"
+    assert fmt_pct(1.23456, "en") == "+1.23%"
+    assert fmt_pct(0.0, "en") == "0.00%"
+    assert fmt_pct(0.0012, "ru").replace("\xa0", " ") == "+0,0012%"
+    assert fmt_pct(0.012, "ru").replace("\xa0", " ") == "+0,01%"
+
+
+def test_a_small_loss_never_reads_as_a_gain():
+    # Uzbekistan's welfare change in the EAEU scenario was printed as "+0.000%".
+    assert fmt_pct(-0.000234, "en", 3) == "-0.00023%"
+    for lang in ("kk", "ru", "en"):
+        text = fmt_pct(-0.000234, lang, 3)
+        assert text.startswith("-") and "23" in text, text
+        assert fmt_pct(0.000234, lang, 3).startswith("+")
+
+
+def test_significant_digits_never_use_exponents():
+    assert fmt_signif(5.19e-05, "en") == "0.0000519"
+    assert fmt_signif(5.19e-05, "ru") == "0,0000519"
+    assert fmt_signif(0.12345, "kk") == "0,123"
+    assert fmt_signif(float("nan"), "en") == "—"
 
 
 def test_noise_below_precision_is_not_a_negative_zero():
-    assert fmt_pct(-1e-16, "en", 3) == "+0.000%"
-    assert fmt_pct(-0.0004, "en", 3) == "+0.000%"
+    assert fmt_pct(-1e-16, "en", 3) == "0.000%"
+    assert fmt_pct(-0.0004, "en", 3) == "-0.00040%"
     assert fmt_pct(-0.0006, "en", 3) == "-0.001%"

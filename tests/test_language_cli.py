@@ -16,7 +16,7 @@ runner = CliRunner()
 
 
 def test_fit_prints_each_parameter_with_its_interval():
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minett-wang", "--draws", "40"])
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minett-wang", "--draws", "40", "--lang", "en"])
     assert result.exit_code == 0, result.output
     for symbol in ("a", "s", "c", "mu"):
         line = next(li for li in result.output.splitlines() if li.strip().startswith(f"{symbol} = "))
@@ -25,7 +25,7 @@ def test_fit_prints_each_parameter_with_its_interval():
 
 
 def test_fit_in_kazakh_with_a_fixed_parameter(tmp_path):
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--fix", "a=1.31", "--draws", "30",
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "abrams-strogatz", "--fix", "a=1.31", "--draws", "30",
                                  "--lang", "kk", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "a = 1,3100 (бекітілген)" in result.output
@@ -95,7 +95,8 @@ def test_report_section_for_a_fit_and_a_projection():
 
 def test_fit_that_stops_early_is_shown_with_a_loud_warning():
     # Abrams-Strogatz on data made by Minett-Wang runs along a ridge (a -> 1, c -> its limit).
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--draws", "0"])
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "abrams-strogatz", "--draws", "0",
+                                 "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "warning:" in result.output and "before convergence" in result.output
     assert "(not identified)" in result.output
@@ -170,3 +171,24 @@ def test_report_lists_parameters_that_are_not_identified(tmp_path):
         assert f"Параметр {symbol} не идентифицируется" in warning
     assert tr("No lever is changed: the policy scenario is the baseline.", "ru") in html
     assert 'id="synthetic"' not in html and tr("The file gives no source statement.", "ru") in html
+
+
+def test_readme_example_fits_the_model_the_data_identify_without_warnings():
+    # The README runs `jahan language fit` on the example with no options. Its shares record
+    # bilinguals, so the default picks Minett-Wang: no early stop, every parameter identified.
+    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--draws", "0", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "Model: minett-wang" in result.output
+    assert "warning" not in result.output.lower() and "not identified" not in result.output
+
+
+def test_auto_takes_abrams_strogatz_when_no_one_is_bilingual():
+    import pandas as pd
+
+    from jahan._cli.language import choose_model
+
+    two_state = pd.DataFrame({"year": ["2000"], "monolingual_a": ["0.6"], "bilingual": ["0"],
+                              "monolingual_b": ["0.4"]})
+    assert choose_model("auto", two_state) == "abrams-strogatz"
+    assert choose_model("auto", two_state.assign(bilingual=["0.1"])) == "minett-wang"
+    assert choose_model("abrams-strogatz", two_state.assign(bilingual=["0.1"])) == "abrams-strogatz"

@@ -47,7 +47,7 @@ def _check(inputs, z, f, n_sectors, n_final, sectors):
     np.testing.assert_allclose(sums.to_numpy(), 1.0, rtol=1e-12)
     assert len(sums) == len(COUNTRIES) * n_sectors
     # the inputs drive the multi-sector model
-    model = MultiSectorGEModel(**inputs, trade_elasticity=5.0, deficits="fixed")
+    model = MultiSectorGEModel(**inputs, trade_elasticity=5.0, imbalances="fixed")
     shock = inputs["flows"][inputs["flows"]["exporter"] != inputs["flows"]["importer"]]
     shock = shock[["exporter", "importer", "sector"]].assign(rate=0.1)
     result = model.simulate(tariffs=shock)

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from jahan.cli import app
 from jahan.errors import DataError
-from jahan.index.readiness import CONDITIONS, parse_bloc, readiness, readiness_vs_gains
+from jahan.index.readiness import CONDITIONS, parse_bloc, readiness
+from jahan.scenario.readiness import readiness_vs_gains
 
 
 @pytest.fixture(scope="module")
@@ -138,9 +139,11 @@ def test_cli_readiness_with_user_table(tmp_path):
 
 def test_cli_index_prints_subindices_for_every_country(tmp_path):
     out = tmp_path / "kof.parquet"
-    res = runner.invoke(app, ["index", "--out", str(out)], env={"COLUMNS": "200"})
+    res = runner.invoke(app, ["index", "--preset", "kof", "--out", str(out), "--lang", "en"], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "KAZ" in res.output and "de jure" in res.output
+    # the KOF preset says how many of its variables are present before the table
+    assert res.output.index("KOF variables with data") < res.output.index("KAZ")
     assert "trade_goods" in res.output  # named among the missing KOF variables
     assert "Modelled" not in res.output  # the built-in flows are observed
     frame = pd.read_parquet(out)
@@ -155,7 +158,11 @@ def test_cli_index_on_user_data(tmp_path):
     ]
     path = tmp_path / "data.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
-    res = runner.invoke(app, ["index", "--data", str(path), "--weighting", "equal", "--lang", "kk"], env={"COLUMNS": "200"})
+    res = runner.invoke(
+        app,
+        ["index", "--preset", "kof", "--data", str(path), "--weighting", "equal", "--lang", "kk"],
+        env={"COLUMNS": "200"},
+    )
     assert res.exit_code == 0, res.output
     assert "AAA" in res.output and "3 " in res.output
     bad = runner.invoke(app, ["index", "--preset", "kofx"])

@@ -246,10 +246,14 @@ def test_result_is_read_only_and_exports(world, tmp_path):
     assert len(long) == len(CODES) * len(OUTPUTS)
     path = out.to_parquet(tmp_path / "r.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(path), long, check_like=True)
-    summary = out.summary(lang="kk")
+    summary = out.summary_table(lang="kk")
     assert summary.loc["KAZ", "name"] == "Қазақстан"
+    text = out.summary(lang="kk")
+    assert isinstance(text, str) and "Қазақстан (KAZ)" in text
     with pytest.raises(ScenarioError, match="did you mean 'KAZ'"):
         out.summary(focus=["KAX"])
+    with pytest.warns(DeprecationWarning, match=r"use ScenarioResult.summary_table\(\)"):
+        assert text.loc["KAZ", "name"] == "Қазақстан"
 
 
 def test_autarky_lowers_welfare_and_ends_trade(world):
@@ -359,7 +363,7 @@ def test_cli_run_scenarios_and_compare(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
     res = runner.invoke(app, ["scenarios", "--lang", "en"])
-    assert res.exit_code == 0 and "eaeu_customs_union" in res.output and "(003)" in res.output
+    assert res.exit_code == 0 and "eaeu_customs_union" in res.output and "founding text 003" in res.output
 
     other = tmp_path / "t.toml"
     other.write_text(BASE.replace("effect = 0.5", "effect = 0.2"), encoding="utf-8")

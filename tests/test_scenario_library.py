@@ -15,9 +15,26 @@ def world():
     return World.builtin()
 
 
+def _estimate(world, scenario):
+    """For a scenario that estimates its effect from the panel ([estimate]): the estimate on a
+    sub-world with the bloc's members (the full panel run is in test_analysis_ex_post, slow)."""
+    from jahan.estimate.bloc import estimate_bloc
+
+    settings = scenario.spec.estimate
+    if settings is None:
+        return None
+    members = {c for y in settings.years for c in world.group(settings.bloc, year=y)}
+    keep = sorted(members | {"CHN", "DEU", "USA", "UZB", "TUR", "UKR", "TJK", "GEO", "IND", "JPN"})
+    return estimate_bloc(world.restrict(keep), settings.bloc, years=settings.years).estimate
+
+
 @pytest.fixture(scope="module")
 def results(world):
-    return {name: Scenario.load(name).run(world, draws=4, seed=1) for name in library_names()}
+    out = {}
+    for name in library_names():
+        sc = Scenario.load(name)
+        out[name] = sc.run(world, draws=4, seed=1, estimate=_estimate(world, sc))
+    return out
 
 
 def test_every_library_scenario_runs_and_is_finite(results):
@@ -79,3 +96,27 @@ def test_crisis_with_and_without_the_bloc_share_crisis_draws(results):
     table = compare(a, b)
     assert table.attrs["paired"]
     assert np.isfinite(table.loc["KAZ", ["difference", "difference_p05", "difference_p95"]]).all()
+
+
+def test_kazakhstan_common_external_tariff_diverts_imports_to_the_union(results):
+    out = results["kazakhstan_cet_2010"]
+    f = out.flows.set_index(["exporter", "importer"])["change_pct"]
+    assert f[("RUS", "KAZ")] > 0 > f[("CHN", "KAZ")]
+    kaz = out.countries.loc["KAZ"]
+    assert kaz["tariff_revenue_income_pct"] > 0
+    # Russia's and Belarus's tariffs are stated equal to the common tariff: theirs do not move.
+    assert f[("CHN", "RUS")] > 0  # only through Kazakhstan's diverted demand
+
+
+def test_kazakhstan_leaving_the_eaeu_cuts_its_trade_with_the_members(results):
+    f = results["kazakhstan_leaves_eaeu"].flows.set_index(["exporter", "importer"])["change_pct"]
+    assert f[("KAZ", "RUS")] < 0 and f[("RUS", "KAZ")] < 0
+    assert results["kazakhstan_leaves_eaeu"].countries.loc["KAZ", "welfare_pct"] < 0
+
+
+def test_crisis_scenario_measures_its_shelter(results):
+    shelter = results["global_crisis_with_eaeu"].settings["shelter"]
+    kaz = shelter["countries"]["KAZ"]
+    assert shelter["countries"]["USA"]["loss_without"] > 1  # the crisis economy loses
+    assert kaz["shelter_p05"] <= kaz["shelter"] <= kaz["shelter_p95"]
+    assert kaz["shelter"] == pytest.approx(kaz["loss_without"] - kaz["loss_with"], abs=1e-12)

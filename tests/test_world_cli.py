@@ -10,7 +10,7 @@ runner = CliRunner()
 
 
 def test_world_summary_says_observed():
-    result = runner.invoke(app, ["world"])
+    result = runner.invoke(app, ["world", "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "Countries" in result.output and "2016" in result.output
     assert "observed (ITPD-E" in result.output and "modelled" not in result.output

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from jahan.errors import ConvergenceError, DataError, DataWarning
-from jahan.world import World, read_cepii_gravity, solve_gravity_baseline
+from jahan.errors import DataError, DataWarning
+from jahan.world import World, read_cepii_gravity
 
 CODES = ["KAZ", "KGZ", "RUS"]
 
@@ -206,35 +206,6 @@ def test_read_cepii_gravity_missing_values_and_columns(tmp_path):
         read_cepii_gravity(df, year=2000)
     with pytest.raises(DataError, match="iso3_d"):
         read_cepii_gravity(df.drop(columns=["iso3_d"]), year=2019)
-
-
-def test_gravity_baseline_solves_the_resistance_equations():
-    rng = np.random.default_rng(3)
-    n = 6
-    y = rng.uniform(1, 10, n)
-    e = y[::-1] * y.sum() / y[::-1].sum()
-    k = rng.uniform(0.1, 1.0, (n, n))
-    sol = solve_gravity_baseline(y, e, k, reference=2)
-    assert sol.converged and sol.max_residual <= 1e-10
-    x = sol.flows
-    assert np.allclose(x.sum(axis=1), y, rtol=1e-9) and np.allclose(x.sum(axis=0), e, rtol=1e-9)
-    big_y = y.sum()
-    pi, p = sol.outward_resistance, sol.inward_resistance
-    assert p[2] == pytest.approx(1.0)
-    # Pi_i^(1-s) = sum_j K_ij E_j / (Y P_j^(1-s)),  P_j^(1-s) = sum_i K_ij Y_i / (Y Pi_i^(1-s))
-    assert np.allclose(pi, (k * (e / (big_y * p))[None, :]).sum(axis=1), rtol=1e-8)
-    assert np.allclose(p, (k * (y / (big_y * pi))[:, None]).sum(axis=0), rtol=1e-8)
-    assert np.allclose(x, np.outer(y, e) * k / (big_y * np.outer(pi, p)), rtol=1e-8)
-
-
-def test_gravity_baseline_non_convergence_is_loud():
-    y = np.array([1.0, 2.0, 3.0])
-    k = np.array([[1.0, 1e-3, 1e-6], [1e-3, 1.0, 1e-3], [1e-6, 1e-3, 1.0]])
-    with pytest.raises(ConvergenceError) as info:
-        solve_gravity_baseline(y, y[::-1], k, max_iter=1)
-    assert info.value.record.iterations == 1 and not info.value.record.converged
-    with pytest.raises(DataError, match="total output"):
-        solve_gravity_baseline(y, 2 * y, k)
 
 
 def test_read_csv_folder_with_every_table(tmp_path):

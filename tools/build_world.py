@@ -148,7 +148,7 @@ SOURCES = [
         "year": 2017,
         "used_for": (
             "nominal GDP in current USD (cgdpo * pl_gdpo), 2000-2016; import share of supply (csh_m, pl_m, "
-            "pl_gdpo; 2017) for the border calibration of the modelled option; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
+            f"pl_gdpo; 2017) for the border calibration of the modelled option; mean and standard deviation of annual real GDP growth (rgdpna, {GROWTH_YEARS[0]}-{GROWTH_YEARS[1]})"
         ),
     },
     {
@@ -530,7 +530,7 @@ def build_flows(
     sources: Path, countries: pd.DataFrame, pairs: pd.DataFrame
 ) -> tuple[pd.Series, pd.DataFrame, dict]:
     """Balanced structural-gravity flows, importer border costs calibrated to PWT openness."""
-    from jahan.world._baseline import solve_gravity_baseline
+    from jahan.ge.levels import multilateral_resistances
 
     n = len(countries)
     codes = list(countries.index)
@@ -554,8 +554,8 @@ def build_flows(
     sol = None
     for rounds in range(1, MAX_CALIBRATION_ROUNDS + 1):  # noqa: B007 - reported below
         cost_term = np.exp(base + border[None, :] * intl)
-        start = None if sol is None else sol.column_scale
-        sol = solve_gravity_baseline(gdp_musd, gdp_musd, cost_term, tol=1e-12, warm_start=start)
+        start = None if sol is None else sol.inward
+        sol = multilateral_resistances(cost_term, gdp_musd, gdp_musd, initial_inward=start)
         share = 1.0 - np.diag(sol.flows) / sol.flows.sum(axis=0)
         gap = np.abs(share - target)[calibrate]
         if gap.size == 0 or gap.max() < 1e-10:
@@ -570,8 +570,8 @@ def build_flows(
             "border_effect": border,
             "import_share_target": target,
             "border_source": np.where(has_pwt, "pwt91_2017", "pwt91_2017_median"),
-            "omr": sol.outward_resistance,
-            "imr": sol.inward_resistance,
+            "omr": sol.outward,
+            "imr": sol.inward,
         },
         index=countries.index,
     )

@@ -37,10 +37,14 @@ _LAZY = {
     "MultiSectorGEResult": "jahan.ge",
     "Scenario": "jahan.scenario",
     "ScenarioResult": "jahan.scenario",
+    "evaluate_bloc": "jahan.analysis",
+    "BlocEvaluation": "jahan.analysis",
+    "claims": "jahan.analysis.claims",
+    "ClaimsResult": "jahan.analysis.claims",
 }
 
 _SUBMODULES = frozenset(
-    {"world", "estimate", "ge", "scenario", "index", "culture", "report", "web"}
+    {"world", "estimate", "ge", "scenario", "analysis", "index", "culture", "report", "web"}
 )
 
 __getattr__ = lazy_getattr(__name__, _LAZY, _SUBMODULES)

@@ -22,6 +22,12 @@ LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
 
 _BABEL_LOCALE = {"en": "en_US", "ru": "ru_RU", "kk": "kk_KZ"}
 
+DEFAULT_LANG: str = "kk"
+"""The interface language when none is asked for: Kazakh, in every command and the dashboard."""
+
+LANG_ENV: str = "JAHAN_LANG"
+"""Environment variable that overrides :data:`DEFAULT_LANG` (``--lang`` overrides both)."""
+
 
 def check_lang(lang: str) -> str:
     """Return ``lang`` normalised ("KK" -> "kk"), or raise naming the allowed codes."""
@@ -34,6 +40,28 @@ def check_lang(lang: str) -> str:
             f"(kk = Kazakh, ru = Russian, en = English).{hint}"
         )
     return code
+
+
+def default_lang() -> str:
+    """The language used when ``--lang`` (or ``?lang=``) is not given.
+
+    ``$JAHAN_LANG`` when set (checked, so a typo is an error naming the variable), else
+    :data:`DEFAULT_LANG`.
+    """
+    import os
+
+    value = os.environ.get(LANG_ENV, "").strip()
+    if not value:
+        return DEFAULT_LANG
+    try:
+        return check_lang(value)
+    except JahanError as exc:
+        raise JahanError(f"environment variable {LANG_ENV}: {exc}") from None
+
+
+def resolve_lang(lang: str | None) -> str:
+    """``lang`` checked and normalised, or :func:`default_lang` when it is None or empty."""
+    return check_lang(lang) if lang else default_lang()
 
 
 @cache
@@ -78,31 +106,59 @@ def fmt_number(value: float, lang: str = "en", digits: int = 2) -> str:
     return format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
-def fmt_pct(value_pct: float, lang: str = "en", digits: int = 2) -> str:
-    """Format a value already in percent (1.5 -> "1.50%" / "1,50 %"), with an explicit sign."""
-    if round(value_pct, digits) == 0:
-        value_pct = 0.0  # noise below the shown precision must not print as "-0.00%"
-    pattern = "+#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    pattern += ";-#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
-    return format_percent(value_pct / 100.0, format=pattern, locale=babel_locale(lang))
+def plotly_separators(lang: str) -> str:
+    """Plotly's ``layout.separators`` for ``lang``: the CLDR decimal then grouping symbol
+    ("." and "," in English; "," and a no-break space in Russian and Kazakh), so plot axes
+    and hover labels use the same symbols as the tables."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = babel_locale(lang)
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
 
 
-def fmt_pct_signif(value_pct: float, lang: str = "en", digits: int = 2, max_digits: int = 6) -> str:
-    """Like :func:`fmt_pct`, with enough decimals that a small non-zero change does not read as
-    zero: -0.0004 gives "-0.0004%" rather than "-0.00%"."""
+def fmt_signif(value: float, lang: str = "en", sig: int = 3, max_digits: int = 10) -> str:
+    """A number with ``sig`` significant digits in the language's symbols, never in exponent
+    notation (a Gini of 5.19e-05 reads "0.0000519" / "0,0000519"); NaN gives an em dash."""
+    if not math.isfinite(value):
+        return "—"
+    if value == 0:
+        return fmt_number(0.0, lang, 0)
+    digits = max(0, min(max_digits, sig - 1 - math.floor(math.log10(abs(value)))))
+    return fmt_number(value, lang, digits)
+
+
+def fmt_pct(value_pct: float, lang: str = "en", digits: int = 2, max_digits: int = 6) -> str:
+    """Format a change already in percent with its sign: the one formatter of signed percentages.
+
+    1.5 -> "+1.50%" ("+1,50 %" in ru/kk). A non-zero change too small for ``digits`` gets the
+    decimals it needs for two significant digits (up to ``max_digits``), so a loss never reads as
+    a gain or as zero: -0.000234 -> "-0.00023%", not "+0.000%". Only a change below half a unit
+    of ``max_digits`` (solver noise, about 1e-6 percent) prints as an unsigned "0.00%".
+    """
+    if not math.isfinite(value_pct):
+        return "—"
     magnitude = abs(value_pct)
-    if magnitude > 0 and magnitude < 10 ** (-digits):
+    if magnitude < 0.5 * 10 ** (-max_digits):
+        return format_percent(0.0, format="#,##0" + ("." + "0" * digits if digits > 0 else "") + "%",
+                              locale=babel_locale(lang))
+    if round(magnitude, digits) == 0:
         digits = min(max_digits, -math.floor(math.log10(magnitude)) + 1)
-    return fmt_pct(value_pct, lang, digits)
+    body = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"
+    return format_percent(value_pct / 100.0, format=f"+{body};-{body}", locale=babel_locale(lang))
 
 
 __all__ = [
+    "DEFAULT_LANG",
     "LANGUAGES",
+    "LANG_ENV",
     "babel_locale",
     "catalog",
     "check_lang",
+    "default_lang",
     "fmt_number",
     "fmt_pct",
-    "fmt_pct_signif",
+    "fmt_signif",
+    "plotly_separators",
+    "resolve_lang",
     "tr",
 ]

@@ -47,4 +47,52 @@ def write_parquet_atomic(
     return atomic_write(target, lambda p: frame.to_parquet(p, index=index))
 
 
-__all__ = ["atomic_write", "write_parquet_atomic", "write_text_atomic"]
+TABLE_FORMATS: tuple[str, ...] = ("csv", "parquet", "xlsx")
+"""File formats of :func:`write_table_atomic`."""
+
+_EXCEL_MAX_ROWS = 1_048_576  # rows in one Excel worksheet, header included
+
+
+def table_format(target: str | os.PathLike[str], fmt: str | None = None) -> str:
+    """The format of a table file: ``fmt`` when given, else the file's suffix; or raise."""
+    from jahan.errors import DataError
+
+    chosen = (fmt or Path(target).suffix.lstrip(".")).strip().lower()
+    if chosen not in TABLE_FORMATS:
+        raise DataError(
+            f"{str(target)!r}: unknown table format {chosen or '(none)'!r}; use a .csv, .parquet "
+            f"or .xlsx file name, or --format {'|'.join(TABLE_FORMATS)}"
+        )
+    return chosen
+
+
+def write_table_atomic(
+    frame: pd.DataFrame, target: str | os.PathLike[str], fmt: str | None = None, *, sheet: str = "data"
+) -> Path:
+    """Write ``frame`` (without its index) as CSV (UTF-8), Parquet or Excel, atomically."""
+    from jahan.errors import DataError
+
+    kind = table_format(target, fmt)
+    if kind == "csv":
+        return atomic_write(target, lambda p: frame.to_csv(p, index=False, encoding="utf-8"))
+    if kind == "parquet":
+        return atomic_write(target, lambda p: frame.to_parquet(p, index=False))
+    if len(frame) + 1 > _EXCEL_MAX_ROWS:
+        raise DataError(
+            f"{str(target)!r}: {len(frame)} rows do not fit one Excel sheet ({_EXCEL_MAX_ROWS - 1} "
+            "at most); write .parquet or .csv instead"
+        )
+    # Excel sheet names are at most 31 characters.
+    return atomic_write(
+        target, lambda p: frame.to_excel(p, index=False, sheet_name=sheet[:31], engine="openpyxl")
+    )
+
+
+__all__ = [
+    "TABLE_FORMATS",
+    "atomic_write",
+    "table_format",
+    "write_parquet_atomic",
+    "write_table_atomic",
+    "write_text_atomic",
+]

@@ -18,9 +18,11 @@ COMMAND_MODULES: tuple[str, ...] = (
     "jahan._cli.world",
     "jahan._cli.estimate",
     "jahan._cli.run",
+    "jahan._cli.evaluate",
     "jahan._cli.language",
     "jahan._cli.index",
     "jahan._cli.serve",
+    "jahan._cli.claims",
 )
 
 app = typer.Typer(

@@ -45,6 +45,10 @@ class ModelledDataWarning(JahanWarning):
     """A quantity shown is modelled, not observed."""
 
 
+class ScenarioWarning(JahanWarning):
+    """A scenario runs, but something about it needs saying (e.g. it overlaps the baseline)."""
+
+
 __all__ = [
     "JahanError",
     "DataError",
@@ -54,4 +58,5 @@ __all__ = [
     "ConvergenceWarning",
     "DataWarning",
     "ModelledDataWarning",
+    "ScenarioWarning",
 ]

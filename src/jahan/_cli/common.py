@@ -7,11 +7,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from jahan._i18n import check_lang
+from jahan._i18n import resolve_lang
 
 LangOption = Annotated[
-    str,
-    typer.Option("--lang", "-l", help="Language of names and labels: kk (Kazakh), ru (Russian), en."),
+    str | None,
+    typer.Option(
+        "--lang",
+        "-l",
+        help="Language of names and labels: kk (Kazakh, the default), ru (Russian), en; "
+        "the environment variable JAHAN_LANG changes the default.",
+        show_default=False,
+    ),
 ]
 
 
@@ -20,6 +26,10 @@ def console() -> Console:
     return Console(highlight=False)
 
 
-def lang_or_exit(lang: str) -> str:
-    """Validate a --lang value (raises JahanError with the allowed values)."""
-    return check_lang(lang)
+def lang_or_exit(lang: str | None) -> str:
+    """Validate a --lang value, or give the default language when it is not given.
+
+    Raises JahanError naming the allowed values. The one default (Kazakh, or ``$JAHAN_LANG``)
+    is :func:`jahan._i18n.default_lang`.
+    """
+    return resolve_lang(lang)

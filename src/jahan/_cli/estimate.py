@@ -38,23 +38,25 @@ def estimate(
         str,
         typer.Option(help="hetero, stata_robust, iid, or cluster:VAR (cluster:VAR1+VAR2 for two-way)."),
     ] = "hetero",
-    maxiter: Annotated[int, typer.Option(help="Maximum IRLS iterations.")] = 50,
+    max_iter: Annotated[
+        int, typer.Option("--max-iter", "--maxiter", help="Maximum IRLS iterations.")
+    ] = 50,
     tol: Annotated[float, typer.Option(help="IRLS tolerance on the relative deviance change.")] = 1e-8,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Estimate a gravity equation by PPML with fixed effects and print the table."""
-    from jahan._i18n import tr
+    from jahan._i18n import fmt_number, tr
     from jahan.estimate import fepois
 
     lang = lang_or_exit(lang)
     frame = _read_table(data)
-    est = fepois(formula, frame, vcov=vcov, maxiter=maxiter, tol=tol)
+    est = fepois(formula, frame, vcov=vcov, max_iter=max_iter, tol=tol)
     out = console()
     if as_json:
         out.print_json(json.dumps(est.to_dict()))
         return
-    out.print(tr("Data: {file} ({rows} rows)", lang, file=str(data), rows=len(frame)))
+    out.print(tr("Data: {file} ({rows} rows)", lang, file=str(data), rows=fmt_number(len(frame), lang, 0)))
     out.print(est.summary(lang=lang), markup=False)
 
 

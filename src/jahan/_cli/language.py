@@ -16,8 +16,25 @@ from jahan._io import write_text_atomic
 from jahan.errors import DataError, JahanWarning
 
 ModelOption = Annotated[
-    str, typer.Option("--model", "-m", help="abrams-strogatz (a, s, c) or minett-wang (a, s, c, mu).")
+    str,
+    typer.Option("--model", "-m", help="abrams-strogatz (a, s, c), minett-wang (a, s, c, mu), or auto: "
+                 "minett-wang when the data record bilingual speakers, abrams-strogatz otherwise."),
 ]
+
+AUTO = "auto"
+
+
+def choose_model(model: str, frame: pd.DataFrame) -> str:
+    """The model to fit: ``model`` itself, or for "auto" the one the data can identify.
+
+    Abrams-Strogatz has no bilingual state; fitted to shares with bilinguals it runs along a ridge
+    (c unidentified, no convergence). Minett-Wang models them, so "auto" takes it whenever a
+    bilingual share is above zero.
+    """
+    if str(model).strip().lower() != AUTO:
+        return model
+    bilingual = pd.to_numeric(frame.get("bilingual"), errors="coerce") if "bilingual" in frame else None
+    return "minett-wang" if bilingual is not None and bool((bilingual > 0).any()) else "abrams-strogatz"
 DrawsOption = Annotated[int, typer.Option("--draws", help="Bootstrap draws for the intervals.")]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")]
 FixOption = Annotated[
@@ -75,11 +92,12 @@ def _fit(data: Path, model: str, fix: list[str] | None, draws: int, seed: int, l
     check_number(draws, "--draws", where="command line")
     check_number(seed, "--seed", where="command line")
     frame, lines = read_shares_csv(data)
+    model = choose_model(model, frame)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", JahanWarning)
         # A fit that stops early is still shown, with the ConvergenceWarning printed above it.
         fit = fit_language_model(frame, model, fixed=_parse_fix(fix), draws=draws, seed=seed,
-                                 source=str(data), lines=lines, allow_nonconvergence=True)
+                                 source=str(data), lines=lines, on_nonconvergence="warn")
     out = console()
     for w in caught:
         if issubclass(w.category, JahanWarning):
@@ -123,12 +141,12 @@ def register(app: typer.Typer) -> None:
     @group.command("fit")
     def fit_command(
         data: Annotated[Path, typer.Argument(help="CSV: year, monolingual_a, bilingual, monolingual_b.")],
-        model: ModelOption = "abrams-strogatz",
+        model: ModelOption = AUTO,
         fix: FixOption = None,
         draws: DrawsOption = 200,
         seed: SeedOption = 1,
         out: Annotated[Path | None, typer.Option("--out", help="Folder for the phase-plane figure.")] = None,
-        lang: LangOption = "en",
+        lang: LangOption = None,
     ) -> None:
         """Fit a model to a series of shares; print each parameter with its interval."""
         lang = lang_or_exit(lang)
@@ -150,13 +168,13 @@ def register(app: typer.Typer) -> None:
         transmission: Annotated[float | None, typer.Option(
             "--transmission", help="Intergenerational transmission tau (minett-wang), 0..1.")] = None,
         until: Annotated[float | None, typer.Option("--until", help="Last projected year.")] = None,
-        model: ModelOption = "abrams-strogatz",
+        model: ModelOption = AUTO,
         fix: FixOption = None,
         draws: DrawsOption = 200,
         seed: SeedOption = 1,
         out: Annotated[Path, typer.Option(
             "--out", help="Folder for the figures, the table and the report.")] = Path("."),
-        lang: LangOption = "en",
+        lang: LangOption = None,
     ) -> None:
         """Fit, then project the shares without and with a policy from a given year; write the report."""
         from jahan.culture import LanguagePolicy, project

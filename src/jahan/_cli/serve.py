@@ -23,7 +23,7 @@ def serve_cmd(
     world: Annotated[
         str, typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file.")
     ] = "builtin",
-    lang: LangOption = "kk",
+    lang: LangOption = None,
 ) -> None:
     """Start the dashboard: build scenarios, run them, see maps and tables, in kk, ru or en."""
     lang = lang_or_exit(lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -71,13 +72,13 @@ def _kind_label(kind: str, lang: str) -> str:
 
 
 @world_app.callback(invoke_without_command=True)
-def summary(ctx: typer.Context, lang: LangOption = "en", year: YearOption = None) -> None:
+def summary(ctx: typer.Context, lang: LangOption = None, year: YearOption = None) -> None:
     """Summary of the built-in world: countries, baseline year, totals, flows kind, sources."""
     if ctx.invoked_subcommand is not None:
         return
     lang = lang_or_exit(lang)
     w = _load(year)
-    s = w.summary()
+    s = w.headline()
     out = console()
     out.print(f"[bold]{tr('jahan built-in world', lang)}[/]")
     table = Table(show_header=False, box=None)
@@ -108,7 +109,7 @@ def summary(ctx: typer.Context, lang: LangOption = "en", year: YearOption = None
 @world_app.command("show")
 def show(
     iso3: Annotated[str, typer.Argument(help="ISO3 code of the country, e.g. KAZ.")],
-    lang: LangOption = "en",
+    lang: LangOption = None,
     top: Annotated[int, typer.Option(help="How many trade partners to list.")] = 10,
     year: YearOption = None,
 ) -> None:
@@ -199,7 +200,7 @@ def _migrant_tables(w, code: str, lang: str, top: int) -> None:
 
 @world_app.command("groups")
 def groups(
-    lang: LangOption = "en",
+    lang: LangOption = None,
     year: Annotated[int | None, typer.Option(help="Membership year (default: the baseline year).")] = None,
 ) -> None:
     """Groups and their members in a year."""
@@ -215,6 +216,43 @@ def groups(
         shown = ", ".join(members if len(members) <= 12 else members[:12] + ["..."])
         table.add_row(name, str(len(members)), shown)
     console().print(table)
+
+
+@world_app.command("export")
+def export(
+    table: Annotated[str, typer.Argument(help="flows, pairs, countries or panel.")] = "flows",
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="File to write (default: TABLE.csv); .csv, .parquet or .xlsx."),
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, parquet or xlsx (default: from --out).")
+    ] = None,
+    world: Annotated[
+        str, typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file.")
+    ] = "builtin",
+    lang: LangOption = None,
+) -> None:
+    """Write a table of the world with the column names gravity formulas use (trade, ln_dist, cntg)."""
+    from jahan._io import table_format, write_table_atomic
+    from jahan.world.export import export_table
+
+    lang = lang_or_exit(lang)
+    target = Path(out) if out is not None else Path(f"{table.strip().lower()}.{fmt or 'csv'}")
+    kind = table_format(target, fmt)
+    if world.strip().lower() == "builtin":
+        w = _load()
+    else:
+        from jahan.world import World
+
+        w = World.read(world)
+    frame = export_table(w, table)
+    path = write_table_atomic(frame, target, kind, sheet=table)
+    console().print(
+        tr("{table}: {rows} rows, {cols} columns -> {path}", lang, table=table,
+           rows=fmt_number(len(frame), lang, 0), cols=frame.shape[1], path=str(path))
+    )
+    console().print(tr("Columns: {names}", lang, names=", ".join(map(str, frame.columns))), soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

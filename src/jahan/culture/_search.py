@@ -64,7 +64,7 @@ def profile_intervals(
         if idx.size == 0:
             break
         starts = np.empty((idx.size, q))
-        for r, p_i in enumerate(idx):
+        for r, p_i in enumerate(idx.tolist()):
             j, side = pairs[p_i]
             target = np.clip(theta_hat[j] + side * k * se[j], prob.lo[j], prob.hi[j])
             start = current[p_i] + slopes[p_i] * (target - current[p_i, j])
@@ -72,7 +72,7 @@ def profile_intervals(
             starts[r] = np.clip(start, prob.lo, prob.hi)
         refit, _ = batched_lm(prob, starts, obs_rep[idx], max_iter=15, free=masks[idx], sse_rtol=1e-6)
         sse = np.sum((prob.predict(refit) - obs[None, :]) ** 2, axis=1)
-        for r, p_i in enumerate(idx):
+        for r, p_i in enumerate(idx.tolist()):
             j, _ = pairs[p_i]
             step_j = refit[r, j] - current[p_i, j]
             if abs(step_j) > 1e-12:
@@ -115,12 +115,12 @@ def profile_intervals(
         if idx.size == 0:
             break
         starts = inside_pt[idx].copy()
-        for r, p_i in enumerate(idx):
+        for r, p_i in enumerate(idx.tolist()):
             j, _ = pairs[p_i]
             starts[r, j] = 0.5 * (inside_pt[p_i, j] + outside_val[p_i])
         refit, _ = batched_lm(prob, starts, obs_rep[idx], max_iter=15, free=masks[idx], sse_rtol=1e-6)
         sse = np.sum((prob.predict(refit) - obs[None, :]) ** 2, axis=1)
-        for r, p_i in enumerate(idx):
+        for r, p_i in enumerate(idx.tolist()):
             j, _ = pairs[p_i]
             if sse[r] <= thresholds[j]:
                 inside_pt[p_i], inside_lev[p_i] = refit[r], sse[r]

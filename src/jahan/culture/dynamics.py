@@ -135,7 +135,7 @@ def initial_state(model: type[LanguageModel], shares: Sequence[float]) -> np.nda
 def simulate(
     spec: ModelSpec,
     initial_shares: Sequence[float],
-    years: Sequence[float],
+    years: Sequence[float] | np.ndarray,
     *,
     start_year: float | None = None,
 ) -> pd.DataFrame:
@@ -158,12 +158,12 @@ def simulate(
     DataFrame
         Columns year, monolingual_a, bilingual, monolingual_b, speakers_a, speakers_b.
     """
-    years = np.asarray(years, dtype=float)
-    t0 = float(years[0] if start_year is None else start_year)
+    grid = np.asarray(years, dtype=float)
+    t0 = float(grid[0] if start_year is None else start_year)
     p = batch_params(spec.model, spec.params, 1)
     u0 = initial_state(spec.model, initial_shares)[:, None]
-    states, _ = integrate_batch(spec.model, p, u0, t0, years)
-    return shares_frame(spec.model, years, states[:, :, 0])
+    states, _ = integrate_batch(spec.model, p, u0, t0, grid)
+    return shares_frame(spec.model, grid, states[:, :, 0])
 
 
 def shares_frame(model: type[LanguageModel], years: np.ndarray, states: np.ndarray) -> pd.DataFrame:

@@ -7,6 +7,9 @@ from one-dimensional equations; interior points by numerical root finding from a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy.optimize import brentq, root
@@ -44,7 +47,7 @@ def fixed_points(spec: ModelSpec) -> pd.DataFrame:
     raise TypeError(f"no fixed-point analysis for {spec.model!r}")
 
 
-def _fixed_points_as(p: dict[str, float]) -> pd.DataFrame:
+def _fixed_points_as(p: Mapping[str, float]) -> pd.DataFrame:
     a, s, c = p["a"], p["s"], p["c"]
     rows = []
     for x, kind in ((0.0, "B only"), (1.0, "A only")):
@@ -69,13 +72,13 @@ def _fixed_points_as(p: dict[str, float]) -> pd.DataFrame:
     return pd.DataFrame.from_records(records)
 
 
-def _mw_field(u: np.ndarray, p: dict[str, float]) -> np.ndarray:
+def _mw_field(u: np.ndarray, p: Mapping[str, float]) -> np.ndarray:
     state = np.asarray(u, dtype=float).reshape(2, 1)
     arrays = {k: np.array([v]) for k, v in p.items()}
     return MinettWang.rhs(state, arrays)[:, 0]
 
 
-def _fixed_points_mw(p: dict[str, float]) -> pd.DataFrame:
+def _fixed_points_mw(p: Mapping[str, float]) -> pd.DataFrame:
     a, s, c, mu, eps, tau = (p[k] for k in ("a", "s", "c", "mu", "eps", "tau"))
     found: list[tuple[float, float, str, str]] = [
         (1.0, 0.0, "A only", "analytic"),
@@ -106,7 +109,7 @@ def _fixed_points_mw(p: dict[str, float]) -> pd.DataFrame:
         if min(x, y, z) <= 1e-7 or np.max(np.abs(_mw_field(sol.x, p))) > 1e-10:
             continue
         found.append((x, y, "interior", "numeric"))
-    records = []
+    records: list[dict[str, Any]] = []
     for x, y, kind, method in found:
         if np.max(np.abs(_mw_field(np.array([x, y]), p))) > 1e-9:
             continue  # a corner that the interventions move (B only is not at rest when eps > 0)

@@ -15,12 +15,15 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from scipy.stats import f as stats_f
 
+from jahan._compat import _MISSING, renamed
+from jahan._i18n import check_lang, fmt_number, tr
+from jahan._result import Result
+from jahan._text import text_table
 from jahan._validate_numbers import check_number
 from jahan.culture._problem import Problem
 from jahan.culture._search import (
@@ -56,9 +59,9 @@ class FitRecord:
     calibration_converged: float = float("nan")
 
 
-@dataclass(frozen=True)
-class LanguageFit:
-    """Result of :func:`fit_language_model` (immutable).
+@dataclass(frozen=True, eq=False)
+class LanguageFit(Result):
+    """Result of :func:`fit_language_model` (a sealed record: see :mod:`jahan._result`).
 
     Attributes
     ----------
@@ -98,28 +101,29 @@ class LanguageFit:
         return get_model(self.model)
 
     def to_frame(self) -> pd.DataFrame:
-        """The parameter table (a copy)."""
-        return self.params.copy()
+        """The parameter table, one row per symbol (``symbol`` a column)."""
+        return self._raw("params").reset_index()
 
-    def to_parquet(self, path: str | Path) -> None:
-        """Write the parameter table to Parquet."""
-        self.params.reset_index().to_parquet(path)
-
-    def summary(self) -> str:
-        """Plain-text table of the estimates and intervals."""
+    def summary(self, lang: str = "en") -> str:
+        """Text table of the estimates and intervals, in ``lang``."""
+        lang = check_lang(lang)
         lines = [
-            f"{self.model} fit: {self.nobs} years, residual sd {self.sigma:.4g}, "
-            f"{self.level:.0%} profile-likelihood intervals"
+            tr("{model} fit: {years} years, residual s.d. {sigma}, {level}% profile-likelihood "
+               "intervals", lang, model=self.model, years=self.nobs,
+               sigma=fmt_number(self.sigma, lang, 4), level=fmt_number(100 * self.level, lang, 0)),
+            "",
         ]
-        for sym, row in self.params.iterrows():
+        rows = []
+        for sym, row in self._raw("params").iterrows():
             if row["fixed"]:
-                lines.append(f"  {sym:>4} = {row['estimate']:.4g} (fixed)")
+                interval, note = "", tr("fixed", lang)
             else:
-                flag = "" if row["identified"] else "  NOT IDENTIFIED"
-                lines.append(
-                    f"  {sym:>4} = {row['estimate']:.4g}  [{row['lower']:.4g}, {row['upper']:.4g}]{flag}"
-                )
-        return "\n".join(lines)
+                interval = (f"[{fmt_number(row['lower'], lang, 4)}; "
+                            f"{fmt_number(row['upper'], lang, 4)}]")
+                note = "" if row["identified"] else tr("NOT IDENTIFIED", lang)
+            rows.append([str(sym), fmt_number(row["estimate"], lang, 4), interval, note])
+        header = [tr("Parameter", lang), tr("Estimate", lang), tr("Interval", lang), ""]
+        return "\n".join(lines + text_table(header, rows))
 
 
 def fit_language_model(
@@ -133,8 +137,10 @@ def fit_language_model(
     calibration: int = 0,
     source: str | None = None,
     lines: list[int] | None = None,
-    max_nfev: int = 200,
-    allow_nonconvergence: bool = False,
+    max_iter: int = 200,
+    on_nonconvergence: str = "raise",
+    max_nfev: int = _MISSING,
+    allow_nonconvergence: bool = _MISSING,
 ) -> LanguageFit:
     r"""Fit a language-shift model to shares by least squares, with profile-likelihood intervals.
 
@@ -164,12 +170,14 @@ def fit_language_model(
         with a ConvergenceWarning.
     source, lines
         File name and line numbers of the rows, for error messages.
-    max_nfev
-        Most residual evaluations per least-squares start.
-    allow_nonconvergence
-        If the least-squares fit stops before convergence: False (default) raises ConvergenceError
-        with the diagnostic record; True issues a ConvergenceWarning and returns the fit with
-        ``record.converged = False``.
+    max_iter
+        Most residual evaluations per least-squares start (``max_nfev`` is the deprecated
+        spelling).
+    on_nonconvergence : {"raise", "warn"}
+        If the least-squares fit stops before convergence: "raise" (default) raises
+        ConvergenceError with the diagnostic record; "warn" issues a ConvergenceWarning and
+        returns the fit with ``record.converged = False``. (``allow_nonconvergence=True`` is the
+        deprecated spelling of "warn".)
 
     Returns
     -------
@@ -181,6 +189,14 @@ def fit_language_model(
         When a parameter is not identified: its Jacobian column is (nearly) zero or collinear with
         others, or its profile likelihood stays under the threshold out to the parameter's limit.
     """
+    max_iter = renamed("fit_language_model", "max_nfev", "max_iter", max_nfev, max_iter)
+    if allow_nonconvergence is not _MISSING:
+        on_nonconvergence = renamed(
+            "fit_language_model", "allow_nonconvergence", "on_nonconvergence",
+            "warn" if allow_nonconvergence else "raise", on_nonconvergence,
+        )
+    if on_nonconvergence not in ("raise", "warn"):
+        raise DataError(f"on_nonconvergence={on_nonconvergence!r}: use 'raise' or 'warn'")
     cls = get_model(model)
     fixed = dict(fixed or {})
     cls.check_params(fixed)
@@ -202,14 +218,14 @@ def fit_language_model(
     full_fixed = {k: v for k, v in cls.check_params(fixed).items() if k not in free}
     prob = Problem(cls, series, free, full_fixed)
     obs = prob.obs.reshape(-1)
-    theta_hat, nfev, ls_ok, message, other_optima = point_estimate(prob, obs, max_nfev)
+    theta_hat, nfev, ls_ok, message, other_optima = point_estimate(prob, obs, max_iter)
     if not ls_ok:
         text = (
             f"least squares for the {cls.name} model stopped before convergence after {nfev} "
-            f"evaluations ({message}); raise max_nfev, fix a parameter (fixed={{'a': 1.31}}) or check "
-            "the data; allow_nonconvergence=True returns the unconverged fit with a warning"
+            f"evaluations ({message}); raise max_iter, fix a parameter (fixed={{'a': 1.31}}) or check "
+            "the data; on_nonconvergence='warn' returns the unconverged fit with a warning"
         )
-        if not allow_nonconvergence:
+        if on_nonconvergence == "raise":
             raise ConvergenceError(text, record=FitRecord(False, nfev, float("nan"), 0.0, message))
         warnings.warn(text, ConvergenceWarning, stacklevel=2)
     resid = prob.predict(theta_hat)[0] - obs

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from jahan._i18n import check_lang, fmt_number, tr
+from jahan._result import Result
+from jahan._text import text_table
 from jahan._validate_numbers import BOUNDS, check_number
 from jahan.culture.dynamics import batch_params, integrate_batch
 from jahan.culture.fitting import LanguageFit
@@ -60,9 +62,9 @@ class LanguagePolicy:
         return out
 
 
-@dataclass(frozen=True)
-class LanguageProjection:
-    """Projected shares, baseline and policy (immutable).
+@dataclass(frozen=True, eq=False)
+class LanguageProjection(Result):
+    """Projected shares, baseline and policy (a sealed record: see :mod:`jahan._result`).
 
     ``frame`` has one row per (scenario, year) with columns scenario ("baseline" or "policy"),
     year, and for each of monolingual_a, bilingual, monolingual_b, speakers_a: the point projection
@@ -75,29 +77,28 @@ class LanguageProjection:
     model: str
 
     def to_frame(self) -> pd.DataFrame:
-        """The projection table (a copy)."""
-        return self.frame.copy()
-
-    def to_parquet(self, path: str | Path) -> None:
-        """Write the projection table to Parquet."""
-        self.frame.to_parquet(path)
+        """The projection table (a new frame)."""
+        return self.frame
 
     def final(self) -> pd.DataFrame:
         """Rows of the last projected year, one per scenario."""
         last = self.frame["year"].max()
         return self.frame[self.frame["year"] == last].set_index("scenario")
 
-    def summary(self) -> str:
-        """Plain-text summary: share speaking A in the last year, baseline vs policy."""
+    def summary(self, lang: str = "en") -> str:
+        """Text table in ``lang``: share speaking A in the last year, baseline and policy."""
+        lang = check_lang(lang)
         f = self.final()
-        parts = []
-        for name in ("baseline", "policy"):
-            r = f.loc[name]
-            parts.append(
-                f"{name}: speakers of A {r['speakers_a']:.3f} "
-                f"[{r['speakers_a_lower']:.3f}, {r['speakers_a_upper']:.3f}]"
-            )
-        return f"{int(f['year'].iloc[0])}: " + "; ".join(parts)
+        names = {"baseline": tr("Baseline", lang), "policy": tr("Policy", lang)}
+        rows = [
+            [names[name], fmt_number(f.at[name, "speakers_a"], lang, 3),
+             f"[{fmt_number(f.at[name, 'speakers_a_lower'], lang, 3)}; "
+             f"{fmt_number(f.at[name, 'speakers_a_upper'], lang, 3)}]"]
+            for name in ("baseline", "policy")
+        ]
+        head = tr("Share speaking language A in {year}", lang, year=int(f["year"].iloc[0]))
+        header = [tr("Scenario", lang), tr("Share", lang), tr("Interval", lang)]
+        return "\n".join([head, "", *text_table(header, rows)])
 
 
 def project(

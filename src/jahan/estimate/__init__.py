@@ -19,6 +19,8 @@ _LAZY = {
     "trade_costs": "jahan.estimate.costs",
     "dummy_change": "jahan.estimate.costs",
     "parse_vcov": "jahan.estimate.vcov",
+    "estimate_bloc": "jahan.estimate.bloc",
+    "BlocEstimate": "jahan.estimate.bloc",
     "migration_panel": "jahan.estimate.migration",
     "PAIR_VARIABLES": "jahan.estimate.migration",
 }

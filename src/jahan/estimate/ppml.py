@@ -10,6 +10,7 @@ Stata ppmlhdfe's robust variance exactly.
 
 from __future__ import annotations
 
+import ast
 import difflib
 import re
 import warnings
@@ -18,9 +19,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from jahan._compat import _MISSING, renamed
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
-from jahan.estimate._engine import IrlsRecord, run_fepois, run_inference
 from jahan.estimate._guard import check_sample
+from jahan.estimate._pyfixest import (
+    IrlsRecord,
+    coefficients,
+    estimation_data,
+    fit_arrays,
+    fixed_effect_sum,
+    run_fepois,
+    run_inference,
+)
 from jahan.estimate.fixef import recover_fixed_effects
 from jahan.estimate.result import DroppedObservations, GravityEstimate
 from jahan.estimate.vcov import parse_vcov
@@ -34,6 +44,41 @@ _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
 _FORMULA_WORDS = {"np", "log", "exp", "C", "i", "I", "sw", "sw0", "csw", "csw0", "mvsw"}
 
 
+_PART_NAMES = ("dependent variable", "regressors", "fixed effects", "instruments")
+
+
+def _check_syntax(formula: str) -> None:
+    """Raise DataError naming the malformed part of a fixest formula and the fix.
+
+    ``y ~ x1 + x2 | fe1 + fe2`` (optionally ``| endog ~ instr``): each part must be a sum of
+    terms. Checked here so a typo gives one line instead of a parser traceback.
+    """
+    lhs, rhs = formula.split("~", 1)
+    parts = [("dependent variable", lhs), *zip(_PART_NAMES[1:], rhs.split("|"), strict=False)]
+    if rhs.count("|") > 2:
+        raise DataError(
+            f"formula {formula!r} has {rhs.count('|')} '|' separators; use "
+            "'y ~ x1 + x2 | fe1 + fe2' (at most: regressors | fixed effects | endogenous ~ instruments)"
+        )
+    for name, text in parts:
+        body = text.strip()
+        if not body:
+            raise DataError(f"formula {formula!r}: the {name} part is empty; write e.g. "
+                            "'trade ~ ln_dist + cntg | exporter + importer'")
+        # ':' (interaction) and '^' (combined fixed effect) are fixest operators, not Python.
+        python = body.replace(":", "*").replace("^", "*")
+        if name == "instruments":
+            python = python.replace("~", "+")
+        try:
+            ast.parse(python, mode="eval")
+        except SyntaxError:
+            raise DataError(
+                f"formula {formula!r}: the {name} part {body!r} is not a sum of terms; "
+                "join terms with '+' and do not end with an operator, e.g. "
+                "'trade ~ ln_dist + cntg | exporter + importer'"
+            ) from None
+
+
 def _check_inputs(formula: object, data: object) -> tuple[str, pd.DataFrame, str]:
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -41,6 +86,7 @@ def _check_inputs(formula: object, data: object) -> tuple[str, pd.DataFrame, str
         raise DataError(
             f"formula {formula!r} must read 'trade ~ x1 + x2 | fe1 + fe2' (fixest syntax)"
         )
+    _check_syntax(formula)
     columns = [str(c) for c in data.columns]
     for token in _IDENT.findall(formula):
         if token in columns or token in _FORMULA_WORDS or token.split(".")[0] in {"np"}:
@@ -85,9 +131,9 @@ def _check_separation(separation: object) -> list[str]:
 def _nonconvergence_message(formula: str, record: IrlsRecord) -> str:
     return (
         f"PPML did not converge for {formula!r}: {record.iterations} IRLS iterations "
-        f"(maxiter={record.maxiter}), final relative deviance change "
-        f"{record.deviance_change:.3g} > tol={record.tol:g}. Raise maxiter (e.g. "
-        f"maxiter={max(2 * record.maxiter, 50)}), check for separated observations "
+        f"(max_iter={record.max_iter}), final relative deviance change "
+        f"{record.deviance_change:.3g} > tol={record.tol:g}. Raise max_iter (e.g. "
+        f"max_iter={max(2 * record.max_iter, 50)}), check for separated observations "
         "(keep separation=('fe', 'ir')), or rescale trade flows (e.g. to millions); "
         "pass on_nonconvergence='warn' to keep the unconverged estimate."
     )
@@ -100,13 +146,14 @@ def fepois(
     vcov: str | dict[str, str] = "hetero",
     separation: Sequence[str] | None = SEPARATION_CHECKS,
     tol: float = 1e-8,
-    maxiter: int = 50,
+    max_iter: int = 50,
     fixef_tol: float | None = None,
     weights: str | None = None,
     offset: str | None = None,
     drop_singletons: bool = True,
     on_nonconvergence: str = "raise",
     fixef: bool = False,
+    maxiter: int = _MISSING,
 ) -> GravityEstimate:
     """Estimate a gravity equation by PPML with high-dimensional fixed effects.
 
@@ -136,8 +183,8 @@ def fepois(
         effects only "ir" can find anything.
     tol : float, default 1e-8
         IRLS tolerance on the relative deviance change.
-    maxiter : int, default 50
-        Maximum IRLS iterations.
+    max_iter : int, default 50
+        Maximum IRLS iterations (``maxiter`` is the deprecated spelling).
     fixef_tol : float, optional
         Tolerance of the fixed-effect demeaning (pyfixest's default if None).
     weights, offset : str, optional
@@ -162,7 +209,7 @@ def fepois(
     DataError
         Unknown columns, negative or infinite flows, unknown options.
     ConvergenceError
-        IRLS did not converge within ``maxiter`` (unless ``on_nonconvergence="warn"``).
+        IRLS did not converge within ``max_iter`` (unless ``on_nonconvergence="warn"``).
     """
     formula, data, depvar = _check_inputs(formula, data)
     check_sample(formula, data, depvar)  # before pyfixest's compiled code can abort the process
@@ -170,8 +217,9 @@ def fepois(
     spec = parse_vcov(vcov, data.columns)
     if on_nonconvergence not in ("raise", "warn"):
         raise DataError(f"on_nonconvergence={on_nonconvergence!r}: use 'raise' or 'warn'")
-    if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
-        raise DataError(f"maxiter={maxiter!r} must be a positive integer")
+    max_iter = renamed("fepois", "maxiter", "max_iter", maxiter, max_iter)
+    if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
+        raise DataError(f"max_iter={max_iter!r} must be a positive integer")
     if not 0.0 < float(tol) < 1.0:
         raise DataError(f"tol={tol!r} must lie strictly between 0 and 1")
 
@@ -183,7 +231,7 @@ def fepois(
             ssc=spec.ssc,
             separation=checks,
             tol=float(tol),
-            maxiter=int(maxiter),
+            max_iter=int(max_iter),
             fixef_tol=fixef_tol,
             weights=weights,
             offset=offset,
@@ -202,10 +250,10 @@ def fepois(
         raise DataError(f"could not build the model {formula!r}: {exc}") from exc
 
     fit, record = out.fit, out.record
-    coef = np.asarray(fit._beta_hat, dtype=float).ravel()
+    coef = coefficients(fit)
     if record.converged and not np.all(np.isfinite(coef)):
         record = IrlsRecord(False, record.iterations, record.deviance, float("inf"),
-                            record.tol, record.maxiter)
+                            record.tol, record.max_iter)
     if not record.converged:
         message = _nonconvergence_message(formula, record)
         if on_nonconvergence == "raise":
@@ -213,9 +261,9 @@ def fepois(
         warnings.warn(message, ConvergenceWarning, stacklevel=2)
 
     run_inference(fit, spec.pyfixest_vcov)
-    nobs = int(fit._N)
-    names = tuple(str(n) for n in fit._coefnames)
-    vcov_matrix = np.asarray(fit._vcov, dtype=float) * spec.scale(nobs) if names else np.zeros((0, 0))
+    arrays = fit_arrays(fit)
+    nobs, names = arrays.nobs, arrays.names
+    vcov_matrix = arrays.vcov * spec.scale(nobs) if names else arrays.vcov
 
     se_bad = [n for n, v in zip(names, np.diag(vcov_matrix), strict=True) if not np.isfinite(v) or v < 0]
     if se_bad:
@@ -226,7 +274,7 @@ def fepois(
             DataWarning,
             stacklevel=2,
         )
-    collinear = list(getattr(fit, "_collin_vars", []) or [])
+    collinear = arrays.collinear
     if collinear:
         warnings.warn(
             f"{', '.join(map(str, collinear))} dropped: collinear with the fixed effects or "
@@ -242,18 +290,12 @@ def fepois(
             DataWarning,
             stacklevel=2,
         )
-    positions = np.asarray(fit._data.index, dtype=np.int64)
-    fitted_index = data.index[positions]
-    fe_text = str(fit._fixef) if getattr(fit, "_fixef", None) not in (None, "0") else ""
-    terms = tuple(f.strip() for f in fe_text.split("+") if f.strip() and f.strip() != "0")
+    fitted_index = data.index[arrays.positions]
+    terms = arrays.fixed_effects
     effects = None
     if fixef and terms:
-        x_raw = out.regressors[list(names)].to_numpy(dtype=float) if names else None
-        eta = np.asarray(fit._Y_hat_link, dtype=float).ravel()
-        eta = eta - np.asarray(fit._offset, dtype=float).ravel()
-        fe_sum = eta - (x_raw @ coef if x_raw is not None else 0.0)
-        effects = recover_fixed_effects(terms, fit._data, fe_sum)
-    pseudo = getattr(fit, "_pseudo_r2", None)
+        fe_sum = fixed_effect_sum(fit, out.regressors, arrays)
+        effects = recover_fixed_effects(terms, estimation_data(fit), fe_sum)
     return GravityEstimate(
         formula=formula,
         depvar=depvar,
@@ -267,12 +309,12 @@ def fepois(
         deviance=record.deviance,
         deviance_change=record.deviance_change,
         tol=record.tol,
-        maxiter=record.maxiter,
-        pseudo_r2=float("nan") if pseudo is None else float(pseudo),
+        max_iter=record.max_iter,
+        pseudo_r2=arrays.pseudo_r2,
         _names=names,
         _coef=coef,
         _vcov=vcov_matrix,
-        _fitted=np.asarray(fit._Y_hat_response, dtype=float).ravel(),
+        _fitted=arrays.fitted,
         _fitted_index=fitted_index,
         _fixef=effects,
     )

@@ -10,8 +10,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from jahan._compat import deprecated
 from jahan._i18n import tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result
 from jahan.errors import DataError
 
 
@@ -54,8 +56,8 @@ def _frozen(values: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, eq=False)
-class GravityEstimate:
-    """A fitted PPML gravity equation (read-only).
+class GravityEstimate(Result):
+    """A fitted PPML gravity equation (a sealed record: see :mod:`jahan._result`).
 
     Attributes
     ----------
@@ -74,15 +76,15 @@ class GravityEstimate:
     dropped : DroppedObservations
         Observations left out (missing, singletons, separated).
     converged : bool
-        Whether the IRLS loop met ``tol`` within ``maxiter`` passes.
+        Whether the IRLS loop met ``tol`` within ``max_iter`` passes.
     iterations : int
         IRLS passes used.
     deviance : float
         Poisson deviance at the solution.
     deviance_change : float
         Final relative deviance change :math:`|D_k - D_{k-1}| / (0.1 + |D_{k-1}|)`.
-    tol, maxiter : float, int
-        The convergence settings used.
+    tol, max_iter : float, int
+        The convergence settings used (``maxiter`` is the deprecated name of ``max_iter``).
     pseudo_r2 : float
         McFadden pseudo R-squared, :math:`1 - \\ell(\\hat\\beta) / \\ell_0` (NaN with weights).
     """
@@ -99,7 +101,7 @@ class GravityEstimate:
     deviance: float
     deviance_change: float
     tol: float
-    maxiter: int
+    max_iter: int
     pseudo_r2: float
     _names: tuple[str, ...] = field(repr=False)
     _coef: np.ndarray = field(repr=False)
@@ -107,6 +109,12 @@ class GravityEstimate:
     _fitted: np.ndarray = field(repr=False)
     _fitted_index: pd.Index = field(repr=False)
     _fixef: dict[str, pd.Series] | None = field(default=None, repr=False)
+
+    @property
+    def maxiter(self) -> int:
+        """Deprecated name of :attr:`max_iter`."""
+        deprecated("GravityEstimate.maxiter", "use max_iter.")
+        return self.max_iter
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_coef", _frozen(self._coef))

@@ -24,7 +24,8 @@ converged within-transformation and :math:`\\hat u = u - \\text{residual}`.
 from __future__ import annotations
 
 import numpy as np
-from pyfixest.core.demean import demean
+
+from jahan.estimate._pyfixest import demean
 
 _DEMEAN_TOL = 1e-10
 

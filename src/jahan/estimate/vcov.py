@@ -38,11 +38,9 @@ class VcovSpec:
 
     @property
     def ssc(self) -> dict[str, str | bool]:
-        from pyfixest.utils.utils import ssc
+        from jahan.estimate._pyfixest import small_sample_correction
 
-        if self.kind == "stata_robust":
-            return ssc(k_adj=False, G_adj=False)
-        return ssc()
+        return small_sample_correction(self.kind == "stata_robust")
 
     def scale(self, nobs: int) -> float:
         """Factor applied to pyfixest's covariance after the fit."""

@@ -282,6 +282,7 @@ def index_array(
     base: np.ndarray,
     *,
     low: float,
+    low_ok: bool = False,
 ) -> np.ndarray:
     """Overwrite cells of ``base`` (J, N importer, N exporter) with a long table's values.
 
@@ -296,7 +297,7 @@ def index_array(
     keys = ("exporter", "importer", "sector") if with_sector else ("exporter", "importer")
     table = _require_columns(frame, name, (*keys, value_column))
     _no_duplicates(table, name, list(keys))
-    values = _numeric(table, name, value_column, low=low, low_ok=False)
+    values = _numeric(table, name, value_column, low=low, low_ok=low_ok)
     c_index, s_index = pd.Index(countries), pd.Index(sectors)
     ex = _codes(table, name, "exporter", c_index, "countries")
     im = _codes(table, name, "importer", c_index, "countries")

@@ -51,7 +51,8 @@ def _expenditure(alpha: Array, io_cost: Array, net_shares: Array, import_share: 
             # X_n^k gets gamma_n^{k,j} times country i's spending on j bought from n
             omega[rows, cols] -= io_cost[n] * net_shares[:, i, n][None, :]
     rhs = (alpha * factor_income[None, :]).T.reshape(size)
-    return np.linalg.solve(omega, rhs).reshape(n_countries, n_sectors).T
+    solution = np.linalg.solve(omega, rhs).reshape(n_countries, n_sectors).T
+    return solution.astype(np.float64, copy=False)
 
 
 def solve_reference(

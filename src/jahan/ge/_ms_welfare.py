@@ -1,6 +1,12 @@
 """Welfare and its decomposition in the multi-sector model (Caliendo and Parro 2015, section 5).
 
 Pure NumPy. Flows are net of tariffs in the layout (J, N importer, N exporter).
+
+Welfare is one number in both GE engines: the exact change in real income, income including
+tariff revenue and the deficit, deflated by the consumer price index (docs/ge.md). The
+terms-of-trade, volume-of-trade and trade-cost effects are its first-order decomposition;
+``remainder`` is what they leave out (second and higher-order terms), so the four add up to
+welfare exactly.
 """
 
 from __future__ import annotations
@@ -16,12 +22,14 @@ from jahan.ge._ms_solver import Array
 class Welfare:
     """Per-country measures as fractions (0.01 = 1 %) and per-sector contributions (J, N)."""
 
+    welfare: Array
     terms_of_trade: Array
     volume_of_trade: Array
+    trade_cost: Array
+    remainder: Array
     terms_of_trade_by_sector: Array
     volume_of_trade_by_sector: Array
     real_wage: Array
-    real_income: Array
     price_index: Array
     income_base: Array
     income_new: Array
@@ -32,6 +40,8 @@ def decompose(
     flows_new: Array,
     tariff_base: Array,
     tariff_new: Array,
+    cost_factor: Array,
+    theta: Array,
     cost_hat: Array,
     price_hat: Array,
     wage_hat: Array,
@@ -39,21 +49,30 @@ def decompose(
     value_added: Array,
     deficit: Array,
 ) -> Welfare:
-    r"""Terms-of-trade and volume-of-trade effects and the exact real-income change.
+    r"""Exact welfare (real income) and its first-order decomposition.
 
-    Caliendo and Parro (2015), the welfare decomposition of section 5 evaluated with discrete
-    changes, as in their published tables:
+    Welfare: :math:`\hat W_n = (I'_n / I_n) / \prod_j (\hat P_n^j)^{\alpha_n^j}` with
+    :math:`I_n = w_n L_n + R_n + D_n` (value added, tariff revenue, deficit).
+
+    Decomposition, Caliendo and Parro (2015), section 5, evaluated with discrete changes as in
+    their tables, extended by the direct effect of a change in iceberg trade costs
+    :math:`\hat d_{ni}^j = (\text{cost\_factor}_{ni}^j)^{-1/\theta^j}`:
 
     .. math::
 
         ToT_n = \frac{1}{I_n}\sum_j\sum_i \left[E_{ni}^j(\hat c_n^j - 1) - M_{ni}^j(\hat c_i^j - 1)\right]
 
-        VoT_n = \frac{1}{I_n}\sum_j\sum_i \tau_{ni}^j M_{ni}^j(\hat M_{ni}^j - \hat c_i^j)
+        VoT_n = \frac{1}{I_n}\sum_j\sum_i \tau_{ni}^j M_{ni}^j (\hat M_{ni}^j - \hat c_i^j)
 
-    with baseline exports E, imports M (net of tariffs), baseline tariffs tau and baseline income
-    I_n = w_n L_n + R_n + D_n. The exact change in real income is
-    :math:`\hat I_n / \prod_j (\hat P_n^j)^{\alpha_n^j}`; the real wage is
-    :math:`\hat w_n / \prod_j (\hat P_n^j)^{\alpha_n^j}`.
+        TC_n = \frac{1}{I_n}\sum_j \frac{X_n^j}{\theta^j}
+               \ln \sum_i \pi_{ni}^j \, \text{cost\_factor}_{ni}^j
+
+    with baseline exports E, imports M (net of tariffs), tariffs tau, gross spending X and
+    shares pi. To first order TC is :math:`-\frac{1}{I_n}\sum_j\sum_i (1+\tau_{ni}^j)
+    M_{ni}^j \, d\ln d_{ni}^j` (the price paid for imports rises with the iceberg cost) and
+    :math:`d\ln W_n = ToT_n + VoT_n + TC_n`; the ``remainder`` is the exact welfare change
+    minus the three. With tariff changes only, TC = 0 and ToT + VoT is the paper's published
+    welfare measure. The CES form keeps TC finite for prohibitive pairs (cost_factor 0).
     """
     income_base = value_added + np.sum(tariff_base * flows_base, axis=(0, 2)) + deficit
     income_new = wage_hat * value_added + np.sum(tariff_new * flows_new, axis=(0, 2)) + deficit
@@ -66,14 +85,28 @@ def decompose(
     vot = np.sum(
         tariff_base * flows_base * (ratio - cost_hat[:, None, :]), axis=2
     ) / income_base[None, :]
+    # Direct effect of iceberg costs on what n pays, at baseline sourcing: the CES price
+    # change (sum_i pi_ni^j cost_factor_ni^j)^(-1/theta^j) with input prices held, weighted by
+    # n's gross spending X_n^j. Its first order is -sum_i (1 + tau) M_ni d ln d_ni; it stays
+    # finite when a pair becomes prohibitive (cost_factor 0) as long as n keeps a supplier.
+    gross = flows_base * (1.0 + tariff_base)
+    spending = gross.sum(axis=2)
+    kept = np.divide(np.sum(gross * cost_factor, axis=2), spending, out=np.ones_like(spending),
+                     where=spending > 0)
+    log_kept = np.log(np.where(kept > 0, kept, 1.0))
+    trade_cost = np.sum(spending * log_kept / theta[:, None], axis=0) / income_base
     price_index = np.exp(np.sum(alpha * np.log(price_hat), axis=0))
+    welfare = (income_new / income_base) / price_index - 1.0
+    tot_n, vot_n = tot.sum(axis=0), vot.sum(axis=0)
     return Welfare(
-        terms_of_trade=tot.sum(axis=0),
-        volume_of_trade=vot.sum(axis=0),
+        welfare=welfare,
+        terms_of_trade=tot_n,
+        volume_of_trade=vot_n,
+        trade_cost=trade_cost,
+        remainder=welfare - tot_n - vot_n - trade_cost,
         terms_of_trade_by_sector=tot,
         volume_of_trade_by_sector=vot,
         real_wage=wage_hat / price_index - 1.0,
-        real_income=(income_new / income_base) / price_index - 1.0,
         price_index=price_index - 1.0,
         income_base=income_base,
         income_new=income_new,

@@ -12,14 +12,23 @@ folded in as ``A_i^theta``); unknown factory-gate price changes ``w_i``.
     S_i = \\sum_j \\frac{\\pi_{ij} B_{ij} w_i^{-\\theta}}{\\Phi_j} E'_j,
 
 with ``E'_j = w_j Y_j + D_j`` (fixed additive imbalances) or ``E'_j = w_j E_j`` (multiplicative).
+
+With ad valorem tariffs ``t'_ij`` (revenue returned to the importer's households) the shares are
+of spending gross of tariffs, sales are net of them, and expenditure includes the revenue:
+``E'_j = (w_j Y_j + D_j) / F_j`` with ``F_j = sum_i pi'_ij / (1 + t'_ij)``; the caller folds
+``((1 + t'_ij) / (1 + t_ij))^(-theta)`` into the shock and passes ``1 / (1 + t'_ij)`` as
+``net_factor`` (Caliendo and Parro 2015 with one sector and no intermediate inputs).
 The equilibrium equates each country's share of world sales ``S_i`` with its share of world
 output ``w_i Y_i`` (this is market clearing when imbalances sum to zero, and ``ge_gravity``'s
 fixed point in the multiplicative case), and the numeraire keeps world output unchanged,
 ``sum_i w_i Y_i = sum_i Y_i``.
 
-The system is solved by Newton's method on ``x = log w`` (so prices stay positive), with an
-analytic Jacobian and a backtracking line search; when the line search stalls, a damped step of
-the ``ge_gravity`` fixed-point map is taken instead.
+The system is solved on ``x = log w`` (so prices stay positive). First the ``ge_gravity``
+fixed-point map ``x <- x + r(x) / (1 + theta)`` (``r`` the log gap above), accelerated by Anderson
+mixing over the last few iterates (Walker and Ni 2011): each step costs two matrix-vector
+products, O(N^2). Where that stalls, Newton's method with an analytic Jacobian (O(N^3) a step)
+and a backtracking line search finishes; when the line search stalls, a damped step of the
+fixed-point map is taken instead.
 """
 
 from __future__ import annotations
@@ -34,6 +43,8 @@ IMBALANCE_RULES = ("fixed", "multiplicative")
 _MIN_STEP = 1.0 / 64  # shortest Newton step tried before switching to fixed-point steps
 _FIXED_POINT_BURST = 25  # fixed-point steps taken when Newton stalls
 _NEWTON_ZONE = 0.05  # Newton is tried once the largest log gap is below this
+_ANDERSON_MEMORY = 6  # iterates mixed by the accelerated fixed point
+_ANDERSON_PATIENCE = 25  # accelerated steps without a new best gap before Newton takes over
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,10 +79,12 @@ class HatSolution:
 class _System:
     """The equilibrium equations for one shock, evaluated at ``x = log w``."""
 
-    __slots__ = ("M", "Y", "E", "D", "theta", "multiplicative")
+    __slots__ = ("M", "N", "Y", "E", "D", "theta", "multiplicative")
 
-    def __init__(self, M, Y, E, D, theta, multiplicative):
+    def __init__(self, M, Y, E, D, theta, multiplicative, net_factor=None):
         self.M = M
+        # N: the shares' kernel net of tariffs (what exporters receive); M itself without them.
+        self.N = M if net_factor is None else M * net_factor
         self.Y = Y
         self.E = E
         self.D = D
@@ -90,28 +103,32 @@ class _System:
             log_u = -self.theta * x
             u = np.exp(log_u - log_u.max())
             phi = u @ self.M
-            e_new = self.expenditure(w)
             if not (np.all(phi > 0) and np.all(np.isfinite(phi)) and np.all(np.isfinite(w))):
                 return None, None
+            # F_j: share of spending that reaches exporters (1 without tariffs); the rest is
+            # tariff revenue, spent again by the importer, so E'_j = (w_j Y_j + D_j) / F_j.
+            net = 1.0 if self.N is self.M else (u @ self.N) / phi
+            e_new = self.expenditure(w) / net
             # Iterates may pass through points where a surplus country's expenditure
             # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
             demand = e_new / phi
-            sales = u * (self.M @ demand)
+            sales = u * (self.N @ demand)
             if not np.all(sales > 0):
                 return None, None
             output = w * self.Y
             residual = np.log(sales / sales.sum()) - np.log(output / output.sum())
         if not np.all(np.isfinite(residual)):
             return None, None
-        return residual, (w, u, phi, e_new, sales, output)
+        return residual, (w, u, phi, e_new, sales, output, net)
 
     def jacobian(self, parts):
         """Jacobian of the residual, with the last equation replaced by the numeraire."""
-        w, u, phi, e_new, sales, output = parts
-        A = self.M * (u[:, None] / phi[None, :])  # pi'_ij
-        d_exp = w * self.E if self.multiplicative else w * self.Y
-        # dS_i/dx_k = -theta S_i 1[i=k] + theta sum_j A_ij A_kj E'_j + A_ik dE'_k/dx_k
-        JS = self.theta * ((A * e_new[None, :]) @ A.T) + A * d_exp[None, :]
+        w, u, phi, e_new, sales, output, net = parts
+        A = self.N * (u[:, None] / phi[None, :])  # pi'_ij / (1 + t'_ij)
+        d_exp = (w * self.E if self.multiplicative else w * self.Y) / net
+        # dS_i/dx_k = -theta S_i 1[i=k] + theta sum_j A_ij A_kj E'_j / F_j + A_ik dE'_k/dx_k,
+        # with A net shares and F_j = sum_i A_ij (F = 1 and A = pi' without tariffs).
+        JS = self.theta * ((A * (e_new / net)[None, :]) @ A.T) + A * d_exp[None, :]
         JS[np.diag_indices_from(JS)] -= self.theta * sales
         J = JS / sales[:, None] - JS.sum(axis=0)[None, :] / sales.sum()
         J[np.diag_indices_from(J)] -= 1.0
@@ -124,7 +141,7 @@ def solve_hat(
     pi: np.ndarray,
     output: np.ndarray,
     expenditure: np.ndarray,
-    shock: np.ndarray,
+    shock: np.ndarray | None,
     theta: float,
     *,
     imbalances: str = "fixed",
@@ -132,6 +149,7 @@ def solve_hat(
     max_iter: int = 100,
     raise_on_failure: bool = True,
     deficit: np.ndarray | None = None,
+    net_factor: np.ndarray | None = None,
 ) -> HatSolution:
     """Solve the full-endowment GE of a one-sector Armington/Eaton-Kortum model in changes.
 
@@ -150,13 +168,16 @@ def solve_hat(
     tol : float
         Convergence criterion on the largest absolute log residual.
     max_iter : int
-        Newton iterations allowed.
+        Iterations allowed, accelerated fixed-point and Newton steps together.
     raise_on_failure : bool
         Raise :class:`~jahan.errors.ConvergenceError` (default) or return the unconverged record.
     deficit : ndarray (N,), optional
         Counterfactual additive imbalances ``D'_j`` for ``imbalances="fixed"`` (default: the
         baseline ``E_j - Y_j``); zeros give the balanced-trade equilibrium of Dekle, Eaton and
         Kortum (2007).
+    net_factor : ndarray (N, N), optional
+        ``1 / (1 + t'_ij)`` for counterfactual tariffs ``t'`` (``pi`` then holds shares of
+        spending gross of tariffs, ``expenditure`` is gross, ``output`` and ``deficit`` net).
 
     Returns
     -------
@@ -166,9 +187,11 @@ def solve_hat(
         raise ValueError(f"imbalances must be one of {IMBALANCE_RULES}, got {imbalances!r}")
     Y = np.asarray(output, dtype=float)
     E = np.asarray(expenditure, dtype=float)
-    M = np.asarray(pi, dtype=float) * np.asarray(shock, dtype=float)
+    M = np.asarray(pi, dtype=float)
+    if shock is not None:
+        M = M * np.asarray(shock, dtype=float)
     D = E - Y if deficit is None else np.asarray(deficit, dtype=float)
-    system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative")
+    system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative", net_factor)
     n = Y.size
     target = np.log(Y.sum())
 
@@ -196,9 +219,11 @@ def solve_hat(
         return x_new, r_new, p_new, system_residual(r_new, p_new)
 
     F = system_residual(residual, parts)
+    x, residual, parts, F, iterations = _accelerated_fixed_point(
+        normalise, x, residual, parts, F, system.theta, tol, max_iter
+    )
     merit = float(F @ F)
     norm = float(np.abs(F).max())
-    iterations = 0
     infeasible = False
     while norm > tol and iterations < max_iter:
         iterations += 1
@@ -279,6 +304,64 @@ def solve_hat(
     return record
 
 
+def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_iter):
+    """Anderson-accelerated ``ge_gravity`` map; returns the best point and iterations used.
+
+    Type-II Anderson mixing (Walker and Ni 2011) on ``g(x) = x + r(x) / (1 + theta)``: the next
+    iterate combines the last ``_ANDERSON_MEMORY`` steps so that the mixed step's residual is
+    least-squares smallest. An infeasible mixed point falls back to the plain step and clears
+    the memory. Stops at ``tol``, at ``max_iter``, or when ``_ANDERSON_PATIENCE`` steps bring no
+    new best gap (Newton then finishes from the best point).
+    """
+    best = (x, residual, parts, F)
+    best_norm = float(np.abs(F).max())
+    since_best = 0
+    iterations = 0
+    # The last _ANDERSON_MEMORY differences of iterates and of their steps, as columns filled
+    # in turn (the least-squares fit does not depend on their order).
+    dX = np.empty((x.size, _ANDERSON_MEMORY))
+    dF = np.empty((x.size, _ANDERSON_MEMORY))
+    stored = 0
+    last: tuple[np.ndarray, np.ndarray] | None = None
+    while best_norm > tol and iterations < max_iter and since_best < _ANDERSON_PATIENCE:
+        iterations += 1
+        f = residual / (1.0 + theta)
+        if last is not None:
+            slot = stored % _ANDERSON_MEMORY
+            np.subtract(x, last[0], out=dX[:, slot])
+            np.subtract(f, last[1], out=dF[:, slot])
+            stored += 1
+        last = (x, f)
+        candidate = x + f
+        m = min(stored, _ANDERSON_MEMORY)
+        if m:
+            G = dF[:, :m]
+            gram = G.T @ G
+            # Least squares by the normal equations (m <= 6 columns), lightly regularised.
+            gram.flat[:: m + 1] *= 1.0 + 1e-12
+            try:
+                gamma = np.linalg.solve(gram, G.T @ f)
+                mixed = candidate - (dX[:, :m] + G) @ gamma
+                if np.isfinite(mixed).all():
+                    candidate = mixed
+            except np.linalg.LinAlgError:
+                pass
+        out = normalise(candidate)
+        if out[1] is None:
+            out = normalise(x + f)
+            stored = 0
+            last = None
+            if out[1] is None:
+                break
+        x, residual, parts, F = out
+        norm = float(np.abs(F).max())
+        if norm < best_norm:
+            best, best_norm, since_best = out, norm, 0
+        else:
+            since_best += 1
+    return (*best, iterations)
+
+
 def _record(system, x, converged, iterations, norm):
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         w = np.exp(x)
@@ -286,8 +369,9 @@ def _record(system, x, converged, iterations, norm):
         shift = log_u.max()
         u = np.exp(log_u - shift)
         phi_scaled = u @ system.M
-        e_new = system.expenditure(w)
-        flows = system.M * u[:, None] * (e_new / phi_scaled)[None, :]
+        net = 1.0 if system.N is system.M else (u @ system.N) / phi_scaled
+        e_new = system.expenditure(w) / net
+        flows = system.N * u[:, None] * (e_new / phi_scaled)[None, :]
         phi = phi_scaled * np.exp(shift)
     return HatSolution(
         converged=converged,
@@ -319,11 +403,14 @@ def _fail(system, x, iterations, norm, raise_on_failure, reason):
 
 
 def conditional_hat(
-    pi: np.ndarray, expenditure: np.ndarray, shock: np.ndarray, theta: float
+    pi: np.ndarray, expenditure: np.ndarray, shock: np.ndarray, theta: float,
+    net_factor: np.ndarray | None = None, income: np.ndarray | None = None,
 ) -> HatSolution:
-    """Conditional GE: factory-gate prices and expenditure held at baseline (``w = 1``).
+    """Conditional GE: factory-gate prices held at baseline (``w = 1``).
 
-    Only consumer price indices ``Phi_j^(-1/theta)`` and trade shares adjust.
+    Only consumer price indices ``Phi_j^(-1/theta)`` and trade shares adjust. Without tariffs
+    expenditure stays at baseline; with them (``net_factor`` = 1 / (1 + t'), ``income`` = the
+    baseline ``Y_j + D_j``) it is ``income_j / F_j`` as in :func:`solve_hat`.
     """
     E = np.asarray(expenditure, dtype=float)
     M = np.asarray(pi, dtype=float) * np.asarray(shock, dtype=float)
@@ -335,6 +422,10 @@ def conditional_hat(
             f"conditional GE has no solution: importers at positions {bad.tolist()} lose every "
             "supplier under the shock; keep at least one B_ij > 0 in each column."
         )
+    if net_factor is not None:
+        N = M * net_factor
+        E = np.asarray(income, dtype=float) / (N.sum(axis=0) / phi)
+        M = N
     flows = M * (E / phi)[None, :]
     return HatSolution(
         converged=True,

@@ -18,8 +18,18 @@ import pandas as pd
 
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import FixedParameters, Result
 from jahan._text import text_table
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
+from jahan.ge._labels import (
+    CountryCodes,
+    baseline_matrix,
+    country_vector,
+    flows_frame,
+    shock_matrix,
+)
+from jahan.ge._labels import pairs_text as _pairs_text
+from jahan.ge._ms_welfare import decompose
 from jahan.ge._solver import HatSolution, conditional_hat, solve_hat
 
 CLOSURES = ("full", "conditional")
@@ -30,6 +40,10 @@ COUNTRY_COLUMNS = (
     "factory_price_pct",
     "price_index_pct",
     "terms_of_trade_pct",
+    "volume_of_trade_pct",
+    "trade_cost_pct",
+    "decomposition_remainder_pct",
+    "tariff_revenue_income_pct",
     "exports_pct",
     "imports_pct",
     "domestic_trade_pct",
@@ -47,127 +61,21 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     raise DataError(f"{name}={value!r} is not allowed: use one of {', '.join(allowed)}.{hint}")
 
 
-def _pairs_text(pairs, limit: int = 5) -> str:
-    shown = ", ".join(f"{a}->{b}" for a, b in list(pairs)[:limit])
-    more = len(pairs) - limit
-    return shown + (f" and {more} more" if more > 0 else "")
-
-
-def _flows_frame(flows: object) -> pd.DataFrame:
-    """Bring every accepted input to a long frame (exporter, importer, value)."""
-    if hasattr(flows, "flows_frame") and callable(flows.flows_frame):
-        flows = flows.flows_frame()
-    if isinstance(flows, pd.Series):
-        if not isinstance(flows.index, pd.MultiIndex) or flows.index.nlevels != 2:
-            raise DataError(
-                "flows Series must have a two-level MultiIndex (exporter, importer); got an "
-                f"index with {flows.index.nlevels} level(s)."
-            )
-        frame = pd.DataFrame(
-            {
-                "exporter": flows.index.get_level_values(0),
-                "importer": flows.index.get_level_values(1),
-                "value": flows.to_numpy(),
-            }
-        )
-        return frame
-    if isinstance(flows, pd.DataFrame):
-        missing = [c for c in ("exporter", "importer", "value") if c not in flows.columns]
-        if missing:
-            raise DataError(
-                f"flows frame lacks column(s) {missing}: it needs exporter, importer, value "
-                f"(columns found: {list(flows.columns)[:10]})."
-            )
-        return flows[["exporter", "importer", "value"]].reset_index(drop=True)
-    raise DataError(
-        "flows must be a DataFrame (exporter, importer, value), a Series indexed by "
-        f"(exporter, importer), or a World; got {type(flows).__name__}."
-    )
-
-
-MAX_FLOW = 1e100
-"""Largest single flow accepted (any unit); see :func:`_baseline_matrix`."""
-
-
-def _baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
-    exporter = frame["exporter"].astype(str).str.strip()
-    importer = frame["importer"].astype(str).str.strip()
-    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(value)
-    if bad.any():
-        rows = np.flatnonzero(bad)
-        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
-        raise DataError(
-            f"{bad.sum()} flow(s) are missing or not numbers (rows {rows[:5].tolist()}: "
-            f"{_pairs_text(pairs)}); every pair needs a finite value >= 0 (use 0 for no trade)."
-        )
-    neg = value < 0
-    if neg.any():
-        rows = np.flatnonzero(neg)
-        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
-        raise DataError(
-            f"{neg.sum()} flow(s) are negative (rows {rows[:5].tolist()}: {_pairs_text(pairs)}); "
-            "trade flows must be >= 0."
-        )
-    big = value > MAX_FLOW
-    if big.any():
-        # Exact hat algebra uses shares and ratios only, so the unit of the flows is free; sums
-        # of flows near 1e308 overflow and would surface as a solver failure blamed on the shock.
-        rows = np.flatnonzero(big)
-        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
-        raise DataError(
-            f"{big.sum()} flow(s) exceed {MAX_FLOW:.0e} (rows {rows[:5].tolist()}: "
-            f"{_pairs_text(pairs)}); sums of such values overflow. Rescale the flows (e.g. to "
-            "USD millions): the model's results do not depend on their unit."
-        )
-    e_codes, e_uniques = pd.factorize(exporter)
-    i_codes, i_uniques = pd.factorize(importer)
-    codes = tuple(sorted({str(c) for c in e_uniques} | {str(c) for c in i_uniques}))
-    n = len(codes)
-    index = pd.Index(codes)
-    i = index.get_indexer(pd.Index(e_uniques, dtype=object))[e_codes]
-    j = index.get_indexer(pd.Index(i_uniques, dtype=object))[i_codes]
-    flat = i.astype(np.int64) * n + j
-    counts = np.bincount(flat, minlength=n * n)
-    if (counts > 1).any():
-        dup = counts[flat] > 1
-        rows = np.flatnonzero(dup)
-        pairs = list(zip(exporter.iloc[rows], importer.iloc[rows], strict=True))
-        raise DataError(
-            f"{int((counts > 1).sum())} pair(s) appear more than once (rows {rows[:5].tolist()}: "
-            f"{_pairs_text(pairs)}); give one flow per (exporter, importer)."
-        )
-    X = np.full((n, n), np.nan)
-    X[i, j] = value
-    if np.isnan(X).any():
-        gi, gj = np.nonzero(np.isnan(X))
-        pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]
-        raise DataError(
-            f"flows are not square: {len(pairs)} of {n * n} (exporter, importer) pairs are "
-            f"missing ({_pairs_text(pairs)}); every country must appear as exporter and importer "
-            "with every partner and itself (add missing pairs with value 0)."
-        )
-    dom = np.diag(X)
-    if (dom <= 0).any():
-        bad_codes = [codes[k] for k in np.flatnonzero(dom <= 0)]
-        raise DataError(
-            f"domestic flows X_ii must be positive; zero for {', '.join(bad_codes[:10])}. "
-            "Supply domestic sales (gross output minus exports) for these countries or drop them."
-        )
-    return codes, X
-
-
 @dataclass(frozen=True, eq=False)
-class GEResult:
+class GEResult(Result):
     """Outcome of one counterfactual (immutable).
 
     Attributes
     ----------
     countries : DataFrame
-        Indexed by ISO3 code (index name ``country``), columns ``welfare_pct``,
-        ``real_gdp_pct``, ``factory_price_pct``, ``price_index_pct``, ``terms_of_trade_pct``,
-        ``exports_pct``, ``imports_pct``, ``domestic_trade_pct``, ``output_pct``,
-        ``expenditure_pct`` (percent changes; definitions in docs/ge.md).
+        Indexed by ISO3 code (index name ``country``), columns ``welfare_pct`` (real income
+        including tariff revenue), ``real_gdp_pct``, ``factory_price_pct``,
+        ``price_index_pct``, the welfare decomposition ``terms_of_trade_pct``,
+        ``volume_of_trade_pct``, ``trade_cost_pct``, ``decomposition_remainder_pct`` (they
+        add up to ``welfare_pct``), ``tariff_revenue_income_pct`` (change in tariff revenue,
+        percent of baseline income), ``exports_pct``, ``imports_pct``,
+        ``domestic_trade_pct``, ``output_pct``, ``expenditure_pct`` (percent changes;
+        definitions in docs/ge.md). Flows are net of tariffs.
     converged, iterations, max_residual
         Solver diagnostics.
     closure, imbalances, trade_elasticity
@@ -267,7 +175,7 @@ class GEResult:
         return write_parquet_atomic(frame, path)
 
 
-class GEModel:
+class GEModel(FixedParameters):
     """One-sector structural gravity model solved in changes (exact hat algebra).
 
     Parameters
@@ -286,7 +194,13 @@ class GEModel:
         ``E'_j = w_j E_j``; ``"balanced"``: first move the baseline to the equilibrium with
         ``D_j = 0`` (Dekle, Eaton and Kortum 2007), then simulate from there.
     tol, max_iter
-        Convergence criterion (largest log market-clearing gap) and Newton iterations allowed.
+        Convergence criterion (largest log market-clearing gap) and solver iterations allowed
+        (accelerated fixed-point and Newton steps together).
+    tariffs : DataFrame or Series, optional
+        Baseline ad valorem tariffs (0.05 = 5 %) by (exporter, importer): a long frame
+        ``exporter, importer, rate`` or a Series on (exporter, importer); missing pairs are 0.
+        ``flows`` are then net of tariffs and tariff revenue is returned to the importer's
+        households (docs/ge.md).
     on_nonconvergence : {"raise", "warn"}
         Raise :class:`~jahan.errors.ConvergenceError` or return the result flagged
         ``converged=False`` with a :class:`~jahan.errors.ConvergenceWarning`.
@@ -308,6 +222,7 @@ class GEModel:
         tol: float = 1e-12,
         max_iter: int = 100,
         on_nonconvergence: str = "raise",
+        tariffs: object = None,
     ) -> None:
         theta = float(trade_elasticity)
         if not np.isfinite(theta) or theta <= 0:
@@ -322,29 +237,31 @@ class GEModel:
             raise DataError(f"max_iter must be at least 1, got {max_iter!r}.")
         self.tol = float(tol)
         self.max_iter = int(max_iter)
-        codes, X = _baseline_matrix(_flows_frame(flows))
+        codes, X = baseline_matrix(flows_frame(flows))
         self._codes = codes
         self._index = pd.Index(codes, name="country")
+        self._lookup = CountryCodes(codes)
         self._observed = X
+        zero = np.zeros_like(X)
+        self._tariff = zero if tariffs is None else self._tariff_matrix(tariffs, zero, "tariffs")
         if self.imbalances == "balanced":
             Y = X.sum(axis=1)
-            E = X.sum(axis=0)
+            gross = X * (1.0 + self._tariff)
             purge = solve_hat(
-                X / E, Y, E, np.ones_like(X), theta, imbalances="fixed",
+                gross / gross.sum(axis=0), Y, Y, np.ones_like(X), theta, imbalances="fixed",
                 deficit=np.zeros_like(Y), tol=self.tol, max_iter=self.max_iter,
+                net_factor=1.0 / (1.0 + self._tariff),
             )
             X = purge.flows
         self._X = X
         self._Y = X.sum(axis=1)
-        self._E = X.sum(axis=0)
-        self._pi = X / self._E[None, :]
+        self._D = X.sum(axis=0) - self._Y  # net of tariffs: imports minus exports
+        self._E = (X * (1.0 + self._tariff)).sum(axis=0)  # gross: Y + D + tariff revenue
+        self._pi = X * (1.0 + self._tariff) / self._E[None, :]
         off = ~np.eye(len(codes), dtype=bool)
         self._exports = np.where(off, X, 0.0).sum(axis=1)
         self._imports = np.where(off, X, 0.0).sum(axis=0)
-        self._import_weights = np.divide(
-            np.where(off, X, 0.0), self._imports[None, :],
-            out=np.zeros_like(X), where=self._imports[None, :] > 0,
-        )
+        self._seal()  # parameters are fixed from here on (docs/ARCHITECTURE.md, results)
 
     @property
     def countries(self) -> tuple[str, ...]:
@@ -361,83 +278,73 @@ class GEModel:
              "value": self._X.ravel()}
         )
 
-    def _shock_matrix(self, cost_change: object) -> np.ndarray:
+    def _tariff_matrix(self, table: object, base: np.ndarray, name: str) -> np.ndarray:
+        """Ad valorem rates by (exporter, importer) over ``base``; one clear error per problem."""
+        if isinstance(table, np.ndarray):
+            rates = np.array(table, dtype=float)
+            if rates.shape != base.shape:
+                raise DataError(f"{name} array has shape {rates.shape}; expected {base.shape} "
+                                "aligned with GEModel.countries (rows exporters, columns importers).")
+            bad = ~np.isfinite(rates) | (rates < 0)
+            if bad.any():
+                a, b = np.argwhere(bad)[0]
+                raise DataError(f"{name} must be finite and >= 0; {self._codes[a]}->"
+                                f"{self._codes[b]} is {rates[a, b]!r}.")
+            if np.any(np.diagonal(rates) != 0):
+                raise DataError(f"{name} on domestic sales (the diagonal) must be 0.")
+            return rates
+        if isinstance(table, pd.Series):
+            if not isinstance(table.index, pd.MultiIndex) or table.index.nlevels != 2:
+                raise DataError(f"{name} Series must be indexed by (exporter, importer) pairs.")
+            table = pd.DataFrame({"exporter": table.index.get_level_values(0),
+                                  "importer": table.index.get_level_values(1),
+                                  "rate": table.to_numpy()})
+        if not isinstance(table, pd.DataFrame):
+            raise DataError(f"{name} must be a DataFrame (exporter, importer, rate) or a Series "
+                            f"on (exporter, importer); got {type(table).__name__}.")
+        missing = [c for c in ("exporter", "importer", "rate") if c not in table.columns]
+        if missing:
+            raise DataError(f"{name} lacks column(s) {missing}: it needs exporter, importer, "
+                            f"rate (columns found: {list(table.columns)[:10]}).")
+        exp = table["exporter"].astype(str).str.strip().to_numpy()
+        imp = table["importer"].astype(str).str.strip().to_numpy()
+        rate = pd.to_numeric(table["rate"], errors="coerce").to_numpy(dtype=float)
+        i = self._index.get_indexer(exp)
+        j = self._index.get_indexer(imp)
+        for row in range(len(table)):
+            where = f"{name} row {row} ({exp[row]}->{imp[row]})"
+            if i[row] < 0 or j[row] < 0:
+                code = exp[row] if i[row] < 0 else imp[row]
+                near = difflib.get_close_matches(code, self._codes, n=1)
+                hint = f" Did you mean {near[0]}?" if near else ""
+                raise DataError(f"{where}: country {code!r} is not in the model.{hint}")
+            if not np.isfinite(rate[row]) or rate[row] < 0:
+                raise DataError(f"{where}: rate {table['rate'].tolist()[row]!r} must be a finite "
+                                "number >= 0 (0.05 = 5 %).")
+            if i[row] == j[row] and rate[row] != 0:
+                raise DataError(f"{where}: a tariff on domestic sales must be 0; drop the row.")
+        pairs = pd.Series(list(zip(exp, imp, strict=True)))
+        dup = pairs.duplicated(keep=False).to_numpy()
+        if dup.any():
+            rows = np.flatnonzero(dup)
+            raise DataError(f"{name} gives pair(s) more than once (rows {rows[:5].tolist()}: "
+                            f"{_pairs_text(list(pairs[dup].unique()))}); keep one row per pair.")
+        out = base.copy()
+        out[i, j] = rate
+        return out
+
+    @property
+    def tariffs(self) -> pd.DataFrame:
+        """Baseline tariffs by (exporter, importer), long frame with ``rate``."""
         n = len(self._codes)
-        if cost_change is None:
-            return np.ones((n, n))
-        if isinstance(cost_change, pd.DataFrame) and {"exporter", "importer", "value"} <= set(
-            cost_change.columns
-        ):
-            cost_change = cost_change.set_index(["exporter", "importer"])["value"]
-        if isinstance(cost_change, pd.Series):
-            if not isinstance(cost_change.index, pd.MultiIndex) or cost_change.index.nlevels != 2:
-                raise DataError(
-                    "cost_change Series must be indexed by (exporter, importer) pairs."
-                )
-            exp = cost_change.index.get_level_values(0).astype(str)
-            imp = cost_change.index.get_level_values(1).astype(str)
-            i = self._index.get_indexer(exp)
-            j = self._index.get_indexer(imp)
-            unknown = sorted({c for c, k in zip(exp, i, strict=True) if k < 0}
-                             | {c for c, k in zip(imp, j, strict=True) if k < 0})
-            if unknown:
-                hints = []
-                for c in unknown[:5]:
-                    near = difflib.get_close_matches(c, self._codes, n=1)
-                    hints.append(f"{c} (did you mean {near[0]}?)" if near else c)
-                raise DataError(
-                    f"cost_change names countries not in the model: {', '.join(hints)}. "
-                    f"The model has {len(self._codes)} countries (see GEModel.countries)."
-                )
-            if cost_change.index.duplicated().any():
-                dups = cost_change.index[cost_change.index.duplicated()]
-                raise DataError(
-                    f"cost_change repeats pair(s) {_pairs_text(list(dups))}; give each pair once."
-                )
-            values = pd.to_numeric(cost_change, errors="coerce").to_numpy(dtype=float)
-            B = np.ones((n, n))
-            B[i, j] = values
-        else:
-            B = np.array(cost_change, dtype=float, copy=True)
-            if B.shape != (n, n):
-                raise DataError(
-                    f"cost_change array has shape {B.shape}; expected ({n}, {n}) aligned with "
-                    "GEModel.countries (rows exporters, columns importers)."
-                )
-        bad = ~np.isfinite(B) | (B < 0)
-        if bad.any():
-            gi, gj = np.nonzero(bad)
-            pairs = [(self._codes[a], self._codes[b]) for a, b in zip(gi, gj, strict=True)]
-            raise DataError(
-                f"cost_change must be finite and >= 0 (1 = no change, 0 = prohibitive); "
-                f"{len(pairs)} bad value(s) at {_pairs_text(pairs)}."
-            )
-        return B
+        codes = np.asarray(self._codes, dtype=object)
+        return pd.DataFrame({"exporter": np.repeat(codes, n), "importer": np.tile(codes, n),
+                             "rate": self._tariff.ravel()})
 
     def _productivity(self, productivity_change: object) -> np.ndarray | None:
-        if productivity_change is None:
+        A = country_vector(productivity_change, self._lookup, "productivity_change")
+        if A is None:
             return None
-        n = len(self._codes)
-        if isinstance(productivity_change, pd.Series):
-            codes = productivity_change.index.astype(str)
-            k = self._index.get_indexer(codes)
-            if (k < 0).any():
-                unknown = [c for c, q in zip(codes, k, strict=True) if q < 0]
-                near = difflib.get_close_matches(unknown[0], self._codes, n=1)
-                hint = f" Did you mean {near[0]}?" if near else ""
-                raise DataError(
-                    f"productivity_change names countries not in the model: "
-                    f"{', '.join(unknown[:5])}.{hint}"
-                )
-            A = np.ones(n)
-            A[k] = pd.to_numeric(productivity_change, errors="coerce").to_numpy(dtype=float)
-        else:
-            A = np.array(productivity_change, dtype=float, copy=True).ravel()
-            if A.shape != (n,):
-                raise DataError(
-                    f"productivity_change has {A.size} values; expected {n} aligned with "
-                    "GEModel.countries."
-                )
         bad = ~np.isfinite(A) | (A <= 0)
         if bad.any():
             raise DataError(
@@ -447,7 +354,8 @@ class GEModel:
         return A
 
     def simulate(
-        self, cost_change: object = None, *, productivity_change: object = None
+        self, cost_change: object = None, *, productivity_change: object = None,
+        tariffs: object = None,
     ) -> GEResult:
         """Solve the counterfactual equilibrium.
 
@@ -460,26 +368,39 @@ class GEModel:
             1 = no change, > 1 = cheaper trade, 0 = prohibitive (autarky, embargo).
         productivity_change : Series or array, optional
             ``A_i`` by country (1 = no change): factory-gate costs become ``w_i / A_i``.
+        tariffs : DataFrame, Series or ndarray, optional
+            New ad valorem rates for the listed (exporter, importer) pairs (long frame
+            ``exporter, importer, rate`` or a Series; other pairs keep their baseline rate), or
+            the whole (N, N) matrix aligned with :attr:`countries` (rows exporters).
 
         Returns
         -------
         GEResult
         """
         theta = self.trade_elasticity
-        B = self._shock_matrix(cost_change)
+        B = shock_matrix(cost_change, self._lookup)
         A = self._productivity(productivity_change)
         if A is not None:
             B *= (A**theta)[:, None]
+        t_new = self._tariff if tariffs is None else self._tariff_matrix(
+            tariffs, self._tariff, "tariffs")
+        # Tariffs enter like iceberg costs on what buyers pay, ((1 + t') / (1 + t))^(-theta),
+        # while exporters receive the price net of the tariff.
+        K = B * ((1.0 + t_new) / (1.0 + self._tariff)) ** (-theta)
+        taxed = bool(np.any(t_new) or np.any(self._tariff))
+        net = 1.0 / (1.0 + t_new) if taxed else None
+        income = self._Y + self._D
         if self.closure == "full" and self.imbalances != "balanced":
-            self._refuse_isolated_with_imbalance(B)
+            self._refuse_isolated_with_imbalance(K)
         if self.closure == "conditional":
-            sol = conditional_hat(self._pi, self._E, B, theta)
+            sol = conditional_hat(self._pi, self._E, K, theta, net_factor=net, income=income)
         else:
             rule = "fixed" if self.imbalances == "balanced" else self.imbalances
             raise_now = self.on_nonconvergence == "raise"
             sol = solve_hat(
-                self._pi, self._Y, self._E, B, theta, imbalances=rule, tol=self.tol,
-                max_iter=self.max_iter, raise_on_failure=raise_now,
+                self._pi, self._Y, income, K, theta, imbalances=rule, tol=self.tol,
+                max_iter=self.max_iter, raise_on_failure=raise_now, deficit=self._D,
+                net_factor=net,
             )
             if not sol.converged:
                 warnings.warn(
@@ -489,14 +410,14 @@ class GEModel:
                     ConvergenceWarning,
                     stacklevel=2,
                 )
-        return self._result(sol)
+        return self._result(sol, B, t_new)
 
     def _refuse_isolated_with_imbalance(self, B: np.ndarray) -> None:
         # A country cut off from every partner cannot run a trade imbalance: no equilibrium.
         M = self._pi * B
         np.fill_diagonal(M, 0.0)
         isolated = (M.sum(axis=0) <= 0) & (M.sum(axis=1) <= 0)
-        gap = np.abs(self._E - self._Y) > 1e-9 * self._Y
+        gap = np.abs(self._D) > 1e-9 * self._Y
         bad = np.flatnonzero(isolated & gap)
         if bad.size:
             names = ", ".join(self._codes[k] for k in bad[:10])
@@ -507,7 +428,7 @@ class GEModel:
                 "for autarky and embargo scenarios."
             )
 
-    def _result(self, sol: HatSolution) -> GEResult:
+    def _result(self, sol: HatSolution, cost: np.ndarray, t_new: np.ndarray) -> GEResult:
         theta = self.trade_elasticity
         Xn = sol.flows
         if not np.all(np.isfinite(Xn)):
@@ -516,29 +437,37 @@ class GEModel:
                 record=sol,
             )
         w = sol.factory_price
-        # Overflow here (theta near zero) is reported below as one ConvergenceError.
-        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-            return self._result_frames(sol, theta, Xn, w, sol.phi ** (-1.0 / theta))
-
-    def _result_frames(self, sol: HatSolution, theta: float, Xn: np.ndarray, w: np.ndarray,
-                       price: np.ndarray) -> GEResult:
+        price = sol.phi ** (-1.0 / theta)
         diag = np.diagonal(Xn)
         out_new = Xn.sum(axis=1)
         exp_new = Xn.sum(axis=0)
         exports_new = out_new - diag
         imports_new = exp_new - diag
-        log_w = np.log(w)
-        tot = np.exp(log_w - self._import_weights.T @ log_w)
+        welfare = sol.expenditure / self._E / price
+        # The same decomposition as the multi-sector model with one sector, no inputs, input
+        # cost hat c = hat w, and productivity folded into the cost factor (docs/ge.md).
+        parts = decompose(
+            self._X.T[None], Xn.T[None], self._tariff.T[None], t_new.T[None], cost.T[None],
+            np.array([theta]), w[None], price[None], w, np.ones((1, w.size)), self._Y,
+            self._D,
+        )
+        revenue0 = (self._tariff * self._X).sum(axis=0)
+        revenue1 = (t_new * Xn).sum(axis=0)
 
         def ratio(new, old):
             return np.divide(new, old, out=np.ones_like(new), where=old > 0)
 
         pct = {
-            "welfare_pct": sol.expenditure / self._E / price,
+            "welfare_pct": welfare,
             "real_gdp_pct": w / price,
             "factory_price_pct": w,
             "price_index_pct": price,
-            "terms_of_trade_pct": tot,
+            "terms_of_trade_pct": 1.0 + parts.terms_of_trade,
+            "volume_of_trade_pct": 1.0 + parts.volume_of_trade,
+            "trade_cost_pct": 1.0 + parts.trade_cost,
+            "decomposition_remainder_pct": welfare - parts.terms_of_trade
+            - parts.volume_of_trade - parts.trade_cost,
+            "tariff_revenue_income_pct": 1.0 + (revenue1 - revenue0) / self._E,
             "exports_pct": ratio(exports_new, self._exports),
             "imports_pct": ratio(imports_new, self._imports),
             "domestic_trade_pct": diag / np.diagonal(self._X),

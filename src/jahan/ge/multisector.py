@@ -16,15 +16,19 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from jahan._compat import _MISSING, deprecated, renamed
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import FixedParameters, Result
 from jahan._text import text_table
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._ms_data import Calibration, calibrate, index_array
 from jahan.ge._ms_solver import MultiSectorSolution, solve_multisector
 from jahan.ge._ms_welfare import decompose
 
+IMBALANCES = ("balanced", "fixed")
 DEFICITS = ("zero", "fixed")
+_DEFICITS_TO_IMBALANCES = {"zero": "balanced", "fixed": "fixed"}
 _TABLES = ("countries", "sectors", "flows")
 
 
@@ -39,17 +43,22 @@ def _pct(new: np.ndarray, old: np.ndarray) -> np.ndarray:
     return np.divide(100.0 * (new - old), old, out=np.zeros_like(new, dtype=float), where=old > 0)
 
 
-@dataclass(frozen=True)
-class MultiSectorGEResult:
-    """Outcome of one multi-sector counterfactual (immutable).
+@dataclass(frozen=True, eq=False)
+class MultiSectorGEResult(Result):
+    """Outcome of one multi-sector counterfactual (a sealed record: see :mod:`jahan._result`).
 
     Attributes
     ----------
     countries : DataFrame
-        Indexed by ``country``: ``welfare_pct`` (= terms_of_trade_pct + volume_of_trade_pct,
-        the Caliendo-Parro measure), ``terms_of_trade_pct``, ``volume_of_trade_pct``,
-        ``real_wage_pct``, ``price_index_pct``, ``real_income_pct`` (exact change in real
-        income), ``wage_pct``, ``exports_pct``, ``imports_pct``, ``tariff_revenue_pct``.
+        Indexed by ``country``: ``welfare_pct`` (exact change in real income, income
+        including tariff revenue; the same definition as :class:`~jahan.GEModel`), its
+        first-order decomposition ``terms_of_trade_pct``, ``volume_of_trade_pct`` (Caliendo
+        and Parro; their published welfare is the sum of these two for tariff shocks),
+        ``trade_cost_pct`` (direct effect of iceberg trade-cost changes) and
+        ``decomposition_remainder_pct`` (welfare minus the three: higher-order terms),
+        ``real_wage_pct``, ``price_index_pct``, ``wage_pct``, ``exports_pct``,
+        ``imports_pct``, ``tariff_revenue_pct`` (change in revenue, percent of its baseline)
+        and ``tariff_revenue_income_pct`` (change in revenue, percent of baseline income).
     sectors : DataFrame
         Indexed by (``country``, ``sector``): ``output_baseline``, ``output``, ``output_pct``,
         ``exports_baseline``, ``exports``, ``exports_pct``, ``imports_baseline``, ``imports``,
@@ -61,8 +70,8 @@ class MultiSectorGEResult:
         including domestic sales (exporter = importer).
     converged, iterations, max_residual
         Solver diagnostics of the counterfactual.
-    deficits
-        ``"zero"`` or ``"fixed"``.
+    imbalances
+        ``"balanced"`` (no aggregate deficits) or ``"fixed"`` (observed deficits).
     """
 
     countries: pd.DataFrame
@@ -71,7 +80,13 @@ class MultiSectorGEResult:
     converged: bool
     iterations: int
     max_residual: float
-    deficits: str
+    imbalances: str
+
+    @property
+    def deficits(self) -> str:
+        """Deprecated name of :attr:`imbalances` (``"zero"`` is ``"balanced"``)."""
+        deprecated("MultiSectorGEResult.deficits", "use imbalances ('balanced' or 'fixed').")
+        return "zero" if self.imbalances == "balanced" else "fixed"
 
     def to_frame(self) -> pd.DataFrame:
         """A copy of :attr:`countries` with the solver diagnostics as frame attributes."""
@@ -80,7 +95,7 @@ class MultiSectorGEResult:
             converged=self.converged,
             iterations=self.iterations,
             max_residual=self.max_residual,
-            deficits=self.deficits,
+            imbalances=self.imbalances,
         )
         return out
 
@@ -102,11 +117,11 @@ class MultiSectorGEResult:
         head = [
             tr(
                 "Multi-sector counterfactual: {countries} countries, {sectors} sectors, "
-                "deficits {deficits}",
+                "imbalances {imbalances}",
                 lang,
                 countries=len(self.countries),
                 sectors=self.sectors.index.get_level_values("sector").nunique(),
-                deficits=self.deficits,
+                imbalances=self.imbalances,
             ),
             tr(
                 "Converged: {converged}; iterations: {iterations}; max residual: {residual}",
@@ -133,7 +148,7 @@ class _Baseline:
     record: MultiSectorSolution = field(repr=False)
 
 
-class MultiSectorGEModel:
+class MultiSectorGEModel(FixedParameters):
     r"""Caliendo and Parro (2015) multi-sector model with input-output links and tariffs.
 
     Parameters
@@ -154,10 +169,12 @@ class MultiSectorGEModel:
         (it may be empty where the value-added share is 1).
     trade_elasticity : Series
         theta by sector (a single number applies to all sectors).
-    deficits : {"zero", "fixed"}
-        ``"zero"`` first solves the baseline without aggregate deficits and reports the
-        counterfactual relative to it (the Caliendo-Parro headline case); ``"fixed"`` keeps the
-        observed deficits (in units of world value added, the numeraire).
+    imbalances : {"balanced", "fixed"}
+        ``"balanced"`` first solves the baseline without aggregate deficits and reports the
+        counterfactual relative to it (the Caliendo-Parro headline case; the one-sector
+        model's ``imbalances="balanced"``); ``"fixed"`` keeps the observed deficits (in units of
+        world value added, the numeraire). ``deficits="zero"`` / ``"fixed"`` is the deprecated
+        spelling.
     tol, max_iter, damping
         Solver settings: largest trade-balance gap relative to value added; outer iterations;
         initial wage step.
@@ -180,14 +197,23 @@ class MultiSectorGEModel:
         value_added_share: pd.DataFrame,
         io_shares: pd.DataFrame,
         trade_elasticity: pd.Series | float,
-        deficits: str = "zero",
+        imbalances: str = "balanced",
         *,
         tol: float = 1e-10,
         max_iter: int = 1_000,
         damping: float = 0.5,
         on_nonconvergence: str = "raise",
+        deficits: str = _MISSING,
     ) -> None:
-        self.deficits = _choice("deficits", deficits, DEFICITS)
+        if deficits is not _MISSING:
+            old = _choice("deficits", deficits, DEFICITS)
+            imbalances = renamed("MultiSectorGEModel", "deficits", "imbalances",
+                                 _DEFICITS_TO_IMBALANCES[old], imbalances)
+        elif imbalances in DEFICITS and imbalances != "fixed":
+            # A positional "zero" (the old third-from-last argument) still means balanced.
+            imbalances = renamed("MultiSectorGEModel", "deficits", "imbalances",
+                                 _DEFICITS_TO_IMBALANCES[imbalances], imbalances)
+        self.imbalances = _choice("imbalances", imbalances, IMBALANCES)
         self.on_nonconvergence = _choice("on_nonconvergence", on_nonconvergence, ("raise", "warn"))
         if not (np.isfinite(tol) and tol > 0):
             raise DataError(f"tol must be a positive number, got {tol!r}.")
@@ -201,6 +227,13 @@ class MultiSectorGEModel:
         self._observed = calibrate(
             flows, tariffs, gross_output, value_added_share, io_shares, trade_elasticity
         )
+        self._seal()  # parameters are fixed from here on (docs/ARCHITECTURE.md, results)
+
+    @property
+    def deficits(self) -> str:
+        """Deprecated name of :attr:`imbalances` (``"zero"`` is ``"balanced"``)."""
+        deprecated("MultiSectorGEModel.deficits", "use imbalances ('balanced' or 'fixed').")
+        return "zero" if self.imbalances == "balanced" else "fixed"
 
     # -- labels --------------------------------------------------------------------------
     @property
@@ -248,7 +281,7 @@ class MultiSectorGEModel:
     def _baseline(self) -> _Baseline:
         """The baseline the counterfactual is measured from (solved once, then kept)."""
         obs = self._observed
-        target = np.zeros_like(obs.deficit) if self.deficits == "zero" else obs.deficit
+        target = np.zeros_like(obs.deficit) if self.imbalances == "balanced" else obs.deficit
         ones = np.ones_like(obs.shares)
         record = self._solve(obs, obs.tariff, ones, target, "baseline")
         data = replace(
@@ -267,25 +300,35 @@ class MultiSectorGEModel:
 
     def simulate(
         self,
-        tariffs: pd.DataFrame | None = None,
         cost_change: pd.Series | pd.DataFrame | None = None,
+        tariffs: pd.DataFrame | None = None,
     ) -> MultiSectorGEResult:
         """Solve a counterfactual relative to the baseline.
 
         Parameters
         ----------
-        tariffs : DataFrame, optional
-            ``exporter, importer, sector, rate``: new rates for the listed cells (others keep
-            their baseline rate). Without a ``sector`` column a row applies to every sector.
         cost_change : Series or DataFrame, optional
             Multiplicative change in the trade-cost term (d_ni^j)^(-theta^j) (1 = no change),
             indexed by (exporter, importer) or (exporter, importer, sector), or a DataFrame with
-            those columns and ``value``.
+            those columns and ``value``; 0 makes the pair prohibitive. The first argument, as
+            in :meth:`GEModel.simulate`.
+        tariffs : DataFrame, optional
+            ``exporter, importer, sector, rate``: new rates for the listed cells (others keep
+            their baseline rate). Without a ``sector`` column a row applies to every sector.
+            Pass it by keyword.
 
         Returns
         -------
         MultiSectorGEResult
         """
+        if isinstance(cost_change, pd.DataFrame) and "rate" in cost_change.columns:
+            # The old order was simulate(tariffs, cost_change): a tariff table first is moved.
+            deprecated(
+                "MultiSectorGEModel.simulate(tariffs, ...) with tariffs first",
+                "cost_change is now the first argument, as in GEModel.simulate; pass "
+                "tariffs=... by keyword.",
+            )
+            cost_change, tariffs = tariffs, cost_change
         base = self._baseline.data
         tariff_new = base.tariff
         if tariffs is not None:
@@ -299,7 +342,7 @@ class MultiSectorGEModel:
             if isinstance(cost_change, pd.DataFrame):
                 cost_change = cost_change.rename(columns={"value": "cost_change"})
             cost = index_array(cost_change, "cost_change", "cost_change", base.countries,
-                               base.sectors, cost, low=0.0)
+                               base.sectors, cost, low=0.0, low_ok=True)
         return self.simulate_arrays(tariff_new, cost)
 
     def simulate_arrays(self, tariffs: np.ndarray, cost_change: np.ndarray) -> MultiSectorGEResult:
@@ -311,7 +354,7 @@ class MultiSectorGEModel:
             New ad valorem rates, shape (sectors, importers, exporters), in the order of
             :attr:`sectors` and :attr:`countries`; domestic cells must be 0.
         cost_change : ndarray
-            Change in (d_ni^j)^(-theta^j), same shape, positive (1 = no change).
+            Change in (d_ni^j)^(-theta^j), same shape, >= 0 (1 = no change, 0 = prohibitive).
         """
         base = self._baseline.data
         shape = base.shares.shape
@@ -322,18 +365,19 @@ class MultiSectorGEModel:
                             f"exporters); got {tariffs.shape} and {cost_change.shape}")
         if not (np.all(np.isfinite(tariffs)) and np.all(tariffs > -1.0)):
             raise DataError("tariffs must be finite and above -1")
-        if not (np.all(np.isfinite(cost_change)) and np.all(cost_change > 0)):
-            raise DataError("cost_change must be finite and positive")
+        if not (np.all(np.isfinite(cost_change)) and np.all(cost_change >= 0)):
+            raise DataError("cost_change must be finite and >= 0 (0 = prohibitive)")
         record = self._solve(base, tariffs, cost_change, base.deficit, "counterfactual")
-        return self._result(base, tariffs, record)
+        return self._result(base, tariffs, cost_change, record)
 
-    def _result(self, base: Calibration, tariff_new: np.ndarray,
+    def _result(self, base: Calibration, tariff_new: np.ndarray, cost_factor: np.ndarray,
                 record: MultiSectorSolution) -> MultiSectorGEResult:
         flows_base = base.net_flows()
         flows_new = record.shares * record.expenditure[:, :, None] / (1.0 + tariff_new)
         welfare = decompose(
-            flows_base, flows_new, base.tariff, tariff_new, record.cost_hat, record.price_hat,
-            record.wage_hat, base.alpha, base.value_added, base.deficit,
+            flows_base, flows_new, base.tariff, tariff_new, cost_factor, base.theta,
+            record.cost_hat, record.price_hat, record.wage_hat, base.alpha, base.value_added,
+            base.deficit,
         )
         n = len(base.countries)
         idx = np.arange(n)
@@ -348,18 +392,22 @@ class MultiSectorGEModel:
         out1, ex1, im1 = trade(flows_new)
         rev0 = np.sum(base.tariff * flows_base, axis=(0, 2))
         rev1 = np.sum(tariff_new * flows_new, axis=(0, 2))
+        # Revenue in units of baseline income, so a zero-tariff baseline still gives a number.
+        revenue_change = 100.0 * (rev1 - rev0) / welfare.income_base
         countries = pd.DataFrame(
             {
-                "welfare_pct": 100.0 * (welfare.terms_of_trade + welfare.volume_of_trade),
+                "welfare_pct": 100.0 * welfare.welfare,
                 "terms_of_trade_pct": 100.0 * welfare.terms_of_trade,
                 "volume_of_trade_pct": 100.0 * welfare.volume_of_trade,
+                "trade_cost_pct": 100.0 * welfare.trade_cost,
+                "decomposition_remainder_pct": 100.0 * welfare.remainder,
                 "real_wage_pct": 100.0 * welfare.real_wage,
                 "price_index_pct": 100.0 * welfare.price_index,
-                "real_income_pct": 100.0 * welfare.real_income,
                 "wage_pct": 100.0 * (record.wage_hat - 1.0),
                 "exports_pct": _pct(ex1.sum(axis=0), ex0.sum(axis=0)),
                 "imports_pct": _pct(im1.sum(axis=0), im0.sum(axis=0)),
                 "tariff_revenue_pct": _pct(rev1, rev0),
+                "tariff_revenue_income_pct": revenue_change,
             },
             index=pd.Index(base.countries, name="country"),
         )
@@ -410,13 +458,13 @@ class MultiSectorGEModel:
             converged=record.converged,
             iterations=record.iterations,
             max_residual=record.max_residual,
-            deficits=self.deficits,
+            imbalances=self.imbalances,
         )
 
     def __repr__(self) -> str:
         return (
             f"MultiSectorGEModel({len(self.countries)} countries, {len(self.sectors)} sectors, "
-            f"deficits={self.deficits!r})"
+            f"imbalances={self.imbalances!r})"
         )
 
 

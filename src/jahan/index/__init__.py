@@ -32,13 +32,16 @@ _LAZY = {
     "kof_framework": "jahan.index.kof",
     "kof_index": "jahan.index.kof",
     "KOFResult": "jahan.index.kof",
+    "MeasuredIndex": "jahan.index.measured",
+    "measured_index": "jahan.index.measured",
+    "measured_index_over_time": "jahan.index.measured",
+    "measured_uncertainty": "jahan.index.measured",
     "BUILTIN_INDICATORS": "jahan.index.builtin",
     "builtin_indicators": "jahan.index.builtin",
     "CONDITIONS": "jahan.index.readiness",
     "readiness": "jahan.index.readiness",
     "ReadinessResult": "jahan.index.readiness",
     "parse_bloc": "jahan.index.readiness",
-    "readiness_vs_gains": "jahan.index.readiness",
     "gini": "jahan.index.inequality",
     "theil": "jahan.index.inequality",
     "theil_decomposition": "jahan.index.inequality",
@@ -47,7 +50,22 @@ _LAZY = {
     "InequalityResult": "jahan.index.inequality",
 }
 
-__getattr__ = lazy_getattr(__name__, _LAZY)
+_lazy = lazy_getattr(__name__, _LAZY)
+
+
+def __getattr__(name: str) -> object:
+    if name == "readiness_vs_gains":
+        # Moved to the scenario layer, where models meet (one release of this alias).
+        import importlib
+        import warnings
+
+        warnings.warn(
+            "jahan.index.readiness_vs_gains moved to jahan.scenario.readiness_vs_gains.",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return importlib.import_module("jahan.scenario.readiness").readiness_vs_gains
+    return _lazy(name)
 
 
 def __dir__() -> list[str]:

@@ -72,7 +72,8 @@ BUILTIN_INDICATORS: tuple[BuiltinIndicator, ...] = (
         1,
         "trade_de_jure",
         "trade_agreements",
-        "number of the trade agreements " + ", ".join(TRADE_AGREEMENT_GROUPS) + " the country is in",
+        "number of the trade agreements " + ", ".join(TRADE_AGREEMENT_GROUPS) + " the country is in, "
+        "once per lineage (CISFTA, CU and EAEU are one)",
     ),
     BuiltinIndicator(
         "international_organisations_count",
@@ -105,21 +106,27 @@ BUILTIN_INDICATORS: tuple[BuiltinIndicator, ...] = (
 
 
 def _members(world, names: tuple[str, ...], year: int | None) -> pd.Series:
+    """Memberships among ``names``, once per lineage: the CIS free-trade area, the Customs Union
+    and the EAEU are one agreement (jahan.world.globalization.LINEAGES)."""
+    from jahan.world.globalization import lineage
+
     present = set(world.group_names())
-    counts = pd.Series(0.0, index=pd.Index(world.iso3, name="country"))
+    lines: dict[str, set[str]] = {}
     for name in names:
         if name in present:
-            counts[counts.index.isin(world.group(name, year=year))] += 1
-    return counts
+            for code in world.group(name, year=year):
+                lines.setdefault(code, set()).add(lineage(name))
+    codes = pd.Index(world.iso3, name="country")
+    return pd.Series([float(len(lines.get(c, ()))) for c in codes], index=codes)
 
 
-def builtin_indicators(world=None) -> pd.DataFrame:
+def builtin_indicators(world) -> pd.DataFrame:
     """The built-in indicators as a long table (country, year, indicator, value).
 
     Parameters
     ----------
-    world : World, optional
-        Default :meth:`jahan.World.builtin`.
+    world : World
+        The world to measure (e.g. :meth:`jahan.World.builtin`).
 
     Returns
     -------
@@ -127,10 +134,6 @@ def builtin_indicators(world=None) -> pd.DataFrame:
         Columns country, year, indicator, value, source, modelled. The year is the world's baseline
         year; ``modelled`` is True for values computed from modelled flows.
     """
-    if world is None:
-        from jahan.world import World
-
-        world = World.builtin()
     year = world.baseline_year
     if year is None:
         raise DataError("the world has no baseline year: set it in its metadata")

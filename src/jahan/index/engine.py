@@ -11,10 +11,12 @@ import difflib
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 
+from jahan._result import FixedParameters
 from jahan.errors import DataError, DataWarning
 from jahan.index.aggregation import aggregate, check_aggregation
 from jahan.index.data import EXTRAPOLATIONS, Panel, build_panel
@@ -44,7 +46,7 @@ class Prepared:
     reference_years: tuple[int, int]
 
 
-class CompositeIndex:
+class CompositeIndex(FixedParameters):
     """A composite index defined by a framework and the methodological choices.
 
     Parameters
@@ -98,12 +100,15 @@ class CompositeIndex:
             raise DataError(f"min_coverage={min_coverage!r}: give a share between 0 and 1")
         self.framework = framework
         self.normalisation = normalisation
-        self.weighting = dict(weighting) if isinstance(weighting, Mapping) else weighting
+        self.weighting = (
+            MappingProxyType(dict(weighting)) if isinstance(weighting, Mapping) else weighting
+        )
         self.aggregation = aggregation
         self.interpolate = bool(interpolate)
         self.extrapolate = extrapolate
         self.reference_years = reference_years
         self.min_coverage = float(min_coverage)
+        self._seal()  # the index's choices are fixed from here on
 
     # ------------------------------------------------------------------ preparation
     def prepare(self, data: pd.DataFrame, year: int | None = None) -> Prepared:
@@ -159,7 +164,7 @@ class CompositeIndex:
         """The methodological choices, as recorded in results."""
         return {
             "normalisation": self.normalisation,
-            "weighting": "user (mapping)" if isinstance(self.weighting, dict) else self.weighting,
+            "weighting": "user (mapping)" if isinstance(self.weighting, Mapping) else self.weighting,
             "aggregation": self.aggregation,
             "interpolate": self.interpolate,
             "extrapolate": self.extrapolate,

@@ -28,8 +28,9 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from jahan._i18n import fmt_pct, fmt_pct_signif, tr
+from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result
 from jahan.errors import DataError
 
 
@@ -216,8 +217,8 @@ def members_vs_outsiders(
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-@dataclass(frozen=True)
-class InequalityResult:
+@dataclass(frozen=True, eq=False)
+class InequalityResult(Result):
     """How unequally the gains of a scenario are shared.
 
     Attributes
@@ -261,7 +262,7 @@ class InequalityResult:
 
     def _named(self, series: pd.Series, lang: str) -> str:
         return ", ".join(
-            f"{self.names.get(code, code)} ({fmt_pct_signif(value, lang)})"
+            f"{self.names.get(code, code)} ({fmt_pct(value, lang)})"
             for code, value in series.items()
         )
 

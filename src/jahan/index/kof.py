@@ -14,12 +14,16 @@ some of these weights from its own PCA on the full data; with partial data they 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 import pandas as pd
 
+from jahan._i18n import tr
+from jahan._result import Result, lang_and_top
 from jahan.errors import DataError
 from jahan.index.builtin import BUILTIN_INDICATORS
 from jahan.index.engine import CompositeIndex
@@ -142,8 +146,8 @@ def kof_framework(extra: Mapping[str, tuple[str, int]] | None = None, *, builtin
     return Framework(nodes)
 
 
-@dataclass(frozen=True)
-class KOFResult:
+@dataclass(frozen=True, eq=False)
+class KOFResult(Result):
     """A KOF-structured index with a plain statement of what it is made of.
 
     Attributes
@@ -178,28 +182,33 @@ class KOFResult:
         out.insert(0, "rank", self.result.ranks["kof"])
         return out.sort_values(["rank"], na_position="last")
 
-    def summary(self) -> str:
-        """Plain text: what was used, what is missing, what is modelled, and the top countries."""
-        lines = [self.result.summary()]
+    def summary(self, lang: str = "en", top: int = 10) -> str:
+        """Text in ``lang``: what was used, what is missing or modelled, and the top countries."""
+        lang, top = lang_and_top(lang, top, "KOFResult.summary")
+        lines = [self.result.summary(lang, top=top)]
         lines.append(
-            f"KOF variables with data: {len(self.kof_variables_used)} of {len(KOF_VARIABLES)}; "
-            f"missing: {', '.join(self.kof_variables_missing) or 'none'}"
+            tr("KOF variables with data: {used} of {total}; missing: {missing}", lang,
+               used=len(self.kof_variables_used), total=len(KOF_VARIABLES),
+               missing=", ".join(self.kof_variables_missing) or tr("none", lang))
         )
         if self.proxies:
             lines.append(
-                "not KOF variables: "
-                + ", ".join(f"{k} (for {v})" if v else k for k, v in self.proxies.items())
+                tr("Not KOF variables: {proxies}", lang, proxies=", ".join(
+                    tr("{indicator} (for {variable})", lang, indicator=k, variable=v) if v else k
+                    for k, v in self.proxies.items()
+                ))
             )
         if self.modelled:
-            lines.append("modelled, not observed: " + ", ".join(self.modelled))
+            lines.append(tr("Modelled, not observed: {indicators}", lang,
+                            indicators=", ".join(self.modelled)))
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:
         """The long table of :meth:`IndexResult.to_frame`."""
         return self.result.to_frame()
 
-    def to_parquet(self, path):
-        """Write the long table to Parquet (atomically)."""
+    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
+        """Write the long table to Parquet (atomically) and return the path."""
         return self.result.to_parquet(path)
 
 

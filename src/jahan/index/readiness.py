@@ -39,17 +39,20 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
-from jahan.errors import DataError, JahanError
+from jahan._result import Result
+from jahan._suggest import closest
+from jahan.errors import DataError
 from jahan.index.builtin import ORGANISATION_GROUPS
 
 SECURITY_GROUPS: tuple[str, ...] = ("CSTO", "SCO")
@@ -151,8 +154,8 @@ def parse_bloc(spec: str | Iterable[str], world) -> tuple[str, tuple[str, ...]]:
         elif part.upper() in countries:
             members.add(part.upper())
         else:
-            near = difflib.get_close_matches(part.upper(), [*countries, *groups], n=1)
-            hint = f" Did you mean {near[0]!r}?" if near else ""
+            near = closest(part, [*countries, *groups.values()])
+            hint = f" Did you mean {near!r}?" if near else ""
             raise DataError(
                 f"{part!r} in bloc {label!r} is neither a group ({', '.join(sorted(groups.values()))}) "
                 f"nor an ISO3 code of the world.{hint}"
@@ -312,8 +315,8 @@ def _slot_score(kind: str, values: pd.Series, members: tuple[str, ...]) -> tuple
     return spread, float(100.0 * (1.0 - spread / full)), ""
 
 
-@dataclass(frozen=True)
-class ReadinessResult:
+@dataclass(frozen=True, eq=False)
+class ReadinessResult(Result):
     """Readiness of a proposed bloc (or pair) to integrate.
 
     Attributes
@@ -350,8 +353,9 @@ class ReadinessResult:
             }:
                 value_text = _measure_text(str(row["measure"]), float(row["value"]), lang)
             elif row["measure"] == "growth_sd":
-                years = self.choices.get("growth_years")
-                value_text = _growth_text(float(row["value"]), tuple(years) if years else None, lang)
+                years = cast("Sequence[int] | None", self.choices.get("growth_years"))
+                span = (int(years[0]), int(years[1])) if years else None
+                value_text = _growth_text(float(row["value"]), span, lang)
             else:
                 value_text = f"{row['value']:.3g}"
             rows.append(
@@ -402,7 +406,7 @@ class ReadinessResult:
 
 def readiness(
     bloc: str | Iterable[str],
-    world=None,
+    world,
     slots: pd.DataFrame | None = None,
 ) -> ReadinessResult:
     """Measure the eleven conditions of integration for a pair or a proposed bloc.
@@ -411,8 +415,8 @@ def readiness(
     ----------
     bloc : str or iterable of str
         "CA5", "EAEU+UZB", "KAZ,UZB" or a list of ISO3 codes (see :func:`parse_bloc`).
-    world : World, optional
-        Default :meth:`jahan.World.builtin`.
+    world : World
+        The world whose data measure the conditions (e.g. :meth:`jahan.World.builtin`).
     slots : DataFrame, optional
         User values: columns country, condition, value and optionally source (see
         :func:`read_slots`). A user value replaces the world measure of the same condition.
@@ -421,10 +425,6 @@ def readiness(
     -------
     ReadinessResult
     """
-    if world is None:
-        from jahan.world import World
-
-        world = World.builtin()
     label, members = parse_bloc(bloc, world)
     user = read_slots(slots) if slots is not None else None
     pair_values = _pair_values(world)
@@ -487,80 +487,3 @@ def readiness(
     )
 
 
-def readiness_vs_gains(
-    blocs: Mapping[str, Iterable[str]] | Iterable[str],
-    world=None,
-    *,
-    gains: Mapping[str, object] | None = None,
-    slots: pd.DataFrame | None = None,
-    agreement_effect: float = 0.45,
-    trade_elasticity: float = 5.0,
-) -> pd.DataFrame:
-    """Readiness against the gains of integration for candidate blocs.
-
-    Parameters
-    ----------
-    blocs : mapping label -> bloc spec, or iterable of specs
-        Candidate blocs ("CA5", "EAEU+UZB", ["KAZ", "UZB"], ...).
-    world : World, optional
-        Default :meth:`jahan.World.builtin`.
-    gains : mapping label -> welfare changes, optional
-        Welfare changes by ISO3 (Series, table or result with ``.countries``) for each bloc. When
-        not given, each bloc is simulated with :class:`jahan.GEModel` on the world's baseline as an
-        agreement raising trade among members by ``agreement_effect`` log points
-        (t^(-theta) multiplied by exp(agreement_effect) on member pairs).
-    slots : DataFrame, optional
-        User condition values (see :func:`readiness`).
-    agreement_effect, trade_elasticity : float
-        The shock and the elasticity of the simulation.
-
-    Returns
-    -------
-    DataFrame
-        By bloc: members, readiness, measured, members_gain_pct (population-weighted mean
-        welfare change of members), outsiders_gain_pct, worst_member_pct, gains_source.
-    """
-    from jahan.index.inequality import members_vs_outsiders, welfare_changes
-
-    if world is None:
-        from jahan.world import World
-
-        world = World.builtin()
-    specs = dict(blocs) if isinstance(blocs, Mapping) else {str(b) if isinstance(b, str) else ",".join(b): b for b in blocs}
-    model = None
-    rows = []
-    for label, spec in specs.items():
-        ready = readiness(spec, world, slots)
-        if gains is not None and label in gains:
-            pct = welfare_changes(gains[label])
-            source = "given"
-        else:
-            if model is None:
-                try:
-                    from jahan.ge import GEModel
-                except (ImportError, AttributeError, JahanError) as exc:  # pragma: no cover
-                    raise DataError(
-                        "no gains given and the GE model is unavailable: pass gains={label: welfare changes}"
-                    ) from exc
-                model = GEModel(world, trade_elasticity=trade_elasticity)
-            members = list(ready.members)
-            shock = pd.Series(
-                float(np.exp(agreement_effect)), index=_member_pairs(tuple(members)), dtype=float
-            )
-            pct = welfare_changes(model.simulate(shock))
-            source = f"GE model ({world.flows_kind} baseline), effect {agreement_effect}, theta {trade_elasticity}"
-        pop = world.countries["population"].reindex(pct.index)
-        table = members_vs_outsiders(pct, ready.members, pop)
-        rows.append(
-            {
-                "bloc": label,
-                "members": ",".join(ready.members),
-                "readiness": ready.overall,
-                "measured": ready.measured,
-                "members_gain_pct": table.at["members", "weighted_mean_pct"],
-                "outsiders_gain_pct": table.at["outsiders", "weighted_mean_pct"],
-                "worst_member_pct": table.at["members", "min_pct"],
-                "gains_source": source,
-            }
-        )
-    return pd.DataFrame(rows).set_index("bloc")

@@ -10,12 +10,15 @@ from types import MappingProxyType
 
 import pandas as pd
 
+from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result, lang_and_top
+from jahan._text import text_table
 from jahan.index.framework import Framework
 
 
-@dataclass(frozen=True)
-class IndexResult:
+@dataclass(frozen=True, eq=False)
+class IndexResult(Result):
     """Scores and ranks of every country at every level of a framework, for one year.
 
     Attributes
@@ -60,8 +63,8 @@ class IndexResult:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "choices", MappingProxyType(dict(self.choices)))
-        for frame in (self.scores, self.ranks, self.raw, self.coverage):
-            frame.flags.allows_duplicate_labels = False
+        for name in ("scores", "ranks", "raw", "coverage"):
+            self._raw(name).flags.allows_duplicate_labels = False
 
     @property
     def index(self) -> pd.Series:
@@ -84,23 +87,33 @@ class IndexResult:
         return out[["country", "year", "node", "kind", "depth", "score", "rank"]]
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
-        """Write :meth:`to_frame` to a Parquet file (atomically)."""
+        """Write :meth:`to_frame` to a Parquet file (atomically) and return the path."""
         return write_parquet_atomic(self.to_frame(), path, index=False)
 
-    def summary(self, top: int = 10) -> str:
-        """A short plain-text description: choices, coverage and the top countries."""
+    def summary(self, lang: str = "en", top: int = 10) -> str:
+        """A short text: choices, coverage and a table of the top countries, in ``lang``."""
+        lang, top = lang_and_top(lang, top, "IndexResult.summary")
         root = self.framework.root
+        scores = self.index
         lines = [
-            f"Composite index {root!r}, year {self.year}: "
-            f"{self.index.notna().sum()} of {len(self.scores)} countries scored",
-            "choices: " + ", ".join(f"{k}={v}" for k, v in self.choices.items()),
-            f"indicators used: {len(self.framework.indicators)}; "
-            f"filled cells: {len(self.imputed)}",
+            tr(
+                "Composite index {root}, year {year}: {scored} of {countries} countries scored",
+                lang, root=root, year=self.year, scored=int(scores.notna().sum()),
+                countries=len(scores),
+            ),
+            tr("Choices: {choices}", lang,
+               choices=", ".join(f"{k}={v}" for k, v in self.choices.items())),
+            tr("Indicators used: {indicators}; filled cells: {filled}", lang,
+               indicators=len(self.framework.indicators), filled=len(self._raw("imputed"))),
         ]
         if self.missing_nodes:
-            lines.append("missing (no data): " + ", ".join(self.missing_nodes))
+            lines.append(tr("Missing (no data): {nodes}", lang,
+                            nodes=", ".join(self.missing_nodes)))
         lines.extend(self.notes)
-        best = self.index.dropna().sort_values(ascending=False).head(top)
-        for country, value in best.items():
-            lines.append(f"  {int(self.ranks.at[country, root]):>4}  {country}  {value:10.3f}")
-        return "\n".join(lines)
+        best = scores.dropna().sort_values(ascending=False).head(top)
+        ranks = self._raw("ranks")
+        rows = [
+            [str(int(ranks.at[c, root])), str(c), fmt_number(v, lang, 3)] for c, v in best.items()
+        ]
+        header = [tr("Rank", lang), tr("Country", lang), tr("Score", lang)]
+        return "\n".join(lines + text_table(header, rows))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -29,7 +29,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
+from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result, lang_and_top
+from jahan._text import text_table
 from jahan.errors import DataError
 from jahan.index.aggregation import AGGREGATIONS, check_aggregation
 from jahan.index.framework import Framework
@@ -42,8 +45,8 @@ if TYPE_CHECKING:
 DEFAULT_NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank", "percentile", "kof")
 
 
-@dataclass(frozen=True)
-class UncertaintyResult:
+@dataclass(frozen=True, eq=False)
+class UncertaintyResult(Result):
     """Rank intervals and sensitivity of a composite index over Monte Carlo draws.
 
     Attributes
@@ -93,23 +96,33 @@ class UncertaintyResult:
         """Write :meth:`to_frame` to Parquet (atomically)."""
         return write_parquet_atomic(self.to_frame(), path, index=False)
 
-    def summary(self, top: int = 10) -> str:
-        """Plain-text summary: the settings, the sensitivity table, the widest rank intervals."""
+    def summary(self, lang: str = "en", top: int = 10) -> str:
+        """Text summary in ``lang``: settings, sensitivity and the widest rank intervals."""
+        lang, top = lang_and_top(lang, top, "UncertaintyResult.summary")
+        sens = self._raw("sensitivity")
         lines = [
-            f"Uncertainty of {self.node!r}, year {self.year}: {len(self.draws)} draws "
-            f"(seed {self.choices.get('seed')})",
-            f"choice that moves ranks most: {self.most_influential}",
-            self.sensitivity.to_string(float_format=lambda v: f"{v:.2f}"),
+            tr("Uncertainty of {node}, year {year}: {draws} draws (seed {seed})", lang,
+               node=self.node, year=self.year, draws=len(self._raw("draws")),
+               seed=self.choices.get("seed")),
+            tr("Choice that moves ranks most: {choice}", lang, choice=self.most_influential),
+            "",
+            *text_table(
+                [tr("Choice", lang), tr("Mean rank shift", lang), tr("Largest rank shift", lang)],
+                [[str(k), fmt_number(r["mean_abs_rank_shift"], lang, 2),
+                  fmt_number(r["max_abs_rank_shift"], lang, 0)] for k, r in sens.iterrows()],
+            ),
+            "",
+            tr("Widest rank intervals:", lang),
         ]
-        width = (self.intervals["rank_max"] - self.intervals["rank_min"]).sort_values(ascending=False)
-        lines.append("widest rank intervals:")
-        for country in width.index[:top]:
-            row = self.intervals.loc[country]
-            lines.append(
-                f"  {country}: nominal {row['nominal_rank']:.0f}, "
-                f"range {row['rank_min']:.0f}-{row['rank_max']:.0f}"
-            )
-        return "\n".join(lines)
+        intervals = self._raw("intervals")
+        width = (intervals["rank_max"] - intervals["rank_min"]).sort_values(ascending=False)
+        rows = [
+            [str(c), f"{intervals.at[c, 'nominal_rank']:.0f}",
+             f"{intervals.at[c, 'rank_min']:.0f}-{intervals.at[c, 'rank_max']:.0f}"]
+            for c in width.index[:top]
+        ]
+        header = [tr("Country", lang), tr("Rank", lang), tr("Rank range", lang)]
+        return "\n".join(lines + text_table(header, rows))
 
 
 class _Batch:
@@ -241,7 +254,7 @@ def uncertainty_analysis(
             "which can be <= 0: use a positive normalisation ('kof', 'rank', 'percentile')"
         )
 
-    nominal_scheme = "user (mapping)" if isinstance(index.weighting, dict) else index.weighting
+    nominal_scheme = "user (mapping)" if isinstance(index.weighting, Mapping) else index.weighting
     scheme_names = [nominal_scheme] + [s for s in (weightings or ()) if s != nominal_scheme]
     nodes = [c for c in fw.order if c != fw.root]
     pos = {c: i for i, c in enumerate(nodes)}

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import plotly.graph_objects as go
 
-from jahan._i18n import check_lang, fmt_number, tr
+from jahan._i18n import check_lang, fmt_number, plotly_separators, tr
 from jahan._io import write_text_atomic
 from jahan.culture import (
     AbramsStrogatz,
@@ -159,6 +159,7 @@ def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
                           yaxis_title=tr("monolingual in B (y)", lang),
                           xaxis={"range": [0, 1]}, yaxis={"range": [0, 1]})
     fig.update_layout(title=tr("Phase plane of the {model} model", lang, model=fit.model))
+    fig.update_layout(separators=plotly_separators(lang))  # axes in the locale's symbols
     return fig
 
 
@@ -189,6 +190,7 @@ def projection_figure(projection: LanguageProjection, fit: LanguageFit | None = 
         yaxis_title=tr("share speaking A", lang),
         yaxis={"range": [0, 1]},
     )
+    fig.update_layout(separators=plotly_separators(lang))  # axes in the locale's symbols
     return fig
 
 

@@ -13,7 +13,7 @@ from importlib import resources
 import numpy as np
 import plotly.graph_objects as go
 
-from jahan._i18n import fmt_pct, tr
+from jahan._i18n import fmt_pct, plotly_separators, tr
 
 
 @cache
@@ -67,6 +67,7 @@ def welfare_map(result, lang: str, output: str = "welfare_pct") -> go.Figure:
         showframe=False,
     )
     fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, height=460)
+    fig.update_layout(separators=plotly_separators(lang))  # axes in the locale's symbols
     return fig
 
 
@@ -103,6 +104,7 @@ def focus_bars(result, codes: list[str], lang: str, output: str = "welfare_pct")
         yaxis={"autorange": "reversed"},
         showlegend=False,
     )
+    fig.update_layout(separators=plotly_separators(lang))  # axes in the locale's symbols
     return fig
 
 
@@ -138,6 +140,7 @@ def sector_bars(result, codes: list[str], lang: str, output: str = "output_pct")
         yaxis={"title": {"text": tr("Change in output, percent", lang)}, "zeroline": True},
         xaxis={"title": {"text": tr("Sector", lang)}},
     )
+    fig.update_layout(separators=plotly_separators(lang))  # axes in the locale's symbols
     return fig
 
 

@@ -14,9 +14,11 @@ from pathlib import Path
 import jinja2
 import numpy as np
 
-from jahan._i18n import check_lang, fmt_number, fmt_pct, tr
+from jahan._i18n import check_lang, fmt_number, fmt_pct, fmt_signif, tr
+from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
+from jahan.scenario import tr_shock_type
 
 _GEO_LAYERS = ("land", "ocean", "coastlines", "lakes", "rivers", "countries", "subunits")
 
@@ -60,6 +62,44 @@ def _localised(meta, field: str, lang: str) -> str:
     return text or getattr(meta, field)
 
 
+_SOURCE_LANGUAGE = {"000": "kk", "003": "en"}
+"""Language of each founding text (../seeds/): 000 is Kazakh, 003 English."""
+
+
+def claim_context(meta, lang: str) -> dict:
+    """The claim a scenario tests, in ``lang``, and where it comes from, said in words.
+
+    The quote is taken from ``claim_<lang>`` when the file has it (a translation, marked as
+    such), else the original. A trailing "(003)" in the quote is dropped: the source is named
+    in the sentence introducing it ("founding text 003, in English; our translation").
+    """
+    import re
+
+    original = str(getattr(meta, "claim", "") or "")
+    own = str(getattr(meta, f"claim_{lang}", "") or "") if lang != "en" else ""
+    text = own or original
+    source = str(getattr(meta, "source", "") or "")
+    if source:
+        text = re.sub(rf"\s*\({re.escape(source)}\)\s*$", "", text)
+    origin = _SOURCE_LANGUAGE.get(source)
+    translated = bool(own) and origin != lang
+    if source:
+        where = tr("founding text {source}", lang, source=source)
+        if origin is not None:
+            where += ", " + tr("original in {language}", lang, language=_language_name(origin, lang))
+        if translated:
+            where += "; " + tr("our translation", lang)
+    else:
+        where = ""
+    return {"claim": text, "claim_source": where}
+
+
+def _language_name(code: str, lang: str) -> str:
+    import babel
+
+    return babel.Locale.parse(lang).languages.get(code, code)
+
+
 def bloc_members(result) -> list[str]:
     """Members of the scenario's first agreement shock, if any (for members versus outsiders)."""
     shocks = result.shocks
@@ -73,10 +113,6 @@ def _members_text(members: str, limit: int = 12) -> str:
     codes = [c.strip() for c in members.split(",") if c.strip()]
     shown = ", ".join(codes[:limit])
     return shown + (f" +{len(codes) - limit}" if len(codes) > limit else "")
-
-
-def _index(value: float) -> str:
-    return f"{value:.3g}" if np.isfinite(value) else "—"
 
 
 def inequality_section(result, lang: str) -> dict | None:
@@ -100,10 +136,10 @@ def inequality_section(result, lang: str) -> dict | None:
     )
     m = out.measures
     rows = [
-        [tr("Gini index", lang), _index(m.at["gini", "unweighted"]),
-         _index(m.at["gini", "population_weighted"])],
-        [tr("Theil index", lang), _index(m.at["theil", "unweighted"]),
-         _index(m.at["theil", "population_weighted"])],
+        [tr("Gini index", lang), fmt_signif(m.at["gini", "unweighted"], lang),
+         fmt_signif(m.at["gini", "population_weighted"], lang)],
+        [tr("Theil index", lang), fmt_signif(m.at["theil", "unweighted"], lang),
+         fmt_signif(m.at["theil", "population_weighted"], lang)],
     ]
     members_rows = []
     if out.members is not None:
@@ -136,6 +172,14 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
     frame = result.countries
     sectoral = getattr(result, "sectors", None) is not None
     summary_outputs = output_labels(lang, sectoral=sectoral)
+    if not sectoral and result.spec.tariffs is not None:
+        # A scenario that moves tariffs shows what they do: the volume-of-trade effect and the
+        # change in tariff revenue (percent of baseline income).
+        summary_outputs = [*summary_outputs[:3],
+                           ("volume_of_trade_pct", tr("Volume of trade", lang)),
+                           ("tariff_revenue_income_pct", tr("Tariff revenue", lang)),
+                           *summary_outputs[3:]]
+    summary_outputs, same_notes = distinct_outputs(frame, summary_outputs, lang)
 
     def band(code: str, output: str) -> dict:
         return {
@@ -193,7 +237,8 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         (tr("Baseline year", lang), str(s["baseline_year"])),
         (tr("Membership year", lang), str(s["membership_year"])),
         (tr("Countries", lang), fmt_number(s["n_countries"], lang, 0)),
-        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
+        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0) if has_bands(result)
+         else tr("none: no parameter is uncertain", lang)),
         (tr("Seed", lang), str(s["seed"])),
         (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
         (tr("Solver iterations", lang), str(s["central_iterations"])),
@@ -203,11 +248,11 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         settings.insert(1, (tr("Model", lang), tr("multi-sector with input-output links", lang)))
         settings.insert(2, (tr("Sectors", lang), fmt_number(s["n_sectors"], lang, 0)))
     context = {
+        "notes": scenario_notes(result, lang),
         "lang": lang,
         "title": _localised(meta, "name", lang),
         "description": _localised(meta, "description", lang),
-        "claim": meta.claim,
-        "claim_source": meta.source,
+        **claim_context(meta, lang),
         "references": list(meta.references),
         "modelled": result.modelled_baseline,
         "flows_kind": s["flows_kind"],
@@ -218,6 +263,9 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "parameters": parameters,
         "settings": settings,
         "draws": s["draws"],
+        "bands": has_bands(result),
+        "draws_text": draws_text(result, lang),
+        "same_notes": same_notes,
         "inequality": inequality_section(result, lang),
         "sectors": sector_section(result, codes, lang) if sectoral else None,
         "map_json": _script_json(welfare_map(result, lang)),
@@ -229,6 +277,62 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         "version": _version(),
     }
     return template_environment().get_template("report.html").render(**context)
+
+
+def scenario_notes(result, lang: str) -> list[str]:
+    """Stated tariff assumptions, overlap with baseline agreements, and the crisis shelter."""
+    spec = result.spec
+    notes: list[str] = []
+    if spec.tariffs is not None:
+        stated = spec.tariffs
+        note = getattr(stated, f"note_{lang}", "") if lang != "en" else ""
+        notes.append(tr("Baseline tariffs assumed: {rate} on pairs not stated. {note}", lang,
+                        rate=fmt_pct(100 * stated.elsewhere, lang, 1).lstrip("+"),
+                        note=note or stated.note))
+        for line in stated.rates:
+            notes.append(tr("{importers} on imports from {exporters}: {rate} ({source})", lang,
+                            importers=_codes_text(line.importers), exporters=_codes_text(line.exporters),
+                            rate=fmt_pct(100 * line.rate, lang, 1).lstrip("+"),
+                            source=line.source or tr("assumption", lang)))
+    for shock in spec.shocks:
+        label = _localised(shock, "label", lang) or shock.type
+        if getattr(shock, "external_tariff", None) is not None:
+            before = ", ".join(f"{c} {fmt_pct(100 * v, lang, 1).lstrip('+')}"
+                               for c, v in shock.tariffs_before.items())
+            notes.append(tr("{shock}: common external tariff {rate}; tariffs before: {before}; "
+                            "internal tariff before: {internal}", lang, shock=label,
+                            rate=fmt_pct(100 * shock.external_tariff, lang, 1).lstrip("+"),
+                            before=before or "-",
+                            internal=fmt_pct(100 * shock.internal_tariff_before, lang, 1).lstrip("+")))
+    shocks = result.shocks
+    if "overlap" in shocks.columns:
+        for _, row in shocks.iterrows():
+            if row["overlap"]:
+                label = row[f"label_{lang}"] if lang != "en" else row["label"]
+                notes.append(tr("{shock}: these pairs already share an agreement in the baseline "
+                                "year ({pairs}); the result is what the shock adds on top of them.",
+                                lang, shock=label, pairs=row["overlap"]))
+    shelter = result.settings.get("shelter")
+    if shelter:
+        notes.append(tr("Crisis shelter against \"{against}\": each crisis is measured from its own "
+                        "pre-crisis world; shelter = loss without the union minus loss with it "
+                        "(paired draws).", lang, against=shelter["against"]))
+        for code, row in shelter["countries"].items():
+            verdict = (tr("the band excludes zero", lang) if row["band_excludes_zero"]
+                       else tr("the band includes zero", lang))
+            notes.append(tr(
+                "{country}: crisis loss {without} without the union, {with_} with it; shelter "
+                "{shelter} [{low}; {high}], {verdict}",
+                lang, country=result.name_of(code, lang), without=fmt_pct(row["loss_without"], lang, 4),
+                with_=fmt_pct(row["loss_with"], lang, 4), shelter=fmt_pct(row["shelter"], lang, 4),
+                low=fmt_pct(row["shelter_p05"], lang, 4), high=fmt_pct(row["shelter_p95"], lang, 4),
+                verdict=verdict,
+            ))
+    return notes
+
+
+def _codes_text(value) -> str:
+    return value if isinstance(value, str) else ", ".join(value)
 
 
 def sector_section(result, codes: list[str], lang: str) -> dict:
@@ -281,21 +385,6 @@ def output_labels(lang: str, *, sectoral: bool = False) -> list[tuple[str, str]]
         ("exports_pct", tr("Exports", lang)),
         ("imports_pct", tr("Imports", lang)),
     ]
-
-
-def tr_shock_type(kind: str, lang: str) -> str:
-    """The translated name of a shock type."""
-    names = {
-        "agreement": tr("agreement", lang),
-        "trade_cost": tr("trade cost", lang),
-        "border": tr("border", lang),
-        "sanctions": tr("sanctions", lang),
-        "corridor": tr("corridor", lang),
-        "productivity": tr("productivity", lang),
-        "autarky": tr("autarky", lang),
-        "tariff": tr("tariff", lang),
-    }
-    return names.get(kind, kind)
 
 
 def _term(value: str, lang: str) -> str:

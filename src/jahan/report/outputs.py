@@ -69,9 +69,14 @@ def run_manifest(result: Any, *, lang: str, focus: list[str] | None = None,
     return record
 
 
-def write_outputs(result, out_dir: Path, lang: str = "kk", focus: list[str] | None = None, *,
-                  force: bool = False, manifest: dict | None = None) -> dict:
+def write_outputs(
+    result, out_dir: Path, lang: str = "kk", focus: list[str] | None = None, *, excel: bool = False,
+    force: bool = False, manifest: dict | None = None,
+) -> dict:
     """Write the HTML report, results (Parquet and CSV), shocks, parameters and ``manifest.json``.
+
+    With ``excel``, also ``results_<lang>.xlsx``: the same tables with headers in ``lang``
+    (:mod:`jahan.report.spreadsheet`).
 
     The folder is written whole (:func:`jahan.report.run_folder.write_run_folder`): staged beside
     ``out_dir`` and swapped in, so a failed or killed run never leaves old and new files mixed.
@@ -94,6 +99,10 @@ def write_outputs(result, out_dir: Path, lang: str = "kk", focus: list[str] | No
         table = sectors.reset_index()
         files["sectors.parquet"] = lambda p: table.to_parquet(p, index=False)
         files["sectors.csv"] = lambda p: table.to_csv(p, index=False)
+    if excel:
+        from jahan.report.spreadsheet import write_result_workbook
+
+        files[f"results_{lang}.xlsx"] = lambda p: write_result_workbook(result, p, lang)
     record = manifest if manifest is not None else run_manifest(result, lang=lang, focus=focus)
     return write_run_folder(files, Path(out_dir), manifest=record, force=force)
 

@@ -148,7 +148,7 @@ def _signals_unwind() -> Iterator[None]:
 
 # Files of a run written before runs had a manifest: such a folder may be replaced with --force.
 _EARLIER = re.compile(r"^(report_(kk|ru|en)\.html|countries\.(csv|parquet)|shocks\.csv|"
-                      r"parameters\.csv|flows\.parquet|sectors\.(csv|parquet))$")
+                      r"parameters\.csv|flows\.parquet|sectors\.(csv|parquet)|results_(kk|ru|en)\.xlsx)$")
 
 
 def _earlier_outputs(folder: Path) -> bool:

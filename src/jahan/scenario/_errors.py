@@ -56,10 +56,17 @@ def find_line(text: str, loc: Sequence[object]) -> int | None:
 
 
 def nearest(value: str, choices: Iterable[str]) -> str | None:
-    """The closest of ``choices`` to ``value`` (case-insensitive), or None."""
-    pool = {c.upper(): c for c in choices}
-    match = difflib.get_close_matches(value.upper(), list(pool), n=1, cutoff=0.4)
-    return pool[match[0]] if match else None
+    """The closest of ``choices`` to ``value`` (case-insensitive, by edit distance), or None."""
+    from jahan._suggest import closest
+
+    choices = list(choices)
+    best = closest(value, choices)
+    if best is None and len(str(value)) > 3:
+        # Long names (scenarios, fields) also match on a shared stretch, e.g. "eaeu" -> "eaeu_customs_union".
+        pool = {c.upper(): c for c in choices}
+        match = difflib.get_close_matches(str(value).upper(), list(pool), n=1, cutoff=0.4)
+        best = pool[match[0]] if match else None
+    return best
 
 
 def scenario_error(

@@ -17,18 +17,25 @@ parameter. For a parameter value ``p``:
 Effects compose multiplicatively; a prohibitive cell stays prohibitive. Groups resolve from the
 world's memberships in the scenario's ``year`` (default: the world's baseline year).
 
-Tariff shocks (worlds with sector data only) become cells of the multi-sector model's tariff
-array, by sector: ``rate`` sets :math:`t_{ij}^s = p`, ``change`` adds :math:`p/100` (``p`` in
-percentage points). They are applied by :mod:`jahan.scenario.sectoral`.
+Tariff shocks become cells of a tariff array, by sector on worlds with sector data (applied by
+:mod:`jahan.scenario.sectoral`) and of the one-sector model's (exporter, importer) tariff matrix
+otherwise: ``rate`` sets :math:`t_{ij} = p`, ``change`` adds :math:`p/100` (``p`` in percentage
+points). A customs union with a common external tariff sets internal tariffs to 0 and tariffs
+on non-members to the common level; an exit raises the leaver's tariffs to its stated level.
+One-sector baseline tariffs come from the scenario's ``[tariffs]`` table and the unions'
+``tariffs_before`` (see :mod:`jahan.scenario.tariffs`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+from jahan.errors import ScenarioError, ScenarioWarning
 from jahan.scenario._errors import nearest, scenario_error
 from jahan.scenario.defaults import AGREEMENT_DEFAULTS
 from jahan.scenario.schema import (
@@ -45,6 +52,10 @@ from jahan.scenario.schema import (
 
 PROHIBITIVE = 1e-12
 """Factor on ``t_ij^(-theta)`` for a prohibitive barrier (sanctions, autarky)."""
+
+AGREEMENT_GROUPS = ("EU", "EAEU", "CU", "CISFTA", "ASEAN", "MERCOSUR", "USMCA", "GCC", "AfCFTA",
+                    "EFTA", "CES")
+"""Groups that are trade agreements: a shock among their members overlaps the baseline."""
 
 
 @dataclass(frozen=True)
@@ -93,6 +104,23 @@ class CompiledScenario:
     sectors: tuple[str, ...] = ()
     tariffs: tuple[TariffCells, ...] = field(default=(), repr=False)
     shocked_sectors: dict[int, np.ndarray] = field(default_factory=dict, repr=False)
+    tariff_base: np.ndarray | None = field(default=None, repr=False)
+    tariff_notes: tuple[str, ...] = ()
+    overlaps: dict[int, dict[str, tuple[str, ...]]] = field(default_factory=dict, repr=False)
+
+    def build_tariffs(self, values: Sequence[float] | np.ndarray) -> np.ndarray | None:
+        """One-sector tariffs (exporter, importer) for one parameter vector, or None."""
+        if self.tariff_base is None:
+            return None
+        values = np.asarray(values, dtype=float)
+        tariff = self.tariff_base.copy()
+        for t in self.tariffs:
+            if t.mode == "rate":
+                tariff[t.rows, t.cols] = values[t.param]
+            else:
+                tariff[t.rows, t.cols] += values[t.param] / 100.0
+        # In draws a rate below zero is set to zero (the central run is checked at compile).
+        return np.maximum(tariff, 0.0)
 
     @property
     def means(self) -> np.ndarray:
@@ -246,6 +274,8 @@ def compile_scenario(
     members: dict[int, tuple[str, ...]] = {}
     tariffs: list[TariffCells] = []
     shocked_sectors: dict[int, np.ndarray] = {}
+    overlaps: dict[int, dict[str, tuple[str, ...]]] = {}
+    union_tariffs: list[tuple] = []
 
     for focus in spec.scenario.focus:
         res.codes(focus, ("scenario", "focus"))
@@ -265,11 +295,31 @@ def compile_scenario(
             default = AGREEMENT_DEFAULTS.get(shock.kind)
             effect = shock.effect if shock.effect is not None else (default.effect if default else 0.0)
             se = shock.se if shock.se is not None else (default.se if default else 0.0)
+            if shock.kind == "exit":
+                leaving = _leavers(res, shock, codes, loc, year, source, text)
+                if effect is None or shock.effect is None:
+                    default = AGREEMENT_DEFAULTS["customs_union"]
+                    effect = default.effect if shock.effect is None else effect
+                    se = default.se if shock.se is None else se
+                p = add_param(k, f"{label} effect", effect, se, "log points", shock.coefficient)
+                stay = [c for c in codes if c not in leaving]
+                rows, cols = _cross(res.idx(leaving), res.idx(stay), symmetric=True)
+                cells.append(_Cells("exp", rows, cols, p, -1.0))
+                shocked[k], members[k] = (rows, cols), tuple(leaving)
+                if shock.external_tariff is not None:
+                    union_tariffs.append((k, shock, codes, leaving, label))
+                continue
             p = add_param(k, f"{label} effect", effect, se, "log points", shock.coefficient)
             a = res.idx(codes)
             rows, cols = _cross(a, a, symmetric=False)
             cells.append(_Cells("exp", rows, cols, p, 1.0 if shock.action == "join" else -1.0))
             shocked[k], members[k] = (rows, cols), tuple(codes)
+            if shock.action == "join":
+                found = _overlaps(res, codes, year)
+                if found:
+                    overlaps[k] = found
+            if shock.external_tariff is not None:
+                union_tariffs.append((k, shock, codes, [], label))
         elif isinstance(shock, TradeCostShock):
             ex = res.codes(shock.exporters, (*loc, "exporters"))
             im = res.codes(shock.importers, (*loc, "importers"))
@@ -338,8 +388,8 @@ def compile_scenario(
             cells.append(_Cells("zero", rows, cols, None))
             shocked[k], members[k] = (rows, cols), tuple(codes)
         elif isinstance(shock, TariffShock):
-            if sectors is None:
-                raise scenario_error(source, (*loc, "type"), NO_SECTORS, text=text)
+            if sectors is None and shock.sectors != "all":
+                raise scenario_error(source, (*loc, "sectors"), NO_SECTORS, text=text)
             if shock.members is not None:
                 codes = res.codes(shock.members, (*loc, "members"))
                 if len(codes) < 2:
@@ -351,14 +401,17 @@ def compile_scenario(
                 involved = codes
             else:
                 assert shock.exporters is not None and shock.importers is not None
-                ex = res.codes(shock.exporters, (*loc, "exporters"))
                 im = res.codes(shock.importers, (*loc, "importers"))
-                rows, cols = _cross(res.idx(ex), res.idx(im), shock.symmetric)
-                involved = list(dict.fromkeys([*ex, *im]))
+                rest = _is_rest(shock.exporters)
+                ex = ([c for c in res.countries if c not in im] if rest
+                      else res.codes(shock.exporters, (*loc, "exporters")))
+                rows, cols = _cross(res.idx(ex), res.idx(im), shock.symmetric and not rest)
+                involved = list(dict.fromkeys([*ex, *im])) if not rest else im
             if len(rows) == 0:
                 raise scenario_error(source, loc, "no pair of different countries to put a tariff on",
                                      text=text)
-            s_idx = _sector_index(shock.sectors, list(sectors), (*loc, "sectors"), source, text)
+            s_idx = (np.zeros(1, dtype=np.intp) if sectors is None else
+                     _sector_index(shock.sectors, list(sectors), (*loc, "sectors"), source, text))
             if shock.rate is not None:
                 p = add_param(k, f"{label} rate", shock.rate, shock.se or 0.0, "rate")
                 mode = "rate"
@@ -370,6 +423,36 @@ def compile_scenario(
             shocked[k], members[k] = (rows, cols), tuple(involved)
             shocked_sectors[k] = s_idx
 
+    tariff_base = None
+    notes: list[str] = []
+    if union_tariffs and sectors is not None:
+        k = union_tariffs[0][0]
+        raise scenario_error(source, ("shocks", k, "external_tariff"),
+                             "a common external tariff runs on worlds without sector data; on "
+                             "this world state the members' tariffs by sector with tariff shocks",
+                             text=text)
+    if spec.tariffs is not None and sectors is not None:
+        raise scenario_error(source, ("tariffs",), "[tariffs] states baseline tariffs of a world "
+                             "without sector data; this world's tariffs come from its sector data",
+                             text=text)
+    if sectors is None and (tariffs or union_tariffs or spec.tariffs is not None):
+        tariff_base, notes = _baseline_tariffs(spec, res, source, text)
+        for k, shock, codes, leaving, label in union_tariffs:
+            add = _union_tariffs(res, tariff_base, shock, k, codes, leaving, label, add_param,
+                                 source, text, notes)
+            tariffs.extend(add)
+        _check_central_rates(tariffs, tariff_base, [p.mean for p in params], res, source, text)
+    for k, found in overlaps.items():
+        shock = spec.shocks[k]
+        listed = "; ".join(f"{g}: {', '.join(pairs[:6])}" + (" ..." if len(pairs) > 6 else "")
+                           for g, pairs in found.items())
+        warnings.warn(
+            f"{source}: shocks[{k + 1}] ({shock.label or shock.type}) covers pairs that already "
+            f"share an agreement in {year} ({listed}); the result is what the shock adds on top "
+            "of these agreements, which the baseline flows already reflect",
+            ScenarioWarning, stacklevel=3,
+        )
+
     return CompiledScenario(
         countries=tuple(countries),
         trade_elasticity=theta,
@@ -380,6 +463,9 @@ def compile_scenario(
         sectors=tuple(sectors) if sectors is not None else (),
         tariffs=tuple(tariffs),
         shocked_sectors=shocked_sectors,
+        tariff_base=tariff_base,
+        tariff_notes=tuple(notes),
+        overlaps=overlaps,
     )
 
 
@@ -403,5 +489,153 @@ def check_shocked_trade(compiled: CompiledScenario, baseline: np.ndarray, spec: 
                 "these countries?) or the countries named", text=text)
 
 
-__all__ = ["NO_SECTORS", "check_shocked_trade", "PROHIBITIVE", "CompiledScenario", "Parameter", "TariffCells",
+def _is_rest(value: object) -> bool:
+    return isinstance(value, str) and value.strip().lower() in ("rest", "rest of world")
+
+
+def _leavers(res: _Resolver, shock: AgreementShock, codes: list[str], loc, year, source: str,
+             text: str) -> list[str]:
+    leaving = res.codes(shock.leaving, (*loc, "leaving"))
+    outside = [c for c in leaving if c not in codes]
+    if outside:
+        raise scenario_error(
+            source, (*loc, "leaving"),
+            f"{', '.join(outside)} cannot leave: not a member of {shock.members!r} in {year} "
+            f"(members then: {', '.join(codes)}); name members of the bloc in the baseline year",
+            text=text,
+        )
+    if len(leaving) == len(codes):
+        raise scenario_error(source, (*loc, "leaving"),
+                             "every member leaves; at least one must stay", text=text)
+    return leaving
+
+
+def _overlaps(res: _Resolver, codes: list[str], year) -> dict[str, tuple[str, ...]]:
+    """Agreement groups whose members in ``year`` already include pairs of ``codes``."""
+    found: dict[str, tuple[str, ...]] = {}
+    chosen = set(codes)
+    for name in res.group_names.values():
+        if name.upper() not in {g.upper() for g in AGREEMENT_GROUPS}:
+            continue
+        inside = sorted(chosen & set(res.world.group(name, year=year)))
+        if len(inside) >= 2:
+            found[name] = tuple(f"{a}-{b}" for i, a in enumerate(inside) for b in inside[i + 1:])
+    return found
+
+
+def _baseline_tariffs(spec: ScenarioSpec, res: _Resolver, source: str,
+                      text: str) -> tuple[np.ndarray, list[str]]:
+    """The stated baseline tariff matrix (exporter, importer) and its notes for the report."""
+    stated = spec.tariffs
+    if stated is None:
+        raise scenario_error(
+            source, ("tariffs",),
+            "this scenario changes tariffs on a world without tariff data: state the baseline "
+            "rate you assume on pairs you do not list, e.g. [tariffs] elsewhere = 0.0 (and "
+            "optionally file = \"tariffs.csv\" or [[tariffs.rates]] lines)",
+            text=text,
+        )
+    n = len(res.countries)
+    base = np.full((n, n), float(stated.elsewhere))
+    np.fill_diagonal(base, 0.0)
+    notes = [f"elsewhere: {stated.elsewhere:g}"]
+    if stated.file:
+        from jahan.scenario.tariffs import read_tariff_table
+
+        path = Path(stated.file)
+        if not path.is_absolute() and Path(source).is_file():
+            path = Path(source).parent / path
+        try:
+            table = read_tariff_table(path, res.countries)
+        except ScenarioError as exc:
+            raise scenario_error(source, ("tariffs", "file"), str(exc), text=text) from None
+        base[res.idx(table["exporter"]), res.idx(table["importer"])] = table["rate"].to_numpy()
+        notes.append(f"file: {path.name} ({len(table)} rows)")
+    for m, line in enumerate(stated.rates):
+        where = ("tariffs", "rates", m)
+        im = res.codes(line.importers, (*where, "importers"))
+        ex = ([c for c in res.countries if c not in im] if _is_rest(line.exporters)
+              else res.codes(line.exporters, (*where, "exporters")))
+        rows, cols = _cross(res.idx(ex), res.idx(im), symmetric=False)
+        base[rows, cols] = line.rate
+        notes.append(f"{', '.join(im)} on {line.exporters}: {line.rate:g}"
+                     + (f" ({line.source})" if line.source else ""))
+    return base, notes
+
+
+def _union_tariffs(res: _Resolver, base: np.ndarray, shock: AgreementShock, k: int,
+                   codes: list[str], leaving: list[str], label: str, add_param, source: str,
+                   text: str, notes: list[str]) -> list[TariffCells]:
+    """Baseline and counterfactual tariffs of a customs union (or an exit from one)."""
+    loc = ("shocks", k)
+    inside = res.idx(codes)
+    outside = res.idx([c for c in res.countries if c not in codes])
+    one = np.zeros(1, dtype=np.intp)
+    cet = add_param(k, f"{label} common external tariff", shock.external_tariff,
+                    shock.external_tariff_se, "rate")
+    internal_before = float(shock.internal_tariff_before or 0.0)
+    rows, cols = _cross(inside, inside, symmetric=False)
+    base[rows, cols] = internal_before
+    if shock.kind == "exit":
+        # Baseline: every member applies the common tariff to non-members.
+        r, c = _cross(outside, inside, symmetric=False)
+        base[r, c] = shock.external_tariff
+        notes.append(f"{label}: members' external tariff before = {shock.external_tariff:g}, "
+                     f"internal = {internal_before:g}")
+        out = res.idx(leaving)
+        stay = res.idx([c for c in codes if c not in leaving])
+        after = add_param(k, f"{label} exit tariff", shock.exit_tariff, 0.0, "rate")
+        r1, c1 = _cross(np.arange(len(res.countries)), out, symmetric=False)
+        r2, c2 = _cross(out, stay, symmetric=False)
+        return [TariffCells("rate", one, r1, c1, after, k),
+                TariffCells("rate", one, r2, c2, cet, k)]
+    unknown = [c for c in shock.tariffs_before if c.strip().upper() not in codes]
+    if unknown:
+        raise scenario_error(
+            source, (*loc, "tariffs_before", unknown[0]),
+            f"{unknown[0]!r} is not a member of this union ({', '.join(codes)}); give the tariff "
+            "before joining for members only",
+            text=text,
+        )
+    before = {c.strip().upper(): v for c, v in shock.tariffs_before.items()}
+    lacking = [c for c in codes if c not in before]
+    if lacking:
+        raise scenario_error(
+            source, (*loc, "tariffs_before"),
+            f"no tariff before joining for {', '.join(lacking)}; state each member's rate on "
+            "non-members (an unknown rate is an assumption to write down, not a silent 0)",
+            text=text,
+        )
+    for code, rate in before.items():
+        r, c = _cross(outside, res.idx([code]), symmetric=False)
+        base[r, c] = rate
+    notes.append(f"{label}: tariffs before = " + ", ".join(f"{c} {v:g}" for c, v in before.items())
+                 + f"; internal = {internal_before:g}")
+    free = add_param(k, f"{label} internal tariff", 0.0, 0.0, "rate")
+    r2, c2 = _cross(outside, inside, symmetric=False)
+    return [TariffCells("rate", one, rows, cols, free, k),
+            TariffCells("rate", one, r2, c2, cet, k)]
+
+
+def _check_central_rates(cells: list[TariffCells], base: np.ndarray, means: list[float],
+                         res: _Resolver, source: str, text: str) -> None:
+    tariff = base.copy()
+    for t in cells:
+        if t.mode == "rate":
+            tariff[t.rows, t.cols] = means[t.param]
+            continue
+        tariff[t.rows, t.cols] += means[t.param] / 100.0
+        bad = tariff[t.rows, t.cols] < -1e-12
+        if bad.any():
+            q = int(np.flatnonzero(bad)[0])
+            raise scenario_error(
+                source, ("shocks", t.shock, "change"),
+                f"change {means[t.param]:g} percentage points makes {int(bad.sum())} tariff(s) "
+                f"negative, e.g. {res.countries[t.cols[q]]} on {res.countries[t.rows[q]]}; "
+                "use rate = 0.0 to remove tariffs or a smaller cut",
+                text=text,
+            )
+
+
+__all__ = ["NO_SECTORS", "PROHIBITIVE", "check_shocked_trade", "CompiledScenario", "Parameter", "TariffCells",
            "compile_scenario"]

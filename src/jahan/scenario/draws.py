@@ -13,19 +13,21 @@ drawn jointly from :math:`N(\hat b, \hat V)` using the estimate's covariance mat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from jahan._parallel import blas_single_thread
+from jahan._parallel import available_workers, blas_single_thread, run_tasks
 from jahan.errors import ConvergenceError, ScenarioError
 from jahan.scenario.compile import CompiledScenario
+from jahan.scenario.result import HIGH, LOW
 
 
 def draw_parameters(
     compiled: CompiledScenario,
     draws: int,
     seed: int | None,
-    estimate: object | None = None,
+    estimate: Any | None = None,
 ) -> np.ndarray:
     """Return a ``(draws, n_parameters)`` array of parameter values."""
     params = compiled.parameters
@@ -51,23 +53,29 @@ def draw_parameters(
 
 @dataclass(frozen=True)
 class DrawTask:
-    """A chunk of draws for one worker: the model, the compiled shocks and parameter rows."""
+    """A chunk of draws for one worker: the model, the compiled shocks and parameter rows.
+
+    ``kind`` is ``"one-sector"`` (:class:`~jahan.ge.GEModel`) or ``"multi-sector"``
+    (:class:`~jahan.ge.multisector.MultiSectorGEModel`, see :mod:`jahan.scenario.sectoral`).
+    """
 
     model: object
     compiled: CompiledScenario
     outputs: tuple[str, ...]
     first: int
     values: np.ndarray
+    kind: str = "one-sector"
 
 
 @dataclass(frozen=True)
 class DrawChunk:
-    """Results of one chunk: per-draw country outputs and shocked-pair trade changes."""
+    """Results of one chunk: per-draw country outputs, sector outputs and shocked-pair trade."""
 
     first: int
     countries: np.ndarray  # (m, N, K)
     pair_trade_pct: np.ndarray  # (m, S)
     iterations: np.ndarray  # (m,)
+    sectors: np.ndarray | None = None  # (m, N, J, L), multi-sector runs only
 
 
 def pair_trade_change(compiled: CompiledScenario, baseline: np.ndarray, new: np.ndarray) -> np.ndarray:
@@ -98,7 +106,28 @@ def solve_one(model, compiled: CompiledScenario, values: np.ndarray):
     """Solve the GE model for one parameter vector."""
     cost, productivity = compiled.build(values)
     has_productivity = not np.all(productivity == 1.0)
-    return model.simulate(cost, productivity_change=productivity if has_productivity else None)
+    return model.simulate(cost, productivity_change=productivity if has_productivity else None,
+                          tariffs=compiled.build_tariffs(values))
+
+
+def solve_draw(kind: str, model, compiled: CompiledScenario, values: np.ndarray):
+    """Solve one parameter vector in the model of ``kind``."""
+    if kind == "multi-sector":
+        from jahan.scenario.sectoral import solve_arrays
+
+        return solve_arrays(model, compiled, values)
+    return solve_one(model, compiled, values)
+
+
+def extract(kind: str, result, compiled: CompiledScenario, outputs: tuple[str, ...]):
+    """``(countries (N, K), sectors (N, J, L) or None, shocked-pair trade (S,))`` of a result."""
+    if kind == "multi-sector":
+        from jahan.scenario.sectoral import extract_sectoral
+
+        return extract_sectoral(result, compiled)
+    countries = result.countries.loc[list(compiled.countries), list(outputs)].to_numpy()
+    base, new = flows_arrays(result)
+    return countries, None, pair_trade_change(compiled, base, new)
 
 
 def solve_chunk(task: DrawTask) -> DrawChunk:
@@ -108,43 +137,116 @@ def solve_chunk(task: DrawTask) -> DrawChunk:
     countries = np.empty((m, n, len(task.outputs)))
     pairs = np.empty((m, len(task.compiled.shocked_pairs)))
     iterations = np.zeros(m, dtype=np.int64)
+    sectors: list[np.ndarray] = []
     with blas_single_thread():
-        _solve_rows(task, countries, pairs, iterations)
-    return DrawChunk(task.first, countries, pairs, iterations)
-
-
-def _solve_rows(task: DrawTask, countries, pairs, iterations) -> None:
-    for d in range(task.values.shape[0]):
-        try:
-            result = solve_one(task.model, task.compiled, task.values[d])
-        except ConvergenceError as exc:
-            shown = ", ".join(
-                f"{p.name} = {v:.4g}" for p, v in zip(task.compiled.parameters, task.values[d], strict=True)
-            )
-            raise ConvergenceError(
-                f"draw {task.first + d + 1} did not converge ({shown}): {exc}. "
-                "Reduce the standard errors or check the shock sizes.",
-                record=getattr(exc, "record", None),
-            ) from None
-        frame = result.countries
-        countries[d] = frame.loc[list(task.compiled.countries), list(task.outputs)].to_numpy()
-        base, new = flows_arrays(result)
-        pairs[d] = pair_trade_change(task.compiled, base, new)
-        iterations[d] = result.iterations
+        for d in range(m):
+            try:
+                result = solve_draw(task.kind, task.model, task.compiled, task.values[d])
+            except ConvergenceError as exc:
+                shown = ", ".join(
+                    f"{p.name} = {v:.4g}"
+                    for p, v in zip(task.compiled.parameters, task.values[d], strict=True)
+                )
+                raise ConvergenceError(
+                    f"draw {task.first + d + 1} did not converge ({shown}): {exc}. "
+                    "Reduce the standard errors or check the shock sizes.",
+                    record=getattr(exc, "record", None),
+                ) from None
+            countries[d], by_sector, pairs[d] = extract(task.kind, result, task.compiled,
+                                                        task.outputs)
+            if by_sector is not None:
+                sectors.append(by_sector)
+            iterations[d] = result.iterations
+    return DrawChunk(task.first, countries, pairs, iterations,
+                     np.stack(sectors) if sectors else None)
 
 
 def chunk_tasks(
-    model, compiled: CompiledScenario, outputs: tuple[str, ...], values: np.ndarray, n_chunks: int
+    model, compiled: CompiledScenario, outputs: tuple[str, ...], values: np.ndarray, n_chunks: int,
+    kind: str = "one-sector",
 ) -> list[DrawTask]:
     """Split the draws into contiguous chunks (the split never changes the results)."""
     if values.shape[0] == 0:
         return []
     bounds = np.linspace(0, values.shape[0], max(1, min(n_chunks, values.shape[0])) + 1).astype(int)
     return [
-        DrawTask(model, compiled, outputs, int(a), values[a:b])
+        DrawTask(model, compiled, outputs, int(a), values[a:b], kind)
         for a, b in zip(bounds, bounds[1:], strict=False)
         if b > a
     ]
+
+
+@dataclass(frozen=True)
+class DrawRun:
+    """The central solve and every draw of one scenario run, as arrays in country order."""
+
+    central: Any
+    countries: np.ndarray  # (N, K)
+    sectors: np.ndarray | None  # (N, J, L)
+    pairs: np.ndarray  # (S,)
+    values: np.ndarray  # (D, P)
+    draw_countries: np.ndarray  # (D, N, K)
+    draw_sectors: np.ndarray | None  # (D, N, J, L)
+    draw_pairs: np.ndarray  # (D, S)
+    iterations: np.ndarray  # (D,)
+
+    @property
+    def draws(self) -> int:
+        return int(self.values.shape[0])
+
+
+def band(central: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """5th and 95th percentiles over the first axis of ``draws`` (the central value without)."""
+    if draws.shape[0] == 0:
+        return central, central
+    lo, hi = np.percentile(draws, [LOW, HIGH], axis=0)
+    return lo, hi
+
+
+def run_draws(model, compiled: CompiledScenario, outputs: tuple[str, ...], kind: str, *,
+              n_draws: int, seed: int, estimate, workers, scheduler, progress) -> DrawRun:
+    """Solve the central parameters, draw the rest, solve every draw in chunks, gather them.
+
+    The one path of one-sector and multi-sector runs: draws, chunks, workers and percentiles
+    behave the same way for both.
+    """
+    with blas_single_thread():
+        central = solve_draw(kind, model, compiled, compiled.means)
+    c_countries, c_sectors, c_pairs = extract(kind, central, compiled, outputs)
+    check_finite(c_countries, "central results")
+    if c_sectors is not None:
+        check_finite(c_sectors, "central sector results")
+    if not any(p.se > 0 or p.coefficient for p in compiled.parameters):
+        n_draws = 0  # nothing is uncertain: every draw would repeat the central run
+    values = draw_parameters(compiled, n_draws, seed, estimate)
+    n_workers = available_workers() if not workers else int(workers)
+    n_chunks = max(1, 4 * n_workers) if scheduler is None else max(1, n_draws // 10)
+    chunks = chunk_tasks(model, compiled, outputs, values, n_chunks, kind)
+    done = [0]
+
+    def on_done(k: int) -> None:
+        done[0] += chunks[k].values.shape[0]
+        if progress is not None:
+            progress(done[0], n_draws)
+
+    results = run_tasks(solve_chunk, chunks, workers=workers, scheduler=scheduler,
+                        on_done=on_done)
+    n = len(compiled.countries)
+    draw_out = np.empty((n_draws, n, len(outputs)))
+    draw_sec = (None if c_sectors is None else np.empty((n_draws, *c_sectors.shape)))
+    draw_pairs = np.empty((n_draws, len(compiled.shocked_pairs)))
+    iterations = np.zeros(n_draws, dtype=np.int64)
+    for chunk in results:
+        m = chunk.countries.shape[0]
+        rows = slice(chunk.first, chunk.first + m)
+        draw_out[rows] = chunk.countries
+        draw_pairs[rows] = chunk.pair_trade_pct
+        iterations[rows] = chunk.iterations
+        if draw_sec is not None and chunk.sectors is not None:
+            draw_sec[rows] = chunk.sectors
+    check_finite(draw_out, "draw results")
+    return DrawRun(central, c_countries, c_sectors, c_pairs, values, draw_out, draw_sec,
+                   draw_pairs, iterations)
 
 
 def check_finite(values: np.ndarray, what: str) -> None:
@@ -156,11 +258,16 @@ def check_finite(values: np.ndarray, what: str) -> None:
 
 __all__ = [
     "DrawChunk",
+    "DrawRun",
     "DrawTask",
+    "band",
     "check_finite",
     "chunk_tasks",
     "draw_parameters",
+    "extract",
     "pair_trade_change",
+    "run_draws",
     "solve_chunk",
+    "solve_draw",
     "solve_one",
 ]

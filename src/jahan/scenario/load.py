@@ -6,7 +6,7 @@ import tomllib
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jahan._validate_numbers import BOUNDS, MAX_NESTING, MAX_TEXT_BYTES, nesting_depth
 from jahan.scenario._errors import field_path, nearest, scenario_error
@@ -100,7 +100,7 @@ def _known_keys(spec: dict, loc: tuple[object, ...]) -> list[str]:
     from jahan.scenario import schema
 
     table = loc[0] if loc else None
-    models = {
+    models: dict[str, type[BaseModel]] = {
         "scenario": schema.ScenarioMeta,
         "model": schema.ModelSettings,
         "uncertainty": schema.UncertaintySettings,
@@ -108,7 +108,7 @@ def _known_keys(spec: dict, loc: tuple[object, ...]) -> list[str]:
     if table in models:
         return list(models[table].model_fields)
     if table == "shocks" and len(loc) > 2 and isinstance(loc[1], int):
-        by_type = {
+        by_type: dict[str, type[BaseModel]] = {
             "agreement": schema.AgreementShock,
             "trade_cost": schema.TradeCostShock,
             "border": schema.BorderShock,

@@ -12,13 +12,20 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jahan._i18n import check_lang
+from jahan._compat import deprecated
+from jahan._i18n import check_lang, fmt_pct, tr
+from jahan._io import write_parquet_atomic
+from jahan._result import Result, SummaryText
+from jahan._text import text_table
 from jahan.errors import ScenarioError
 
 OUTPUTS: tuple[str, ...] = (
     "welfare_pct",
     "real_gdp_pct",
     "terms_of_trade_pct",
+    "volume_of_trade_pct",
+    "trade_cost_pct",
+    "tariff_revenue_income_pct",
     "exports_pct",
     "imports_pct",
     "domestic_trade_pct",
@@ -34,11 +41,12 @@ SECTORAL_OUTPUTS: tuple[str, ...] = (
     "terms_of_trade_pct",
     "volume_of_trade_pct",
     "real_wage_pct",
-    "real_income_pct",
+    "trade_cost_pct",
     "price_index_pct",
     "exports_pct",
     "imports_pct",
     "tariff_revenue_pct",
+    "tariff_revenue_income_pct",
 )
 """Country outputs of a run on a world with sectors (the multi-sector model; docs/multisector.md)."""
 
@@ -98,8 +106,8 @@ def run_settings(
     }
 
 @dataclass(frozen=True, eq=False)
-class ScenarioResult:
-    """Results of :meth:`jahan.Scenario.run` (read-only: every accessor returns a copy).
+class ScenarioResult(Result):
+    """Results of :meth:`jahan.Scenario.run` (a sealed record: see :mod:`jahan._result`).
 
     Attributes
     ----------
@@ -151,6 +159,12 @@ class ScenarioResult:
     def __post_init__(self) -> None:
         for arr in (self._draw_values, self._draw_outputs):
             arr.setflags(write=False)
+        for name in ("_countries", "_shocks", "_parameters", "_flows", "_names", "_sectors"):
+            frame = self._raw(name)
+            if frame is not None:
+                # The record keeps its own frames: a caller's later edit of a frame it passed
+                # in cannot reach the result (copy-on-write shallow copy).
+                object.__setattr__(self, name, frame.copy(deep=False))
 
     # -- accessors -------------------------------------------------------------------------
     @property
@@ -232,7 +246,37 @@ class ScenarioResult:
         return code
 
     # -- views -------------------------------------------------------------------------------
-    def summary(self, focus: list[str] | None = None, lang: str = "en") -> pd.DataFrame:
+    def summary(self, lang: str = "en", focus: list[str] | None = None) -> str:
+        """A text table of the main outputs with their bands for the focus countries.
+
+        Welfare, real GDP (real wage in a run with sectors), exports and imports, each as the
+        central value and [5th; 95th percentile], in ``lang``; rows: ``focus`` (default: the
+        scenario's focus countries). :meth:`summary_table` gives the same as a DataFrame.
+        """
+        if not isinstance(lang, str):  # the old order was summary(focus, lang)
+            deprecated("ScenarioResult.summary(focus, ...) with focus first",
+                       "lang is the first argument now; pass focus=... by keyword.")
+            lang, focus = (focus if isinstance(focus, str) else "en"), lang
+        lang = check_lang(lang)
+        frame = self.summary_table(focus=focus, lang=lang)
+        labels = {"welfare_pct": tr("Welfare", lang), "real_gdp_pct": tr("Real GDP", lang),
+                  "real_wage_pct": tr("Real wage", lang), "exports_pct": tr("Exports", lang),
+                  "imports_pct": tr("Imports", lang)}
+        outputs = list(self.summary_outputs)
+        header = [tr("Country", lang), *(labels.get(o, o) for o in outputs)]
+        rows = [
+            [f"{row['name']} ({code})", *(
+                f"{fmt_pct(row[o], lang, 2)} [{fmt_pct(row[f'{o}_p05'], lang, 2)}; "
+                f"{fmt_pct(row[f'{o}_p95'], lang, 2)}]" for o in outputs
+            )]
+            for code, row in frame.iterrows()
+        ]
+        title = tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang,
+                   name=self.name)
+        text = "\n".join([title, "", *text_table(header, rows)])
+        return SummaryText(text, frame, "ScenarioResult.summary_table()")
+
+    def summary_table(self, focus: list[str] | None = None, lang: str = "en") -> pd.DataFrame:
         """Main outputs with bands for the focus countries (default: the scenario's focus).
 
         Returns a frame indexed by ISO3 with ``name`` (in ``lang``) and, for welfare, real GDP
@@ -274,9 +318,7 @@ class ScenarioResult:
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to a Parquet file atomically (temporary file, then rename)."""
-        from jahan.report.io import write_frame
-
-        return write_frame(self.to_frame(), Path(path))
+        return write_parquet_atomic(self.to_frame(), path, index=False)
 
     def report(
         self, path: str | os.PathLike[str], lang: str = "kk", focus: list[str] | None = None

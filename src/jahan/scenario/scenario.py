@@ -11,30 +11,23 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jahan._parallel import available_workers, blas_single_thread, run_tasks
 from jahan._validate_numbers import check_number
 from jahan.errors import ScenarioError
+from jahan.scenario._labels import tr_shock_type
 from jahan.scenario.compile import CompiledScenario, check_shocked_trade, compile_scenario
-from jahan.scenario.draws import (
-    check_finite,
-    chunk_tasks,
-    draw_parameters,
-    flows_arrays,
-    pair_trade_change,
-    solve_chunk,
-    solve_one,
-)
+from jahan.scenario.draws import band, run_draws
 from jahan.scenario.load import parse, resolve
 from jahan.scenario.result import (
     HIGH,
     LOW,
     OUTPUTS,
+    SECTORAL_OUTPUTS,
     ScenarioResult,
     parameter_table,
     run_settings,
 )
 from jahan.scenario.schema import ScenarioSpec
-from jahan.scenario.sectoral import needs_sectors, run_sectoral
+from jahan.scenario.sectoral import needs_sectors, prepare_sectoral, sector_frame
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,6 +98,8 @@ class Scenario:
             Run the draws on a Dask cluster instead.
         estimate : GravityEstimate, optional
             Needed when a shock names a ``coefficient``: its value and covariance drive the draws.
+            A scenario with an ``[estimate]`` table estimates it from ``world``'s observed panel
+            when none is given (:func:`jahan.estimate.bloc.estimate_bloc`).
         progress : callable, optional
             ``progress(done, total)`` after each chunk of draws.
 
@@ -118,7 +113,6 @@ class Scenario:
         one-sector flows) runs on the multi-sector model of ``world.sectors``; see
         :mod:`jahan.scenario.sectoral`. Its result has sector tables (:attr:`ScenarioResult.sectors`).
         """
-        from jahan.ge import GEModel
 
         started = time.perf_counter()
         if world is None:
@@ -131,76 +125,45 @@ class Scenario:
                                                                            where="Scenario.run")
         seed = spec.uncertainty.seed if seed is None else check_number(seed, "seed",
                                                                        where="Scenario.run")
+        if estimate is None and spec.estimate is not None:
+            estimate = self.panel_estimate(world).estimate
         if needs_sectors(spec, world):
-            return run_sectoral(self, world, n_draws=n_draws, seed=seed, workers=workers,
-                                scheduler=scheduler, estimate=estimate, progress=progress,
-                                started=started)
-
-        model = GEModel(
-            world,
-            trade_elasticity=spec.model.trade_elasticity,
-            closure=spec.model.closure,
-            imbalances=spec.model.imbalances,
-        )
-        compiled = self.compile(world, tuple(model.countries))
-        compiled = self._with_estimate(compiled, estimate)
-        check_shocked_trade(compiled, model.baseline["value"].to_numpy().reshape(
-            len(model.countries), -1), spec, source=self.source, text=self.text)
-
-        with blas_single_thread():
-            central = solve_one(model, compiled, compiled.means)
+            kind, outputs = "multi-sector", SECTORAL_OUTPUTS
+            model, compiled, model_settings = prepare_sectoral(self, world, estimate)
+        else:
+            kind, outputs = "one-sector", OUTPUTS
+            model, compiled = self._one_sector(world, estimate)
+            model_settings = {
+                "trade_elasticity": spec.model.trade_elasticity,
+                "closure": spec.model.closure,
+                "imbalances": spec.model.imbalances,
+            }
+        run = run_draws(model, compiled, outputs, kind, n_draws=n_draws, seed=seed,
+                        estimate=estimate, workers=workers, scheduler=scheduler,
+                        progress=progress)
         codes = list(compiled.countries)
-        central_frame = central.countries.loc[codes, list(OUTPUTS)]
-        check_finite(central_frame.to_numpy(), "central results")
-        base, new = flows_arrays(central)
-        central_pairs = pair_trade_change(compiled, base, new)
-
-        if not any(p.se > 0 or p.coefficient for p in compiled.parameters):
-            n_draws = 0  # nothing is uncertain: every draw would repeat the central run
-        values = draw_parameters(compiled, n_draws, seed, estimate)
-        n_workers = available_workers() if not workers else int(workers)
-        chunks = chunk_tasks(model, compiled, OUTPUTS, values, n_chunks=max(1, 4 * n_workers)
-                             if scheduler is None else max(1, n_draws // 10))
-        done = [0]
-
-        def on_done(k: int) -> None:
-            done[0] += chunks[k].values.shape[0]
-            if progress is not None:
-                progress(done[0], n_draws)
-
-        results = run_tasks(solve_chunk, chunks, workers=workers, scheduler=scheduler,
-                            on_done=on_done)
-        n = len(codes)
-        draw_out = np.empty((n_draws, n, len(OUTPUTS)))
-        draw_pairs = np.empty((n_draws, len(compiled.shocked_pairs)))
-        iterations = np.zeros(n_draws, dtype=np.int64)
-        for chunk in results:
-            m = chunk.countries.shape[0]
-            draw_out[chunk.first : chunk.first + m] = chunk.countries
-            draw_pairs[chunk.first : chunk.first + m] = chunk.pair_trade_pct
-            iterations[chunk.first : chunk.first + m] = chunk.iterations
-        check_finite(draw_out, "draw results")
-
         countries = pd.DataFrame(index=pd.Index(codes, name="country"))
-        for k, o in enumerate(OUTPUTS):
-            countries[o] = central_frame[o].to_numpy()
-            if n_draws:
-                lo, hi = np.percentile(draw_out[:, :, k], [LOW, HIGH], axis=0)
-            else:
-                lo = hi = central_frame[o].to_numpy()
-            countries[f"{o}_p05"] = lo
-            countries[f"{o}_p95"] = hi
-
-        shocks = self._shock_table(compiled, central_pairs, draw_pairs)
-        parameters = parameter_table(compiled, values, n_draws)
-        names = self._names(world, codes)
+        lo, hi = band(run.countries, run.draw_countries)
+        for k, o in enumerate(outputs):
+            countries[o] = run.countries[:, k]
+            countries[f"{o}_p05"] = lo[:, k]
+            countries[f"{o}_p95"] = hi[:, k]
+        shocks = self._shock_table(compiled, run.pairs, run.draw_pairs)
+        sectors = None
+        if kind == "multi-sector":
+            sectors = sector_frame(run.central, run)
+            shocks["sectors"] = [
+                ", ".join(compiled.sectors[s] for s in compiled.shocked_sectors[k])
+                if k in compiled.shocked_sectors else "" for k in range(len(spec.shocks))
+            ]
         settings = run_settings(
-            spec, world, n_draws=n_draws, seed=seed, n_countries=n, central=central,
-            iterations=iterations, started=started,
-            trade_elasticity=spec.model.trade_elasticity,
-            closure=spec.model.closure,
-            imbalances=spec.model.imbalances,
+            spec, world, n_draws=run.draws, seed=seed, n_countries=len(codes),
+            central=run.central, iterations=run.iterations, started=started, **model_settings,
         )
+        if kind == "one-sector":
+            settings["tariff_assumptions"] = tuple(compiled.tariff_notes)
+            if spec.scenario.crisis_without:
+                settings["shelter"] = self._shelter(world, n_draws, seed, workers, scheduler)
         return ScenarioResult(
             name=self.name,
             spec=spec,
@@ -208,13 +171,61 @@ class Scenario:
             text=self.text,
             _countries=countries,
             _shocks=shocks,
-            _parameters=parameters,
-            _flows=central.flows,
-            _names=names,
-            _draw_values=values,
-            _draw_outputs=draw_out,
+            _parameters=parameter_table(compiled, run.values, run.draws),
+            _flows=run.central.flows,
+            _names=self._names(world, codes),
+            _draw_values=run.values,
+            _draw_outputs=run.draw_countries,
             _settings=settings,
+            _sectors=sectors,
+            _outputs=outputs,
         )
+
+    def panel_estimate(self, world: Any) -> Any:
+        """The bloc estimate of the file's ``[estimate]`` table on ``world``'s observed panel."""
+        from jahan.errors import DataError
+        from jahan.estimate.bloc import estimate_bloc
+
+        settings = self.spec.estimate
+        if settings is None:
+            raise ScenarioError(f"{self.source}: the scenario has no [estimate] table")
+        try:
+            return estimate_bloc(world, settings.bloc, years=settings.years)
+        except DataError as exc:
+            raise ScenarioError(f"{self.source}: [estimate]: {exc}") from exc
+
+    def _one_sector(self, world: Any, estimate: Any) -> tuple[Any, CompiledScenario]:
+        """The one-sector model of ``world`` (with the scenario's stated tariffs) and the shocks."""
+        from jahan.ge import GEModel
+
+        settings = self.spec.model
+        model = GEModel(world, trade_elasticity=settings.trade_elasticity,
+                        closure=settings.closure, imbalances=settings.imbalances)
+        compiled = self._with_estimate(self.compile(world, tuple(model.countries)), estimate)
+        if compiled.tariff_base is not None:
+            # Tariffs stated by the scenario: the baseline equilibrium carries them.
+            model = GEModel(world, trade_elasticity=settings.trade_elasticity,
+                            closure=settings.closure, imbalances=settings.imbalances,
+                            tariffs=compiled.tariff_base)
+        check_shocked_trade(compiled, model.baseline["value"].to_numpy().reshape(
+            len(model.countries), -1), self.spec, source=self.source, text=self.text)
+        return model, compiled
+
+    def _shelter(self, world: Any, n_draws: int, seed: int, workers, scheduler) -> dict:
+        """The crisis shelter of the focus countries against ``crisis_without`` (paired draws)."""
+        from pathlib import Path
+
+        from jahan.scenario.shelter import crisis_shelter
+
+        name = self.spec.scenario.crisis_without
+        if Path(self.source).is_file() and not Path(name).is_absolute():
+            near = Path(self.source).parent / name
+            name = str(near) if near.is_file() else name
+        frame = crisis_shelter(self, Scenario.load(name), world, draws=n_draws, seed=seed,
+                               workers=workers, scheduler=scheduler).countries
+        codes = [c for c in self.spec.scenario.focus if c in frame.index]
+        return {"against": Scenario.load(name).name,
+                "countries": {c: dict(frame.loc[c]) for c in codes}}
 
     def _with_estimate(self, compiled: CompiledScenario, estimate: Any) -> CompiledScenario:
         linked = [p for p in compiled.parameters if p.coefficient is not None]
@@ -252,15 +263,18 @@ class Scenario:
         for k, shock in enumerate(self.spec.shocks):
             row = {
                 "shock": k + 1,
-                "label": shock.label or shock.type,
-                "label_kk": shock.label_kk or shock.label or shock.type,
-                "label_ru": shock.label_ru or shock.label or shock.type,
+                # An unlabelled shock is named by its type, translated (not "agreement" in kk).
+                "label": shock.label or tr_shock_type(shock.type, "en"),
+                "label_kk": shock.label_kk or shock.label or tr_shock_type(shock.type, "kk"),
+                "label_ru": shock.label_ru or shock.label or tr_shock_type(shock.type, "ru"),
                 "type": shock.type,
                 "members": ", ".join(compiled.members.get(k, ())),
                 "pairs": 0,
                 "trade_pct": np.nan,
                 "trade_pct_p05": np.nan,
                 "trade_pct_p95": np.nan,
+                "overlap": "; ".join(f"{g}: {', '.join(pairs)}"
+                                     for g, pairs in compiled.overlaps.get(k, {}).items()),
             }
             if k in compiled.shocked_pairs:
                 s = keys.index(k)
@@ -304,6 +318,8 @@ def library() -> pd.DataFrame:
                 "title_ru": meta.name_ru,
                 "title_kk": meta.name_kk,
                 "claim": meta.claim,
+                "claim_ru": meta.claim_ru,
+                "claim_kk": meta.claim_kk,
                 "source": meta.source,
                 "shocks": ", ".join(s.type for s in sc.spec.shocks),
             }

@@ -16,7 +16,10 @@ from jahan._validate_numbers import field_limits
 Members = str | list[str]
 """A group name ("EAEU"), one ISO3 code ("KAZ") or a list mixing both."""
 
-AgreementKind = Literal["fta", "customs_union", "deep", "currency_union", "custom"]
+AgreementKind = Literal["fta", "customs_union", "deep", "currency_union", "custom", "exit"]
+
+Rate = Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)]
+"""An ad valorem tariff as a share (0.053 = 5.3 %): finite, 0 to 1000 %."""
 
 
 class _Strict(BaseModel):
@@ -31,6 +34,8 @@ class ScenarioMeta(_Strict):
     description: str = ""
     claim: str = ""
     source: str = ""
+    claim_kk: str = ""
+    claim_ru: str = ""
     name_kk: str = ""
     name_ru: str = ""
     description_kk: str = ""
@@ -38,6 +43,9 @@ class ScenarioMeta(_Strict):
     focus: list[str] = Field(default_factory=lambda: ["KAZ"])
     year: int | None = Field(default=None, ge=1900, le=2100)
     references: list[str] = Field(default_factory=list)
+    crisis_without: str = ""
+    """The same crisis without this scenario's union (a built-in name or a path): the run then
+    measures the shelter, each crisis from its own pre-crisis world (jahan.scenario.shelter)."""
 
 
 class ModelSettings(_Strict):
@@ -55,6 +63,18 @@ class UncertaintySettings(_Strict):
     seed: int = Field(default=1, **field_limits("seed"))
 
 
+class PanelEstimateSettings(_Strict):
+    """``[estimate]``: estimate a bloc's effect from the world's observed panel before the run.
+
+    Three-way PPML (exporter-year, importer-year and pair fixed effects, international flows,
+    errors clustered by pair) of :func:`jahan.estimate.bloc.estimate_bloc`; a shock takes the result
+    with ``coefficient = "both_<BLOC>"``. An estimate passed to ``Scenario.run(estimate=...)`` wins.
+    """
+
+    bloc: str = Field(min_length=1)
+    years: list[int] = Field(default_factory=lambda: [2000, 2004, 2008, 2012, 2016], min_length=2)
+
+
 class _Shock(_Strict):
     label: str = ""
     label_kk: str = ""
@@ -67,6 +87,17 @@ class AgreementShock(_Shock):
     ``effect`` is in log points of trade (the gravity coefficient of the agreement dummy); when it is
     omitted the documented literature default for ``kind`` is used. ``coefficient`` names a
     coefficient of a gravity estimate passed to ``Scenario.run(estimate=...)`` instead.
+
+    A customs union may state its common external tariff: ``external_tariff`` (the rate every
+    member applies to non-members after joining), ``tariffs_before`` (each member's tariff on
+    non-members before, by ISO3 code) and ``internal_tariff_before`` (the rate among members
+    before, 0.0 under a free-trade area). Joining then sets internal tariffs to 0 and external
+    tariffs to the common level.
+
+    ``kind = "exit"``: the countries in ``leaving`` leave the bloc ``members``: the agreement
+    effect between them and the others is removed and, with ``external_tariff`` and
+    ``exit_tariff``, the leaver's tariff becomes ``exit_tariff`` on every partner while the
+    remaining members apply the common external tariff to it.
     """
 
     type: Literal["agreement"]
@@ -76,11 +107,42 @@ class AgreementShock(_Shock):
     effect: float | None = Field(default=None, **field_limits("effect"))
     se: float | None = Field(default=None, **field_limits("effect_se"))
     coefficient: str | None = None
+    external_tariff: Rate | None = None
+    external_tariff_se: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
+    tariffs_before: dict[str, Rate] = Field(default_factory=dict)
+    internal_tariff_before: Rate | None = None
+    leaving: list[str] = Field(default_factory=list)
+    exit_tariff: Rate | None = None
 
     @model_validator(mode="after")
     def _custom_needs_effect(self) -> AgreementShock:
         if self.kind == "custom" and self.effect is None and self.coefficient is None:
             raise ValueError("kind = 'custom' needs an 'effect' (log points) or a 'coefficient'")
+        if self.kind == "exit":
+            if not self.leaving:
+                raise ValueError("kind = 'exit' needs 'leaving', the members that leave "
+                                 "(e.g. leaving = [\"KAZ\"])")
+            if (self.exit_tariff is None) != (self.external_tariff is None):
+                raise ValueError("an exit with tariffs needs both 'external_tariff' (the bloc's "
+                                 "common tariff) and 'exit_tariff' (the leaver's tariff after)")
+            if self.tariffs_before:
+                raise ValueError("'tariffs_before' belongs to a customs union being formed; an "
+                                 "exit starts from the common external tariff")
+        elif self.leaving or self.exit_tariff is not None:
+            raise ValueError("'leaving' and 'exit_tariff' need kind = 'exit'")
+        if self.external_tariff is not None:
+            if self.kind not in ("customs_union", "exit"):
+                raise ValueError(f"a common external tariff needs kind = 'customs_union' (or "
+                                 f"'exit'), not {self.kind!r}")
+            if self.internal_tariff_before is None:
+                raise ValueError("state 'internal_tariff_before', the tariff among members before "
+                                 "(0.0 when they already trade duty-free, e.g. in the CIS FTA)")
+            if self.kind == "customs_union" and not self.tariffs_before:
+                raise ValueError("state 'tariffs_before', each member's tariff on non-members "
+                                 "before joining (e.g. tariffs_before = { KAZ = 0.053 })")
+        elif self.tariffs_before or self.internal_tariff_before is not None:
+            raise ValueError("'tariffs_before' and 'internal_tariff_before' describe a common "
+                             "external tariff: give 'external_tariff' too")
         return self
 
 
@@ -154,10 +216,11 @@ class AutarkyShock(_Shock):
 
 
 class TariffShock(_Shock):
-    """Ad-valorem tariffs by sector change (worlds with sector data only).
+    """Ad-valorem tariffs change, by sector on worlds with sector data, on all trade otherwise.
 
     The pairs are every ordered pair among ``members`` or from ``exporters`` to ``importers``
-    (both directions when ``symmetric``). In the ``sectors`` listed (default: all), the tariff
+    (both directions when ``symmetric``); ``exporters = "rest"`` means every country not among
+    the importers (the rest of the world), one direction only. In the ``sectors`` listed (default: all), the tariff
     becomes ``rate`` (a share: 0.05 = 5 %) or moves by ``change`` percentage points (-2 = two
     points lower). ``se`` is the standard error of ``rate`` or ``change``, in the same unit.
     """
@@ -215,12 +278,39 @@ SHOCK_TYPES: tuple[str, ...] = (
 )
 
 
+class TariffRates(_Strict):
+    """One line of ``[[tariffs.rates]]``: what ``importers`` charge on ``exporters``."""
+
+    importers: Members
+    exporters: Members
+    rate: Rate
+    source: str = ""
+
+
+class TariffBaseline(_Strict):
+    """``[tariffs]``: the baseline tariffs a one-sector scenario assumes (stated, never implied).
+
+    ``elsewhere`` is the rate on every pair not stated (required); ``file`` a CSV or Parquet
+    table (importer, exporter, rate), relative to the scenario file; ``rates`` lines applied in
+    order after the file; ``note`` is shown in the report.
+    """
+
+    elsewhere: Rate
+    file: str | None = None
+    rates: list[TariffRates] = Field(default_factory=list)
+    note: str = ""
+    note_kk: str = ""
+    note_ru: str = ""
+
+
 class ScenarioSpec(_Strict):
     """A whole scenario file."""
 
     scenario: ScenarioMeta
     model: ModelSettings = Field(default_factory=ModelSettings)
     uncertainty: UncertaintySettings = Field(default_factory=UncertaintySettings)
+    estimate: PanelEstimateSettings | None = None
+    tariffs: TariffBaseline | None = None
     shocks: list[Shock] = Field(min_length=1)
 
 
@@ -230,11 +320,14 @@ __all__ = [
     "BorderShock",
     "CorridorShock",
     "ModelSettings",
+    "PanelEstimateSettings",
     "ProductivityShock",
     "SanctionsShock",
     "ScenarioMeta",
     "ScenarioSpec",
     "SHOCK_TYPES",
+    "TariffBaseline",
+    "TariffRates",
     "Shock",
     "TariffShock",
     "TradeCostShock",

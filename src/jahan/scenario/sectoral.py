@@ -17,31 +17,22 @@ For a parameter vector ``p`` the counterfactual is, with tariffs indexed
   trade elasticity; prohibitive sanctions: :math:`\kappa = 10^{-12}`.
 
 Productivity and autarky shocks have no counterpart in the multi-sector model and are refused.
-Draws, seeds and workers behave as for one-sector scenarios (see :mod:`jahan.scenario.draws`).
+Draws, seeds, workers and bands run on the same path as one-sector scenarios
+(:func:`jahan.scenario.draws.run_draws`); this module supplies the model, the solve and the
+extraction of outputs.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jahan._parallel import available_workers, blas_single_thread, run_tasks
-from jahan.errors import ConvergenceError
+from jahan.ge.multisector import MultiSectorGEModel
 from jahan.scenario._errors import scenario_error
 from jahan.scenario.compile import PROHIBITIVE, CompiledScenario
-from jahan.scenario.draws import check_finite, draw_parameters
-from jahan.scenario.result import (
-    HIGH,
-    LOW,
-    SECTOR_OUTPUTS,
-    SECTORAL_OUTPUTS,
-    ScenarioResult,
-    parameter_table,
-    run_settings,
-)
+from jahan.scenario.result import SECTOR_OUTPUTS, SECTORAL_OUTPUTS
 from jahan.scenario.schema import AutarkyShock, ProductivityShock, TariffShock
 
 DEFICITS = {"balanced": "zero", "fixed": "fixed"}
@@ -49,8 +40,13 @@ DEFICITS = {"balanced": "zero", "fixed": "fixed"}
 
 
 def needs_sectors(spec: Any, world: Any) -> bool:
-    """True when the scenario runs on the multi-sector model."""
-    if any(isinstance(s, TariffShock) for s in spec.shocks):
+    """True when the scenario runs on the multi-sector model.
+
+    Tariff shocks run by sector on a world with sector data and on all trade of the one-sector
+    model otherwise.
+    """
+    sectoral = getattr(world, "sectors", None) is not None
+    if sectoral and any(isinstance(s, TariffShock) for s in spec.shocks):
         return True
     return bool(getattr(world, "has_sectors", False)) and not bool(getattr(world, "has_flows", True))
 
@@ -112,26 +108,8 @@ def _check_rates(spec, compiled: CompiledScenario, base_tariff: np.ndarray, flow
         tariff[where] = np.maximum(tariff[where], 0.0)
 
 
-@dataclass(frozen=True)
-class SectoralTask:
-    """A chunk of draws: the model, the compiled shocks, parameter rows."""
-
-    model: Any
-    compiled: CompiledScenario
-    first: int
-    values: np.ndarray
-
-
-@dataclass(frozen=True)
-class SectoralChunk:
-    first: int
-    countries: np.ndarray  # (m, N, K)
-    sectors: np.ndarray  # (m, N, J, L)
-    pair_trade_pct: np.ndarray  # (m, S)
-    iterations: np.ndarray
-
-
-def _extract(result, compiled: CompiledScenario):
+def extract_sectoral(result, compiled: CompiledScenario):
+    """Country outputs (N, K), sector outputs (N, J, L) and shocked-pair trade of a result."""
     codes = list(compiled.countries)
     n, j = len(codes), len(compiled.sectors)
     countries = result.countries.loc[codes, list(SECTORAL_OUTPUTS)].to_numpy(dtype=float)
@@ -156,48 +134,18 @@ def pair_trade(compiled: CompiledScenario, base: np.ndarray, new: np.ndarray) ->
     return out
 
 
-def _solve(model, compiled: CompiledScenario, values: np.ndarray):
+def solve_arrays(model, compiled: CompiledScenario, values: np.ndarray):
+    """Solve one parameter vector in the multi-sector model."""
     base = model.baseline
     tariff, cost = build_arrays(compiled, values, base.tariff, base.theta)
     return model.simulate_arrays(tariff, cost)
 
 
-def solve_sectoral_chunk(task: SectoralTask) -> SectoralChunk:
-    """Solve every draw of a chunk (runs in a worker)."""
-    m = task.values.shape[0]
-    c = task.compiled
-    n, j = len(c.countries), len(c.sectors)
-    countries = np.empty((m, n, len(SECTORAL_OUTPUTS)))
-    sectors = np.empty((m, n, j, len(SECTOR_OUTPUTS)))
-    pairs = np.empty((m, len(c.shocked_pairs)))
-    iterations = np.zeros(m, dtype=np.int64)
-    with blas_single_thread():
-        for d in range(m):
-            try:
-                result = _solve(task.model, c, task.values[d])
-            except ConvergenceError as exc:
-                shown = ", ".join(f"{p.name} = {v:.4g}"
-                                  for p, v in zip(c.parameters, task.values[d], strict=True))
-                raise ConvergenceError(
-                    f"draw {task.first + d + 1} did not converge ({shown}): {exc}. "
-                    "Reduce the standard errors or check the shock sizes.",
-                    record=getattr(exc, "record", None),
-                ) from None
-            countries[d], sectors[d], pairs[d] = _extract(result, c)
-            iterations[d] = result.iterations
-    return SectoralChunk(task.first, countries, sectors, pairs, iterations)
+def prepare_sectoral(scenario, world, estimate) -> tuple[Any, CompiledScenario, dict]:
+    """The multi-sector model of ``world``, the compiled scenario and the settings to record.
 
-
-def _band(central: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if draws.shape[0] == 0:
-        return central, central
-    lo, hi = np.percentile(draws, [LOW, HIGH], axis=0)
-    return lo, hi
-
-
-def run_sectoral(scenario, world, *, n_draws: int, seed: int, workers, scheduler, estimate,
-                 progress, started: float) -> ScenarioResult:
-    """Run ``scenario`` on the multi-sector model of ``world`` (see the module docstring)."""
+    Refuses shocks without a multi-sector counterpart and imbalance rules the model lacks.
+    """
     spec, source, text = scenario.spec, scenario.source, scenario.text
     data = getattr(world, "sectors", None)
     if data is None:
@@ -222,100 +170,35 @@ def run_sectoral(scenario, world, *, n_draws: int, seed: int, workers, scheduler
             "aggregate deficits, the Caliendo-Parro case) or \"fixed\" (observed deficits)",
             text=text,
         )
-    model = data.model(deficits=DEFICITS[imbalances])
+    model = MultiSectorGEModel(**data.inputs(), imbalances=imbalances)
     compiled = scenario.compile(world, tuple(model.countries))
     if estimate is not None or any(p.coefficient for p in compiled.parameters):
         compiled = scenario._with_estimate(compiled, estimate)
     base = model.baseline
     _check_rates(spec, compiled, base.tariff, base.net_flows(), source, text)
+    settings = {
+        "model": "multi-sector",
+        "trade_elasticity": float(model.trade_elasticity.mean()),
+        "closure": "full",
+        "imbalances": imbalances,
+        "deficits": DEFICITS[model.imbalances],
+        "n_sectors": len(compiled.sectors),
+    }
+    return model, compiled, settings
 
-    codes = list(compiled.countries)
-    n, j = len(codes), len(compiled.sectors)
-    with blas_single_thread():
-        central = _solve(model, compiled, compiled.means)
-    c_countries, c_sectors, c_pairs = _extract(central, compiled)
-    check_finite(c_countries, "central results")
-    check_finite(c_sectors, "central sector results")
 
-    if not any(p.se > 0 or p.coefficient for p in compiled.parameters):
-        n_draws = 0
-    values = draw_parameters(compiled, n_draws, seed, estimate)
-    n_workers = available_workers() if not workers else int(workers)
-    n_chunks = max(1, 4 * n_workers) if scheduler is None else max(1, n_draws // 10)
-    chunks = []
-    if n_draws:
-        bounds = np.linspace(0, n_draws, max(1, min(n_chunks, n_draws)) + 1).astype(int)
-        chunks = [SectoralTask(model, compiled, int(a), values[a:b])
-                  for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-    done = [0]
+def sector_frame(central, run) -> pd.DataFrame:
+    """Sector outputs by (country, sector) with their bands, from a multi-sector run."""
+    from jahan.scenario.draws import band
 
-    def on_done(k: int) -> None:
-        done[0] += chunks[k].values.shape[0]
-        if progress is not None:
-            progress(done[0], n_draws)
-
-    results = run_tasks(solve_sectoral_chunk, chunks, workers=workers, scheduler=scheduler,
-                        on_done=on_done)
-    draw_out = np.empty((n_draws, n, len(SECTORAL_OUTPUTS)))
-    draw_sec = np.empty((n_draws, n, j, len(SECTOR_OUTPUTS)))
-    draw_pairs = np.empty((n_draws, len(compiled.shocked_pairs)))
-    iterations = np.zeros(n_draws, dtype=np.int64)
-    for chunk in results:
-        m = chunk.countries.shape[0]
-        draw_out[chunk.first : chunk.first + m] = chunk.countries
-        draw_sec[chunk.first : chunk.first + m] = chunk.sectors
-        draw_pairs[chunk.first : chunk.first + m] = chunk.pair_trade_pct
-        iterations[chunk.first : chunk.first + m] = chunk.iterations
-    check_finite(draw_out, "draw results")
-
-    countries = pd.DataFrame(index=pd.Index(codes, name="country"))
-    lo, hi = _band(c_countries, draw_out)
-    for k, o in enumerate(SECTORAL_OUTPUTS):
-        countries[o] = c_countries[:, k]
-        countries[f"{o}_p05"] = lo[:, k]
-        countries[f"{o}_p95"] = hi[:, k]
-    sec = central.sectors
-    sectors = sec[["output_baseline", "exports_baseline", "imports_baseline"]].copy()
-    lo, hi = _band(c_sectors, draw_sec)
+    sectors = central.sectors[["output_baseline", "exports_baseline", "imports_baseline"]].copy()
+    lo, hi = band(run.sectors, run.draw_sectors)
     for k, o in enumerate(SECTOR_OUTPUTS):
-        sectors[o] = c_sectors[:, :, k].ravel()
+        sectors[o] = run.sectors[:, :, k].ravel()
         sectors[f"{o}_p05"] = lo[:, :, k].ravel()
         sectors[f"{o}_p95"] = hi[:, :, k].ravel()
-
-    shocks = scenario._shock_table(compiled, c_pairs, draw_pairs)
-    shocks["sectors"] = [
-        ", ".join(compiled.sectors[s] for s in compiled.shocked_sectors[k])
-        if k in compiled.shocked_sectors else "" for k in range(len(spec.shocks))
-    ]
-    parameters = parameter_table(compiled, values, n_draws)
-    theta = model.trade_elasticity
-    settings = run_settings(
-        spec, world, n_draws=n_draws, seed=seed, n_countries=n, central=central,
-        iterations=iterations, started=started,
-        model="multi-sector",
-        trade_elasticity=float(theta.mean()),
-        closure="full",
-        imbalances=imbalances,
-        deficits=model.deficits,
-        n_sectors=j,
-    )
-    return ScenarioResult(
-        name=scenario.name,
-        spec=spec,
-        source=source,
-        text=text,
-        _countries=countries,
-        _shocks=shocks,
-        _parameters=parameters,
-        _flows=central.flows,
-        _names=scenario._names(world, codes),
-        _draw_values=values,
-        _draw_outputs=draw_out,
-        _settings=settings,
-        _sectors=sectors,
-        _outputs=SECTORAL_OUTPUTS,
-    )
+    return sectors
 
 
-__all__ = ["DEFICITS", "build_arrays", "needs_sectors", "pair_trade", "run_sectoral",
-           "solve_sectoral_chunk"]
+__all__ = ["DEFICITS", "build_arrays", "extract_sectoral", "needs_sectors", "pair_trade",
+           "prepare_sectoral", "sector_frame", "solve_arrays"]

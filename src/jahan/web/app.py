@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from jahan._i18n import LANGUAGES, check_lang, tr
+from jahan._i18n import LANGUAGES, check_lang, default_lang, tr
 from jahan._validate_numbers import MAX_NESTING, nesting_depth
 from jahan.errors import JahanError
 from jahan.report.html import template_environment
@@ -102,18 +102,15 @@ def error(message: str, status: int = 400) -> JSONResponse:
 
 
 def request_lang(request: Request) -> str:
-    """The page language: ``?lang=``, then the cookie, then the browser's Accept-Language, then English."""
+    """The page language: ``?lang=``, then the cookie, then the one default of every jahan
+    interface (:func:`jahan._i18n.default_lang`: Kazakh, or ``$JAHAN_LANG``)."""
     for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
         if value:
             try:
                 return check_lang(value)
             except JahanError:
                 pass
-    for part in request.headers.get("accept-language", "").split(","):
-        code = part.split(";")[0].strip().lower()[:2]
-        if code in LANGUAGES:
-            return code
-    return "en"
+    return default_lang()
 
 
 def create_app(

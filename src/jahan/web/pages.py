@@ -12,13 +12,26 @@ import math
 import numpy as np
 import plotly.graph_objects as go
 
-from jahan._i18n import fmt_number, fmt_pct, tr
+from jahan._i18n import fmt_number, fmt_pct, plotly_separators, tr
+from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.html import output_labels
 
 GEOJSON_URL = "/static/countries.geo.json"
 
 OUTPUTS = tuple(output for output, _ in output_labels("en"))
 """The one-sector outputs the dashboard shows, in order (labels from the report)."""
+
+
+AGREEMENT_KINDS: tuple[tuple[str, str], ...] = (
+    ("customs_union", "customs union"),
+    ("fta", "free trade area"),
+    ("deep", "deep agreement"),
+    ("currency_union", "currency union"),
+)
+"""Agreement kinds the builder offers (msgids of their labels), in the order shown."""
+
+MODEBAR_MARGIN_PX = 40
+"""Top margin of dashboard figures: plotly's toolbar sits in it instead of over a colour-bar title."""
 
 
 def output_label(output: str, lang: str) -> str:
@@ -38,6 +51,11 @@ def js_messages(lang: str) -> dict[str, str]:
         "error": tr("The server refused the request:", lang),
         "members_hint": tr("Click countries on the map to add them to the selected shock.", lang),
         "no_shocks": tr("Add at least one shock.", lang),
+        "blank_shock": tr("Shock {n}: choose its countries (a group, ISO3 codes or clicks on the map).", lang),
+        "blank_other": tr("Shock {n}: choose the other side (a group or ISO3 codes).", lang),
+        "unknown_code": tr("Shock {n}: {code} is neither a country code nor a group of this world.", lang),
+        "unknown_code_near": tr("Shock {n}: {code} is neither a country code nor a group of this world. "
+                                "Did you mean {near}?", lang),
         "valid": tr("The scenario is valid; this is the file that will run.", lang),
     }
 
@@ -48,7 +66,9 @@ def localised(meta, field: str, lang: str) -> str:
     return text or getattr(meta, field)
 
 
-def _json(fig: go.Figure) -> str:
+def _json(fig: go.Figure, lang: str | None = None) -> str:
+    if lang is not None:
+        fig.update_layout(separators=plotly_separators(lang))  # axes in the locale's symbols
     return fig.to_json().replace("</", "<\\/")
 
 
@@ -132,7 +152,7 @@ def world_page(world, lang: str) -> dict:
             "groups": ", ".join(world.groups_of(c)),
         })
     return {
-        "map_json": _json(fig),
+        "map_json": _json(fig, lang),
         "cards": cards,
         "n_countries": len(codes),
         "baseline_year": world.baseline_year,
@@ -143,13 +163,14 @@ def world_page(world, lang: str) -> dict:
 def _geo_layout(fig: go.Figure, height: int) -> None:
     fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85],
                     showframe=False)
-    fig.update_layout(margin={"l": 0, "r": 0, "t": 10, "b": 0}, height=height)
+    fig.update_layout(margin={"l": 0, "r": 0, "t": MODEBAR_MARGIN_PX, "b": 0}, height=height)
 
 
 def builder_page(world, lang: str, max_draws: int) -> dict:
     """The scenario builder: library scenarios, groups with their members, a clickable map."""
     from jahan.report.html import tr_shock_type
     from jahan.scenario import Scenario, library_names
+    from jahan.scenario.defaults import AGREEMENT_DEFAULTS
     from jahan.scenario.schema import SHOCK_TYPES
 
     names = country_names(world, lang)
@@ -174,7 +195,10 @@ def builder_page(world, lang: str, max_draws: int) -> dict:
         "groups": groups,
         "names": names,
         "shock_types": [(t, tr_shock_type(t, lang)) for t in SHOCK_TYPES if t != "corridor"],
-        "map_json": _json(fig),
+        # The library's defaults, so an agreement composed here is the one `jahan run` solves.
+        "agreement_kinds": [(kind, tr(label, lang), repr(AGREEMENT_DEFAULTS[kind].effect),
+                             repr(AGREEMENT_DEFAULTS[kind].se)) for kind, label in AGREEMENT_KINDS],
+        "map_json": _json(fig, lang),
         "max_draws": max_draws,
     }
 
@@ -189,12 +213,12 @@ def _band(frame, code: str, output: str, lang: str) -> dict:
     }
 
 
-def result_rows(result, codes: list[str], lang: str) -> list[dict]:
+def result_rows(result, codes: list[str], lang: str, outputs: tuple[str, ...] = OUTPUTS) -> list[dict]:
     """Table rows: name, code and for each output the central value with its band."""
     frame = result.countries
     return [
         {"code": c, "name": result.name_of(c, lang),
-         "cells": [_band(frame, c, o, lang) for o in OUTPUTS]}
+         "cells": [_band(frame, c, o, lang) for o in outputs]}
         for c in codes
     ]
 
@@ -210,28 +234,32 @@ def focus_codes(result) -> list[str]:
 def results_page(result, lang: str) -> dict:
     """The results page: map, focus bars with bands, tables, inequality of gains."""
     from jahan.report.figures import focus_bars, welfare_map
-    from jahan.report.html import inequality_section, tr_shock_type
+    from jahan.report.html import claim_context, inequality_section, tr_shock_type
 
     codes = focus_codes(result)
+    shown, same_notes = distinct_outputs(result.countries, [(o, output_label(o, lang)) for o in OUTPUTS], lang)
+    outputs = tuple(o for o, _ in shown)
     fig = welfare_map(result, lang)
     fig.update_traces(geojson=GEOJSON_URL)
+    fig.update_layout(margin={"t": MODEBAR_MARGIN_PX})
     ordered = list(result.countries.sort_values("welfare_pct", ascending=False).index)
     shocks = []
     for number, row in result.shocks.iterrows():
         has_trade = bool(row["pairs"]) and math.isfinite(row["trade_pct"])
         shocks.append({
-            "number": number, "label": row["label"], "type": tr_shock_type(row["type"], lang),
+            "number": number, "label": row.get(f"label_{lang}", row["label"]) if lang != "en" else row["label"], "type": tr_shock_type(row["type"], lang),
             "members": row["members"], "pairs": fmt_number(row["pairs"], lang, 0),
             "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
             "band": (f"[{fmt_pct(row['trade_pct_p05'], lang, 2)}; {fmt_pct(row['trade_pct_p95'], lang, 2)}]"
-                     if has_trade else ""),
+                     if has_trade and has_bands(result) else ""),
         })
     s = result.settings
     settings = [
         (tr("Trade elasticity", lang), fmt_number(s["trade_elasticity"], lang, 2)),
         (tr("Closure", lang), tr("full general equilibrium", lang) if s["closure"] == "full"
          else tr("conditional general equilibrium", lang)),
-        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0)),
+        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0) if has_bands(result)
+         else tr("none: no parameter is uncertain", lang)),
         (tr("Seed", lang), str(s["seed"])),
         (tr("Baseline year", lang), str(s["baseline_year"])),
         (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
@@ -245,14 +273,17 @@ def results_page(result, lang: str) -> dict:
         "map_outputs": json.dumps(map_outputs),
         "title": localised(result.spec.scenario, "name", lang),
         "description": localised(result.spec.scenario, "description", lang),
-        "claim": result.spec.scenario.claim,
+        **claim_context(result.spec.scenario, lang),
         "modelled": result.modelled_baseline,
-        "map_json": _json(fig),
+        "map_json": _json(fig, lang),
         "bars_json": _json(focus_bars(result, codes, lang)),
-        "columns": [output_label(o, lang) for o in OUTPUTS],
+        "columns": [label for _, label in shown],
+        "same_notes": same_notes,
+        "bands": has_bands(result),
+        "draws_text": draws_text(result, lang),
         "map_choices": [(o, output_label(o, lang)) for o in OUTPUTS],
-        "focus_rows": result_rows(result, codes, lang),
-        "all_rows": result_rows(result, ordered, lang),
+        "focus_rows": result_rows(result, codes, lang, outputs),
+        "all_rows": result_rows(result, ordered, lang, outputs),
         "shocks": shocks,
         "settings": settings,
         "inequality": inequality_section(result, lang),
@@ -299,7 +330,7 @@ def compare_page(ra, rb, lang: str) -> dict:
         "title_b": localised(rb.spec.scenario, "name", lang),
         "rows": rows,
         "paired": bool(frame.attrs.get("paired")),
-        "bars_json": _json(fig),
+        "bars_json": _json(fig, lang),
     }
 
 

@@ -35,8 +35,7 @@ def _whole(value: Any, name: str) -> int:
 
 def base_scenario(payload: dict):
     """The scenario a request names (library name), composes (``spec``) or pastes (``toml``)."""
-    from jahan.scenario import Scenario, library_names
-    from jahan.scenario._errors import nearest, scenario_error
+    from jahan.scenario import Scenario, library_names, nearest, scenario_error
 
     given = [k for k in ("scenario", "spec", "toml") if payload.get(k) is not None]
     if len(given) != 1:

@@ -12,7 +12,7 @@ from typing import Any
 
 from jahan.errors import ScenarioError
 
-_TABLES = ("scenario", "model", "uncertainty")
+_TABLES = ("scenario", "model", "uncertainty", "estimate")
 
 
 def _key(name: str) -> str:
@@ -35,6 +35,11 @@ def _value(value: Any, where: str) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(_value(v, f"{where}[{k + 1}]") for k, v in enumerate(value)) + "]"
+    if isinstance(value, dict):
+        # An inline table, e.g. a customs union's tariffs_before = { KAZ = 0.053 }.
+        items = [f"{_key(str(k))} = {_value(v, f'{where}.{k}')}" for k, v in value.items()
+                 if v is not None]
+        return "{ " + ", ".join(items) + " }" if items else "{}"
     kind = "an empty value" if value is None else f"a {type(value).__name__}"
     raise ScenarioError(
         f"scenario.toml, field {where}: {kind} cannot be written; give a number, text, "
@@ -73,7 +78,7 @@ def spec_to_toml(spec: dict, header: str = "") -> str:
     # Unknown top-level keys go before the first table (where TOML reads them as top-level), so
     # the validator reports them by name.
     for name, value in spec.items():
-        if name not in (*_TABLES, "shocks"):
+        if name not in (*_TABLES, "shocks") and value is not None:
             out.append(f"{_key(str(name))} = {_value(value, str(name))}")
     for table in _TABLES:
         if table in spec:

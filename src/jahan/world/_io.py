@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,10 @@ from jahan.world._sectors import SECTOR_FOLDER, read_sectors, write_sectors
 
 _TABLES = ("countries", "pairs", "flows", "groups", "sources")
 
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    frame.to_parquet(path, index=True)
 
 def _read_table(path: Path) -> pd.DataFrame:
     try:
@@ -106,10 +111,10 @@ def write_world(world, folder: Path) -> Path:
     if world.has_flows:
         tables["flows"] = world.flows.to_frame()
     for name, df in tables.items():
-        atomic_write(folder / f"{name}.parquet", lambda tmp, df=df: df.to_parquet(tmp, index=True))
+        atomic_write(folder / f"{name}.parquet", partial(_write_parquet, df))
     meta = world.meta
 
-    def dump(tmp: str) -> None:
+    def dump(tmp: Path) -> None:
         with open(tmp, "w", encoding="utf-8") as fh:
             json.dump(meta, fh, indent=2, ensure_ascii=False)
             fh.write("\n")

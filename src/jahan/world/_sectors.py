@@ -152,12 +152,6 @@ class SectorData:
             "trade_elasticity": theta.copy(),
         }
 
-    def model(self, deficits: str = "zero", **options):
-        """A :class:`~jahan.ge.multisector.MultiSectorGEModel` on these inputs."""
-        from jahan.ge.multisector import MultiSectorGEModel
-
-        return MultiSectorGEModel(**self.inputs(), deficits=deficits, **options)
-
     def check_countries(self, codes: list[str]) -> None:
         """Raise DataError if a country of the sector tables is not in ``codes`` (the world's)."""
         from jahan.world._validate import check_codes

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 from collections.abc import Iterable, Sequence
 
@@ -23,16 +21,11 @@ def _listing(items: Sequence[str]) -> str:
 
 
 def nearest(code: str, known: Iterable[str]) -> str:
-    """' (did you mean X?)' for the closest known code, or ''."""
-    code = str(code).upper()
-    best, best_score = None, 0.0
-    for candidate in sorted(set(known)):
-        score = difflib.SequenceMatcher(None, code, candidate).ratio()
-        prefix = len(os.path.commonprefix([code, candidate]))
-        score += 0.1 * prefix
-        if score > best_score:
-            best, best_score = candidate, score
-    return f" (did you mean {best}?)" if best is not None and best_score >= 0.3 else ""
+    """' (did you mean X?)' for the known code nearest by edit distance, or ''."""
+    from jahan._suggest import closest
+
+    best = closest(str(code).upper(), known)
+    return f" (did you mean {best}?)" if best is not None else ""
 
 
 def check_codes(codes: Iterable[object], known: Iterable[str] | None, where: str) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from jahan._i18n import fmt_number, tr
+from jahan._result import SummaryText
+from jahan._text import text_table
 from jahan.errors import DataError
 from jahan.world._sectors import SectorData
 from jahan.world._validate import (
@@ -546,9 +550,33 @@ class World:
         g = self._groups[self._groups["iso3"].isin(keep)].reset_index(drop=True)
         return World(c, p, f, g, self._sources, self._meta, builtin=self._builtin)
 
-    def summary(self) -> dict[str, object]:
-        """Headline numbers: countries, baseline year, totals, flows_kind."""
-        out: dict[str, object] = {
+    def summary(self, lang: str = "en") -> str:
+        """A text table of the headline numbers (:meth:`headline`) in ``lang``."""
+        numbers = self.headline()
+        rows = [
+            [tr("Countries", lang), str(numbers["countries"])],
+            [tr("Baseline year", lang), str(numbers["baseline_year"])],
+            [tr("World GDP, USD billions", lang),
+             fmt_number(float(numbers["gdp_usd_total"]) / 1e9, lang, 0)],
+            [tr("Population, millions", lang),
+             fmt_number(float(numbers["population_total"]) / 1e6, lang, 0)],
+            [tr("Groups", lang), str(numbers["groups"])],
+        ]
+        if self.has_flows:
+            kind = tr("observed", lang) if self.flows_kind == "observed" else tr("modelled", lang)
+            rows += [
+                [tr("Flows", lang), kind],
+                [tr("International trade, USD billions", lang),
+                 fmt_number(float(numbers["international_flows_musd"]) / 1e3, lang, 0)],
+                [tr("Domestic sales, USD billions", lang),
+                 fmt_number(float(numbers["domestic_flows_musd"]) / 1e3, lang, 0)],
+            ]
+        text = "\n".join(text_table([tr("World", lang), ""], rows))
+        return SummaryText(text, numbers, "World.headline()")
+
+    def headline(self) -> dict[str, Any]:
+        """Headline numbers: countries, baseline year, totals, flows_kind (a new dict)."""
+        out: dict[str, Any] = {
             "countries": len(self),
             "baseline_year": self.baseline_year,
             "flows_kind": self.flows_kind if self.has_flows else None,

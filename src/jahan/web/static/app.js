@@ -131,8 +131,8 @@ function builderPage() {
     fieldset.querySelector(".effect").hidden = type !== "agreement";
     fieldset.querySelector(".change").hidden = type === "agreement" || type === "autarky";
     fieldset.querySelector(".se").hidden = type === "autarky";
-    const se = fieldset.querySelector(".se-value");
-    se.step = type === "agreement" ? "0.01" : "0.5";
+    // Any value is allowed: a step would make the browser refuse the library's 0.055771.
+    fieldset.querySelector(".se-value").step = "any";
   }
 
   function renumber() {
@@ -153,6 +153,14 @@ function builderPage() {
       paint();
     });
     fieldset.querySelector(".type").addEventListener("change", () => { arrange(fieldset); paint(); });
+    // An agreement kind brings the library's default effect and standard error (the same numbers
+    // `jahan run` uses), so a composed agreement matches the command line.
+    const kind = fieldset.querySelector(".kind-select");
+    kind.addEventListener("change", () => {
+      const option = kind.selectedOptions[0];
+      fieldset.querySelector(".effect-value").value = option.dataset.effect;
+      fieldset.querySelector(".se-value").value = option.dataset.se;
+    });
     fieldset.addEventListener("focusin", () => activate(fieldset));
     fieldset.addEventListener("click", () => activate(fieldset));
     fieldset.querySelector(".members").addEventListener("input", paint);
@@ -222,6 +230,73 @@ function builderPage() {
     return body;
   }
 
+  const known = JSON.parse(document.getElementById("names-json").textContent);
+
+  // Optimal-string-alignment distance, as jahan._suggest.edit_distance (KZA -> KAZ is one edit).
+  function editDistance(a, b) {
+    const d = Array.from({length: a.length + 1}, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  // An unknown code or group in a members field, with the nearest known one (or null).
+  function unknownCode(text) {
+    const pool = [...Object.keys(known), ...Object.keys(groups)];
+    for (const part of splitCodes(text)) {
+      const upper = part.toUpperCase();
+      if (pool.some((c) => c.toUpperCase() === upper)) continue;
+      // Ranked as jahan._suggest.closest: edit distance, then the longer common prefix, then name.
+      const prefix = (c) => { let n = 0; while (n < upper.length && upper[n] === c[n]) n++; return n; };
+      const ranked = pool.map((c) => [editDistance(upper, c.toUpperCase()), -prefix(c.toUpperCase()), c])
+        .sort((x, y) => x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : 1));
+      const near = ranked.length && ranked[0][0] <= Math.max(1, Math.floor(upper.length / 2)) ? ranked[0][2] : null;
+      return {code: part, near: near};
+    }
+    return null;
+  }
+
+  // The first composed shock left blank or naming an unknown code, as a message in the page's
+  // language (null when none): said before any request, so the message is not the server's English.
+  function blankShock() {
+    if (mode() !== "compose") return null;
+    const fieldsets = [...shocks.querySelectorAll(".shock")];
+    for (const [k, fieldset] of fieldsets.entries()) {
+      const type = fieldset.querySelector(".type").value;
+      if (!splitCodes(fieldset.querySelector(".members").value).length) {
+        activate(fieldset);
+        return fill(MESSAGES.blank_shock, {n: k + 1});
+      }
+      if (SIDES[type] && !splitCodes(fieldset.querySelector(".others").value).length) {
+        activate(fieldset);
+        return fill(MESSAGES.blank_other, {n: k + 1});
+      }
+      for (const field of [".members", ...(SIDES[type] ? [".others"] : [])]) {
+        const bad = unknownCode(fieldset.querySelector(field).value);
+        if (bad) {
+          activate(fieldset);
+          return fill(bad.near ? MESSAGES.unknown_code_near : MESSAGES.unknown_code, {n: k + 1, code: bad.code, near: bad.near});
+        }
+      }
+    }
+    return null;
+  }
+
+  // A check result belongs to the scenario as it was checked: any edit clears it.
+  function stale() {
+    if (runButton.disabled) return;
+    if (status.className === "ok") show("");
+    document.getElementById("toml-preview").hidden = true;
+  }
+  form.addEventListener("input", stale);
+  form.addEventListener("change", stale);
+  document.getElementById("add-shock").addEventListener("click", stale);
+
   function show(text, kind) {
     status.textContent = text;
     status.className = kind || "";
@@ -259,6 +334,8 @@ function builderPage() {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     if (mode() === "compose" && !shocks.children.length) { show(MESSAGES.no_shocks, "error"); return; }
+    const blank = blankShock();
+    if (blank) { show(blank, "error"); return; }
     busy(true);
     progress.value = 0;
     // "queued" is shown by poll() once the server has accepted the job: a refused scenario must
@@ -275,6 +352,9 @@ function builderPage() {
 
   document.getElementById("check").addEventListener("click", async () => {
     const preview = document.getElementById("toml-preview");
+    if (mode() === "compose" && !shocks.children.length) { show(MESSAGES.no_shocks, "error"); return; }
+    const blank = blankShock();
+    if (blank) { preview.hidden = true; show(blank, "error"); return; }
     const response = await fetch("/api/validate", {method: "POST", headers: {"Content-Type": "application/json"},
       body: JSON.stringify(request())});
     const answer = await response.json();

@@ -1,4 +1,12 @@
-"""Run one pyfixest Poisson fit and keep the record pyfixest does not keep.
+"""The adapter over pyfixest: every use of pyfixest's internals is in this module.
+
+jahan fits PPML with pyfixest, and needs more than its public API offers (see below); every
+private attribute, class or function of pyfixest that jahan touches is listed in
+:data:`REQUIRED` and used here only. :func:`check_pyfixest` verifies them against the installed
+pyfixest and fails with one message naming this module; the test suite runs it, so a pyfixest
+release that moves one of them fails CI at once. The supported range is pinned in pyproject.toml.
+
+Run one pyfixest Poisson fit and keep the record pyfixest does not keep.
 
 pyfixest 0.60 runs the IRLS loop of ppmlhdfe but does not store the number of iterations
 or the deviance path, and its ``if i == maxiter`` check inside ``for i in range(maxiter)``
@@ -20,6 +28,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pyfixest.core.demean import demean
 from pyfixest.core.detect_singletons import detect_singletons
 from pyfixest.demeaners import MapDemeaner
 from pyfixest.estimation.api.utils import _ALL_SAMPLE
@@ -27,9 +36,112 @@ from pyfixest.estimation.FixestMulti_ import FixestMulti
 from pyfixest.estimation.internals.demeaner_options import _resolve_demeaner
 from pyfixest.estimation.internals.vcov_utils import _get_vcov_type
 from pyfixest.estimation.models.fepois_ import Fepois
+from pyfixest.utils.utils import ssc as _ssc
 
+from jahan.errors import JahanError
 from jahan.estimate._guard import check_fitted_sample
-from jahan.estimate.separation import separated
+
+SUPPORTED = ">=0.60,<0.61"
+"""The pyfixest versions this adapter is written and tested for (pyproject.toml pins the same)."""
+
+REQUIRED: dict[str, tuple[str, ...]] = {
+    # object -> attributes jahan reads or calls on it (instances: set during a fit)
+    "Fepois": ("_compute_deviance", "prepare_model_matrix", "get_fit", "vcov", "get_inference",
+               "_set_weights"),
+    "Fepois instance": ("_Y", "_X", "_fe", "_data", "_weights_df", "_offset_df", "_N", "_N_rows",
+                        "_weights", "na_index", "_na_index", "_k_fe", "_n_fe", "_beta_hat",
+                        "_coefnames", "_vcov", "_fixef", "_Y_hat_link", "_Y_hat_response",
+                        "_offset", "_X_is_empty", "_collin_vars", "_pseudo_r2"),
+    "FixestMulti": ("_prepare_estimation",),
+    "FixestMulti instance": ("FixestFormulaDict", "_is_multiple_estimation", "_is_iv", "_data",
+                             "_ssc_dict", "_drop_singletons", "_context"),
+}
+"""Private names of pyfixest that jahan depends on, checked by :func:`check_pyfixest`."""
+
+
+class PyfixestChanged(JahanError):
+    """The installed pyfixest lacks an internal the adapter needs."""
+
+
+def check_pyfixest(fit: Any | None = None, multi: Any | None = None) -> None:
+    """Raise :class:`PyfixestChanged` naming this adapter if pyfixest lacks something it uses.
+
+    Classes are checked always; a fitted model ``fit`` and its ``FixestMulti`` ``multi``, when
+    given, are checked for the instance attributes too.
+    """
+    import pyfixest
+
+    missing = [f"Fepois.{a}" for a in REQUIRED["Fepois"] if not hasattr(Fepois, a)]
+    missing += [f"FixestMulti.{a}" for a in REQUIRED["FixestMulti"] if not hasattr(FixestMulti, a)]
+    if fit is not None:
+        missing += [f"Fepois().{a}" for a in REQUIRED["Fepois instance"] if not hasattr(fit, a)]
+    if multi is not None:
+        missing += [f"FixestMulti().{a}" for a in REQUIRED["FixestMulti instance"]
+                    if not hasattr(multi, a)]
+    if missing:
+        raise PyfixestChanged(
+            f"pyfixest {pyfixest.__version__} lacks {', '.join(missing)}, which the adapter "
+            f"jahan/estimate/_pyfixest.py uses (written for pyfixest {SUPPORTED}). Install a "
+            "supported pyfixest or update the adapter (and REQUIRED) to the new internals."
+        )
+
+
+@dataclass(frozen=True)
+class FitArrays:
+    """What jahan reads from a fitted pyfixest Poisson model, as plain arrays."""
+
+    coef: np.ndarray
+    names: tuple[str, ...]
+    nobs: int
+    vcov: np.ndarray
+    positions: np.ndarray
+    """Row positions in the caller's data of the observations used."""
+    fixed_effects: tuple[str, ...]
+    fitted: np.ndarray
+    collinear: tuple[str, ...]
+    pseudo_r2: float
+
+
+def small_sample_correction(stata_robust: bool) -> dict[str, str | bool]:
+    """pyfixest's ``ssc`` settings: Stata ppmlhdfe's ``vce(robust)`` or pyfixest's default."""
+    return _ssc(k_adj=False, G_adj=False) if stata_robust else _ssc()
+
+
+def coefficients(fit: Any) -> np.ndarray:
+    """The coefficient vector of a fit (before inference)."""
+    return np.asarray(fit._beta_hat, dtype=float).ravel()
+
+
+def fit_arrays(fit: Any) -> FitArrays:
+    """Read a fitted model after :func:`run_inference` into a :class:`FitArrays`."""
+    names = tuple(str(n) for n in fit._coefnames)
+    fe_text = str(fit._fixef) if getattr(fit, "_fixef", None) not in (None, "0") else ""
+    pseudo = getattr(fit, "_pseudo_r2", None)
+    return FitArrays(
+        coef=coefficients(fit),
+        names=names,
+        nobs=int(fit._N),
+        vcov=np.asarray(fit._vcov, dtype=float) if names else np.zeros((0, 0)),
+        positions=np.asarray(fit._data.index, dtype=np.int64),
+        fixed_effects=tuple(f.strip() for f in fe_text.split("+") if f.strip() not in ("", "0")),
+        fitted=np.asarray(fit._Y_hat_response, dtype=float).ravel(),
+        collinear=tuple(str(v) for v in (getattr(fit, "_collin_vars", []) or [])),
+        pseudo_r2=float("nan") if pseudo is None else float(pseudo),
+    )
+
+
+def fixed_effect_sum(fit: Any, regressors: pd.DataFrame | None, arrays: FitArrays) -> np.ndarray:
+    """Sum of each observation's fixed effects: linear predictor less offset and X b."""
+    eta = np.asarray(fit._Y_hat_link, dtype=float).ravel()
+    eta = eta - np.asarray(fit._offset, dtype=float).ravel()
+    if regressors is None or not arrays.names:
+        return eta
+    return eta - regressors[list(arrays.names)].to_numpy(dtype=float) @ arrays.coef
+
+
+def estimation_data(fit: Any) -> pd.DataFrame:
+    """The rows pyfixest estimated on (after dropping missing, singleton, separated rows)."""
+    return fit._data
 
 
 class _TracedFepois(Fepois):
@@ -54,7 +166,7 @@ class IrlsRecord:
     deviance: float
     deviance_change: float
     tol: float
-    maxiter: int
+    max_iter: int
 
 
 @dataclass(frozen=True)
@@ -73,7 +185,7 @@ class EngineOutput:
 _SINGLETON_RE = re.compile(r"(\d+)\s+singleton")
 
 
-def irls_record(trace: list[float], tol: float, maxiter: int) -> IrlsRecord:
+def irls_record(trace: list[float], tol: float, max_iter: int) -> IrlsRecord:
     """Turn the deviance trace into a record.
 
     The trace holds the starting deviance, one value per IRLS pass and the final deviance
@@ -82,12 +194,12 @@ def irls_record(trace: list[float], tol: float, maxiter: int) -> IrlsRecord:
     passes = trace[1:-1]
     iterations = len(passes)
     if iterations == 0:
-        return IrlsRecord(False, 0, float("nan"), float("nan"), tol, maxiter)
+        return IrlsRecord(False, 0, float("nan"), float("nan"), tol, max_iter)
     previous = trace[iterations - 1]
     last = passes[-1]
     change = abs(last - previous) / (0.1 + abs(previous))
     converged = bool(np.isfinite(change) and change < tol)
-    return IrlsRecord(converged, iterations, float(trace[-1]), float(change), tol, maxiter)
+    return IrlsRecord(converged, iterations, float(trace[-1]), float(change), tol, max_iter)
 
 
 def run_fepois(
@@ -98,7 +210,7 @@ def run_fepois(
     ssc: dict[str, str | bool],
     separation: list[str],
     tol: float,
-    maxiter: int,
+    max_iter: int,
     fixef_tol: float | None,
     weights: str | None,
     offset: str | None,
@@ -106,6 +218,7 @@ def run_fepois(
     keep_regressors: bool = False,
 ) -> EngineOutput:
     """Fit one Poisson model exactly as ``pyfixest.fepois`` would, keeping the IRLS trace."""
+    check_pyfixest()
     typed = None if fixef_tol is None else MapDemeaner(fixef_tol=float(fixef_tol))
     demeaner = _resolve_demeaner(
         demeaner=typed, demeaner_backend=None, fixef_tol=None, fixef_maxiter=None
@@ -151,7 +264,7 @@ def run_fepois(
         collin_tol=1e-9,
         lookup_demeaned_data={},
         tol=tol,
-        maxiter=maxiter,
+        maxiter=max_iter,
         solver="scipy.linalg.solve",
         demeaner=demeaner,
         context=multi._context,
@@ -181,7 +294,8 @@ def run_fepois(
     check_fitted_sample(fit, formula)
     with np.errstate(all="ignore"):
         fit.get_fit()
-    record = irls_record(fit.jahan_deviance_trace, tol, maxiter)
+    check_pyfixest(fit, multi)
+    record = irls_record(fit.jahan_deviance_trace, tol, max_iter)
     n_separated = int(getattr(fit, "n_separation_na", 0) or 0)
     n_singletons += extra_singletons
     return EngineOutput(
@@ -210,6 +324,8 @@ def _drop_separated(fit: Any, checks: list[str], drop_singletons: bool) -> tuple
     Returns the numbers of separated and of newly created singleton observations dropped
     (ppmlhdfe alternates the two in the same way).
     """
+    from jahan.estimate.separation import separated  # separation uses demean from here
+
     n_separated = n_singletons = 0
     while True:
         y = fit._Y.to_numpy(dtype=float).ravel()
@@ -238,3 +354,23 @@ def run_inference(fit: Any, vcov: str | dict[str, str]) -> None:
         with np.errstate(all="ignore"):
             fit.vcov(vcov=_get_vcov_type(vcov), vcov_kwargs=None, data=fit._data)
             fit.get_inference()
+
+
+__all__ = [
+    "REQUIRED",
+    "SUPPORTED",
+    "EngineOutput",
+    "FitArrays",
+    "IrlsRecord",
+    "PyfixestChanged",
+    "check_pyfixest",
+    "coefficients",
+    "demean",
+    "estimation_data",
+    "fit_arrays",
+    "fixed_effect_sum",
+    "irls_record",
+    "run_fepois",
+    "run_inference",
+    "small_sample_correction",
+]

@@ -1,0 +1,358 @@
+"""Labelled inputs of the one-sector GE model brought to arrays, vectorised.
+
+Every label is looked at once per *unique* value: labels are factorised (hashing in C), the few
+unique strings are cleaned and matched against the model's country index, and the integer codes
+carry the positions to all N^2 rows. No Python loop runs over pairs; a Python loop only builds
+an error message, over at most a handful of culprits.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from jahan.errors import DataError
+
+
+def pairs_text(
+    pairs: Sequence[tuple[object, object]], limit: int = 5, total: int | None = None
+) -> str:
+    """``A->B, C->D and 3 more`` for an error message (``total``: pairs in all, if more)."""
+    shown = ", ".join(f"{a}->{b}" for a, b in list(pairs)[:limit])
+    more = (len(pairs) if total is None else total) - limit
+    return shown + (f" and {more} more" if more > 0 else "")
+
+
+def _clean(uniques: object) -> np.ndarray:
+    """Unique labels as stripped Python strings (an object array); a loop over uniques only."""
+    return np.array([str(u).strip() for u in np.asarray(uniques, dtype=object)], dtype=object)
+
+
+class CountryCodes:
+    """The model's country codes with a position lookup built once (dict and arrays)."""
+
+    __slots__ = ("codes", "_position")
+
+    def __init__(self, codes: tuple[str, ...]) -> None:
+        self.codes = codes
+        self._position = {c: k for k, c in enumerate(codes)}
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def find(self, labels: np.ndarray) -> np.ndarray:
+        """Positions of unique ``labels`` (-1 where unknown)."""
+        get = self._position.get
+        return np.fromiter((get(x, -1) for x in labels), dtype=np.intp, count=len(labels))
+
+
+def _arrow_strings(values: object) -> pa.ChunkedArray | None:
+    """The Arrow array behind a pandas string column without nulls, if there is one."""
+    array = getattr(values, "array", values)
+    chunked = getattr(array, "_pa_array", None)
+    if not isinstance(chunked, pa.ChunkedArray) or not pa.types.is_large_string(chunked.type):
+        if not isinstance(chunked, pa.ChunkedArray) or not pa.types.is_string(chunked.type):
+            return None
+    if chunked.null_count:
+        return None
+    return chunked  # chunked arrays slice and compare without a copy
+
+
+def _structured_factorize(a: pa.ChunkedArray) -> tuple[np.ndarray, object] | None:
+    """Codes of a long label column laid out in blocks or in a repeating cycle, or None.
+
+    A pair table in the usual order holds each exporter in one block of N rows and the
+    importers as one cycle of N labels repeated. Both layouts are recognised with one
+    vectorised comparison of the column against itself shifted (C speed, no hashing); only
+    the N distinct labels are then hashed. Any other layout returns None.
+    """
+    size = len(a)
+    if size < 64:
+        return None
+    if a[0].as_py() == a[1].as_py():  # blocks: one code per run
+        change = pc.not_equal(a.slice(1), a.slice(0, size - 1)).to_numpy(zero_copy_only=False)
+        starts = np.concatenate(([0], np.flatnonzero(change) + 1))
+        if starts.size * 8 > size:
+            return None
+        run_codes, uniques = pd.factorize(a.take(pa.array(starts)).to_numpy(zero_copy_only=False))
+        lengths = np.diff(np.append(starts, size))
+        return np.repeat(run_codes, lengths), uniques
+    first = a[0]
+    later = pc.index(a.slice(1), first).as_py()
+    if later < 0:
+        return None
+    period = later + 1
+    if (
+        period * 8 > size
+        or not pc.all(pc.equal(a.slice(period), a.slice(0, size - period))).as_py()
+    ):
+        return None
+    cycle_codes, uniques = pd.factorize(a.slice(0, period).to_numpy(zero_copy_only=False))
+    return np.resize(cycle_codes, size), uniques
+
+
+def factorize_labels(values: object) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes and cleaned unique labels of a label column.
+
+    Labels that differ only by surrounding blanks (``"KAZ "`` and ``"KAZ"``) share a code.
+    """
+    arrow = _arrow_strings(values)
+    found = None if arrow is None else _structured_factorize(arrow)
+    if found is None:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    else:
+        codes, uniques = found
+    clean = _clean(uniques)
+    merged, labels = pd.factorize(clean)
+    if not np.array_equal(merged, np.arange(merged.size)):
+        codes = merged[codes]
+    return codes.astype(np.intp, copy=False), np.asarray(labels, dtype=object)
+
+
+def level_positions(
+    index: pd.MultiIndex, level: int, countries: CountryCodes
+) -> tuple[np.ndarray, list[str]]:
+    """Positions in ``countries`` of one level of a pair index, and the unknown labels used.
+
+    Works on the level's unique values and the MultiIndex's integer codes, so the cost in
+    Python is O(unique labels), not O(pairs).
+    """
+    codes = np.asarray(index.codes[level])
+    labels = _clean(index.levels[level])
+    lookup = countries.find(labels)
+    # A missing label (NaN) has code -1: send it to an extra slot marked unknown.
+    lookup = np.append(lookup, -1)
+    labels = np.append(labels, "nan")
+    identity = np.array_equal(lookup[:-1], np.arange(lookup.size - 1))
+    positions = codes if identity else lookup[codes]
+    if (positions >= 0).all():
+        return positions, []
+    return positions, sorted(set(labels[codes[positions < 0]].tolist()))
+
+
+def unknown_error(argument: str, unknown: Sequence[str], countries: tuple[str, ...]) -> DataError:
+    """One error naming up to five unknown codes, each with the closest known code."""
+    hints = []
+    for code in list(unknown)[:5]:
+        near = difflib.get_close_matches(code, countries, n=1)
+        hints.append(f"{code} (did you mean {near[0]}?)" if near else code)
+    more = len(unknown) - 5
+    tail = f" and {more} more" if more > 0 else ""
+    return DataError(
+        f"{argument} names countries not in the model: {', '.join(hints)}{tail}. "
+        f"The model has {len(countries)} countries (see GEModel.countries)."
+    )
+
+
+def flows_frame(flows: object) -> pd.DataFrame:
+    """Bring every accepted input to a long frame (exporter, importer, value)."""
+    if hasattr(flows, "flows_frame") and callable(flows.flows_frame):
+        flows = flows.flows_frame()
+    if isinstance(flows, pd.Series):
+        if not isinstance(flows.index, pd.MultiIndex) or flows.index.nlevels != 2:
+            raise DataError(
+                "flows Series must have a two-level MultiIndex (exporter, importer); got an "
+                f"index with {flows.index.nlevels} level(s)."
+            )
+        return pd.DataFrame(
+            {
+                "exporter": flows.index.get_level_values(0),
+                "importer": flows.index.get_level_values(1),
+                "value": flows.to_numpy(),
+            }
+        )
+    if isinstance(flows, pd.DataFrame):
+        missing = [c for c in ("exporter", "importer", "value") if c not in flows.columns]
+        if missing:
+            raise DataError(
+                f"flows frame lacks column(s) {missing}: it needs exporter, importer, value "
+                f"(columns found: {list(flows.columns)[:10]})."
+            )
+        return flows[["exporter", "importer", "value"]].reset_index(drop=True)
+    raise DataError(
+        "flows must be a DataFrame (exporter, importer, value), a Series indexed by "
+        f"(exporter, importer), or a World; got {type(flows).__name__}."
+    )
+
+
+def _relabel(codes: np.ndarray, lookup: np.ndarray) -> np.ndarray:
+    """``lookup[codes]``, skipping the N^2 gather when ``lookup`` is the identity."""
+    return codes if np.array_equal(lookup, np.arange(lookup.size)) else lookup[codes]
+
+
+def _in_order(i: np.ndarray, j: np.ndarray, n: int) -> bool:
+    """True when the pairs are every (i, j) exactly once, exporter-major (a plain reshape)."""
+    if i.size != n * n:
+        return False
+    step = np.arange(n)
+    return bool((i.reshape(n, n) == step[:, None]).all() and (j.reshape(n, n) == step).all())
+
+
+def _scatter(
+    i: np.ndarray, j: np.ndarray, n: int, values: np.ndarray, fill: float
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """Values placed in an (n, n) matrix, and the row mask of repeated pairs (None if none)."""
+    if _in_order(i, j, n):
+        return values.reshape(n, n).copy(), None
+    flat = i.astype(np.int64) * n + j
+    counts = np.bincount(flat, minlength=n * n)
+    if (counts > 1).any():
+        return np.empty((0, 0)), counts[flat] > 1
+    M = np.full((n, n), fill)
+    M[i, j] = values
+    return M, None
+
+
+MAX_FLOW = 1e100
+"""Largest single flow accepted (any unit); see :func:`baseline_matrix`."""
+
+
+def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
+    """Sorted country codes and the square flow matrix of a long frame, validated."""
+    e_codes, e_labels = factorize_labels(frame["exporter"])
+    i_codes, i_labels = factorize_labels(frame["importer"])
+    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+
+    def rows_text(mask: np.ndarray) -> tuple[list[int], str]:
+        rows = np.flatnonzero(mask)
+        pairs = list(zip(e_labels[e_codes[rows[:6]]], i_labels[i_codes[rows[:6]]], strict=True))
+        return rows[:5].tolist(), pairs_text(pairs, total=rows.size)
+
+    bad = ~np.isfinite(value)
+    if bad.any():
+        rows, text = rows_text(bad)
+        raise DataError(
+            f"{bad.sum()} flow(s) are missing or not numbers (rows {rows}: {text}); every pair "
+            "needs a finite value >= 0 (use 0 for no trade)."
+        )
+    neg = value < 0
+    if neg.any():
+        rows, text = rows_text(neg)
+        raise DataError(
+            f"{neg.sum()} flow(s) are negative (rows {rows}: {text}); trade flows must be >= 0."
+        )
+    big = value > MAX_FLOW
+    if big.any():
+        # Exact hat algebra uses shares and ratios only, so the unit of the flows is free; sums
+        # of flows near 1e308 overflow and would surface as a solver failure blamed on the shock.
+        rows, text = rows_text(big)
+        raise DataError(
+            f"{big.sum()} flow(s) exceed {MAX_FLOW:.0e} (rows {rows}: {text}); sums of such "
+            "values overflow. Rescale the flows (e.g. to USD millions): the model's results do "
+            "not depend on their unit."
+        )
+    codes = tuple(sorted(set(e_labels.tolist()) | set(i_labels.tolist())))
+    n = len(codes)
+    index = CountryCodes(codes)
+    i = _relabel(e_codes, index.find(e_labels))
+    j = _relabel(i_codes, index.find(i_labels))
+    X, repeated = _scatter(i, j, n, value, np.nan)
+    if repeated is not None:
+        rows, text = rows_text(repeated)
+        n_repeated = np.unique(i[repeated].astype(np.int64) * n + j[repeated]).size
+        raise DataError(
+            f"{n_repeated} pair(s) appear more than once (rows {rows}: {text}); "
+            "give one flow per (exporter, importer)."
+        )
+    if np.isnan(X).any():
+        gi, gj = np.nonzero(np.isnan(X))
+        pairs = [(codes[a], codes[b]) for a, b in zip(gi[:6], gj[:6], strict=True)]
+        raise DataError(
+            f"flows are not square: {gi.size} of {n * n} (exporter, importer) pairs are "
+            f"missing ({pairs_text(pairs, total=gi.size)}); every country "
+            "must appear as exporter and importer with every partner and itself (add missing "
+            "pairs with value 0)."
+        )
+    dom = np.diag(X)
+    if (dom <= 0).any():
+        bad_codes = [codes[k] for k in np.flatnonzero(dom <= 0)]
+        raise DataError(
+            f"domestic flows X_ii must be positive; zero for {', '.join(bad_codes[:10])}. "
+            "Supply domestic sales (gross output minus exports) for these countries or drop them."
+        )
+    return codes, X
+
+
+def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
+    """The (N, N) matrix ``B_ij`` from a pair Series, a long frame or an array."""
+    codes = countries.codes
+    n = len(codes)
+    if cost_change is None:
+        return np.ones((n, n))
+    if isinstance(cost_change, pd.DataFrame) and {"exporter", "importer", "value"} <= set(
+        cost_change.columns
+    ):
+        cost_change = cost_change.set_index(["exporter", "importer"])["value"]
+    if isinstance(cost_change, pd.Series):
+        index = cost_change.index
+        if not isinstance(index, pd.MultiIndex) or index.nlevels != 2:
+            raise DataError("cost_change Series must be indexed by (exporter, importer) pairs.")
+        i, unknown_i = level_positions(index, 0, countries)
+        j, unknown_j = level_positions(index, 1, countries)
+        unknown = sorted(set(unknown_i) | set(unknown_j))
+        if unknown:
+            raise unknown_error("cost_change", unknown, codes)
+        values = pd.to_numeric(cost_change, errors="coerce").to_numpy(dtype=float)
+        B, repeated = _scatter(i, j, n, values, 1.0)
+        if repeated is not None:
+            gi, gj = np.divmod(np.unique(i[repeated].astype(np.int64) * n + j[repeated]), n)
+            pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]
+            raise DataError(
+                f"cost_change repeats pair(s) {pairs_text(pairs)}; give each pair once."
+            )
+    else:
+        B = np.array(cost_change, dtype=float, copy=True)
+        if B.shape != (n, n):
+            raise DataError(
+                f"cost_change array has shape {B.shape}; expected ({n}, {n}) aligned with "
+                "GEModel.countries (rows exporters, columns importers)."
+            )
+    bad = ~np.isfinite(B) | (B < 0)
+    if bad.any():
+        gi, gj = np.nonzero(bad)
+        pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]
+        raise DataError(
+            f"cost_change must be finite and >= 0 (1 = no change, 0 = prohibitive); "
+            f"{len(pairs)} bad value(s) at {pairs_text(pairs)}."
+        )
+    return B
+
+
+def country_vector(values: object, countries: CountryCodes, argument: str) -> np.ndarray | None:
+    """An (N,) array aligned with ``countries`` from a Series by ISO3 or an array; 1 = default."""
+    if values is None:
+        return None
+    codes = countries.codes
+    n = len(codes)
+    if isinstance(values, pd.Series):
+        k_codes, labels = factorize_labels(values.index)
+        lookup = countries.find(labels)
+        if (lookup < 0).any():
+            raise unknown_error(argument, sorted(labels[lookup < 0].tolist()), codes)
+        A = np.ones(n)
+        A[lookup[k_codes]] = pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+    else:
+        A = np.array(values, dtype=float, copy=True).ravel()
+        if A.shape != (n,):
+            raise DataError(
+                f"{argument} has {A.size} values; expected {n} aligned with GEModel.countries."
+            )
+    return A
+
+
+__all__ = [
+    "CountryCodes",
+    "baseline_matrix",
+    "country_vector",
+    "factorize_labels",
+    "flows_frame",
+    "level_positions",
+    "pairs_text",
+    "shock_matrix",
+    "unknown_error",
+]
