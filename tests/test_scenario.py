@@ -112,7 +112,7 @@ def test_negative_elasticity_says_what_is_allowed():
     with pytest.raises(ScenarioError) as err:
         Scenario.from_toml(BASE.replace("trade_elasticity = 5.0", "trade_elasticity = -4.0"), "e.toml")
     msg = str(err.value)
-    assert "line 7" in msg and "model.trade_elasticity" in msg and "-4.0" in msg and "> 0" in msg
+    assert "line 7" in msg and "model.trade_elasticity" in msg and "-4.0" in msg and "between 0.5 and 50" in msg
 
 
 def test_group_empty_in_that_year(world):

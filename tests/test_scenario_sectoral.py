@@ -123,7 +123,7 @@ def test_draws_are_reproducible_and_bands_hold_the_central_value(world):
     [
         ('members = "EAEU"\nsectors = ["S01X"]\nrate = 0.0', r"unknown sector 'S01X'.*Did you mean 'S01'"),
         ('members = "EAEU"\nrate = 0.0\nchange = -1.0', r"exactly one of 'rate'.*both were given"),
-        ('members = "EAEU"\nrate = -0.05', r"line 12, field shocks\[1\]\.rate: bad value -0\.05.*>= 0"),
+        ('members = "EAEU"\nrate = -0.05', r"line 12, field shocks\[1\]\.rate: bad value -0\.05.*between 0 and 100"),
         ('members = "EAEU"\nchange = -50.0', r"field shocks\[1\]\.change: change -50 percentage "
                                             r"points makes .* negative"),
         ('members = ["KAZ", "KZG"]\nrate = 0.0', r"unknown country code or group 'KZG'.*Did you mean 'KGZ'"),

@@ -20,6 +20,9 @@ from jahan.errors import JahanError
 T = TypeVar("T")
 R = TypeVar("R")
 
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for a Dask scheduler before giving up with a message."""
+
 Progress = Callable[[int], None]
 """Called with the index of each task as it finishes."""
 
@@ -94,16 +97,31 @@ def run_dask(
         ) from exc
 
     own = not isinstance(scheduler, Client)
-    client = Client(scheduler, set_as_default=False) if own else scheduler
+    if own:
+        try:
+            client = Client(scheduler, set_as_default=False, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise JahanError(
+                f"cannot reach the Dask scheduler {scheduler!r} within {CONNECT_TIMEOUT} s "
+                f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and workers with "
+                "`dask worker ADDRESS`, check the address (tcp://host:8786), or run without "
+                "--scheduler"
+            ) from None
+    else:
+        client = scheduler
     try:
-        futures = client.map(fn, list(tasks), pure=False)
-        index = {f.key: k for k, f in enumerate(futures)}
-        results: list[Any] = [None] * len(tasks)
-        for future in as_completed(futures):
-            k = index[future.key]
-            results[k] = future.result()
-            if on_done is not None:
-                on_done(k)
+        # The client is not the process default (set_as_default=False, so a user's own default
+        # client is left alone); as_completed and Future.result look the client up through the
+        # "current" one, so make it current while the tasks run.
+        with client.as_current():
+            futures = client.map(fn, list(tasks), pure=False)
+            index = {f.key: k for k, f in enumerate(futures)}
+            results: list[Any] = [None] * len(tasks)
+            for future in as_completed(futures):
+                k = index[future.key]
+                results[k] = future.result()
+                if on_done is not None:
+                    on_done(k)
         return results
     finally:
         if own:

@@ -38,14 +38,24 @@ for _module in COMMAND_MODULES:
 
 
 def main() -> None:
-    """Entry point: run the app; a JahanError becomes a one-line message and exit code 2."""
+    """Entry point: run the app; a JahanError or a file system error becomes a one-line message
+    and exit code 2."""
     try:
         app()
     except JahanError as exc:
-        from rich.console import Console
+        _fail(str(exc))
+    except OSError as exc:
+        # A file system fault outside the run folder's own checks (read-only disk, disk full, a
+        # name too long, a folder where a file belongs): name the path and the reason.
+        where = exc.filename if exc.filename is not None else "a file"
+        _fail(f"cannot read or write {where}: {exc.strerror or exc}")
 
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False)
-        sys.exit(2)
+
+def _fail(message: str) -> None:
+    from rich.console import Console
+
+    Console(stderr=True).print(f"[bold red]error:[/] {message}", highlight=False)
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -86,8 +86,11 @@ def _parse_fix(items: list[str] | None) -> dict[str, float]:
 
 
 def _fit(data: Path, model: str, fix: list[str] | None, draws: int, seed: int, lang: str):
+    from jahan._validate_numbers import check_number
     from jahan.culture import fit_language_model
 
+    check_number(draws, "--draws", where="command line")
+    check_number(seed, "--seed", where="command line")
     frame, lines = read_shares_csv(data)
     model = choose_model(model, frame)
     with warnings.catch_warnings(record=True) as caught:

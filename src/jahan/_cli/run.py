@@ -59,6 +59,15 @@ def _cell(row, output: str, lang: str, bands: bool = True) -> str:
     return f"{central} [dim][{lo}; {hi}][/]"
 
 
+def _check_options(draws: int | None, seed: int | None, workers: int) -> None:
+    """Numbers from the command line, with the bounds a scenario file has."""
+    from jahan._validate_numbers import check_number
+
+    for name, value in (("--draws", draws), ("--seed", seed), ("--workers", workers)):
+        if value is not None:
+            check_number(value, name, where="command line")
+
+
 def _run_with_progress(scenario, world, draws, seed, workers, scheduler, lang):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -136,20 +145,28 @@ def run(
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     focus: FocusOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output folder of an earlier run.")
+    ] = False,
     fmt: Annotated[
         str, typer.Option("--format", help="csv, or xlsx to add an Excel workbook with headers in --lang.")
     ] = "csv",
 ) -> None:
     """Run a scenario with uncertainty draws; print the summary; write the report and results."""
-    from jahan.report.outputs import write_outputs
+    from jahan.report.outputs import run_manifest, write_outputs
+    from jahan.report.run_folder import check_target
     from jahan.scenario import Scenario
 
     lang = lang_or_exit(lang)
+    _check_options(draws, seed, workers)
     fmt = fmt.strip().lower()
     if fmt not in ("csv", "xlsx"):
         raise JahanError(f"--format {fmt!r}: use csv or xlsx (CSV and Parquet are always written)")
     con = console()
     sc = Scenario.load(scenario)
+    stem = Path(scenario).stem if scenario.endswith(".toml") else scenario
+    folder = out if out is not None else Path("reports") / stem
+    check_target(folder, force=force)  # refuse before the long run, not after it
     w = _world(world)
     codes = _focus(focus, w)
     if codes:
@@ -167,9 +184,10 @@ def run(
     con.print(table)
     for note in notes:
         con.print(note)
-    stem = Path(scenario).stem if scenario.endswith(".toml") else scenario
-    folder = out if out is not None else Path("reports") / stem
-    written = write_outputs(result, folder, lang=lang, focus=codes, excel=fmt == "xlsx")
+    manifest = run_manifest(result, lang=lang, focus=codes, world=world, extra={
+        "workers": workers, "scheduler": scheduler or ""})
+    written = write_outputs(result, folder, lang=lang, focus=codes, excel=fmt == "xlsx",
+                            force=force, manifest=manifest)
     report = written[f"report_{lang}.html"]
     seconds = fmt_number(result.settings["seconds"], lang, 1)
     if result.draws:
@@ -224,6 +242,7 @@ def compare_cmd(
     from jahan.scenario import Scenario, compare
 
     lang = lang_or_exit(lang)
+    _check_options(draws, seed, workers)
     con = console()
     w = _world(world)
     a, b = Scenario.load(first), Scenario.load(second)

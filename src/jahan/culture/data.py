@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from jahan._validate_numbers import BOUNDS
 from jahan.errors import DataError
 
 COLUMNS: tuple[str, ...] = ("year", "monolingual_a", "bilingual", "monolingual_b")
@@ -103,6 +104,14 @@ def validate_shares(
             )
         values[col] = numeric
     years = values["year"]
+    year_bound = BOUNDS["year"]
+    far = np.nonzero((years < year_bound.low) | (years > year_bound.high))[0]
+    if far.size:
+        i = int(far[0])
+        raise DataError(
+            f"{_where(i, source, lines)}: year = {years[i]:g} is outside {year_bound.low:g} to "
+            f"{year_bound.high:g}; give calendar years (projections step one year at a time)"
+        )
     for col in SHARE_COLUMNS:
         v = values[col]
         bad = np.nonzero((v < 0.0) | (v > 1.0))[0]

@@ -24,6 +24,7 @@ from jahan._compat import _MISSING, renamed
 from jahan._i18n import check_lang, fmt_number, tr
 from jahan._result import Result
 from jahan._text import text_table
+from jahan._validate_numbers import check_number
 from jahan.culture._problem import Problem
 from jahan.culture._search import (
     batched_lm,
@@ -210,6 +211,10 @@ def fit_language_model(
         )
     if not 0.0 < level < 1.0:
         raise DataError(f"level = {level} must lie strictly between 0 and 1")
+    # The bounds every draws/seed count has (files, options, dashboard), before any allocation.
+    draws = check_number(draws, "draws", where=source or "fit_language_model")
+    if seed is not None:
+        seed = check_number(seed, "seed", where=source or "fit_language_model")
     full_fixed = {k: v for k, v in cls.check_params(fixed).items() if k not in free}
     prob = Problem(cls, series, free, full_fixed)
     obs = prob.obs.reshape(-1)

@@ -10,6 +10,7 @@ import pandas as pd
 from jahan._i18n import check_lang, fmt_number, tr
 from jahan._result import Result
 from jahan._text import text_table
+from jahan._validate_numbers import BOUNDS, check_number
 from jahan.culture.dynamics import batch_params, integrate_batch
 from jahan.culture.fitting import LanguageFit
 from jahan.culture.models import MinettWang
@@ -134,6 +135,13 @@ def project(
             "a policy must start within or after the data"
         )
     end = float(until) if until is not None else max(policy.from_year, last_obs) + 50.0
+    if until is not None:
+        check_number(end, "until", bound="year")
+    if end - first > BOUNDS["year_span"].high:
+        raise ScenarioError(
+            f"until = {end:g} is {end - first:g} years after the first observed year {first:g}; "
+            f"a projection spans at most {BOUNDS['year_span'].high:g} years (one step a year)"
+        )
     if end <= policy.from_year:
         raise ScenarioError(f"until = {end:g} must come after from_year = {policy.from_year:g}")
     years = np.arange(first, end + 0.5 * step, step)

@@ -39,6 +39,7 @@ from pyfixest.estimation.models.fepois_ import Fepois
 from pyfixest.utils.utils import ssc as _ssc
 
 from jahan.errors import JahanError
+from jahan.estimate._guard import check_fitted_sample
 
 SUPPORTED = ">=0.60,<0.61"
 """The pyfixest versions this adapter is written and tested for (pyproject.toml pins the same)."""
@@ -290,6 +291,7 @@ def run_fepois(
     n_missing = max(len(fit._na_index) - n_singletons, 0)
     regressors = fit._X.copy() if keep_regressors else None
 
+    check_fitted_sample(fit, formula)
     with np.errstate(all="ignore"):
         fit.get_fit()
     check_pyfixest(fit, multi)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from jahan._compat import _MISSING, renamed
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
+from jahan.estimate._guard import check_sample
 from jahan.estimate._pyfixest import (
     IrlsRecord,
     coefficients,
@@ -211,6 +212,7 @@ def fepois(
         IRLS did not converge within ``max_iter`` (unless ``on_nonconvergence="warn"``).
     """
     formula, data, depvar = _check_inputs(formula, data)
+    check_sample(formula, data, depvar)  # before pyfixest's compiled code can abort the process
     checks = _check_separation(separation)
     spec = parse_vcov(vcov, data.columns)
     if on_nonconvergence not in ("raise", "warn"):
@@ -263,6 +265,15 @@ def fepois(
     nobs, names = arrays.nobs, arrays.names
     vcov_matrix = arrays.vcov * spec.scale(nobs) if names else arrays.vcov
 
+    se_bad = [n for n, v in zip(names, np.diag(vcov_matrix), strict=True) if not np.isfinite(v) or v < 0]
+    if se_bad:
+        warnings.warn(
+            f"the standard error of {', '.join(se_bad)} in {formula!r} is not finite ({nobs} "
+            "observations): the sample is too small or the regressor does not vary; do not "
+            "read significance from this fit",
+            DataWarning,
+            stacklevel=2,
+        )
     collinear = arrays.collinear
     if collinear:
         warnings.warn(

@@ -208,6 +208,10 @@ def _scatter(
     return M, None
 
 
+MAX_FLOW = 1e100
+"""Largest single flow accepted (any unit); see :func:`baseline_matrix`."""
+
+
 def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     """Sorted country codes and the square flow matrix of a long frame, validated."""
     e_codes, e_labels = factorize_labels(frame["exporter"])
@@ -231,6 +235,16 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
         rows, text = rows_text(neg)
         raise DataError(
             f"{neg.sum()} flow(s) are negative (rows {rows}: {text}); trade flows must be >= 0."
+        )
+    big = value > MAX_FLOW
+    if big.any():
+        # Exact hat algebra uses shares and ratios only, so the unit of the flows is free; sums
+        # of flows near 1e308 overflow and would surface as a solver failure blamed on the shock.
+        rows, text = rows_text(big)
+        raise DataError(
+            f"{big.sum()} flow(s) exceed {MAX_FLOW:.0e} (rows {rows}: {text}); sums of such "
+            "values overflow. Rescale the flows (e.g. to USD millions): the model's results do "
+            "not depend on their unit."
         )
     codes = tuple(sorted(set(e_labels.tolist()) | set(i_labels.tolist())))
     n = len(codes)

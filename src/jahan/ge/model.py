@@ -479,6 +479,17 @@ class GEModel(FixedParameters):
         countries = pd.DataFrame(
             {k: 100.0 * (v - 1.0) for k, v in pct.items()}, index=self._index
         )
+        bad = ~np.isfinite(countries.to_numpy())
+        if bad.any():
+            # e.g. a trade elasticity near zero: welfare is Phi**(1/theta), which overflows.
+            rows, cols = np.nonzero(bad)
+            raise ConvergenceError(
+                f"the GE solution gives non-finite {countries.columns[cols[0]]} for "
+                f"{self._codes[rows[0]]} (trade_elasticity={theta}); the shock or the elasticity "
+                "is too extreme for the model to represent (keep trade_elasticity between 0.5 "
+                "and 50 and effects within +-10 log points)",
+                record=sol,
+            )
         return GEResult(
             countries=countries,
             converged=sol.converged,

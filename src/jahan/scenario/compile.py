@@ -203,6 +203,10 @@ class _Resolver:
         return np.array([self.index[c] for c in codes], dtype=np.intp)
 
 
+_NO_PAIRS = ("{what}: not one pair of two different countries, so this shock would change "
+             "nothing; name different countries on the two sides")
+
+
 def _cross(a: np.ndarray, b: np.ndarray, symmetric: bool) -> tuple[np.ndarray, np.ndarray]:
     rows, cols = np.meshgrid(a, b, indexing="ij")
     rows, cols = rows.ravel(), cols.ravel()
@@ -321,6 +325,9 @@ def compile_scenario(
             im = res.codes(shock.importers, (*loc, "importers"))
             p = add_param(k, f"{label} change", shock.change_pct, shock.se_pct, "percent")
             rows, cols = _cross(res.idx(ex), res.idx(im), shock.symmetric)
+            if len(rows) == 0:
+                raise scenario_error(source, (*loc, "importers"), _NO_PAIRS.format(
+                    what=f"exporters {ex} and importers {im}"), text=text)
             cells.append(_Cells("pct", rows, cols, p))
             shocked[k], members[k] = (rows, cols), tuple(dict.fromkeys([*ex, *im]))
         elif isinstance(shock, BorderShock):
@@ -352,6 +359,9 @@ def compile_scenario(
                 where = (*loc, "pairs" if j < len(shock.pairs) else "route")
                 cx, cy = res.codes(x, where), res.codes(y, where)
                 r, c = _cross(res.idx(cx), res.idx(cy), shock.symmetric)
+                if len(r) == 0:
+                    raise scenario_error(source, where, _NO_PAIRS.format(
+                        what=f"the leg {x!r} -> {y!r}"), text=text)
                 all_rows.append(r)
                 all_cols.append(c)
                 involved += [*cx, *cy]
@@ -457,6 +467,26 @@ def compile_scenario(
         tariff_notes=tuple(notes),
         overlaps=overlaps,
     )
+
+
+def check_shocked_trade(compiled: CompiledScenario, baseline: np.ndarray, spec: ScenarioSpec, *,
+                        source: str, text: str = "") -> None:
+    """Refuse a shock whose pairs carry no baseline trade.
+
+    Exact hat algebra scales flows, so a cost change on pairs that do not trade leaves every
+    result unchanged, and the shock's trade change is 0/0. Such a shock is a mistake in the
+    scenario or in the world's flows; it is reported instead of run as a no-op.
+    """
+    for k, (rows, cols) in sorted(compiled.shocked_pairs.items()):
+        if k in compiled.shocked_sectors:
+            continue  # tariff shocks: checked on sector flows by the multi-sector model
+        if not np.any(baseline[rows, cols] > 0):
+            shock = spec.shocks[k]
+            raise scenario_error(
+                source, ("shocks", k, "type"),
+                f"the {len(rows)} pairs of this {shock.type} shock have no trade in the baseline "
+                "flows, so it would change nothing; check the world's flows (all zero between "
+                "these countries?) or the countries named", text=text)
 
 
 def _is_rest(value: object) -> bool:
@@ -607,5 +637,5 @@ def _check_central_rates(cells: list[TariffCells], base: np.ndarray, means: list
             )
 
 
-__all__ = ["NO_SECTORS", "PROHIBITIVE", "CompiledScenario", "Parameter", "TariffCells",
+__all__ = ["NO_SECTORS", "PROHIBITIVE", "check_shocked_trade", "CompiledScenario", "Parameter", "TariffCells",
            "compile_scenario"]

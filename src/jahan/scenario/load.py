@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
+from jahan._validate_numbers import BOUNDS, MAX_NESTING, MAX_TEXT_BYTES, nesting_depth
 from jahan.scenario._errors import field_path, nearest, scenario_error
 from jahan.scenario.schema import SHOCK_TYPES, ScenarioSpec
 
@@ -32,7 +33,7 @@ def resolve(name_or_path: str | Path) -> tuple[str, str]:
         if not path.is_file():
             raise scenario_error(str(path), (), "no such scenario file; give a path to a .toml file "
                                  f"or one of the built-in names: {', '.join(library_names())}")
-        return str(path), path.read_text(encoding="utf-8")
+        return str(path), read_scenario_text(path)
     names = library_names()
     if str(name_or_path) not in names:
         raise scenario_error(
@@ -42,6 +43,45 @@ def resolve(name_or_path: str | Path) -> tuple[str, str]:
             suggestion=nearest(str(name_or_path), names),
         )
     return f"{name_or_path} (built-in)", library_text(str(name_or_path))
+
+
+def read_scenario_text(path: Path) -> str:
+    """A scenario file's text, refusing what is not UTF-8 TOML before parsing it.
+
+    UTF-16 (a common "Unicode" choice of Windows editors) and other encodings get one message
+    naming the file, the line and the fix; a UTF-8 byte-order mark is accepted.
+    """
+    source = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_TEXT_BYTES:
+            raise scenario_error(source, (), f"the file is {size:,} bytes; a scenario file is at most "
+                                 f"{MAX_TEXT_BYTES:,} bytes (the built-in ones are under 4 KB)")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise scenario_error(source, (), f"cannot read the file ({exc.strerror or exc})") from None
+    fix = "save it as UTF-8 (in most editors: Save as, Encoding: UTF-8)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
+        raise scenario_error(source, (), f"the file is UTF-16 encoded, not UTF-8; {fix}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise scenario_error(source, (), f"line {line}: byte {data[exc.start]:#04x} is not UTF-8 "
+                             f"text; {fix}") from None
+
+
+def _bound_of(loc: tuple[object, ...], raw: dict) -> str | None:
+    """The key of :data:`jahan._validate_numbers.BOUNDS` for a field of the file."""
+    name = str(loc[-1]) if loc else ""
+    if loc and loc[0] == "shocks" and name in ("se", "rate", "change"):
+        shocks = raw.get("shocks") or []
+        index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else -1
+        kind = shocks[index].get("type") if 0 <= index < len(shocks) and isinstance(
+            shocks[index], dict) else None
+        return {"se": "tariff_se" if kind == "tariff" else "effect_se", "rate": "tariff_rate",
+                "change": "tariff_change"}[name]
+    return name if name in BOUNDS else None
 
 
 def _allowed_for(loc: tuple[object, ...], kind: str, ctx: dict | None) -> str:
@@ -88,10 +128,15 @@ def _known_keys(spec: dict, loc: tuple[object, ...]) -> list[str]:
 
 def parse(text: str, source: str) -> ScenarioSpec:
     """Validate TOML ``text`` into a :class:`ScenarioSpec`; raise one clear ScenarioError."""
+    if nesting_depth(text) > MAX_NESTING:
+        raise scenario_error(source, (), f"arrays or tables are nested more than {MAX_NESTING} "
+                             "levels deep; a scenario needs at most 3 (check for unbalanced brackets)")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise scenario_error(source, (), f"not valid TOML: {exc}") from None
+    except RecursionError:  # a nesting the scan above did not see (it skips strings)
+        raise scenario_error(source, (), "not valid TOML: nested too deeply") from None
     try:
         return ScenarioSpec.model_validate(raw)
     except ValidationError as exc:
@@ -127,6 +172,10 @@ def parse(text: str, source: str) -> ScenarioSpec:
         else:
             value = err.get("input")
             allowed = _allowed_for(loc, kind, ctx)
+            bound = BOUNDS.get(_bound_of(loc, raw) or "")
+            if bound is not None and isinstance(value, int | float) and not isinstance(value, bool):
+                # Numbers: one wording with the CLI and the dashboard (jahan._validate_numbers).
+                allowed = f"allowed: {bound.describe()}" + (f" ({bound.hint})" if bound.hint else "")
             problem = f"bad value {value!r} ({err['msg'].lower()})"
             if allowed and allowed not in problem:
                 problem += f"; {allowed}"
@@ -136,4 +185,4 @@ def parse(text: str, source: str) -> ScenarioSpec:
         raise scenario_error(source, loc, problem, text=text, suggestion=suggestion) from None
 
 
-__all__ = ["field_path", "library_names", "library_text", "parse", "resolve"]
+__all__ = ["field_path", "library_names", "library_text", "parse", "read_scenario_text", "resolve"]

@@ -11,9 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jahan._validate_numbers import check_number
 from jahan.errors import ScenarioError
 from jahan.scenario._labels import tr_shock_type
-from jahan.scenario.compile import CompiledScenario, compile_scenario
+from jahan.scenario.compile import CompiledScenario, check_shocked_trade, compile_scenario
 from jahan.scenario.draws import band, run_draws
 from jahan.scenario.load import parse, resolve
 from jahan.scenario.result import (
@@ -119,10 +120,11 @@ class Scenario:
 
             world = World.builtin()
         spec = self.spec
-        n_draws = spec.uncertainty.draws if draws is None else int(draws)
-        if n_draws < 0:
-            raise ScenarioError(f"draws must be >= 0, got {draws}")
-        seed = spec.uncertainty.seed if seed is None else int(seed)
+        # The same bounds as the file's [uncertainty] table, before anything is allocated.
+        n_draws = spec.uncertainty.draws if draws is None else check_number(draws, "draws",
+                                                                           where="Scenario.run")
+        seed = spec.uncertainty.seed if seed is None else check_number(seed, "seed",
+                                                                       where="Scenario.run")
         if estimate is None and spec.estimate is not None:
             estimate = self.panel_estimate(world).estimate
         if needs_sectors(spec, world):
@@ -205,6 +207,8 @@ class Scenario:
             model = GEModel(world, trade_elasticity=settings.trade_elasticity,
                             closure=settings.closure, imbalances=settings.imbalances,
                             tariffs=compiled.tariff_base)
+        check_shocked_trade(compiled, model.baseline["value"].to_numpy().reshape(
+            len(model.countries), -1), self.spec, source=self.source, text=self.text)
         return model, compiled
 
     def _shelter(self, world: Any, n_draws: int, seed: int, workers, scheduler) -> dict:

@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from jahan._validate_numbers import field_limits
+
 Members = str | list[str]
 """A group name ("EAEU"), one ISO3 code ("KAZ") or a list mixing both."""
 
@@ -21,7 +23,8 @@ Rate = Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)]
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # NaN and infinity are refused everywhere (TOML can write them: ``inf``, ``nan``, ``1e400``).
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class ScenarioMeta(_Strict):
@@ -48,7 +51,7 @@ class ScenarioMeta(_Strict):
 class ModelSettings(_Strict):
     """``[model]``: the general-equilibrium model the shocks are solved in."""
 
-    trade_elasticity: float = Field(default=5.0, gt=0.0, le=50.0)
+    trade_elasticity: float = Field(default=5.0, **field_limits("trade_elasticity"))
     closure: Literal["full", "conditional"] = "full"
     imbalances: Literal["fixed", "multiplicative", "balanced"] = "fixed"
 
@@ -56,8 +59,8 @@ class ModelSettings(_Strict):
 class UncertaintySettings(_Strict):
     """``[uncertainty]``: default number of draws and seed (the command line may override)."""
 
-    draws: int = Field(default=200, ge=0, le=1_000_000)
-    seed: int = Field(default=1, ge=0)
+    draws: int = Field(default=200, **field_limits("draws"))
+    seed: int = Field(default=1, **field_limits("seed"))
 
 
 class PanelEstimateSettings(_Strict):
@@ -101,8 +104,8 @@ class AgreementShock(_Shock):
     members: Members
     kind: AgreementKind = "customs_union"
     action: Literal["join", "leave"] = "join"
-    effect: float | None = None
-    se: float | None = Field(default=None, ge=0.0)
+    effect: float | None = Field(default=None, **field_limits("effect"))
+    se: float | None = Field(default=None, **field_limits("effect_se"))
     coefficient: str | None = None
     external_tariff: Rate | None = None
     external_tariff_se: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
@@ -149,8 +152,8 @@ class TradeCostShock(_Shock):
     type: Literal["trade_cost"]
     exporters: Members
     importers: Members
-    change_pct: float = Field(gt=-100.0)
-    se_pct: float = Field(default=0.0, ge=0.0)
+    change_pct: float = Field(**field_limits("change_pct"))
+    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
     symmetric: bool = True
 
 
@@ -159,20 +162,21 @@ class BorderShock(_Shock):
 
     type: Literal["border"]
     country: Members
-    change_pct: float = Field(gt=-100.0)
-    se_pct: float = Field(default=0.0, ge=0.0)
+    change_pct: float = Field(**field_limits("change_pct"))
+    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
 
 
 class SanctionsShock(_Shock):
     """Trade between two sides becomes prohibitive (or costlier by ``change_pct``), both directions."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True,
+                              allow_inf_nan=False)
 
     type: Literal["sanctions"]
     between: Members
     and_: Members = Field(alias="and")
-    change_pct: float | None = Field(default=None, gt=-100.0)
-    se_pct: float = Field(default=0.0, ge=0.0)
+    change_pct: float | None = Field(default=None, **field_limits("change_pct"))
+    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
 
 
 class CorridorShock(_Shock):
@@ -181,8 +185,8 @@ class CorridorShock(_Shock):
     type: Literal["corridor"]
     pairs: list[list[str]] = Field(default_factory=list)
     route: list[str] = Field(default_factory=list)
-    change_pct: float = Field(gt=-100.0)
-    se_pct: float = Field(default=0.0, ge=0.0)
+    change_pct: float = Field(**field_limits("change_pct"))
+    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
     symmetric: bool = True
 
     @model_validator(mode="after")
@@ -200,8 +204,8 @@ class ProductivityShock(_Shock):
 
     type: Literal["productivity"]
     countries: Members
-    change_pct: float = Field(gt=-100.0)
-    se_pct: float = Field(default=0.0, ge=0.0)
+    change_pct: float = Field(**field_limits("change_pct"))
+    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
 
 
 class AutarkyShock(_Shock):
@@ -227,9 +231,9 @@ class TariffShock(_Shock):
     importers: Members | None = None
     symmetric: bool = True
     sectors: str | list[str] = "all"
-    rate: float | None = Field(default=None, ge=0.0, le=100.0, allow_inf_nan=False)
-    change: float | None = Field(default=None, ge=-10_000.0, le=10_000.0, allow_inf_nan=False)
-    se: float | None = Field(default=None, ge=0.0, allow_inf_nan=False)
+    rate: float | None = Field(default=None, **field_limits("tariff_rate"))
+    change: float | None = Field(default=None, **field_limits("tariff_change"))
+    se: float | None = Field(default=None, **field_limits("tariff_se"))
 
     @model_validator(mode="after")
     def _one_target(self) -> TariffShock:

@@ -23,7 +23,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import quote, unquote, urlencode, urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -32,6 +32,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from jahan._i18n import LANGUAGES, check_lang, default_lang, tr
+from jahan._validate_numbers import MAX_NESTING, nesting_depth
 from jahan.errors import JahanError
 from jahan.report.html import template_environment
 from jahan.web import pages
@@ -52,6 +53,7 @@ class Limits:
     workers: int = 2
     max_queued: int = 8
     keep_jobs: int = 40
+    results_in_memory: int = 2  # finished results loaded at once; the others wait on disk
 
 
 class _World:
@@ -136,7 +138,7 @@ def create_app(
     limits = limits or Limits()
     get_world = _World(world)
     jobs = JobManager(get_world, workers=limits.workers, max_queued=limits.max_queued,
-                      keep=limits.keep_jobs)
+                      keep=limits.keep_jobs, in_memory=limits.results_in_memory)
 
     def render(request: Request, template: str, lang: str, **context) -> HTMLResponse:
         here = request.url.path
@@ -225,8 +227,12 @@ def create_app(
         if isinstance(body, JSONResponse):
             return body
         try:
-            payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            text = body.decode("utf-8")
+            if nesting_depth(text) > MAX_NESTING:  # json.loads recurses: bound it first
+                return error(f"the request body nests arrays or objects more than {MAX_NESTING} "
+                             "levels deep; a run request needs at most 4")
+            payload = json.loads(text)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             return error(f"the request body is not valid JSON: {exc}")
         try:
             scenario, text, draws, seed = await run_in_threadpool(
@@ -353,8 +359,30 @@ def _attachment(name: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{name}"'}
 
 
+DRAIN_LIMIT = 64 * 1024 * 1024
+"""Bytes of an unread request body the server reads and drops before answering, so the client
+gets the answer (413, 401, 415, ...) instead of a reset connection; a larger body is cut off."""
+
+
+def _given_token(request: Request) -> bytes:
+    """The token a request carries, as UTF-8 bytes (header, ``?token=``, or the cookie).
+
+    HTTP headers travel as bytes that Starlette decodes as Latin-1, so a header is re-encoded
+    to Latin-1 to get its bytes back; the cookie holds the percent-encoded token (cookies and
+    headers cannot carry Cyrillic or other non-Latin-1 text as is).
+    """
+    header = request.headers.get("x-jahan-token")
+    if header:
+        return header.encode("latin-1", errors="replace")
+    query = request.query_params.get("token")
+    if query:
+        return query.encode("utf-8")
+    return unquote(request.cookies.get(TOKEN_COOKIE) or "").encode("utf-8")
+
+
 class _Guard:
-    """Checks every request: loopback host names, the token, and same-origin for POSTs."""
+    """Checks every request: loopback host names, the token, and same-origin for POSTs; drains
+    unread request bodies before any answer."""
 
     def __init__(self, app, token: str | None, loopback: bool) -> None:
         self.app = app
@@ -365,6 +393,30 @@ class _Guard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        body_done = [scope.get("method") in ("GET", "HEAD")]
+
+        async def tracked_receive():
+            message = await receive()
+            if message["type"] == "http.disconnect" or not message.get("more_body", False):
+                body_done[0] = True
+            return message
+
+        async def drain() -> None:
+            # Read what the application left unread (bounded), so closing the connection after
+            # the answer does not reset it while the client is still sending.
+            read = 0
+            while not body_done[0] and read <= DRAIN_LIMIT:
+                message = await tracked_receive()
+                read += len(message.get("body", b""))
+
+        async def draining_send(message) -> None:
+            if message["type"] == "http.response.start":
+                await drain()
+            await send(message)
+
+        await self._checked(scope, tracked_receive, draining_send)
+
+    async def _checked(self, scope, receive, send) -> None:
         request = Request(scope)
         host = request.headers.get("host", "")
         hostname = urlsplit(f"//{host}").hostname or ""
@@ -379,9 +431,7 @@ class _Guard:
                 return
         set_cookie = False
         if self.token is not None:
-            given = (request.headers.get("x-jahan-token") or request.query_params.get("token")
-                     or request.cookies.get(TOKEN_COOKIE) or "")
-            if not secrets.compare_digest(given.encode(), self.token.encode()):
+            if not secrets.compare_digest(_given_token(request), self.token.encode("utf-8")):
                 await error("a token is required: open the address printed by `jahan serve` "
                             "(it ends in ?token=...)", 401)(scope, receive, send)
                 return
@@ -389,7 +439,8 @@ class _Guard:
 
         async def send_with_cookie(message) -> None:
             if set_cookie and message["type"] == "http.response.start":
-                cookie = f"{TOKEN_COOKIE}={self.token}; Path=/; HttpOnly; SameSite=Strict"
+                value = quote(self.token, safe="")  # ASCII whatever the token's alphabet
+                cookie = f"{TOKEN_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict"
                 message = {**message, "headers": [*message.get("headers", []),
                                                   (b"set-cookie", cookie.encode("latin-1"))]}
             await send(message)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jahan.errors import JahanError
+from jahan.web.store import IN_MEMORY, ResultStore
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
 
@@ -41,10 +42,20 @@ class Job:
     done: int = 0
     total: int = 0
     error: str = ""
-    result: Any = None
     finished: float | None = None
+    store: Any = field(default=None, repr=False)
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
     future: Future | None = field(default=None, repr=False)
+
+    @property
+    def result(self) -> Any:
+        """The finished run's result (read from the manager's store), or None."""
+        if self.status != DONE or self.store is None:
+            return None
+        try:
+            return self.store.get(self.id)
+        except KeyError:  # dropped meanwhile
+            return None
 
     def public(self) -> dict:
         """The job's state as JSON-ready values (no result frames)."""
@@ -73,10 +84,15 @@ class JobManager:
     max_queued : int
         Runs allowed to wait beyond those running; more raise :class:`QueueFull`.
     keep : int
-        Finished jobs kept in memory; the oldest finished ones are dropped first.
+        Finished jobs kept; the oldest finished ones are dropped first.
+    in_memory : int
+        Finished results held in memory; all kept results are on disk
+        (:class:`jahan.web.store.ResultStore`), so memory does not grow with ``keep``.
     """
 
-    def __init__(self, world, *, workers: int = 2, max_queued: int = 8, keep: int = 40) -> None:
+    def __init__(self, world, *, workers: int = 2, max_queued: int = 8, keep: int = 40,
+                 in_memory: int = IN_MEMORY) -> None:
+        self._store = ResultStore(in_memory=in_memory)
         self._world = world
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jahan-run")
         self._jobs: dict[str, Job] = {}
@@ -106,6 +122,7 @@ class JobManager:
                           key=lambda j: j.finished or 0.0)
         for job in finished[: max(0, len(self._jobs) - self._keep)]:
             del self._jobs[job.id]
+            self._store.drop(job.id)
 
     def _run(self, job: Job) -> None:
         if job.cancel_event.is_set():
@@ -135,8 +152,15 @@ class JobManager:
         if job.cancel_event.is_set():
             self._finish(job, CANCELLED)
             return
-        job.result = result
+        try:
+            self._store.put(job.id, result)
+        except OSError as exc:  # a full or read-only temporary disk
+            job.error = f"the result could not be kept: {exc}"
+            self._finish(job, FAILED)
+            return
+        job.store = self._store
         job.done = job.total = result.draws
+        del result  # only the store holds it now
         self._finish(job, DONE)
 
     def _finish(self, job: Job, status: str) -> None:
@@ -172,6 +196,12 @@ class JobManager:
         for job in jobs:
             job.cancel_event.set()
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._store.close()
+
+    @property
+    def store(self) -> ResultStore:
+        """Where finished results are kept."""
+        return self._store
 
 
 __all__ = ["CANCELLED", "DONE", "FAILED", "Job", "JobManager", "QUEUED", "QueueFull", "RUNNING"]

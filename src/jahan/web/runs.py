@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jahan._validate_numbers import check_number
 from jahan.errors import ScenarioError
 from jahan.web.toml_text import spec_to_toml
 
@@ -125,8 +126,7 @@ def parse_run_request(payload: Any, world, max_draws: int):
     if not 0 <= draws <= max_draws:
         raise ScenarioError(f"draws must be between 0 and {max_draws} on this server, got {draws}; "
                             "run larger studies with `jahan run SCENARIO --draws N`")
-    if seed < 0:
-        raise ScenarioError(f"seed must be >= 0, got {seed}")
+    check_number(seed, "seed", where="run request")  # the bound a file and the CLI have
     data = scenario_dict(base.spec)
     data["uncertainty"] = {"draws": draws, "seed": seed}
     header = f"{base.name}: draws and seed as run in the jahan dashboard.\nRun it: jahan run {SOURCE}"
