@@ -41,11 +41,20 @@ def main() -> None:
     for section in SECTIONS:
         t0 = time.perf_counter()
         sections.append(section(inputs))
-        print(f"claim {sections[-1].number:2d}: {time.perf_counter() - t0:6.1f} s  {sections[-1].verdict}")
-    result = jh.ClaimsResult(tuple(sections), settings={
-        "baseline_year": world.baseline_year, "flows_kind": world.flows_kind,
-        "countries": len(world.countries), "draws": args.draws, "seed": args.seed,
-        "seconds": time.perf_counter() - loaded})
+        print(
+            f"claim {sections[-1].number:2d}: {time.perf_counter() - t0:6.1f} s  {sections[-1].verdict}"
+        )
+    result = jh.ClaimsResult(
+        tuple(sections),
+        settings={
+            "baseline_year": world.baseline_year,
+            "flows_kind": world.flows_kind,
+            "countries": len(world.countries),
+            "draws": args.draws,
+            "seed": args.seed,
+            "seconds": time.perf_counter() - loaded,
+        },
+    )
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         page = result.report(Path(folder) / f"claims_{args.lang}.html", lang=args.lang)
@@ -53,8 +62,10 @@ def main() -> None:
     print(f"report ({size / 1e6:.1f} MB): {time.perf_counter() - t0:6.1f} s")
     total = time.perf_counter() - started
     verdict = "within" if total < TARGET_SECONDS else "OVER"
-    print(f"total: {total:.1f} s ({verdict} the {TARGET_SECONDS:.0f} s target; {args.draws} draws, "
-          f"{os.cpu_count()} CPUs)")
+    print(
+        f"total: {total:.1f} s ({verdict} the {TARGET_SECONDS:.0f} s target; {args.draws} draws, "
+        f"{os.cpu_count()} CPUs)"
+    )
 
 
 if __name__ == "__main__":

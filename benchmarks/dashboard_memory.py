@@ -32,8 +32,9 @@ def rss_mb() -> float:
 
 
 def _post(url: str, payload: dict) -> dict:
-    request = urllib.request.Request(url, json.dumps(payload).encode(),
-                                     {"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=60) as response:
         return json.loads(response.read())
 
@@ -65,8 +66,10 @@ def main() -> None:
         submitted = 0
         while len(finished) < args.runs:
             while submitted < args.runs and len(pending) < args.parallel:
-                answer = _post(server.url + "/api/run", {"scenario": "eaeu_customs_union",
-                                                         "draws": args.draws, "seed": submitted + 1})
+                answer = _post(
+                    server.url + "/api/run",
+                    {"scenario": "eaeu_customs_union", "draws": args.draws, "seed": submitted + 1},
+                )
                 pending.append(answer["job"])
                 submitted += 1
             time.sleep(0.5)
@@ -84,8 +87,11 @@ def main() -> None:
                     after_first = rss_mb()
                 if len(finished) % 5 == 0:
                     gc.collect()
-                    print(f"  {len(finished):3d} runs finished: RSS {rss_mb():8.1f} MB "
-                          f"({time.perf_counter() - started:.0f} s)", flush=True)
+                    print(
+                        f"  {len(finished):3d} runs finished: RSS {rss_mb():8.1f} MB "
+                        f"({time.perf_counter() - started:.0f} s)",
+                        flush=True,
+                    )
         gc.collect()
         end = rss_mb()
         seconds = time.perf_counter() - started

@@ -31,7 +31,9 @@ import pyfixest as pf  # noqa: E402
 import jahan as jh  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-VALIDATION = Path(os.environ.get("JAHAN_VALIDATION_DIR", ROOT.parent / "shared" / "data" / "validation"))
+VALIDATION = Path(
+    os.environ.get("JAHAN_VALIDATION_DIR", ROOT.parent / "shared" / "data" / "validation")
+)
 
 
 def yotov_panel() -> pd.DataFrame | None:
@@ -105,7 +107,9 @@ def compare(label: str, fml: str, data: pd.DataFrame, vcov, reps: int) -> None:
     zeros = float((data["trade"] == 0).mean())
     print(f"{label}: {len(data):,} rows, {zeros:.1%} zeros")
     print(f"  pyfixest.fepois (fe check)        {t_pf:8.3f} s CPU")
-    print(f"  jahan.fepois    (fe check)        {t_jh:8.3f} s   ratio {t_jh / t_pf:5.3f}  (goal <= 1.10)")
+    print(
+        f"  jahan.fepois    (fe check)        {t_jh:8.3f} s   ratio {t_jh / t_pf:5.3f}  (goal <= 1.10)"
+    )
     print(f"  jahan.fepois    (fe + ir, default){t_jh_def:8.3f} s   ratio {t_jh_def / t_pf:5.3f}")
 
 

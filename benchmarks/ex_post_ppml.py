@@ -64,28 +64,51 @@ def ppml(reps: int) -> None:
         )
     b_raw = float(raw.coef()["both_EAEU"])
     b_ours = float(ours.coef["both_EAEU"])
-    print(f"built-in panel {list(DEFAULT_YEARS)}: {len(panel):,} international rows, "
-          f"{(panel['value'] == 0).mean():.1%} zeros; {fml}, clustered by pair")
-    print(f"  both_EAEU: pyfixest {b_raw:.6f} (se {float(raw.se()['both_EAEU']):.6f}, "
-          f"N {raw._N:,}); jahan {b_ours:.6f} (se {float(ours.se['both_EAEU']):.6f}, N {ours.nobs:,})")
+    print(
+        f"built-in panel {list(DEFAULT_YEARS)}: {len(panel):,} international rows, "
+        f"{(panel['value'] == 0).mean():.1%} zeros; {fml}, clustered by pair"
+    )
+    print(
+        f"  both_EAEU: pyfixest {b_raw:.6f} (se {float(raw.se()['both_EAEU']):.6f}, "
+        f"N {raw._N:,}); jahan {b_ours:.6f} (se {float(ours.se['both_EAEU']):.6f}, N {ours.nobs:,})"
+    )
     print(f"  pyfixest.fepois (fe check)          {t_pf:8.3f} s CPU")
-    print(f"  jahan.fepois    (fe check)          {t_jh:8.3f} s   ratio {t_jh / t_pf:5.3f}  (goal <= 1.10)")
+    print(
+        f"  jahan.fepois    (fe check)          {t_jh:8.3f} s   ratio {t_jh / t_pf:5.3f}  (goal <= 1.10)"
+    )
     print(f"  jahan.fepois    (fe + ir, default)  {t_def:8.3f} s   ratio {t_def / t_pf:5.3f}")
     print(f"  estimate_bloc   (panel + checks)    {t_bloc:8.3f} s   ratio {t_bloc / t_pf:5.3f}")
 
 
 def make_run() -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        cmd = [sys.executable, "-m", "jahan.cli", "evaluate", "EAEU", "--focus", "KAZ", "--draws",
-               "500", "--seed", "1", "--lang", "kk", "--out", str(Path(tmp) / "eaeu_ex_post")]
+        cmd = [
+            sys.executable,
+            "-m",
+            "jahan.cli",
+            "evaluate",
+            "EAEU",
+            "--focus",
+            "KAZ",
+            "--draws",
+            "500",
+            "--seed",
+            "1",
+            "--lang",
+            "kk",
+            "--out",
+            str(Path(tmp) / "eaeu_ex_post"),
+        ]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         code = subprocess.call(cmd, stdout=subprocess.DEVNULL, cwd=ROOT)
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"make run (jahan evaluate EAEU --focus KAZ --draws 500 --seed 1): exit {code}, "
-          f"{wall:.1f} s wall, {cpu:.1f} s CPU")
+    print(
+        f"make run (jahan evaluate EAEU --focus KAZ --draws 500 --seed 1): exit {code}, "
+        f"{wall:.1f} s wall, {cpu:.1f} s CPU"
+    )
 
 
 def main() -> None:

@@ -45,22 +45,28 @@ def synthetic_world(n: int, seed: int = 0) -> pd.DataFrame:
     pta[:MEMBERS, :MEMBERS] = 0.0
     intl = 1 - np.eye(n)
     size = rng.lognormal(0, 1.2, n)
-    cost = np.exp(COEF["lndist"] * np.log(dist) + COEF["contiguity"] * contig
-                  + COEF["pta"] * pta + COEF["international"] * intl)
+    cost = np.exp(
+        COEF["lndist"] * np.log(dist)
+        + COEF["contiguity"] * contig
+        + COEF["pta"] * pta
+        + COEF["international"] * intl
+    )
     trade = np.outer(size, size) * cost * rng.lognormal(0, 0.3, (n, n)) * 1000
     Y, E = trade.sum(axis=1), trade.sum(axis=0)
-    return pd.DataFrame({
-        "exporter": np.repeat(codes, n),
-        "importer": np.tile(codes, n),
-        "year": "2020",
-        "trade": trade.ravel(),
-        "Y": np.repeat(Y, n),
-        "E": np.tile(E, n),
-        "lndist": np.log(dist).ravel(),
-        "contiguity": contig.ravel(),
-        "pta": pta.ravel(),
-        "international": intl.ravel(),
-    })
+    return pd.DataFrame(
+        {
+            "exporter": np.repeat(codes, n),
+            "importer": np.tile(codes, n),
+            "year": "2020",
+            "trade": trade.ravel(),
+            "Y": np.repeat(Y, n),
+            "E": np.tile(E, n),
+            "lndist": np.log(dist).ravel(),
+            "contiguity": contig.ravel(),
+            "pta": pta.ravel(),
+            "international": intl.ravel(),
+        }
+    )
 
 
 def experiment(frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,8 +96,9 @@ def run_jahan(frame: pd.DataFrame) -> tuple[float, pd.Series, bool]:
     E = np.zeros(n)
     E[j] = frame["E"].to_numpy()
     base = multilateral_resistances(T, Y, E, reference=n - 1)
-    flows = pd.DataFrame({"exporter": frame["exporter"], "importer": frame["importer"],
-                          "value": base.flows[i, j]})
+    flows = pd.DataFrame(
+        {"exporter": frame["exporter"], "importer": frame["importer"], "value": base.flows[i, j]}
+    )
     model = GEModel(flows, trade_elasticity=SIGMA - 1, imbalances="multiplicative")
     exp = experiment(frame)
     shock = np.ones((n, n))
@@ -108,7 +115,8 @@ def run_gegravity_child(n: int) -> None:
     frame = synthetic_world(n)
     coeffs = ge.CostCoeffs(
         estimates=pd.DataFrame({"var": list(COEF), "coeff": list(COEF.values())}),
-        identifier_col="var", coeff_col="coeff",
+        identifier_col="var",
+        coeff_col="coeff",
     )
     attempts = []
     for rescale in RESCALES:
@@ -117,30 +125,52 @@ def run_gegravity_child(n: int) -> None:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 baseline = ge.BaselineData(
-                    frame, imp_var_name="importer", exp_var_name="exporter",
-                    year_var_name="year", trade_var_name="trade", expend_var_name="E",
-                    output_var_name="Y")
+                    frame,
+                    imp_var_name="importer",
+                    exp_var_name="exporter",
+                    year_var_name="year",
+                    trade_var_name="trade",
+                    expend_var_name="E",
+                    output_var_name="Y",
+                )
                 model = ge.OneSectorGE(
-                    baseline, year="2020", expend_var_name="E", output_var_name="Y",
-                    cost_coeff_values=coeffs, cost_variables=list(COEF),
-                    reference_importer=sorted(frame["exporter"].unique())[-1], sigma=SIGMA,
-                    quiet=True)
+                    baseline,
+                    year="2020",
+                    expend_var_name="E",
+                    output_var_name="Y",
+                    cost_coeff_values=coeffs,
+                    cost_variables=list(COEF),
+                    reference_importer=sorted(frame["exporter"].unique())[-1],
+                    sigma=SIGMA,
+                    quiet=True,
+                )
                 model.build_baseline(omr_rescale=rescale)
                 model.define_experiment(experiment(frame))
                 model.simulate()
         except Exception as exc:  # gegravity raises ValueError on bad resistances
-            attempts.append({"omr_rescale": rescale, "seconds": time.perf_counter() - start,
-                             "error": f"{type(exc).__name__}: {str(exc)[:60]}"})
+            attempts.append(
+                {
+                    "omr_rescale": rescale,
+                    "seconds": time.perf_counter() - start,
+                    "error": f"{type(exc).__name__}: {str(exc)[:60]}",
+                }
+            )
             continue
         elapsed = time.perf_counter() - start
         diag = model.solver_diagnostics
         converged = {k: bool(getattr(v, "success", False)) for k, v in diag.items()}
         gdp = model.country_results["GDP change (percent)"]
         prices = model.factory_gate_prices.iloc[:, 0]
-        attempts.append({"omr_rescale": rescale, "seconds": elapsed, "converged": converged,
-                         "negative_prices": int((prices <= 0).sum()),
-                         "warnings": sorted({str(w.message).strip()[:80] for w in caught}),
-                         "gdp": {str(k): float(v) for k, v in gdp.items()}})
+        attempts.append(
+            {
+                "omr_rescale": rescale,
+                "seconds": elapsed,
+                "converged": converged,
+                "negative_prices": int((prices <= 0).sum()),
+                "warnings": sorted({str(w.message).strip()[:80] for w in caught}),
+                "gdp": {str(k): float(v) for k, v in gdp.items()},
+            }
+        )
         if all(converged.values()):
             break
     print(json.dumps({"attempts": attempts}))
@@ -150,7 +180,9 @@ def run_gegravity(n: int, timeout: float) -> dict:
     try:
         out = subprocess.run(
             [sys.executable, __file__, "--gegravity-child", str(n)],
-            capture_output=True, text=True, timeout=timeout,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired:
         return {"seconds": None, "error": f"timed out after {timeout:.0f} s"}
@@ -182,8 +214,10 @@ def main() -> None:
         return
 
     print("One-sector GE: jahan vs gegravity 0.3 (sigma 5, four-country agreement)")
-    print(f"{'N':>5} {'jahan s':>9} {'gegravity s':>12} {'ratio':>8}  gegravity status; "
-          "largest real-GDP gap (pp)")
+    print(
+        f"{'N':>5} {'jahan s':>9} {'gegravity s':>12} {'ratio':>8}  gegravity status; "
+        "largest real-GDP gap (pp)"
+    )
     for n in args.sizes:
         frame = synthetic_world(n)
         run_jahan(synthetic_world(10))  # warm imports
@@ -206,16 +240,20 @@ def main() -> None:
         good = [a for a in peer["attempts"] if "gdp" in a and all(a["converged"].values())]
         total = sum(a["seconds"] for a in peer["attempts"])
         if not good:
-            print(f"{n:>5} {t_jahan:>9.4f} {total:>12.3f} {total / t_jahan:>7.0f}x  "
-                  f"no converged gegravity run ({total:.1f} s spent)")
+            print(
+                f"{n:>5} {t_jahan:>9.4f} {total:>12.3f} {total / t_jahan:>7.0f}x  "
+                f"no converged gegravity run ({total:.1f} s spent)"
+            )
         else:
             a = good[0]
             gap = (pd.Series(a["gdp"]).reindex(gdp.index) - gdp).abs().max()
             neg = f"; {a['negative_prices']} non-positive prices" if a["negative_prices"] else ""
-            print(f"{n:>5} {t_jahan:>9.4f} {a['seconds']:>12.3f} "
-                  f"{a['seconds'] / t_jahan:>7.0f}x  converged with omr_rescale="
-                  f"{a['omr_rescale']}{neg}; gap {gap:.4f} pp; all attempts {total:.2f} s "
-                  f"({total / t_jahan:.0f}x)")
+            print(
+                f"{n:>5} {t_jahan:>9.4f} {a['seconds']:>12.3f} "
+                f"{a['seconds'] / t_jahan:>7.0f}x  converged with omr_rescale="
+                f"{a['omr_rescale']}{neg}; gap {gap:.4f} pp; all attempts {total:.2f} s "
+                f"({total / t_jahan:.0f}x)"
+            )
         for note in notes:
             print(f"{'':>38}{note}")
         if not ok:

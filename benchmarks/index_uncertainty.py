@@ -49,8 +49,16 @@ def make_case(countries: int, indicators: int, seed: int = 0):
     return framework, long
 
 
-def pandas_draw(table: pd.DataFrame, reference: pd.DataFrame, framework: Framework, directions: pd.Series,
-                normalisation: str, aggregation: str, weights: pd.Series, min_coverage: float) -> pd.Series:
+def pandas_draw(
+    table: pd.DataFrame,
+    reference: pd.DataFrame,
+    framework: Framework,
+    directions: pd.Series,
+    normalisation: str,
+    aggregation: str,
+    weights: pd.Series,
+    min_coverage: float,
+) -> pd.Series:
     """One draw, the plain way: pandas operations on labelled tables."""
     x = table * directions
     if normalisation == "minmax":
@@ -85,7 +93,9 @@ def main() -> None:
     parser.add_argument("--draws", type=int, default=10_000)
     parser.add_argument("--countries", type=int, default=180)
     parser.add_argument("--indicators", type=int, default=40)
-    parser.add_argument("--loop-draws", type=int, default=300, help="draws timed in the pandas loop")
+    parser.add_argument(
+        "--loop-draws", type=int, default=300, help="draws timed in the pandas loop"
+    )
     args = parser.parse_args()
 
     framework, data = make_case(args.countries, args.indicators)
@@ -105,8 +115,14 @@ def main() -> None:
     for d in range(n_loop):
         draw = unc.draws.loc[d]
         loop_ranks[d] = pandas_draw(
-            table, reference, prep.framework, directions, draw["normalisation"], draw["aggregation"],
-            unc.draw_weights.loc[d], index.min_coverage,
+            table,
+            reference,
+            prep.framework,
+            directions,
+            draw["normalisation"],
+            draw["aggregation"],
+            unc.draw_weights.loc[d],
+            index.min_coverage,
         )
     loop = time.perf_counter() - start
     loop_full = loop / n_loop * args.draws
@@ -115,11 +131,15 @@ def main() -> None:
     want = pd.DataFrame(loop_ranks).reindex(unc.ranks.index).to_numpy()
     same = np.array_equal(np.nan_to_num(got, nan=-1), np.nan_to_num(want, nan=-1))
 
-    print(f"case: {args.countries} countries, {args.indicators} indicators, {args.draws} draws "
-          f"(+ {int(unc.sensitivity['alternatives'].sum())} one-at-a-time runs in jahan's time)")
+    print(
+        f"case: {args.countries} countries, {args.indicators} indicators, {args.draws} draws "
+        f"(+ {int(unc.sensitivity['alternatives'].sum())} one-at-a-time runs in jahan's time)"
+    )
     print(f"jahan vectorised uncertainty analysis: {fast:8.2f} s")
-    print(f"pandas per-draw loop: {loop:8.2f} s for {n_loop} draws -> {loop_full:8.2f} s for {args.draws}"
-          + ("" if n_loop == args.draws else " (extrapolated per draw)"))
+    print(
+        f"pandas per-draw loop: {loop:8.2f} s for {n_loop} draws -> {loop_full:8.2f} s for {args.draws}"
+        + ("" if n_loop == args.draws else " (extrapolated per draw)")
+    )
     print(f"ranks identical on the {n_loop} compared draws: {same}")
     print(f"ratio (pandas loop / jahan): {loop_full / fast:6.1f}x")
     print(f"choice that moves ranks most: {unc.most_influential}")

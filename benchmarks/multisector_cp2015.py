@@ -40,9 +40,14 @@ def _validation() -> Path:
 def _long(matrix: np.ndarray, column: str) -> pd.DataFrame:
     cube = matrix.reshape(TRADABLE, N, N)  # [sector, importer, exporter]
     s, imp, exp = np.meshgrid(np.arange(TRADABLE), np.arange(N), np.arange(N), indexing="ij")
-    frame = pd.DataFrame({"exporter": [f"R{k:02d}" for k in exp.ravel()],
-                          "importer": [f"R{k:02d}" for k in imp.ravel()],
-                          "sector": [f"S{k:02d}" for k in s.ravel()], column: cube.ravel()})
+    frame = pd.DataFrame(
+        {
+            "exporter": [f"R{k:02d}" for k in exp.ravel()],
+            "importer": [f"R{k:02d}" for k in imp.ravel()],
+            "sector": [f"S{k:02d}" for k in s.ravel()],
+            column: cube.ravel(),
+        }
+    )
     return frame[frame["exporter"] != frame["importer"]]
 
 
@@ -54,8 +59,9 @@ def cp2015_model() -> tuple[MultiSectorGEModel, pd.DataFrame]:
     regions = [f"R{k:02d}" for k in range(N)]
     sectors = [f"S{k:02d}" for k in range(J)]
     grid = pd.MultiIndex.from_product([sectors, regions], names=["sector", "country"])
-    io_index = pd.MultiIndex.from_product([regions, sectors, sectors],
-                                          names=["country", "input_sector", "using_sector"])
+    io_index = pd.MultiIndex.from_product(
+        [regions, sectors, sectors], names=["country", "input_sector", "using_sector"]
+    )
     theta = pd.Series(np.concatenate([read("T.txt"), np.full(J - TRADABLE, 8.22)]), index=sectors)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -88,39 +94,69 @@ def main() -> None:
     from jahan.ge._ms_data import index_array
 
     new = index_array(nafta, "tariffs", "rate", base.countries, base.sectors, base.tariff, low=-1)
-    args = (base.shares, base.tariff, new, np.ones_like(base.shares), base.theta, base.va_share,
-            base.io_cost, base.alpha, base.value_added, base.deficit)
+    args = (
+        base.shares,
+        base.tariff,
+        new,
+        np.ones_like(base.shares),
+        base.theta,
+        base.va_share,
+        base.io_cost,
+        base.alpha,
+        base.value_added,
+        base.deficit,
+    )
     t_fast, fast = best_of(lambda: solve_multisector(*args, base.expenditure), 5)
     t_ref, ref = best_of(lambda: solve_reference(*args), 1)
     gap = float(np.max(np.abs(fast.wage_hat / ref.wage_hat - 1.0)))
     print(f"CP2015 NAFTA counterfactual, {N} regions x {J} sectors (tol 1e-10 on trade balance)")
     print(f"  vectorised kernel : {t_fast * 1e3:8.1f} ms  ({fast.iterations} wage iterations)")
     print(f"  plain reference   : {t_ref * 1e3:8.1f} ms  ({ref.iterations} wage iterations)")
-    print(f"  speed-up          : {t_ref / t_fast:8.1f} x   (goal >= 10 x); "
-          f"largest wage difference {gap:.1e}")
+    print(
+        f"  speed-up          : {t_ref / t_fast:8.1f} x   (goal >= 10 x); "
+        f"largest wage difference {gap:.1e}"
+    )
     loose_fast, _ = best_of(lambda: solve_multisector(*args, base.expenditure, tol=1e-7), 5)
     loose_ref, _ = best_of(lambda: solve_reference(*args, tol=1e-7), 1)
-    print(f"  at tol 1e-7 (the authors' setting): kernel {loose_fast * 1e3:.1f} ms, reference "
-          f"{loose_ref * 1e3:.1f} ms, speed-up {loose_ref / loose_fast:.1f} x")
+    print(
+        f"  at tol 1e-7 (the authors' setting): kernel {loose_fast * 1e3:.1f} ms, reference "
+        f"{loose_ref * 1e3:.1f} ms, speed-up {loose_ref / loose_fast:.1f} x"
+    )
     t_model, result = best_of(lambda: model.simulate(tariffs=nafta), 3)
-    print(f"  full simulate() incl. result tables: {t_model * 1e3:.1f} ms; "
-          f"Mexico welfare {result.countries.loc['R19', 'welfare_pct']:+.2f} %")
+    print(
+        f"  full simulate() incl. result tables: {t_model * 1e3:.1f} ms; "
+        f"Mexico welfare {result.countries.loc['R19', 'welfare_pct']:+.2f} %"
+    )
 
     world = synthetic_world(100, 50, seed=0)
     t_init, big = best_of(lambda: MultiSectorGEModel(**world, imbalances="fixed"), 1)
     t_base, _ = best_of(lambda: big.baseline, 1)
     b = big.baseline
     cut = np.where(b.tariff > 0, 0.5 * b.tariff, 0.0)
-    big_args = (b.shares, b.tariff, cut, np.ones_like(b.shares), b.theta, b.va_share,
-                b.io_cost, b.alpha, b.value_added, b.deficit)
+    big_args = (
+        b.shares,
+        b.tariff,
+        cut,
+        np.ones_like(b.shares),
+        b.theta,
+        b.va_share,
+        b.io_cost,
+        b.alpha,
+        b.value_added,
+        b.deficit,
+    )
     t_big, sol = best_of(lambda: solve_multisector(*big_args, b.expenditure), 3)
     shock = world["tariffs"].assign(rate=world["tariffs"]["rate"] * 0.5)
     t_sim, _ = best_of(lambda: big.simulate(tariffs=shock), 1)
     print("Synthetic world, 100 regions x 50 sectors (all tariffs halved)")
-    print(f"  vectorised kernel : {t_big * 1e3:8.1f} ms  ({sol.iterations} wage iterations, "
-          f"converged {sol.converged})")
-    print(f"  model set-up {t_init * 1e3:.0f} ms, baseline {t_base * 1e3:.0f} ms, "
-          f"simulate() {t_sim * 1e3:.0f} ms")
+    print(
+        f"  vectorised kernel : {t_big * 1e3:8.1f} ms  ({sol.iterations} wage iterations, "
+        f"converged {sol.converged})"
+    )
+    print(
+        f"  model set-up {t_init * 1e3:.0f} ms, baseline {t_base * 1e3:.0f} ms, "
+        f"simulate() {t_sim * 1e3:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

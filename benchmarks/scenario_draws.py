@@ -35,8 +35,10 @@ def main() -> None:
 
     world = World.builtin()
     scenario = Scenario.load("eaeu_customs_union")
-    print(f"eaeu_customs_union on the built-in world ({len(world.iso3)} countries), "
-          f"{args.draws} draws, seed {args.seed}, {os.cpu_count()} CPUs")
+    print(
+        f"eaeu_customs_union on the built-in world ({len(world.iso3)} countries), "
+        f"{args.draws} draws, seed {args.seed}, {os.cpu_count()} CPUs"
+    )
 
     # Floor: bare GE solves of the same draws, in this process.
     model = GEModel(world, trade_elasticity=scenario.spec.model.trade_elasticity)
@@ -47,8 +49,10 @@ def main() -> None:
     for cost in matrices:
         model.simulate(cost)
     floor_rate = args.floor_draws / (time.perf_counter() - start)
-    print(f"  floor (bare GEModel.simulate loop, {args.floor_draws} solves): "
-          f"{floor_rate:8.1f} solves/s")
+    print(
+        f"  floor (bare GEModel.simulate loop, {args.floor_draws} solves): "
+        f"{floor_rate:8.1f} solves/s"
+    )
 
     results = {}
     for workers in args.workers:
@@ -58,8 +62,10 @@ def main() -> None:
         results[workers] = out
         rate = args.draws / seconds
         goal = "meets" if seconds < 60 else "MISSES"
-        print(f"  workers={workers}: {seconds:7.2f} s, {rate:8.1f} draws/s "
-              f"({goal} the 60 s goal; {rate / floor_rate:.2f} x the single-process floor)")
+        print(
+            f"  workers={workers}: {seconds:7.2f} s, {rate:8.1f} draws/s "
+            f"({goal} the 60 s goal; {rate / floor_rate:.2f} x the single-process floor)"
+        )
     base = results[args.workers[0]].countries.to_numpy()
     same = all(np.array_equal(base, r.countries.to_numpy()) for r in results.values())
     print(f"  identical results for every worker count: {same}")
@@ -68,8 +74,10 @@ def main() -> None:
         first, last = args.workers[0], args.workers[-1]
         print(f"  speed-up {last} vs {first} workers: {t[first] / t[last]:.2f} x")
     kaz = results[args.workers[0]].countries.loc["KAZ"]
-    print(f"  KAZ welfare: {kaz['welfare_pct']:+.4f}% "
-          f"[{kaz['welfare_pct_p05']:+.4f}; {kaz['welfare_pct_p95']:+.4f}]")
+    print(
+        f"  KAZ welfare: {kaz['welfare_pct']:+.4f}% "
+        f"[{kaz['welfare_pct_p05']:+.4f}; {kaz['welfare_pct_p95']:+.4f}]"
+    )
 
 
 if __name__ == "__main__":

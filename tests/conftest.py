@@ -81,8 +81,11 @@ except ImportError:  # hypothesis is a dev dependency
 # -- skipped groups: said loudly at the end, failures under CI ----------------------------------
 
 LOUD_GROUPS: tuple[str, ...] = ("validation", "browser")
-_GROUP_FIXTURES = {"validation_file": "validation", "sources_file": "validation",
-                   "headless_chromium": "browser"}
+_GROUP_FIXTURES = {
+    "validation_file": "validation",
+    "sources_file": "validation",
+    "headless_chromium": "browser",
+}
 _SKIPPED: dict[str, list[tuple[str, str]]] = {}
 
 
@@ -100,7 +103,10 @@ def pytest_collection_modifyitems(config, items):
     """Mark tests by the fixtures they use, so every validation or browser test is counted."""
     for item in items:
         for fixture, group in _GROUP_FIXTURES.items():
-            if fixture in getattr(item, "fixturenames", ()) and item.get_closest_marker(group) is None:
+            if (
+                fixture in getattr(item, "fixturenames", ())
+                and item.get_closest_marker(group) is None
+            ):
                 item.add_marker(getattr(pytest.mark, group))
 
 
@@ -120,7 +126,9 @@ def pytest_runtest_makereport(item, call):
 
 def pytest_runtest_logreport(report):
     if report.skipped and not hasattr(report, "wasxfail"):
-        _SKIPPED.setdefault(_group(report.keywords), []).append((report.nodeid, _skip_reason(report)))
+        _SKIPPED.setdefault(_group(report.keywords), []).append(
+            (report.nodeid, _skip_reason(report))
+        )
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -130,7 +138,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     from collections import Counter
 
     write = terminalreporter.write_line
-    terminalreporter.section("SKIPPED TEST GROUPS: these were NOT checked", sep="!", red=True, bold=True)
+    terminalreporter.section(
+        "SKIPPED TEST GROUPS: these were NOT checked", sep="!", red=True, bold=True
+    )
     for group in (*LOUD_GROUPS, "other"):
         entries = _SKIPPED.get(group, [])
         if not entries:
@@ -164,11 +174,20 @@ def headless_chromium():
 
     def run(args: list[str], profile: Path) -> subprocess.CompletedProcess:
         base = [
-            binary, "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", "--disable-default-apps", f"--user-data-dir={profile}",
+            binary,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-default-apps",
+            f"--user-data-dir={profile}",
             "--host-resolver-rules=MAP * ~NOTFOUND",
-            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=5000",
+            "--enable-logging=stderr",
+            "--v=0",
+            "--virtual-time-budget=5000",
         ]
         return subprocess.run(base + args, capture_output=True, text=True, timeout=180, check=False)
 

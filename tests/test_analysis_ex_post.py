@@ -21,8 +21,23 @@ from jahan.estimate.bloc import FIXED_EFFECTS, estimate_bloc
 from jahan.world import World
 
 EAEU = ["ARM", "BLR", "KAZ", "KGZ", "RUS"]
-OTHERS = ["CHN", "DEU", "USA", "UZB", "TUR", "UKR", "ITA", "FRA", "POL", "JPN", "KOR", "IND", "TJK",
-          "GEO", "AZE"]
+OTHERS = [
+    "CHN",
+    "DEU",
+    "USA",
+    "UZB",
+    "TUR",
+    "UKR",
+    "ITA",
+    "FRA",
+    "POL",
+    "JPN",
+    "KOR",
+    "IND",
+    "TJK",
+    "GEO",
+    "AZE",
+]
 YEARS = [2004, 2008, 2012, 2016]  # spans the 2010 customs union and the 2015 accessions
 
 
@@ -52,8 +67,12 @@ def _panel(world, years):
 def test_estimate_is_a_direct_fepois_call_on_the_same_panel(sub, bloc):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
-        direct = jh.fepois(f"value ~ both_EAEU | {FIXED_EFFECTS}", _panel(sub, YEARS),
-                           vcov={"CRV1": "pair_id"}, max_iter=100)
+        direct = jh.fepois(
+            f"value ~ both_EAEU | {FIXED_EFFECTS}",
+            _panel(sub, YEARS),
+            vcov={"CRV1": "pair_id"},
+            max_iter=100,
+        )
     assert bloc.effect == pytest.approx(float(direct.coef["both_EAEU"]), rel=1e-10, abs=1e-12)
     assert bloc.se == pytest.approx(float(direct.se["both_EAEU"]), rel=1e-10)
     assert bloc.nobs == direct.nobs
@@ -141,7 +160,9 @@ def test_central_effect_equals_a_direct_ge_solve(sub, evaluation):
     e, i = index.get_level_values(0), index.get_level_values(1)
     inside = e.isin(members) & i.isin(members) & (e != i)
     shock = pd.Series(np.where(inside, np.exp(-b), 1.0), index=index)
-    direct = jh.GEModel(sub, trade_elasticity=5.0, closure="full", imbalances="fixed").simulate(shock)
+    direct = jh.GEModel(sub, trade_elasticity=5.0, closure="full", imbalances="fixed").simulate(
+        shock
+    )
     assert direct.converged
     for o in OUTCOMES:
         want = 100.0 * (1.0 / (1.0 + direct.countries[o] / 100.0) - 1.0)
@@ -165,8 +186,9 @@ def test_ge_signs_follow_the_sign_of_the_effect(evaluation):
     sign = np.sign(evaluation.estimate.effect)
     assert sign != 0
     assert np.sign(evaluation.bloc_trade.loc["estimated", "trade_pct"]) == sign
-    assert (np.sign(evaluation.countries.loc[list(evaluation.members), "welfare_pct_estimated"])
-            == sign).all()
+    assert (
+        np.sign(evaluation.countries.loc[list(evaluation.members), "welfare_pct_estimated"]) == sign
+    ).all()
     # The published average is positive: the union raised members' trade and welfare under it.
     assert evaluation.bloc_trade.loc["reference", "trade_pct"] > 0
     assert (evaluation.countries.loc[list(evaluation.members), "welfare_pct_reference"] > 0).all()
@@ -240,8 +262,12 @@ def test_full_panel_estimate_and_evaluation():
     assert est.dropped_member_rows == ()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
-        direct = jh.fepois(f"value ~ both_EAEU | {FIXED_EFFECTS}", _panel(w, list(est.years)),
-                           vcov={"CRV1": "pair_id"}, max_iter=100)
+        direct = jh.fepois(
+            f"value ~ both_EAEU | {FIXED_EFFECTS}",
+            _panel(w, list(est.years)),
+            vcov={"CRV1": "pair_id"},
+            max_iter=100,
+        )
     assert est.effect == pytest.approx(float(direct.coef["both_EAEU"]), rel=1e-10)
     assert est.se == pytest.approx(float(direct.se["both_EAEU"]), rel=1e-10)
     assert np.sign(result.countries.at["KAZ", "welfare_pct_estimated"]) == np.sign(est.effect)
@@ -279,8 +305,23 @@ def test_cli_prints_the_summary_and_writes_the_folder(tmp_path):
     from jahan.cli import app
 
     out = tmp_path / "eaeu_ex_post"
-    res = CliRunner().invoke(app, ["evaluate", "EAEU", "--focus", "KAZ", "--draws", "20", "--seed",
-                                   "1", "--lang", "ru", "--out", str(out)])
+    res = CliRunner().invoke(
+        app,
+        [
+            "evaluate",
+            "EAEU",
+            "--focus",
+            "KAZ",
+            "--draws",
+            "20",
+            "--seed",
+            "1",
+            "--lang",
+            "ru",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "Казахстан (KAZ)" in res.output and "Оговорки:" in res.output
     assert sorted(p.name for p in out.iterdir()) == sorted(output_files("ru"))

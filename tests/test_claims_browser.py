@@ -29,21 +29,23 @@ def test_kazakh_claims_report_renders_offline(tmp_path, headless_chromium):
     assert tr("The founding texts, tested", lang) in html
     for claim in result.claims:
         start = html.index(f'id="claim-{claim.number}"')
-        section = html[start:html.index("</section>", start)]
+        section = html[start : html.index("</section>", start)]
         assert tr(claim.title, lang) in section
         badge = re.search(r'id="verdict-(\d+)" data-verdict="(\w+)"[^>]*>([^<]+)<', section)
         assert badge is not None, claim.number
         assert int(badge.group(1)) == claim.number and badge.group(2) == claim.verdict
         assert badge.group(3) == verdict_text(claim.verdict, lang)
     # plotly drew the band figures (its SVG root is inside each container).
-    part = html[html.index('id="figure-1"'):]
+    part = html[html.index('id="figure-1"') :]
     assert re.search(r'class="main-svg"', part[:200_000])
     assert 'id="figure-5-series"' in html
 
     SCREENSHOTS_DIR.mkdir(exist_ok=True)
     shot = SCREENSHOTS_DIR / f"claims_report_{lang}.png"
     shot.unlink(missing_ok=True)
-    run = headless_chromium([f"--screenshot={shot}", "--window-size=1280,3000", url], tmp_path / "profile-shot")
+    run = headless_chromium(
+        [f"--screenshot={shot}", "--window-size=1280,3000", url], tmp_path / "profile-shot"
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 50_000
 

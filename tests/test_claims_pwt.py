@@ -34,8 +34,9 @@ def source(sources_file):
 
 def test_extract_equals_the_source_file(source):
     extract = pwt_panel()
-    src = source[list(PWT_COLUMNS)].assign(isocode=source["isocode"].astype(str),
-                                           year=source["year"].astype(int))
+    src = source[list(PWT_COLUMNS)].assign(
+        isocode=source["isocode"].astype(str), year=source["year"].astype(int)
+    )
     src = src.sort_values(["isocode", "year"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(extract.reset_index(drop=True), src, check_dtype=False)
 
@@ -56,9 +57,12 @@ def test_one_year_by_hand_from_the_pwt_file(source, world, year):
     theil_hand = sum((a / mean) * math.log(a / mean) for a in x) / n
     total_p = sum(p)
     wmean = sum(pi * a for pi, a in zip(p, x, strict=True)) / total_p
-    wgini_hand = sum(pi * pj * abs(a - b) for pi, a in zip(p, x, strict=True)
-                     for pj, b in zip(p, x, strict=True)) / (2 * total_p**2 * wmean)
-    wtheil_hand = sum(pi / total_p * (a / wmean) * math.log(a / wmean) for pi, a in zip(p, x, strict=True))
+    wgini_hand = sum(
+        pi * pj * abs(a - b) for pi, a in zip(p, x, strict=True) for pj, b in zip(p, x, strict=True)
+    ) / (2 * total_p**2 * wmean)
+    wtheil_hand = sum(
+        pi / total_p * (a / wmean) * math.log(a / wmean) for pi, a in zip(p, x, strict=True)
+    )
     # Between regions, countries equal: sum over regions of n_g/n * (mu_g/mu) ln(mu_g/mu).
     between_hand = 0.0
     for label in set(g):
@@ -83,7 +87,9 @@ def test_every_year_agrees_with_the_slow_reference(world):
     series = inequality_over_time(pwt, groups)
     assert series.index.min() == 1950 and series.index.max() == 2017
     for year in (1950, 1975, 2000):
-        rows = pwt[(pwt["year"] == year) & pwt["isocode"].isin(groups.index)].dropna(subset=["rgdpe", "pop"])
+        rows = pwt[(pwt["year"] == year) & pwt["isocode"].isin(groups.index)].dropna(
+            subset=["rgdpe", "pop"]
+        )
         x = (rows["rgdpe"] / rows["pop"]).set_axis(rows["isocode"])
         w = rows["pop"].set_axis(rows["isocode"])
         dec = theil_decomposition(x, groups[x.index], w)
@@ -105,7 +111,8 @@ def test_theil_change_on_the_balanced_panel(world):
         x = (rows["rgdpe"] / rows["pop"]).set_axis(rows["isocode"])
         assert out.at["unweighted", column] == pytest.approx(theil(x), rel=1e-12)
         assert out.at["population_weighted", column] == pytest.approx(
-            theil(x, rows["pop"].set_axis(rows["isocode"])), rel=1e-12)
+            theil(x, rows["pop"].set_axis(rows["isocode"])), rel=1e-12
+        )
     assert (out["countries"] == len(keep)).all()
     assert (out["p05"] <= out["p95"]).all()
 
@@ -123,8 +130,18 @@ def test_neighbour_correlation_on_a_constructed_panel():
     rows = []
     for code, g in series.items():
         level = np.exp(np.cumsum(g / 100.0))
-        rows += [{"isocode": code, "year": y, "rgdpe": lv, "rgdpna": lv, "pop": 1.0, "csh_x": 0.1,
-                  "csh_m": -0.1} for y, lv in zip(years, level, strict=True)]
+        rows += [
+            {
+                "isocode": code,
+                "year": y,
+                "rgdpe": lv,
+                "rgdpna": lv,
+                "pop": 1.0,
+                "csh_x": 0.1,
+                "csh_m": -0.1,
+            }
+            for y, lv in zip(years, level, strict=True)
+        ]
     codes = list(series)
     index = pd.MultiIndex.from_product([codes, codes], names=["exporter", "importer"])
     contiguity = pd.Series(0, index=index)

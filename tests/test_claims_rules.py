@@ -64,29 +64,56 @@ def test_combining_figures():
 
 
 def _fig(key, value, low, high, **kw):
-    return Figure(key, "EAEU effect on members' trade", value, low, high, "log points", kw.pop("direction", +1), **kw)
+    return Figure(
+        key,
+        "EAEU effect on members' trade",
+        value,
+        low,
+        high,
+        "log points",
+        kw.pop("direction", +1),
+        **kw,
+    )
 
 
 def test_claim_with_missing_data_is_reported_as_cannot_be_tested_not_as_supported_or_refuted():
-    claim = Claim(8, "currency_union", "A EurAsEC currency union",
-                  (_fig("a", NAN, NAN, NAN), _fig("b", 0.2, 0.04, 0.36, counts=False)),
-                  decide="Trade of countries that entered or left currency unions like the proposed one")
+    claim = Claim(
+        8,
+        "currency_union",
+        "A EurAsEC currency union",
+        (_fig("a", NAN, NAN, NAN), _fig("b", 0.2, 0.04, 0.36, counts=False)),
+        decide="Trade of countries that entered or left currency unions like the proposed one",
+    )
     assert claim.verdict == UNTESTABLE
     result = ClaimsResult((claim,))
     for lang in ("en", "kk", "ru"):
         text = result.summary(lang=lang)
         assert tr("cannot be tested with the data here", lang) in text
         assert f": {tr('supported', lang)}" not in text and tr("not supported", lang) not in text
-        assert tr("Trade of countries that entered or left currency unions like the proposed one", lang) in text
+        assert (
+            tr(
+                "Trade of countries that entered or left currency unions like the proposed one",
+                lang,
+            )
+            in text
+        )
     assert result.to_frame()["claim_verdict"].tolist() == [UNTESTABLE, UNTESTABLE]
 
 
 def test_a_missing_part_does_not_decide_a_claim_that_has_a_tested_part():
-    claim = Claim(2, "shelter", "The Customs Union shelters Kazakhstan from global crises",
-                  (_fig("observed", 0.3, 0.1, 0.5), _fig("model", NAN, NAN, NAN)))
+    claim = Claim(
+        2,
+        "shelter",
+        "The Customs Union shelters Kazakhstan from global crises",
+        (_fig("observed", 0.3, 0.1, 0.5), _fig("model", NAN, NAN, NAN)),
+    )
     assert claim_verdict(claim.figures) == SUPPORTED
-    claim = Claim(2, "shelter", "The Customs Union shelters Kazakhstan from global crises",
-                  (_fig("observed", -0.3, -0.5, 0.1), _fig("model", NAN, NAN, NAN)))
+    claim = Claim(
+        2,
+        "shelter",
+        "The Customs Union shelters Kazakhstan from global crises",
+        (_fig("observed", -0.3, -0.5, 0.1), _fig("model", NAN, NAN, NAN)),
+    )
     assert claim.verdict == NOT_SUPPORTED
 
 
@@ -146,15 +173,26 @@ def test_openness_growth_recovers_a_constructed_slope():
         g = 1.0 + 0.3 * openness / 10.0 - 0.2 * np.log(y0)
         for t, year in enumerate(range(1970, 2018)):
             level = y0 * np.exp(g / 100.0 * t)
-            rows.append({"isocode": code, "year": year, "rgdpe": level, "rgdpna": level, "pop": 1.0,
-                         "csh_x": openness / 200.0, "csh_m": -openness / 200.0})
+            rows.append(
+                {
+                    "isocode": code,
+                    "year": year,
+                    "rgdpe": level,
+                    "rgdpna": level,
+                    "pop": 1.0,
+                    "csh_x": openness / 200.0,
+                    "csh_m": -openness / 200.0,
+                }
+            )
     out = openness_growth(pd.DataFrame(rows), codes)
     assert out["slope"] == pytest.approx(0.3, abs=1e-9)
     assert out["countries"] == 30
 
 
 def test_summary_and_report_default_to_the_language_given(tmp_path):
-    claim = Claim(3, "closed", "Economically closed countries have no future", (_fig("a", 0.3, 0.1, 0.5),))
+    claim = Claim(
+        3, "closed", "Economically closed countries have no future", (_fig("a", 0.3, 0.1, 0.5),)
+    )
     result = ClaimsResult((claim,), settings={"lang": "ru"})
     assert result.summary().startswith(tr("The founding texts, tested", "ru"))
     assert tr("supported", "ru") in result.summary()
@@ -192,8 +230,15 @@ def test_autarky_cost_closed_form_equals_the_ge_model_on_a_balanced_world():
 def test_small_figures_keep_two_significant_digits():
     from jahan.analysis.claims.result import figure_line
 
-    small = Figure("s", "Model shelter: crisis loss without the union minus with it", 0.00033, 0.00024,
-                   0.00047, "percent", +1)
+    small = Figure(
+        "s",
+        "Model shelter: crisis loss without the union minus with it",
+        0.00033,
+        0.00024,
+        0.00047,
+        "percent",
+        +1,
+    )
     assert "0.00033 [0.00024; 0.00047]" in figure_line(small, "en")
     assert "0,00033 [0,00024; 0,00047]" in figure_line(small, "kk")
     large = Figure("l", "EAEU effect on members' trade", -0.1583, -0.279, -0.038, "log points", +1)

@@ -42,7 +42,12 @@ def test_observed_estimates_carry_their_bands(result):
     trade = frame.loc["eaeu_trade_effect"]
     # The 90% band of an estimate is symmetric: estimate plus and minus 1.645 s.e.
     assert trade["value"] - trade["low"] == pytest.approx(trade["high"] - trade["value"], rel=1e-9)
-    for key in ("eaeu_welfare_kaz", "corridor_gain_min", "neighbours_growth_kaz", "top_fifth_share"):
+    for key in (
+        "eaeu_welfare_kaz",
+        "corridor_gain_min",
+        "neighbours_growth_kaz",
+        "top_fifth_share",
+    ):
         row = frame.loc[key]
         assert row["low"] <= row["high"]
     # Autarky costs are positive for every country (ACR: lambda_jj < 1 whenever a country trades).

@@ -23,7 +23,14 @@ from jahan.culture import (
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, ScenarioError
 
 TRUE_AS = {"a": 1.31, "s": 0.4, "c": 0.2}
-EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "jahan" / "data" / "language" / "synthetic_language_shift.csv"
+EXAMPLE = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "jahan"
+    / "data"
+    / "language"
+    / "synthetic_language_shift.csv"
+)
 
 
 def _synthetic_as(seed: int, sd: float = 0.003) -> pd.DataFrame:
@@ -35,7 +42,9 @@ def _synthetic_as(seed: int, sd: float = 0.003) -> pd.DataFrame:
     path = simulate(ModelSpec(AbramsStrogatz, TRUE_AS), (0.7, 0.0, 0.3), years)
     rng = np.random.default_rng(seed)
     x = np.clip(path["monolingual_a"].to_numpy() + rng.normal(0.0, sd, years.size), 0.0, 1.0)
-    return pd.DataFrame({"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1.0 - x})
+    return pd.DataFrame(
+        {"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1.0 - x}
+    )
 
 
 TRUE_MW = {"a": 1.31, "s": 0.42, "c": 0.15, "mu": 0.5}
@@ -49,7 +58,9 @@ def _synthetic_mw(seed: int, sd: float = 0.004) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     x = np.clip(path["monolingual_a"].to_numpy() + rng.normal(0.0, sd, years.size), 0.0, 1.0)
     y = np.clip(path["monolingual_b"].to_numpy() + rng.normal(0.0, sd, years.size), 0.0, 1.0)
-    return pd.DataFrame({"year": years, "monolingual_a": x, "bilingual": 1.0 - x - y, "monolingual_b": y})
+    return pd.DataFrame(
+        {"year": years, "monolingual_a": x, "bilingual": 1.0 - x - y, "monolingual_b": y}
+    )
 
 
 MODELS = {"abrams-strogatz": (_synthetic_as, TRUE_AS), "minett-wang": (_synthetic_mw, TRUE_MW)}
@@ -62,7 +73,9 @@ def _coverage(model: str, seeds, draws: int = 0, calibration: int = 0) -> dict[s
     for seed in seeds:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", IdentificationWarning)
-            fit = fit_language_model(make(seed), model, draws=draws, seed=seed, calibration=calibration)
+            fit = fit_language_model(
+                make(seed), model, draws=draws, seed=seed, calibration=calibration
+            )
         for name, value in truth.items():
             lower, upper = fit.params.loc[name, ["lower", "upper"]]
             hits[name] += bool(lower <= value <= upper)
@@ -92,7 +105,9 @@ def coverage_50():
 # seeds (95.0%): the interval is calibrated and seeds 0-49 hold an unlucky draw (P(X <= 44) = 3.8% for
 # a correctly calibrated 95% interval). Bootstrap calibration of the threshold did not change that
 # (45 of 50 for a but 43 of 50 for Abrams-Strogatz); see docs/culture.md.
-_SHORT = pytest.mark.xfail(strict=True, reason="measured 44/50 for Minett-Wang a; see the comment above")
+_SHORT = pytest.mark.xfail(
+    strict=True, reason="measured 44/50 for Minett-Wang a; see the comment above"
+)
 
 
 @pytest.mark.slow
@@ -123,7 +138,9 @@ def test_minett_wang_profile_statistic_at_the_truth_200_trials():
     free = list(TRUE_MW)
     inside = np.zeros(len(free), dtype=int)
     for seed in range(200):
-        prob = Problem(MinettWang, validate_shares(_synthetic_mw(seed)), free, {"eps": 0.0, "tau": 0.0})
+        prob = Problem(
+            MinettWang, validate_shares(_synthetic_mw(seed)), free, {"eps": 0.0, "tau": 0.0}
+        )
         obs = prob.obs.reshape(-1)
         theta_true = prob.to_theta({**TRUE_MW, "x0": 0.35, "y0": 0.40})
         theta_hat, *_ = point_estimate(prob, obs, 200)
@@ -131,8 +148,9 @@ def test_minett_wang_profile_statistic_at_the_truth_200_trials():
         for j in range(len(free)):
             masks[2 + j, j] = 0.0
         starts = np.vstack([theta_hat, theta_true] + [theta_true] * len(free))
-        refit, _ = batched_lm(prob, starts, np.repeat(obs[None, :], len(starts), axis=0), max_iter=100,
-                              free=masks)
+        refit, _ = batched_lm(
+            prob, starts, np.repeat(obs[None, :], len(starts), axis=0), max_iter=100, free=masks
+        )
         sse = np.sum((prob.predict(refit) - obs) ** 2, axis=1)
         dof = obs.size - prob.q
         stat = (sse[2:] - sse.min()) / (sse.min() / dof)
@@ -172,7 +190,9 @@ def test_flat_series_warns_that_parameters_are_not_identified():
     rng = np.random.default_rng(0)
     years = np.arange(1990, 2021, 2.0)
     x = 0.5 + rng.normal(0, 0.002, years.size)
-    frame = pd.DataFrame({"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1 - x})
+    frame = pd.DataFrame(
+        {"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1 - x}
+    )
     with pytest.warns(IdentificationWarning, match=r"parameter\(s\) .*c.* not identified"):
         fit = fit_language_model(frame, "abrams-strogatz", draws=50, seed=0)
     assert not fit.params["identified"].all()
@@ -183,26 +203,36 @@ def test_fit_that_stops_early_raises_or_warns_when_asked():
         fit_language_model(_synthetic_as(1), "abrams-strogatz", draws=0, max_iter=1)
     assert info.value.record.converged is False
     with pytest.warns(ConvergenceWarning, match="before convergence"):
-        fit = fit_language_model(_synthetic_as(1), "abrams-strogatz", draws=0, max_iter=1,
-                                 on_nonconvergence="warn")
+        fit = fit_language_model(
+            _synthetic_as(1), "abrams-strogatz", draws=0, max_iter=1, on_nonconvergence="warn"
+        )
     assert not fit.record.converged
     # The old spellings still work for one release, with a DeprecationWarning.
     with pytest.warns(DeprecationWarning, match="max_nfev= is deprecated; use max_iter="):
         with pytest.warns(DeprecationWarning, match="allow_nonconvergence= is deprecated"):
             with pytest.warns(ConvergenceWarning):
-                old = fit_language_model(_synthetic_as(1), "abrams-strogatz", draws=0,
-                                         max_nfev=1, allow_nonconvergence=True)
+                old = fit_language_model(
+                    _synthetic_as(1),
+                    "abrams-strogatz",
+                    draws=0,
+                    max_nfev=1,
+                    allow_nonconvergence=True,
+                )
     assert not old.record.converged
 
 
 def test_non_finite_parameters_are_refused_before_integration():
     # RK45 would loop forever on a NaN field; the integrator refuses it.
     with pytest.raises(DataError, match="initial shares .* non-finite"):
-        simulate(ModelSpec(AbramsStrogatz, {"a": 1.31, "s": 0.4, "c": 0.1}), (np.nan, 0.0, 0.5), [0, 10])
+        simulate(
+            ModelSpec(AbramsStrogatz, {"a": 1.31, "s": 0.4, "c": 0.1}), (np.nan, 0.0, 0.5), [0, 10]
+        )
 
 
 def test_fixed_parameters_are_reported_and_not_estimated():
-    fit = fit_language_model(_synthetic_as(2), "abrams-strogatz", fixed={"a": 1.31}, draws=50, seed=1)
+    fit = fit_language_model(
+        _synthetic_as(2), "abrams-strogatz", fixed={"a": 1.31}, draws=50, seed=1
+    )
     assert fit.params.loc["a", "fixed"] and fit.params.loc["a", "estimate"] == 1.31
     assert "a" not in fit.draws.columns
     lower, upper = fit.params.loc["s", ["lower", "upper"]]
@@ -222,12 +252,14 @@ def test_fit_result_is_a_table_with_summary(tmp_path):
 
 # --- bad data -------------------------------------------------------------------------------------
 def _good() -> pd.DataFrame:
-    return pd.DataFrame({
-        "year": [2000, 2005, 2010, 2015, 2020, 2025],
-        "monolingual_a": [0.5, 0.48, 0.46, 0.44, 0.42, 0.40],
-        "bilingual": [0.1] * 6,
-        "monolingual_b": [0.4, 0.42, 0.44, 0.46, 0.48, 0.50],
-    })
+    return pd.DataFrame(
+        {
+            "year": [2000, 2005, 2010, 2015, 2020, 2025],
+            "monolingual_a": [0.5, 0.48, 0.46, 0.44, 0.42, 0.40],
+            "bilingual": [0.1] * 6,
+            "monolingual_b": [0.4, 0.42, 0.44, 0.46, 0.48, 0.50],
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -235,7 +267,12 @@ def _good() -> pd.DataFrame:
     [
         ("monolingual_a", 2, 1.2, r"row 3 \(year 2010\): monolingual_a = 1.2 is outside \[0, 1\]"),
         ("bilingual", 4, -0.1, r"row 5 \(year 2020\): bilingual = -0.1 is outside \[0, 1\]"),
-        ("bilingual", 1, 0.3, r"row 2 \(year 2005\): monolingual_a \+ bilingual \+ monolingual_b = 1.2000"),
+        (
+            "bilingual",
+            1,
+            0.3,
+            r"row 2 \(year 2005\): monolingual_a \+ bilingual \+ monolingual_b = 1.2000",
+        ),
         ("year", 3, 2005, r"row 4 \(year 2005\): year 2005 does not come after 2010"),
         ("monolingual_b", 0, "n/a", r"row 1: monolingual_b = 'n/a' is not a number"),
     ],
@@ -285,7 +322,9 @@ def test_raising_status_keeps_more_speakers_of_a(example_fit):
 
 
 def test_bilingual_acquisition_policy_raises_bilinguals(example_fit):
-    proj = project(example_fit, LanguagePolicy(2025, bilingual_acquisition=0.01), until=2080).final()
+    proj = project(
+        example_fit, LanguagePolicy(2025, bilingual_acquisition=0.01), until=2080
+    ).final()
     assert proj.loc["policy", "bilingual"] > proj.loc["baseline", "bilingual"]
 
 

@@ -84,7 +84,11 @@ def _numeric_jacobian(params, x, y, h=1e-7):
 
     # One-sided in x on the edge x = 0 (shares cannot be negative); the x^a term converges like
     # h^(a - 1), hence the tiny step (dx/dt is exactly 0 on the edge, so no cancellation).
-    dx = (f([x + 1e-14, y]) - f([x, y])) / 1e-14 if x == 0 else (f([x + h, y]) - f([x - h, y])) / (2 * h)
+    dx = (
+        (f([x + 1e-14, y]) - f([x, y])) / 1e-14
+        if x == 0
+        else (f([x + h, y]) - f([x - h, y])) / (2 * h)
+    )
     cols = [dx, (f([x, y + h]) - f([x, y - h])) / (2 * h)]
     return np.column_stack(cols)
 
@@ -97,8 +101,13 @@ def test_minett_wang_without_intervention_has_no_stable_coexistence():
     assert len(interior) == 1 and interior["stability"].iloc[0] == "saddle"
     row = interior.iloc[0]
     jac = _numeric_jacobian(BASE_MW, row["monolingual_a"], row["monolingual_b"])
-    assert np.allclose(MinettWang.jacobian(row["monolingual_a"], row["monolingual_b"],
-                                           MinettWang.check_params(BASE_MW)), jac, atol=1e-7)
+    assert np.allclose(
+        MinettWang.jacobian(
+            row["monolingual_a"], row["monolingual_b"], MinettWang.check_params(BASE_MW)
+        ),
+        jac,
+        atol=1e-7,
+    )
     # From 30% monolingual A, 10% bilingual, 60% monolingual B, language A dies out.
     end = simulate(ModelSpec(MinettWang, BASE_MW), (0.3, 0.1, 0.6), [0, 4000]).iloc[-1]
     assert end["speakers_a"] < 1e-6
@@ -122,8 +131,11 @@ def test_bilingual_acquisition_makes_coexistence_stable():
     got = sorted([row["eigenvalue_1"].real, row["eigenvalue_2"].real], reverse=True)
     assert np.allclose(got, expected, rtol=1e-8)
     assert max(got) < 0
-    assert np.allclose(np.sort(np.linalg.eigvals(_numeric_jacobian(params, 0.0, y))).real,
-                       np.sort(expected), rtol=1e-4)
+    assert np.allclose(
+        np.sort(np.linalg.eigvals(_numeric_jacobian(params, 0.0, y))).real,
+        np.sort(expected),
+        rtol=1e-4,
+    )
     # The same start that lost language A now converges to that point: A survives in bilinguals.
     end = simulate(ModelSpec(MinettWang, params), (0.3, 0.1, 0.6), [0, 6000]).iloc[-1]
     assert end["speakers_a"] == pytest.approx(row["bilingual"], abs=1e-6)

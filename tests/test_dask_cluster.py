@@ -54,7 +54,9 @@ def _square(x: int) -> int:
 def test_an_unreachable_scheduler_is_a_message_not_a_traceback():
     address = f"tcp://127.0.0.1:{_free_port()}"  # nothing listens there
     started = time.monotonic()
-    with pytest.raises(JahanError, match=rf"cannot reach the Dask scheduler '{address}'.*dask scheduler"):
+    with pytest.raises(
+        JahanError, match=rf"cannot reach the Dask scheduler '{address}'.*dask scheduler"
+    ):
         run_tasks(_square, [1, 2, 3], scheduler=address)
     assert time.monotonic() - started < 30
 
@@ -91,27 +93,71 @@ def test_cli_run_on_a_real_scheduler_equals_the_local_run_bit_for_bit(tmp_path):
     address = f"tcp://127.0.0.1:{port}"
     env = _env()
     logs = [open(tmp_path / f"{name}.log", "w") for name in ("scheduler", "worker1", "worker2")]  # noqa: SIM115
-    procs = [subprocess.Popen([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], env=env, stdout=logs[0], stderr=subprocess.STDOUT)]
+    procs = [
+        subprocess.Popen(
+            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            env=env,
+            stdout=logs[0],
+            stderr=subprocess.STDOUT,
+        )
+    ]
     try:
         for log in logs[1:]:
-            procs.append(subprocess.Popen([str(DASK), "worker", address, "--nworkers", "1",
-                                           "--nthreads", "1", "--no-dashboard"],
-                                          env=env, stdout=log, stderr=subprocess.STDOUT))
+            procs.append(
+                subprocess.Popen(
+                    [
+                        str(DASK),
+                        "worker",
+                        address,
+                        "--nworkers",
+                        "1",
+                        "--nthreads",
+                        "1",
+                        "--no-dashboard",
+                    ],
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
         _wait_for_workers(address, 2)
         outs = {}
         for name, extra in (("cluster", ["--scheduler", address]), ("local", [])):
             outs[name] = tmp_path / name
             done = subprocess.run(
-                [sys.executable, "-m", "jahan.cli", "run", str(scenario), "--world", str(world),
-                 "--draws", "40", "--seed", "7", "--lang", "en", "--out", str(outs[name]), *extra],
-                env=env, capture_output=True, text=True, timeout=600)
+                [
+                    sys.executable,
+                    "-m",
+                    "jahan.cli",
+                    "run",
+                    str(scenario),
+                    "--world",
+                    str(world),
+                    "--draws",
+                    "40",
+                    "--seed",
+                    "7",
+                    "--lang",
+                    "en",
+                    "--out",
+                    str(outs[name]),
+                    *extra,
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
             assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
         for table in ("countries.csv", "shocks.csv", "parameters.csv"):
-            assert (outs["cluster"] / table).read_bytes() == (outs["local"] / table).read_bytes(), table
-        pd.testing.assert_frame_equal(pd.read_parquet(outs["cluster"] / "countries.parquet"),
-                                      pd.read_parquet(outs["local"] / "countries.parquet"),
-                                      check_exact=True)
+            assert (outs["cluster"] / table).read_bytes() == (outs["local"] / table).read_bytes(), (
+                table
+            )
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(outs["cluster"] / "countries.parquet"),
+            pd.read_parquet(outs["local"] / "countries.parquet"),
+            check_exact=True,
+        )
     finally:
         for proc in reversed(procs):
             proc.terminate()

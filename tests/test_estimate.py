@@ -72,7 +72,9 @@ def test_estimate_is_read_only_and_tables(est):
     assert est.converged and est.iterations >= 2 and est.deviance_change < est.tol
     tidy = est.tidy()
     assert list(tidy.columns) == ["estimate", "std_error", "z", "p_value", "conf_low", "conf_high"]
-    assert (tidy["conf_low"] < tidy["estimate"]).all() and (tidy["estimate"] < tidy["conf_high"]).all()
+    assert (tidy["conf_low"] < tidy["estimate"]).all() and (
+        tidy["estimate"] < tidy["conf_high"]
+    ).all()
     text = est.summary()
     assert "ln_dist" in text and "Observations" in text and "Dropped: separated" in text
     assert "Наблюдения" in est.summary(lang="ru")
@@ -282,8 +284,14 @@ def test_singletons_and_missing_are_counted_and_fitted_keeps_labels(panel):
     data = panel.copy()
     data.index = [f"row{k}" for k in range(len(data))]
     extra = pd.DataFrame(
-        {"exporter": ["ZZZ"], "importer": ["C01"], "ln_dist": [7.0], "border": [1.0],
-         "pta": [0.0], "trade": [5.0]},
+        {
+            "exporter": ["ZZZ"],
+            "importer": ["C01"],
+            "ln_dist": [7.0],
+            "border": [1.0],
+            "pta": [0.0],
+            "trade": [5.0],
+        },
         index=["lonely"],
     )
     data = pd.concat([data, extra])
@@ -341,7 +349,9 @@ def _three_way_panel(seed: int = 5):
             gamma = -0.8 * ln_dist + 0.5 * cntg
             mu = np.exp(8 + ey[(a, t)] + iy[(b, t)] + gamma + 0.3 * rta)
             rows.append((a, b, t, ln_dist, cntg, rta, 0.0 if (a, b) in never else mu))
-    data = pd.DataFrame(rows, columns=["exporter", "importer", "year", "ln_dist", "cntg", "rta", "trade"])
+    data = pd.DataFrame(
+        rows, columns=["exporter", "importer", "year", "ln_dist", "cntg", "rta", "trade"]
+    )
     return data, never
 
 
@@ -363,8 +373,12 @@ def test_pair_effects_are_recovered_and_missing_pairs_filled_from_gravity():
     rows = data.loc[est.fitted.index]
     eta = (
         fx["exporter^year"].reindex(pd.MultiIndex.from_frame(rows[["exporter", "year"]])).to_numpy()
-        + fx["importer^year"].reindex(pd.MultiIndex.from_frame(rows[["importer", "year"]])).to_numpy()
-        + fx["exporter^importer"].reindex(pd.MultiIndex.from_frame(rows[["exporter", "importer"]])).to_numpy()
+        + fx["importer^year"]
+        .reindex(pd.MultiIndex.from_frame(rows[["importer", "year"]]))
+        .to_numpy()
+        + fx["exporter^importer"]
+        .reindex(pd.MultiIndex.from_frame(rows[["exporter", "importer"]]))
+        .to_numpy()
         + est.coef["rta"] * rows["rta"].to_numpy()
     )
     assert np.exp(eta) == pytest.approx(est.fitted.to_numpy(), rel=1e-8)

@@ -21,10 +21,16 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 def data():
     rng = np.random.default_rng(2)
     n = 60
-    return pd.DataFrame({
-        "trade": rng.gamma(2.0, 1.0, n), "ln_dist": rng.uniform(5, 9, n), "cntg": rng.integers(0, 2, n),
-        "exporter": rng.integers(0, 6, n), "importer": rng.integers(0, 6, n), "year": 2016,
-    })
+    return pd.DataFrame(
+        {
+            "trade": rng.gamma(2.0, 1.0, n),
+            "ln_dist": rng.uniform(5, 9, n),
+            "cntg": rng.integers(0, 2, n),
+            "exporter": rng.integers(0, 6, n),
+            "importer": rng.integers(0, 6, n),
+            "year": 2016,
+        }
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,8 +50,11 @@ def test_malformed_formula_names_the_part(data, formula, part):
 
 @pytest.mark.parametrize(
     "formula",
-    ["trade ~ ln_dist + cntg | exporter^year + importer", "trade ~ ln_dist:cntg + i(cntg) | exporter",
-     "trade ~ np.log(ln_dist) + C(cntg) | exporter + importer"],
+    [
+        "trade ~ ln_dist + cntg | exporter^year + importer",
+        "trade ~ ln_dist:cntg + i(cntg) | exporter",
+        "trade ~ np.log(ln_dist) + C(cntg) | exporter + importer",
+    ],
 )
 def test_fixest_operators_are_accepted(data, formula):
     assert jh.fepois(formula, data).converged
@@ -56,9 +65,20 @@ def test_command_line_prints_one_line_instead_of_a_traceback(tmp_path, data):
     data.to_csv(path, index=False)
     env = {**os.environ, "PYTHONPATH": str(SRC)}
     run = subprocess.run(
-        [sys.executable, "-m", "jahan.cli", "estimate", "trade ~ ln_dist + cntg | exporter importer",
-         "--data", str(path)],
-        capture_output=True, text=True, env=env, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "jahan.cli",
+            "estimate",
+            "trade ~ ln_dist + cntg | exporter importer",
+            "--data",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr + run.stdout

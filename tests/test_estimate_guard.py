@@ -24,8 +24,13 @@ runner = CliRunner()
 
 def _panel(n: int = 200, seed: int = 0) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
-    frame = pd.DataFrame({"ex": rng.integers(0, 10, n).astype(str),
-                          "im": rng.integers(0, 10, n).astype(str), "x": rng.normal(size=n)})
+    frame = pd.DataFrame(
+        {
+            "ex": rng.integers(0, 10, n).astype(str),
+            "im": rng.integers(0, 10, n).astype(str),
+            "x": rng.normal(size=n),
+        }
+    )
     frame["y"] = np.exp(1 + 0.5 * frame["x"] + 0.3 * rng.normal(size=n))
     return frame
 
@@ -58,7 +63,9 @@ def test_one_text_cell_in_a_regressor_is_named_not_turned_into_dummies():
     df = _panel()
     df["x"] = df["x"].astype(object)
     df.loc[5, "x"] = "n/a"
-    with pytest.raises(DataError, match=r"regressor column 'x' mixes numbers and text.*'n/a' in row 5.*C\(x\)"):
+    with pytest.raises(
+        DataError, match=r"regressor column 'x' mixes numbers and text.*'n/a' in row 5.*C\(x\)"
+    ):
         jh.fepois("y ~ x | ex + im", data=df)
 
 
@@ -93,8 +100,12 @@ def test_too_few_rows_are_refused_and_infinite_se_is_warned():
         warnings.simplefilter("always")
         est = jh.fepois("y ~ x | g", data=df)
     assert not np.isfinite(est.se["x"])
-    assert any(issubclass(w.category, DataWarning) and "standard error of x" in str(w.message)
-               and "not finite" in str(w.message) for w in caught)
+    assert any(
+        issubclass(w.category, DataWarning)
+        and "standard error of x" in str(w.message)
+        and "not finite" in str(w.message)
+        for w in caught
+    )
 
 
 def test_cli_estimate_on_one_observation_is_a_message(tmp_path):

@@ -21,9 +21,17 @@ def _pairs(codes: list[str], distance: dict[frozenset, float] | None = None) -> 
     rows = []
     for o, d in itertools.product(codes, codes):
         km = 100.0 if o == d else (distance or {}).get(frozenset((o, d)), 1000.0)
-        rows.append({"exporter": o, "importer": d, "distance_km": km,
-                     "contiguity": int(o != d and {o, d} == {"AAA", "BBB"}),
-                     "common_language": 0, "same_former_state": 0, "common_currency": 0})
+        rows.append(
+            {
+                "exporter": o,
+                "importer": d,
+                "distance_km": km,
+                "contiguity": int(o != d and {o, d} == {"AAA", "BBB"}),
+                "common_language": 0,
+                "same_former_state": 0,
+                "common_currency": 0,
+            }
+        )
     return pd.DataFrame(rows).set_index(["exporter", "importer"])
 
 
@@ -40,10 +48,14 @@ GROUPS = pd.DataFrame(
 def test_frame_fills_zeros_and_sets_the_group_dummies():
     codes = ["AAA", "BBB", "CCC"]
     migrants = pd.DataFrame(
-        {"origin": ["AAA", "BBB"], "destination": ["BBB", "AAA"], "year": [2005, 2019],
-         "persons": [50.0, 7.0]}
+        {
+            "origin": ["AAA", "BBB"],
+            "destination": ["BBB", "AAA"],
+            "year": [2005, 2019],
+            "persons": [50.0, 7.0],
+        }
     )
-    pairs = _pairs(codes, {frozenset(("AAA", "CCC")): np.e ** 7})
+    pairs = _pairs(codes, {frozenset(("AAA", "CCC")): np.e**7})
     panel = migration_panel(migrants, pairs, GROUPS, group="U", start_year=2010)
     # 3 x 2 ordered pairs of distinct countries in each of the 2 years of the data
     assert len(panel) == 12
@@ -60,8 +72,14 @@ def test_frame_fills_zeros_and_sets_the_group_dummies():
     assert both.loc[("AAA", "CCC", 2005), "both_U"] == 0  # CCC not yet a member
     assert both.loc[("CCC", "AAA", 2019), "both_U_free_movement"] == 1
     assert panel["both_U_free_movement"].sum() == 2  # AAA<->CCC in 2019
-    assert list(panel.columns[:6]) == ["origin", "destination", "year", "persons", "pair_id",
-                                       "ln_dist"]
+    assert list(panel.columns[:6]) == [
+        "origin",
+        "destination",
+        "year",
+        "persons",
+        "pair_id",
+        "ln_dist",
+    ]
 
 
 def test_frame_leaves_its_inputs_unchanged():
@@ -109,8 +127,22 @@ def test_bad_pairs_and_groups_name_the_culprit():
 
 # --- PPML on observed stocks ------------------------------------------------------------------
 
-SUBSET = ["ARM", "AZE", "BLR", "CHN", "DEU", "GEO", "KAZ", "KGZ", "RUS", "TJK", "TUR", "UKR",
-          "USA", "UZB"]
+SUBSET = [
+    "ARM",
+    "AZE",
+    "BLR",
+    "CHN",
+    "DEU",
+    "GEO",
+    "KAZ",
+    "KGZ",
+    "RUS",
+    "TJK",
+    "TUR",
+    "UKR",
+    "USA",
+    "UZB",
+]
 EAEU = pd.DataFrame(
     {
         "group": "EAEU",
@@ -131,12 +163,16 @@ def subset_panel(sources_file) -> pd.DataFrame:
     path = sources_file(
         "undesa_migrant_stock_2019/UN_MigrantStockByOriginAndDestination_2019_clean.csv"
     )
-    spec = importlib.util.spec_from_file_location("world_migrants", ROOT / "tools" / "world_migrants.py")
+    spec = importlib.util.spec_from_file_location(
+        "world_migrants", ROOT / "tools" / "world_migrants.py"
+    )
     wm = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(wm)
     migrants, _ = wm.restrict_migrants(wm.read_migrants(path.parents[1]), SUBSET)
     pairs = jh.World.builtin().pairs
-    inside = pairs.index.get_level_values(0).isin(SUBSET) & pairs.index.get_level_values(1).isin(SUBSET)
+    inside = pairs.index.get_level_values(0).isin(SUBSET) & pairs.index.get_level_values(1).isin(
+        SUBSET
+    )
     return migration_panel(migrants, pairs[inside], EAEU)
 
 
@@ -157,15 +193,22 @@ def test_ppml_on_observed_stocks_equals_poisson_glm_with_dummies(subset_panel):
     assert est.nobs == len(subset_panel) == len(SUBSET) * (len(SUBSET) - 1) * 7
     # plain reference: Poisson GLM with every origin-year and destination-year dummy spelled out
     fe = pd.get_dummies(
-        pd.DataFrame({
-            "o": subset_panel["origin"] + subset_panel["year"].astype(str),
-            "d": subset_panel["destination"] + subset_panel["year"].astype(str),
-        }),
+        pd.DataFrame(
+            {
+                "o": subset_panel["origin"] + subset_panel["year"].astype(str),
+                "d": subset_panel["destination"] + subset_panel["year"].astype(str),
+            }
+        ),
         dtype=float,
     )
     fe = fe.drop(columns=[c for c in fe.columns if c.startswith("d_")][:7])  # one per year
-    names = ["ln_dist", "contiguity", "common_language", "same_former_state",
-             "both_EAEU_free_movement"]
+    names = [
+        "ln_dist",
+        "contiguity",
+        "common_language",
+        "same_former_state",
+        "both_EAEU_free_movement",
+    ]
     design = pd.concat([subset_panel[names].astype(float), fe], axis=1)
     scale = subset_panel["persons"].mean()  # Poisson estimates do not depend on the unit
     glm = sm.GLM(subset_panel["persons"] / scale, design, family=sm.families.Poisson()).fit(

@@ -16,7 +16,9 @@ from jahan.estimate import cost_change, trade_costs
 
 pytestmark = pytest.mark.validation
 
-GEGRAVITY_FML = "trade ~ lndist + contiguity + common_language + pta + international | exporter + importer"
+GEGRAVITY_FML = (
+    "trade ~ lndist + contiguity + common_language + pta + international | exporter + importer"
+)
 
 
 @pytest.fixture(scope="module")
@@ -130,8 +132,9 @@ def test_byz_2019_estimate_to_ge_reproduces_stata_welfare(byz_estimate, validati
     wide = data.pivot_table(index=["exporter", "importer"], columns="year", values="eu_enlargement")
     new_eu_pair = (wide[wide.columns.max()] - wide[wide.columns.min()]).rename("eu_enlargement")
     base = data[data["year"] == 2000]
-    shock = cost_change(est, new_eu_pair.to_frame(),
-                        pairs=base.set_index(["exporter", "importer"]).index)
+    shock = cost_change(
+        est, new_eu_pair.to_frame(), pairs=base.set_index(["exporter", "importer"]).index
+    )
     flows = base[["exporter", "importer", "trade"]].rename(columns={"trade": "value"})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -164,9 +167,7 @@ def test_yotov_2016_rta_effect_with_pair_fixed_effects(validation_file):
     data["pair"] = np.where(data["exporter"] == data["importer"], -1, data["pair_id"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", jh.DataWarning)
-        est = jh.fepois(
-            "trade ~ RTA | exporter^year + importer^year + pair", data, tol=1e-10
-        )
+        est = jh.fepois("trade ~ RTA | exporter^year + importer^year + pair", data, tol=1e-10)
     assert est.coef["RTA"] == pytest.approx(0.5571853, abs=1e-6)
     assert est.nobs == 28482 and est.dropped.separated == 84
     assert AGREEMENT_DEFAULTS["customs_union"].effect == RTA_EFFECT_YOTOV_2016

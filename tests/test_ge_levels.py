@@ -54,8 +54,7 @@ def test_levels_full_ge_agrees_with_hat_algebra_on_model_consistent_flows(seed):
     codes = [f"C{k:02d}" for k in range(n)]
     flows = pd.Series(base.flows.ravel(), index=pd.MultiIndex.from_product([codes, codes]))
     hat = GEModel(flows, sigma - 1, imbalances="multiplicative").simulate(B).countries
-    np.testing.assert_allclose(100 * (levels.real_gdp_change - 1), hat["real_gdp_pct"],
-                               atol=1e-8)
+    np.testing.assert_allclose(100 * (levels.real_gdp_change - 1), hat["real_gdp_pct"], atol=1e-8)
     # Relative factory-gate prices agree (the numeraires differ).
     rel_levels = np.log(levels.factory_price) - np.log(levels.factory_price[0])
     w = 1 + hat["factory_price_pct"].to_numpy() / 100

@@ -275,8 +275,13 @@ def test_result_outputs(tmp_path):
     assert isinstance(r, GEResult)
     assert tuple(r.countries.columns) == COUNTRY_COLUMNS
     assert r.countries.index.name == "country"
-    assert list(r.flows.columns) == ["exporter", "importer", "baseline", "counterfactual",
-                                     "change_pct"]
+    assert list(r.flows.columns) == [
+        "exporter",
+        "importer",
+        "baseline",
+        "counterfactual",
+        "change_pct",
+    ]
     text = r.summary()
     assert "AAA" in text and "Welfare" in text
     assert "Welfare" not in r.summary(lang="ru")
@@ -384,11 +389,11 @@ def test_newton_matches_plain_fixed_point_on_large_shocks(imbalances, seed):
     # Fixed imbalances have no equilibrium when a shock this large would push a surplus
     # country's expenditure below zero; keep their shocks milder.
     B = np.exp(rng.normal(0, 1.5 if imbalances == "multiplicative" else 0.7, (n, n)))
-    w_ref, welfare_ref, e_ref = ge_gravity_reference(X, B, theta,
-                                                     imbalances == "multiplicative")
+    w_ref, welfare_ref, e_ref = ge_gravity_reference(X, B, theta, imbalances == "multiplicative")
     codes = [f"C{k:02d}" for k in range(n)]
-    frame = pd.DataFrame({"exporter": np.repeat(codes, n), "importer": np.tile(codes, n),
-                          "value": X.ravel()})
+    frame = pd.DataFrame(
+        {"exporter": np.repeat(codes, n), "importer": np.tile(codes, n), "value": X.ravel()}
+    )
     model = GEModel(frame, theta, imbalances=imbalances)
     if (e_ref <= 0).any():
         # The iteration "converges" to negative expenditure for a large surplus country: not an

@@ -17,8 +17,17 @@ from jahan.ge._ms_solver import solve_multisector
 from jahan.ge._ms_synthetic import synthetic_world
 from jahan.ge.multisector import MultiSectorGEModel, MultiSectorGEResult
 
-PCT_COLUMNS = ["welfare_pct", "terms_of_trade_pct", "volume_of_trade_pct", "real_wage_pct",
-               "price_index_pct", "trade_cost_pct", "wage_pct", "exports_pct", "imports_pct"]
+PCT_COLUMNS = [
+    "welfare_pct",
+    "terms_of_trade_pct",
+    "volume_of_trade_pct",
+    "real_wage_pct",
+    "price_index_pct",
+    "trade_cost_pct",
+    "wage_pct",
+    "exports_pct",
+    "imports_pct",
+]
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +61,12 @@ def test_scaling_all_values_leaves_changes_unchanged(world, liberalisation, imba
     scaled_world = dict(world)
     scaled_world["flows"] = world["flows"].assign(value=world["flows"]["value"] * 1234.5)
     scaled_world["gross_output"] = world["gross_output"].assign(
-        value=world["gross_output"]["value"] * 1234.5)
+        value=world["gross_output"]["value"] * 1234.5
+    )
     scaled = _model(scaled_world, imbalances=imbalances).simulate(tariffs=liberalisation)
     assert abs(base.countries.loc["C000", "welfare_pct"]) > 1e-3  # the shock does something
     pd.testing.assert_frame_equal(base.countries, scaled.countries, atol=1e-7, rtol=0)
-    np.testing.assert_allclose(scaled.sectors["output"], 1234.5 * base.sectors["output"],
-                               rtol=1e-8)
+    np.testing.assert_allclose(scaled.sectors["output"], 1234.5 * base.sectors["output"], rtol=1e-8)
 
 
 @pytest.mark.parametrize("imbalances", ["balanced", "fixed"])
@@ -83,10 +92,12 @@ def test_fixed_deficits_keep_observed_deficits(world):
     model = _model(world, imbalances="fixed")
     flows = world["flows"]
     foreign = flows[flows["exporter"] != flows["importer"]]
-    observed = (foreign.groupby("importer")["value"].sum()
-                - foreign.groupby("exporter")["value"].sum())
-    np.testing.assert_allclose(model.baseline.deficit, observed.loc[list(model.countries)],
-                               rtol=1e-12)
+    observed = (
+        foreign.groupby("importer")["value"].sum() - foreign.groupby("exporter")["value"].sum()
+    )
+    np.testing.assert_allclose(
+        model.baseline.deficit, observed.loc[list(model.countries)], rtol=1e-12
+    )
 
 
 def test_kernel_matches_plain_reference(world):
@@ -94,8 +105,18 @@ def test_kernel_matches_plain_reference(world):
     new = np.where(base.tariff > 0, base.tariff * 0.3, 0.0)
     cost = np.ones_like(base.shares)
     cost[1, 2, 4] = 1.3
-    args = (base.shares, base.tariff, new, cost, base.theta, base.va_share, base.io_cost,
-            base.alpha, base.value_added, base.deficit)
+    args = (
+        base.shares,
+        base.tariff,
+        new,
+        cost,
+        base.theta,
+        base.va_share,
+        base.io_cost,
+        base.alpha,
+        base.value_added,
+        base.deficit,
+    )
     fast = solve_multisector(*args, base.expenditure, tol=1e-12)
     plain = solve_reference(*args, tol=1e-12, step=0.2, max_iter=2000)
     assert fast.converged and plain.converged
@@ -108,9 +129,19 @@ def test_kernel_matches_plain_reference(world):
 
 def test_anderson_mixing_reaches_the_plain_iteration_equilibrium(world):
     base = _model(world).baseline
-    args = (base.shares, base.tariff, 0.2 * base.tariff, np.ones_like(base.shares), base.theta,
-            base.va_share, base.io_cost, base.alpha, base.value_added, base.deficit,
-            base.expenditure)
+    args = (
+        base.shares,
+        base.tariff,
+        0.2 * base.tariff,
+        np.ones_like(base.shares),
+        base.theta,
+        base.va_share,
+        base.io_cost,
+        base.alpha,
+        base.value_added,
+        base.deficit,
+        base.expenditure,
+    )
     mixed = solve_multisector(*args, tol=1e-12)
     plain = solve_multisector(*args, tol=1e-12, memory=0)
     assert mixed.converged and plain.converged
@@ -135,8 +166,9 @@ def test_domestic_sales_derived_from_gross_output():
     explicit = _model(world, imbalances="fixed")
     implicit_world = dict(world, flows=flows[flows["exporter"] != flows["importer"]])
     implicit = _model(implicit_world, imbalances="fixed")
-    np.testing.assert_allclose(implicit.baseline.expenditure, explicit.baseline.expenditure,
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        implicit.baseline.expenditure, explicit.baseline.expenditure, rtol=1e-12
+    )
     short = world["gross_output"].copy()
     short.loc[0, "value"] = 0.0  # (C000, S00): below its exports
     raised = _model(dict(implicit_world, gross_output=short), imbalances="fixed")
@@ -155,13 +187,21 @@ def test_one_sector_without_tariffs_or_inputs_equals_gemodel(imbalances):
     theta = float(world["trade_elasticity"].iloc[0])
     countries = sorted(set(flows["exporter"]))
     ms = MultiSectorGEModel(
-        flows, None, world["gross_output"],
+        flows,
+        None,
+        world["gross_output"],
         world["value_added_share"].assign(share=1.0),
         pd.DataFrame(columns=["country", "input_sector", "using_sector", "share"]),
-        world["trade_elasticity"], imbalances=imbalances, tol=1e-13,
+        world["trade_elasticity"],
+        imbalances=imbalances,
+        tol=1e-13,
     )
-    one = GEModel(flows[["exporter", "importer", "value"]], trade_elasticity=theta,
-                  closure="full", imbalances=imbalances)
+    one = GEModel(
+        flows[["exporter", "importer", "value"]],
+        trade_elasticity=theta,
+        closure="full",
+        imbalances=imbalances,
+    )
     rng = np.random.default_rng(2)
     pairs = pd.MultiIndex.from_product([countries, countries], names=["exporter", "importer"])
     change = pd.Series(rng.uniform(0.6, 1.6, len(pairs)), index=pairs)
@@ -177,8 +217,9 @@ def test_one_sector_without_tariffs_or_inputs_equals_gemodel(imbalances):
 
 def test_sector_specific_cost_change(world):
     model = _model(world)
-    shock = pd.DataFrame({"exporter": ["C002"], "importer": ["C000"], "sector": ["S01"],
-                          "value": [2.0]})
+    shock = pd.DataFrame(
+        {"exporter": ["C002"], "importer": ["C000"], "sector": ["S01"], "value": [2.0]}
+    )
     result = model.simulate(cost_change=shock)
     f = result.flows.set_index(["exporter", "importer", "sector"])
     assert f.loc[("C002", "C000", "S01"), "change_pct"] > 20
@@ -197,8 +238,12 @@ def test_nonconvergence_raises_and_can_warn(world, liberalisation):
 
 
 def test_data_errors_name_the_culprit(world):
-    bad = dict(world, flows=world["flows"].assign(
-        sector=world["flows"]["sector"].where(world["flows"].index != 3, "S1O")))
+    bad = dict(
+        world,
+        flows=world["flows"].assign(
+            sector=world["flows"]["sector"].where(world["flows"].index != 3, "S1O")
+        ),
+    )
     with pytest.raises(DataError, match=r"flows.sector.*'S1O'.*did you mean"):
         _model(bad)
     negative = world["flows"]["value"].where(world["flows"].index != 2, -5.0)
@@ -220,11 +265,17 @@ def test_data_errors_name_the_culprit(world):
         _model(world, imbalances="multiplicative")
     model = _model(world)
     with pytest.raises(DataError, match=r"tariffs.importer.*'XYZ'"):
-        model.simulate(tariffs=pd.DataFrame({"exporter": ["C001"], "importer": ["XYZ"],
-                                             "sector": ["S00"], "rate": [0.1]}))
+        model.simulate(
+            tariffs=pd.DataFrame(
+                {"exporter": ["C001"], "importer": ["XYZ"], "sector": ["S00"], "rate": [0.1]}
+            )
+        )
     with pytest.raises(DataError, match="domestic"):
-        model.simulate(tariffs=pd.DataFrame({"exporter": ["C001"], "importer": ["C001"],
-                                             "sector": ["S00"], "rate": [0.1]}))
+        model.simulate(
+            tariffs=pd.DataFrame(
+                {"exporter": ["C001"], "importer": ["C001"], "sector": ["S00"], "rate": [0.1]}
+            )
+        )
 
 
 def test_result_is_frozen_and_exports(world, liberalisation, tmp_path):
@@ -268,7 +319,8 @@ def test_properties_on_random_worlds(n, j, seed, cut, scale):
     scaled = dict(world)
     scaled["flows"] = world["flows"].assign(value=world["flows"]["value"] * scale)
     scaled["gross_output"] = world["gross_output"].assign(
-        value=world["gross_output"]["value"] * scale)
+        value=world["gross_output"]["value"] * scale
+    )
     again = MultiSectorGEModel(**scaled, tol=1e-13).simulate(tariffs=shock)
     pd.testing.assert_frame_equal(result.countries, again.countries, atol=1e-7, rtol=0)
     s = result.sectors

@@ -48,14 +48,24 @@ def load_cp2015(validation_file) -> dict:
     gross_output = pd.DataFrame({"value": go.ravel()}, index=grid).reset_index()
     value_added = pd.DataFrame({"share": b.ravel()}, index=grid).reset_index()
     io = read("IO.txt").reshape(N, J, J)
-    io_index = pd.MultiIndex.from_product([REGIONS, SECTORS, SECTORS],
-                                          names=["country", "input_sector", "using_sector"])
+    io_index = pd.MultiIndex.from_product(
+        [REGIONS, SECTORS, SECTORS], names=["country", "input_sector", "using_sector"]
+    )
     io_shares = pd.DataFrame({"share": io.ravel()}, index=io_index).reset_index()
     theta = pd.Series(np.concatenate([read("T.txt"), np.full(J - TRADABLE, 8.22)]), index=SECTORS)
-    nafta = tariffs_2005[tariffs_2005["exporter"].isin(NAFTA) & tariffs_2005["importer"].isin(NAFTA)]
-    return dict(flows=flows, tariffs=tariffs, gross_output=gross_output,
-                value_added_share=value_added, io_shares=io_shares, trade_elasticity=theta,
-                nafta=nafta, folder=folder)
+    nafta = tariffs_2005[
+        tariffs_2005["exporter"].isin(NAFTA) & tariffs_2005["importer"].isin(NAFTA)
+    ]
+    return dict(
+        flows=flows,
+        tariffs=tariffs,
+        gross_output=gross_output,
+        value_added_share=value_added,
+        io_shares=io_shares,
+        trade_elasticity=theta,
+        nafta=nafta,
+        folder=folder,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +76,15 @@ def cp(validation_file):
 @pytest.fixture(scope="module")
 def nafta_zero(cp):
     with pytest.warns(DataWarning, match="negative"):
-        model = MultiSectorGEModel(cp["flows"], cp["tariffs"], cp["gross_output"],
-                                   cp["value_added_share"], cp["io_shares"],
-                                   cp["trade_elasticity"], imbalances="balanced")
+        model = MultiSectorGEModel(
+            cp["flows"],
+            cp["tariffs"],
+            cp["gross_output"],
+            cp["value_added_share"],
+            cp["io_shares"],
+            cp["trade_elasticity"],
+            imbalances="balanced",
+        )
     return model, model.simulate(tariffs=cp["nafta"])
 
 
@@ -87,8 +103,12 @@ PUBLISHED = {
 def test_nafta_welfare_matches_published_table(nafta_zero, country):
     _, result = nafta_zero
     row = result.countries.loc[country]
-    measured = (row["terms_of_trade_pct"] + row["volume_of_trade_pct"],
-                row["terms_of_trade_pct"], row["volume_of_trade_pct"], row["real_wage_pct"])
+    measured = (
+        row["terms_of_trade_pct"] + row["volume_of_trade_pct"],
+        row["terms_of_trade_pct"],
+        row["volume_of_trade_pct"],
+        row["real_wage_pct"],
+    )
     assert result.converged
     for value, published in zip(measured, PUBLISHED[country], strict=True):
         assert round(value, 2) == pytest.approx(published, abs=1e-12), (country, measured)
@@ -116,7 +136,9 @@ def test_zero_deficit_baseline_matches_the_authors_workspace(cp, nafta_zero):
     """The authors' base year without deficits (their initial_condition_1993_noS.mat)."""
     scipy_io = pytest.importorskip("scipy.io")
     model, _ = nafta_zero
-    mat = scipy_io.loadmat(cp["folder"] / "original_matlab_workspaces/initial_condition_1993_noS.mat")
+    mat = scipy_io.loadmat(
+        cp["folder"] / "original_matlab_workspaces/initial_condition_1993_noS.mat"
+    )
     order = [model.countries.index(r) for r in REGIONS]
     base = model.baseline
     din = base.shares[:, order][:, :, order]  # (J, importer, exporter) in CP order
@@ -128,7 +150,9 @@ def test_intra_nafta_trade_grows(nafta_zero):
     """Abstract: intra-bloc trade rises (+118 % Mexico, +11 % Canada, +41 % USA)."""
     _, result = nafta_zero
     f = result.flows
-    bloc = f[f["exporter"].isin(NAFTA) & f["importer"].isin(NAFTA) & (f["exporter"] != f["importer"])]
+    bloc = f[
+        f["exporter"].isin(NAFTA) & f["importer"].isin(NAFTA) & (f["exporter"] != f["importer"])
+    ]
     growth = bloc.groupby("exporter")[["baseline", "counterfactual"]].sum()
     change = 100 * (growth["counterfactual"] / growth["baseline"] - 1)
     assert (change > 0).all()
@@ -161,7 +185,9 @@ def test_exact_welfare_is_real_income_including_tariff_revenue(cp, nafta_zero):
     revenue1 = pd.Series(f["counterfactual"].to_numpy() * new_rates[j, n, i]).groupby(n).sum()
     c = result.countries.loc[countries]
     income0 = base.value_added + revenue0.sort_index().to_numpy()
-    income1 = base.value_added * (1 + c["wage_pct"].to_numpy() / 100) + revenue1.sort_index().to_numpy()
+    income1 = (
+        base.value_added * (1 + c["wage_pct"].to_numpy() / 100) + revenue1.sort_index().to_numpy()
+    )
     expected = 100 * (income1 / income0 / (1 + c["price_index_pct"].to_numpy() / 100) - 1)
     np.testing.assert_allclose(c["welfare_pct"], expected, rtol=0, atol=1e-9)
     # Mexico: the published +1.31 is the first-order sum; losing most of its tariff revenue

@@ -38,23 +38,41 @@ def _new_tariffs(tariffs: pd.DataFrame, seed: int = 4) -> pd.DataFrame:
 def test_one_sector_tariffs_equal_the_multisector_engine(one, imbalances):
     world, theta, tariffs = one
     ms = MultiSectorGEModel(
-        world["flows"], world["tariffs"], world["gross_output"],
-        world["value_added_share"].assign(share=1.0), NO_IO, world["trade_elasticity"],
-        deficits="fixed" if imbalances == "fixed" else "zero", tol=1e-13,
+        world["flows"],
+        world["tariffs"],
+        world["gross_output"],
+        world["value_added_share"].assign(share=1.0),
+        NO_IO,
+        world["trade_elasticity"],
+        deficits="fixed" if imbalances == "fixed" else "zero",
+        tol=1e-13,
     )
-    gm = GEModel(world["flows"][["exporter", "importer", "value"]], theta,
-                 imbalances=imbalances, tariffs=tariffs)
+    gm = GEModel(
+        world["flows"][["exporter", "importer", "value"]],
+        theta,
+        imbalances=imbalances,
+        tariffs=tariffs,
+    )
     new = _new_tariffs(tariffs)
     codes = list(gm.countries)
-    pairs = pd.MultiIndex.from_tuples([(codes[1], codes[2]), (codes[2], codes[1])],
-                                      names=["exporter", "importer"])
+    pairs = pd.MultiIndex.from_tuples(
+        [(codes[1], codes[2]), (codes[2], codes[1])], names=["exporter", "importer"]
+    )
     cost = pd.Series([1.5, 1.5], index=pairs)
     a = ms.simulate(tariffs=new.assign(sector="S00"), cost_change=cost).countries
     b = gm.simulate(cost, tariffs=new).countries.loc[a.index]
     assert a["welfare_pct"].abs().max() > 0.1
-    for column in ("welfare_pct", "terms_of_trade_pct", "volume_of_trade_pct", "trade_cost_pct",
-                   "decomposition_remainder_pct", "price_index_pct", "tariff_revenue_income_pct",
-                   "exports_pct", "imports_pct"):
+    for column in (
+        "welfare_pct",
+        "terms_of_trade_pct",
+        "volume_of_trade_pct",
+        "trade_cost_pct",
+        "decomposition_remainder_pct",
+        "price_index_pct",
+        "tariff_revenue_income_pct",
+        "exports_pct",
+        "imports_pct",
+    ):
         np.testing.assert_allclose(a[column], b[column], rtol=0, atol=1e-8, err_msg=column)
     np.testing.assert_allclose(a["wage_pct"], b["factory_price_pct"], rtol=0, atol=1e-8)
 
@@ -102,8 +120,9 @@ def test_revenue_income_and_trade_balance_identities(one):
     revenue0, revenue1 = (t0 * f0).sum(axis=0), (t1 * f).sum(axis=0)
     income0 = (f0 * (1 + t0)).sum(axis=0)  # baseline spending gross of tariffs
     c = result.countries.loc[codes]
-    np.testing.assert_allclose(c["tariff_revenue_income_pct"],
-                               100 * (revenue1 - revenue0) / income0, rtol=1e-10)
+    np.testing.assert_allclose(
+        c["tariff_revenue_income_pct"], 100 * (revenue1 - revenue0) / income0, rtol=1e-10
+    )
     w = 1 + c["factory_price_pct"].to_numpy() / 100
     Y, D = f0.sum(axis=1), f0.sum(axis=0) - f0.sum(axis=1)
     # Spending gross of tariffs is factory income plus the deficit plus the new revenue.
@@ -133,8 +152,10 @@ def test_a_small_tariff_by_one_country_raises_its_welfare_through_its_terms_of_t
 
 @pytest.mark.parametrize(
     ("rate", "message"),
-    [(-0.05, r"tariffs row 0 \(C001->C000\): rate -0.05 must be a finite number >= 0"),
-     (float("nan"), r"tariffs row 0 \(C001->C000\): rate nan must be a finite number >= 0")],
+    [
+        (-0.05, r"tariffs row 0 \(C001->C000\): rate -0.05 must be a finite number >= 0"),
+        (float("nan"), r"tariffs row 0 \(C001->C000\): rate nan must be a finite number >= 0"),
+    ],
 )
 def test_bad_tariff_rates_name_the_row(one, rate, message):
     world, theta, _ = one
@@ -147,12 +168,14 @@ def test_bad_tariff_rates_name_the_row(one, rate, message):
 def test_unknown_codes_and_duplicate_tariff_rows_are_refused(one):
     world, theta, _ = one
     flows = world["flows"][["exporter", "importer", "value"]]
-    unknown = pd.DataFrame({"exporter": ["C001", "XXX"], "importer": ["C000", "C000"],
-                            "rate": [0.1, 0.1]})
+    unknown = pd.DataFrame(
+        {"exporter": ["C001", "XXX"], "importer": ["C000", "C000"], "rate": [0.1, 0.1]}
+    )
     with pytest.raises(DataError, match=r"tariffs row 1 \(XXX->C000\): country 'XXX'"):
         GEModel(flows, theta, tariffs=unknown)
-    dup = pd.DataFrame({"exporter": ["C001", "C001"], "importer": ["C000", "C000"],
-                        "rate": [0.1, 0.2]})
+    dup = pd.DataFrame(
+        {"exporter": ["C001", "C001"], "importer": ["C000", "C000"], "rate": [0.1, 0.2]}
+    )
     with pytest.raises(DataError, match=r"rows \[0, 1\]: C001->C000"):
         GEModel(flows, theta, tariffs=dup)
 
@@ -164,8 +187,9 @@ def test_steep_tariffs_converge_and_a_starved_solver_says_so(one):
     flows = world["flows"][["exporter", "importer", "value"]]
     model = GEModel(flows, theta, tariffs=tariffs)
     codes = list(model.countries)
-    steep = pd.DataFrame([(e, codes[0], 10.0) for e in codes[1:]],
-                         columns=["exporter", "importer", "rate"])  # 1000 % on all its imports
+    steep = pd.DataFrame(
+        [(e, codes[0], 10.0) for e in codes[1:]], columns=["exporter", "importer", "rate"]
+    )  # 1000 % on all its imports
     result = model.simulate(tariffs=steep)
     assert result.converged and result.max_residual < 1e-12
     assert result.countries.loc[codes[0], "imports_pct"] < -99
@@ -177,8 +201,12 @@ def test_steep_tariffs_converge_and_a_starved_solver_says_so(one):
 def test_conditional_closure_with_tariffs_spends_the_revenue(one):
     """w = 1; gross spending is factory income plus deficit plus the new revenue."""
     world, theta, tariffs = one
-    model = GEModel(world["flows"][["exporter", "importer", "value"]], theta,
-                    closure="conditional", tariffs=tariffs)
+    model = GEModel(
+        world["flows"][["exporter", "importer", "value"]],
+        theta,
+        closure="conditional",
+        tariffs=tariffs,
+    )
     result = model.simulate(tariffs=_new_tariffs(tariffs, seed=2))
     np.testing.assert_allclose(result.countries["factory_price_pct"], 0.0, atol=1e-12)
     codes = list(model.countries)
@@ -191,5 +219,6 @@ def test_conditional_closure_with_tariffs_spends_the_revenue(one):
     for row in _new_tariffs(tariffs, seed=2).itertuples(index=False):
         t1[where[row.exporter], where[row.importer]] = row.rate
     income = f0.sum(axis=0)  # Y + D, net of tariffs
-    np.testing.assert_allclose((f * (1 + t1)).sum(axis=0), income + (t1 * f).sum(axis=0),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        (f * (1 + t1)).sum(axis=0), income + (t1 * f).sum(axis=0), rtol=1e-12
+    )

@@ -112,8 +112,7 @@ def test_gegravity_sample_canada_japan_pta_exact_solution(gegravity_sample):
     )
     # gegravity's model: sigma = 5, E_j = phi_j Y_j (multiplicative), baseline = the
     # model-consistent flows implied by the estimated trade costs.
-    model = GEModel(_series(base.flows, codes), trade_elasticity=4.0,
-                    imbalances="multiplicative")
+    model = GEModel(_series(base.flows, codes), trade_elasticity=4.0, imbalances="multiplicative")
     r = model.simulate(shock).countries
     assert r.loc["CAN", "real_gdp_pct"] == pytest.approx(0.428, abs=5e-4)
     # gegravity 0.3 reports +0.418%: its resistance equations keep baseline output and
@@ -177,14 +176,21 @@ def test_yotov2016_trade_without_borders_real_gdp(yotov):
     np.testing.assert_allclose(base.flows.sum(axis=1), Y, rtol=1e-10)
     np.testing.assert_allclose(base.flows.sum(axis=0), E, rtol=1e-10)
     no_border = np.where(np.eye(len(codes), dtype=bool), 1.0, np.exp(-YOTOV_COEF["INTL_BRDR"]))
-    r = GEModel(_series(base.flows, codes), trade_elasticity=SIGMA - 1,
-                imbalances="multiplicative").simulate(no_border)
+    r = GEModel(
+        _series(base.flows, codes), trade_elasticity=SIGMA - 1, imbalances="multiplicative"
+    ).simulate(no_border)
     ours = r.countries["real_gdp_pct"]
     gap = (ours - book.reindex(ours.index)).abs()
     assert gap.notna().all()
     assert gap.max() < 0.6, gap.sort_values().tail()
-    for code, pct in {"CAN": 54.363, "MEX": 45.913, "USA": 10.652, "JPN": 12.371,
-                      "NER": 71.188, "DEU": 24.313}.items():
+    for code, pct in {
+        "CAN": 54.363,
+        "MEX": 45.913,
+        "USA": 10.652,
+        "JPN": 12.371,
+        "NER": 71.188,
+        "DEU": 24.313,
+    }.items():
         assert abs(ours[code] - pct) < 0.6
     # No negative factory-gate prices, and the levels form agrees with hat algebra.
     assert (r.countries["factory_price_pct"] > -100).all()

@@ -22,12 +22,20 @@ def _one_sector(seed: int = 11, n: int = 8):
     world = synthetic_world(n, 1, n_tradable=1, seed=seed)
     theta = float(world["trade_elasticity"].iloc[0])
     ms = MultiSectorGEModel(
-        world["flows"], None, world["gross_output"],
-        world["value_added_share"].assign(share=1.0), NO_IO,
-        world["trade_elasticity"], deficits="fixed", tol=1e-13,
+        world["flows"],
+        None,
+        world["gross_output"],
+        world["value_added_share"].assign(share=1.0),
+        NO_IO,
+        world["trade_elasticity"],
+        deficits="fixed",
+        tol=1e-13,
     )
-    one = GEModel(world["flows"][["exporter", "importer", "value"]], trade_elasticity=theta,
-                  imbalances="fixed")
+    one = GEModel(
+        world["flows"][["exporter", "importer", "value"]],
+        trade_elasticity=theta,
+        imbalances="fixed",
+    )
     return ms, one
 
 
@@ -37,7 +45,8 @@ def _pair_shock(codes, a, b, value):
 
 
 @pytest.mark.parametrize(
-    "kind", ["agreement", "trade_cost", "prohibitive"],
+    "kind",
+    ["agreement", "trade_cost", "prohibitive"],
 )
 def test_multisector_welfare_equals_gemodel_on_one_sector_worlds(kind):
     ms, one = _one_sector()
@@ -78,11 +87,14 @@ def test_decomposition_adds_up_exactly_and_its_remainder_is_second_order():
         tariffs = np.maximum(base.tariff + eps * tariff_step, 0.0)
         tariffs[:, home, home] = 0.0
         c = model.simulate_arrays(tariffs, cost).countries
-        parts = (c["terms_of_trade_pct"] + c["volume_of_trade_pct"] + c["trade_cost_pct"]
-                 + c["decomposition_remainder_pct"])
+        parts = (
+            c["terms_of_trade_pct"]
+            + c["volume_of_trade_pct"]
+            + c["trade_cost_pct"]
+            + c["decomposition_remainder_pct"]
+        )
         np.testing.assert_allclose(parts, c["welfare_pct"], rtol=0, atol=1e-12)
-        ratios.append(c["decomposition_remainder_pct"].abs().max()
-                      / c["welfare_pct"].abs().max())
+        ratios.append(c["decomposition_remainder_pct"].abs().max() / c["welfare_pct"].abs().max())
     # First order: the remainder's share of the welfare change falls in step with the shock.
     assert ratios[1] < 0.2 * ratios[0]
     assert ratios[1] < 2e-3

@@ -43,17 +43,15 @@ def _fields(text: str) -> set[str]:
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_every_message_in_code_is_translated(lang):
     messages = _messages_in_code()
-    missing = [f"{msgid!r} ({where})" for msgid, where in messages.items() if msgid not in catalog(lang)]
+    missing = [
+        f"{msgid!r} ({where})" for msgid, where in messages.items() if msgid not in catalog(lang)
+    ]
     assert not missing, f"{len(missing)} messages lack a {lang} translation:\n" + "\n".join(missing)
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_translations_keep_placeholders(lang):
-    bad = [
-        msgid
-        for msgid, text in catalog(lang).items()
-        if _fields(msgid) != _fields(text)
-    ]
+    bad = [msgid for msgid, text in catalog(lang).items() if _fields(msgid) != _fields(text)]
     assert not bad, f"placeholders differ between msgid and {lang} translation: {bad}"
 
 

@@ -105,7 +105,9 @@ def test_rank_ties_are_averaged():
 
 
 def test_kof_scale_over_reference_period_by_hand():
-    early = dict(TABLE, a1=[-20.0, 0.0, 0.0, 40.0])  # widens a1's range over the period to [-20, 40]
+    early = dict(
+        TABLE, a1=[-20.0, 0.0, 0.0, 40.0]
+    )  # widens a1's range over the period to [-20, 40]
     data = pd.concat([long_table(early, 2010), long_table(TABLE, 2020)])
     r = CompositeIndex(framework(), normalisation="kof").compute(data, year=2020)
     np.testing.assert_allclose(
@@ -187,7 +189,9 @@ def test_missing_data_interpolated_inside_and_extrapolated_only_when_asked():
     d2020.loc[(d2020.country == "WWW") & (d2020.indicator == "a1"), "value"] = np.nan
     # WWW's a1: 0 in 2018, missing 2020 and 2021; XXX's a2 missing in 2019 (a year with no data at all)
     data = pd.concat([d2018, d2020, d2021, long_table(TABLE, 2022)])
-    data.loc[(data.year == 2022) & (data.country == "WWW") & (data.indicator == "a1"), "value"] = 8.0
+    data.loc[(data.year == 2022) & (data.country == "WWW") & (data.indicator == "a1"), "value"] = (
+        8.0
+    )
     r = CompositeIndex(framework(), normalisation="minmax").compute(data, year=2021)
     # 2021 lies between 2018 (0) and 2022 (8): 0 + (2021 - 2018) / 4 * 8 = 6
     assert r.raw.at["WWW", "a1"] == pytest.approx(6.0)

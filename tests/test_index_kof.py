@@ -30,6 +30,7 @@ def test_kof_framework_has_43_variables_in_six_subindices():
     assert fw.children("kof") == ("economic", "social", "political")
     for sub in SUBINDICES:
         assert sub in fw
+
     # economic: 15 variables, social: 22, political: 6 (Gygli et al. 2019, Table 1)
     def leaves(code):
         kids = fw.children(code)
@@ -52,12 +53,18 @@ def test_builtin_indicators_are_computed_from_the_world(world, builtin):
     flows = world.flows
     intl = flows[flows.index.get_level_values(0) != flows.index.get_level_values(1)]
     trade = intl.xs("KAZ", level=0).sum() + intl.xs("KAZ", level=1).sum()
-    assert kaz["trade_openness"] == pytest.approx(trade * 1e6 / world.countries.at["KAZ", "gdp_usd"] * 100)
+    assert kaz["trade_openness"] == pytest.approx(
+        trade * 1e6 / world.countries.at["KAZ", "gdp_usd"] * 100
+    )
     # indicators from the modelled baseline say so
     flagged = set(builtin.loc[builtin.modelled, "indicator"])
     if world.flows_kind == "modelled":
         assert flagged == {"trade_openness", "export_partner_diversity"}
-        assert builtin.loc[builtin.indicator == "trade_openness", "source"].str.startswith("modelled").all()
+        assert (
+            builtin.loc[builtin.indicator == "trade_openness", "source"]
+            .str.startswith("modelled")
+            .all()
+        )
     assert np.isfinite(builtin["value"]).all()
 
 
@@ -86,7 +93,13 @@ def test_kof_preset_on_given_kof_variables_only_uses_them():
         for v in ("trade_goods", "trade_services", "fdi", "press_freedom", "embassies")
     ]
     res = kof_index(pd.DataFrame(rows))
-    assert set(res.kof_variables_used) == {"trade_goods", "trade_services", "fdi", "press_freedom", "embassies"}
+    assert set(res.kof_variables_used) == {
+        "trade_goods",
+        "trade_services",
+        "fdi",
+        "press_freedom",
+        "embassies",
+    }
     assert len(res.kof_variables_missing) == 38
     assert res.proxies == {}
     assert res.result.choices["normalisation"] == "kof"

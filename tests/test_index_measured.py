@@ -111,7 +111,9 @@ def test_stocks_between_desa_years_are_linear():
 
 
 # ---------------------------------------------------------------- coverage before ranking
-def _small_panel(rng: np.random.Generator, countries: list[str], years=(2015, 2016)) -> pd.DataFrame:
+def _small_panel(
+    rng: np.random.Generator, countries: list[str], years=(2015, 2016)
+) -> pd.DataFrame:
     rows = []
     for y in years:
         for c in countries:
@@ -127,7 +129,9 @@ def test_a_country_below_the_coverage_threshold_is_not_ranked():
     # C00 keeps 5 of the 8 default variables in 2016: 62.5% < 75%
     default = [c for c, _, partial in VARIABLES if not partial]
     dropped = default[:3]
-    data = data[~((data["country"] == "C00") & (data["year"] == 2016) & data["indicator"].isin(dropped))]
+    data = data[
+        ~((data["country"] == "C00") & (data["year"] == 2016) & data["indicator"].isin(dropped))
+    ]
     res = measured_index(data, 2016)
     assert (len(default) - 3) / len(default) < MIN_COUNTRY_SHARE
     assert "C00" in res.not_ranked and "C00" not in res.ranked
@@ -185,7 +189,11 @@ def test_the_index_is_the_documented_formula_on_complete_data():
     res = measured_index(data, 2016)
     expected = _reference(data[data["indicator"].isin(default)], 2016)
     pd.testing.assert_series_equal(
-        res.scores.sort_index(), expected.sort_index(), check_names=False, check_flags=False, rtol=1e-12
+        res.scores.sort_index(),
+        expected.sort_index(),
+        check_names=False,
+        check_flags=False,
+        rtol=1e-12,
     )
 
 
@@ -207,7 +215,13 @@ def test_a_bad_user_table_gets_one_error_naming_every_bad_row():
         {
             "country": ["KAZ", "KAZ", "XXK", "KAZ", "UZB"],
             "year": [2016, 2016, 2016, 2016, 2016],
-            "indicator": ["trade_openness", "trade_openness", "immigrant_share", "tarde_openness", "wto_years"],
+            "indicator": [
+                "trade_openness",
+                "trade_openness",
+                "immigrant_share",
+                "tarde_openness",
+                "wto_years",
+            ],
             "value": [40.0, 41.0, 3.0, 2.0, "n/a"],
         }
     )
@@ -215,7 +229,10 @@ def test_a_bad_user_table_gets_one_error_naming_every_bad_row():
         check_user_table(bad, CODES, ["KAZ", "UZB"])
     text = str(err.value)
     assert "not numbers in 1 rows: 5 (UZB, 2016, wto_years: n/a)" in text
-    assert "repeated (country, year, indicator) key in 2 rows: 1 (KAZ, 2016, trade_openness), 2" in text
+    assert (
+        "repeated (country, year, indicator) key in 2 rows: 1 (KAZ, 2016, trade_openness), 2"
+        in text
+    )
     assert "unknown indicator codes in 1 rows: 4 (tarde_openness)" in text
     assert "unknown country codes in 1 rows: 3 (XXK)" in text
     good = bad.iloc[[0, 4]].assign(value=[40.0, 2.0])
@@ -229,8 +246,12 @@ def test_the_cli_refuses_a_bad_table_with_the_rows(tmp_path):
 
     path = tmp_path / "mine.csv"
     pd.DataFrame(
-        {"country": ["KAZ", "KAZ"], "year": [2016, 2016], "indicator": ["fdi", "trade_openness"],
-         "value": [1.0, 2.0]}
+        {
+            "country": ["KAZ", "KAZ"],
+            "year": [2016, 2016],
+            "indicator": ["fdi", "trade_openness"],
+            "value": [1.0, 2.0],
+        }
     ).to_csv(path, index=False)
     out = CliRunner().invoke(app, ["index", "--data", str(path), "--draws", "0"])
     assert out.exit_code != 0

@@ -44,7 +44,8 @@ def _has_migrants() -> bool:
 
 
 needs_migrants = pytest.mark.skipif(
-    not _has_migrants(), reason="the built-in world has no UN DESA migrant stocks (migrants.parquet)"
+    not _has_migrants(),
+    reason="the built-in world has no UN DESA migrant stocks (migrants.parquet)",
 )
 
 
@@ -98,7 +99,9 @@ def test_kazakhstan_trade_variables_from_itpde_and_pwt(kaz, itpde, pwt):
     exports = itpde.loc["KAZ"].drop("KAZ")
     imports = itpde["KAZ"].drop("KAZ")
     gdp_musd = pwt["cgdpo"] * pwt["pl_gdpo"]  # nominal GDP, PWT user guide
-    assert kaz["trade_openness"] == pytest.approx((exports.sum() + imports.sum()) / gdp_musd * 100, rel=1e-6)
+    assert kaz["trade_openness"] == pytest.approx(
+        (exports.sum() + imports.sum()) / gdp_musd * 100, rel=1e-6
+    )
     assert kaz["export_partner_breadth"] == pytest.approx(_hhi_number(exports), rel=1e-9)
     assert kaz["import_partner_breadth"] == pytest.approx(_hhi_number(imports), rel=1e-9)
     nominal = 100 * (pwt["csh_x"] * pwt["pl_x"] - pwt["csh_m"] * pwt["pl_m"]) / pwt["pl_gdpo"]
@@ -127,13 +130,17 @@ def test_kazakhstan_institutions_from_the_curated_files(kaz, world):
     }  # fmt: skip
     assert kaz["agreement_partners"] == len(partners)
     # organisations: CIS, CU = EAEU, SCO, CSTO
-    assert kaz["organisation_memberships"] == len({"CIS", "EAEU", "SCO", "CSTO"} & (mine | {"EAEU"}))
+    assert kaz["organisation_memberships"] == len(
+        {"CIS", "EAEU", "SCO", "CSTO"} & (mine | {"EAEU"})
+    )
 
 
 @needs_migrants
 def test_kazakhstan_migration_variables_from_un_desa(kaz, world, sources_file):
     raw = pd.read_csv(
-        sources_file("undesa_migrant_stock_2019/UN_MigrantStockByOriginAndDestination_2019_clean.csv")
+        sources_file(
+            "undesa_migrant_stock_2019/UN_MigrantStockByOriginAndDestination_2019_clean.csv"
+        )
     )
     names = {n: i for i, n in world.countries["name_en"].items()}
     iso = {n: DESA_NAMES.get(n, names.get(n)) for n in [*raw.columns[2:], *raw["Dest"]]}

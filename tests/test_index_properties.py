@@ -44,7 +44,11 @@ def distinct_columns(n):
     ).filter(lambda a: all(len(set(a[:, j])) == n for j in range(a.shape[1])))
 
 
-SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 @SETTINGS

@@ -55,7 +55,9 @@ def test_theil_decomposition_adds_up_exactly(changes, data):
     n = len(changes)
     codes = [f"C{i:02d}" for i in range(n)]
     ratio = pd.Series([1 + c / 100 for c in changes], index=codes)
-    labels = pd.Series(data.draw(st.lists(st.sampled_from("xyz"), min_size=n, max_size=n)), index=codes)
+    labels = pd.Series(
+        data.draw(st.lists(st.sampled_from("xyz"), min_size=n, max_size=n)), index=codes
+    )
     pop = pd.Series(data.draw(st.lists(st.floats(0.01, 1e9), min_size=n, max_size=n)), index=codes)
     for weights in (None, pop):
         dec = theil_decomposition(ratio, labels, weights)
@@ -120,5 +122,7 @@ def test_eu_enlargement_winners_match_published_welfare(validation_file):
     res = inequality_of_gains(pct, members=["MLT", "HUN", "SVN", "DEU"])
     assert list(res.winners().index) == ["MLT", "HUN", "SVN"]
     np.testing.assert_allclose(res.winners().to_numpy(), [1.5349, 1.4043, 1.1802], atol=6e-5)
-    assert "RUS" in res.changes_pct.index and res.changes_pct["RUS"] == pytest.approx(-0.0202, abs=6e-5)
+    assert "RUS" in res.changes_pct.index and res.changes_pct["RUS"] == pytest.approx(
+        -0.0202, abs=6e-5
+    )
     assert res.measures.at["gini", "unweighted"] > 0

@@ -23,18 +23,58 @@ SCREENSHOTS = Path(__file__).resolve().parent / "screenshots" / "kk"
 
 LEAKED_WORDS = (
     # shock types and labels shown untranslated
-    "agreement", "sanctions", "corridor", "autarky", "tariff", "border",
+    "agreement",
+    "sanctions",
+    "corridor",
+    "autarky",
+    "tariff",
+    "border",
     # column heads and captions
-    "Welfare", "Real GDP", "Exports", "Imports", "Terms of trade", "Country", "draws", "percentile",
-    "Members", "Outsiders", "Mean welfare change", "Countries that lose", "Unweighted",
+    "Welfare",
+    "Real GDP",
+    "Exports",
+    "Imports",
+    "Terms of trade",
+    "Country",
+    "draws",
+    "percentile",
+    "Members",
+    "Outsiders",
+    "Mean welfare change",
+    "Countries that lose",
+    "Unweighted",
     # claims quoted in English, and the bare source id
-    "Thanks to", "integration", "Claim tested", "founding text",
+    "Thanks to",
+    "integration",
+    "Claim tested",
+    "founding text",
     # settings, notes, buttons
-    "Uncertainty", "Seed", "Solver", "Trade elasticity", "Closure", "modelled", "baseline",
-    "Download", "Results", "Report", "Scenario", "Check", "Run", "Add shock", "Standard error",
-    "Effect", "free trade area", "customs union", "log points",
+    "Uncertainty",
+    "Seed",
+    "Solver",
+    "Trade elasticity",
+    "Closure",
+    "modelled",
+    "baseline",
+    "Download",
+    "Results",
+    "Report",
+    "Scenario",
+    "Check",
+    "Run",
+    "Add shock",
+    "Standard error",
+    "Effect",
+    "free trade area",
+    "customs union",
+    "log points",
     # plain English function words betray any untranslated sentence
-    "the", "and", "of", "with", "from", "in every",
+    "the",
+    "and",
+    "of",
+    "with",
+    "from",
+    "in every",
 )
 
 _TEXT_JS = """
@@ -62,7 +102,7 @@ def leaks(text: str) -> list[str]:
     out = []
     for w in english_words(text):
         for m in _pattern(w).finditer(text):
-            out.append(f"{w!r}: ...{text[max(0, m.start() - 40):m.end() + 40]!r}...")
+            out.append(f"{w!r}: ...{text[max(0, m.start() - 40) : m.end() + 40]!r}...")
     return out
 
 
@@ -94,8 +134,12 @@ def test_kazakh_report_has_no_english_words(browser, world, tmp_path):  # noqa: 
     out = Scenario.load("eaeu_customs_union").run(world, draws=10, seed=1)
     path = out.report(tmp_path / "report_kk.html", lang="kk")
     browser.get(Path(path).resolve().as_uri())
-    _wait(lambda: browser.execute_script(
-        "return document.querySelectorAll('#map path.choroplethlocation').length > 150"), what="the map")
+    _wait(
+        lambda: browser.execute_script(
+            "return document.querySelectorAll('#map path.choroplethlocation').length > 150"
+        ),
+        what="the map",
+    )
     text = _page_text(browser)
     _shot(browser, "report_kk")
     assert "Қазақстан" in text
@@ -137,28 +181,47 @@ def test_builder_uses_the_library_defaults_and_checks_blank_shocks(browser, serv
     driver.get(server.url + "/builder?lang=kk")
     _figure_ready(driver, "builder-map")
     driver.find_element(By.ID, "mode-compose").click()
-    shock = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock"), what="a shock")[0]
+    shock = _wait(
+        lambda: driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock"), what="a shock"
+    )[0]
     Select(shock.find_element(By.CSS_SELECTOR, "select.kind-select")).select_by_value("fta")
     fta = AGREEMENT_DEFAULTS["fta"]
-    assert float(shock.find_element(By.CSS_SELECTOR, "input.effect-value").get_attribute("value")) == fta.effect
-    assert float(shock.find_element(By.CSS_SELECTOR, "input.se-value").get_attribute("value")) == fta.se
+    assert (
+        float(shock.find_element(By.CSS_SELECTOR, "input.effect-value").get_attribute("value"))
+        == fta.effect
+    )
+    assert (
+        float(shock.find_element(By.CSS_SELECTOR, "input.se-value").get_attribute("value"))
+        == fta.se
+    )
     Select(shock.find_element(By.CSS_SELECTOR, "select.group")).select_by_value("CA5")
     driver.find_element(By.ID, "check").click()
     status = driver.find_element(By.ID, "status-text")
-    _wait(lambda: status.text == tr("The scenario is valid; this is the file that will run.", "kk"),
-          what="a valid check")
+    _wait(
+        lambda: status.text == tr("The scenario is valid; this is the file that will run.", "kk"),
+        what="a valid check",
+    )
     # A blank shock added after the check: the check no longer stands, and Run names the shock.
     driver.find_element(By.ID, "add-shock").click()
     assert status.text == ""
     driver.find_element(By.ID, "run").click()
-    expected = tr("Shock {n}: choose its countries (a group, ISO3 codes or clicks on the map).", "kk", n=2)
+    expected = tr(
+        "Shock {n}: choose its countries (a group, ISO3 codes or clicks on the map).", "kk", n=2
+    )
     _wait(lambda: status.text == expected, what="the blank-shock message")
     assert "/results/" not in driver.current_url
     # A mistyped code is named in Kazakh with the nearest code, before any request.
     second = driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock")[1]
     second.find_element(By.CSS_SELECTOR, "input.members").send_keys("KZA, RUS")
     driver.find_element(By.ID, "run").click()
-    expected = tr("Shock {n}: {code} is neither a country code nor a group of this world. Did you mean {near}?",
-                  "kk", n=2, code="KZA", near="KAZ")
-    _wait(lambda: status.text == expected, what=f"the unknown-code message (shown: {status.text!r})")
+    expected = tr(
+        "Shock {n}: {code} is neither a country code nor a group of this world. Did you mean {near}?",
+        "kk",
+        n=2,
+        code="KZA",
+        near="KAZ",
+    )
+    _wait(
+        lambda: status.text == expected, what=f"the unknown-code message (shown: {status.text!r})"
+    )
     assert "/results/" not in driver.current_url

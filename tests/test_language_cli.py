@@ -11,22 +11,60 @@ from typer.testing import CliRunner
 from jahan.cli import app
 from jahan.errors import DataError
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "src" / "jahan" / "data" / "language" / "synthetic_language_shift.csv"
+EXAMPLE = (
+    Path(__file__).resolve().parents[1]
+    / "src"
+    / "jahan"
+    / "data"
+    / "language"
+    / "synthetic_language_shift.csv"
+)
 runner = CliRunner()
 
 
 def test_fit_prints_each_parameter_with_its_interval():
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minett-wang", "--draws", "40", "--lang", "en"])
+    result = runner.invoke(
+        app,
+        [
+            "language",
+            "fit",
+            str(EXAMPLE),
+            "--model",
+            "minett-wang",
+            "--draws",
+            "40",
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 0, result.output
     for symbol in ("a", "s", "c", "mu"):
-        line = next(li for li in result.output.splitlines() if li.strip().startswith(f"{symbol} = "))
+        line = next(
+            li for li in result.output.splitlines() if li.strip().startswith(f"{symbol} = ")
+        )
         assert "[" in line and "]" in line
     assert "eps = 0.0000 (fixed)" in result.output
 
 
 def test_fit_in_kazakh_with_a_fixed_parameter(tmp_path):
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "abrams-strogatz", "--fix", "a=1.31", "--draws", "30",
-                                 "--lang", "kk", "--out", str(tmp_path)])
+    result = runner.invoke(
+        app,
+        [
+            "language",
+            "fit",
+            str(EXAMPLE),
+            "--model",
+            "abrams-strogatz",
+            "--fix",
+            "a=1.31",
+            "--draws",
+            "30",
+            "--lang",
+            "kk",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "a = 1,3100 (бекітілген)" in result.output
     assert "Модель: abrams-strogatz" in result.output
@@ -37,8 +75,25 @@ def test_fit_in_kazakh_with_a_fixed_parameter(tmp_path):
 def test_project_writes_self_contained_figures_and_table(tmp_path):
     result = runner.invoke(
         app,
-        ["language", "project", str(EXAMPLE), "--model", "minett-wang", "--status", "0.55", "--from", "2030",
-         "--until", "2080", "--draws", "30", "--out", str(tmp_path), "--lang", "ru"],
+        [
+            "language",
+            "project",
+            str(EXAMPLE),
+            "--model",
+            "minett-wang",
+            "--status",
+            "0.55",
+            "--from",
+            "2030",
+            "--until",
+            "2080",
+            "--draws",
+            "30",
+            "--out",
+            str(tmp_path),
+            "--lang",
+            "ru",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "доля говорящих на языке A в 2080 году" in result.output
@@ -66,7 +121,9 @@ def test_bad_line_is_named_in_the_error(tmp_path):
 
 
 def test_unknown_model_suggests_the_name():
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "minet-wang", "--draws", "0"])
+    result = runner.invoke(
+        app, ["language", "fit", str(EXAMPLE), "--model", "minet-wang", "--draws", "0"]
+    )
     assert isinstance(result.exception, DataError)
     assert "Did you mean 'minett-wang'?" in str(result.exception)
 
@@ -95,8 +152,20 @@ def test_report_section_for_a_fit_and_a_projection():
 
 def test_fit_that_stops_early_is_shown_with_a_loud_warning():
     # Abrams-Strogatz on data made by Minett-Wang runs along a ridge (a -> 1, c -> its limit).
-    result = runner.invoke(app, ["language", "fit", str(EXAMPLE), "--model", "abrams-strogatz", "--draws", "0",
-                                 "--lang", "en"])
+    result = runner.invoke(
+        app,
+        [
+            "language",
+            "fit",
+            str(EXAMPLE),
+            "--model",
+            "abrams-strogatz",
+            "--draws",
+            "0",
+            "--lang",
+            "en",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "warning:" in result.output and "before convergence" in result.output
     assert "(not identified)" in result.output
@@ -117,27 +186,57 @@ def test_project_writes_a_self_contained_report_in_the_language(tmp_path, lang):
 
     result = runner.invoke(
         app,
-        ["language", "project", str(EXAMPLE), "--model", "minett-wang", "--status", "0.55", "--from", "2030",
-         "--until", "2070", "--draws", "20", "--out", str(tmp_path), "--lang", lang],
+        [
+            "language",
+            "project",
+            str(EXAMPLE),
+            "--model",
+            "minett-wang",
+            "--status",
+            "0.55",
+            "--from",
+            "2030",
+            "--until",
+            "2070",
+            "--draws",
+            "20",
+            "--out",
+            str(tmp_path),
+            "--lang",
+            lang,
+        ],
     )
     assert result.exit_code == 0, result.output
     page = tmp_path / f"language_report_{lang}.html"
     assert page.is_file() and not list(tmp_path.glob("*.tmp"))
     html = page.read_text(encoding="utf-8")
     assert f'<html lang="{lang}">' in html
-    for heading in ("Language shift report", "Data source", "Fitted parameters", "Identification warnings",
-                    "Policy", "Projection", "Phase plane"):
+    for heading in (
+        "Language shift report",
+        "Data source",
+        "Fitted parameters",
+        "Identification warnings",
+        "Policy",
+        "Projection",
+        "Phase plane",
+    ):
         assert f">{tr(heading, lang)}</h" in html, heading
     # The example is synthetic and the report says so, with the file's own statement.
     assert 'id="synthetic"' in html and tr("Synthetic example", lang) in html
     assert "SYNTHETIC example data" in html
     # Parameters by their symbols with intervals; the policy lever and its year.
-    table = html[html.index('id="parameters-table"'):html.index("</table>")]
+    table = html[html.index('id="parameters-table"') : html.index("</table>")]
     for symbol in ("a", "s", "c", "mu"):
-        assert re.search(rf"<td>{symbol}</td><td>[0-9.,]+</td><td>\[[0-9.,]+, [0-9.,]+\]</td>", table), symbol
+        assert re.search(
+            rf"<td>{symbol}</td><td>[0-9.,]+</td><td>\[[0-9.,]+, [0-9.,]+\]</td>", table
+        ), symbol
     assert tr("From {year}: status of language A, s = {value}", lang, year="2030", value="") in html
     # Both figures are drawn by the embedded plotly.js; nothing is loaded from the network.
-    assert html.count("Plotly.newPlot(") == 2 and 'id="projection"' in html and 'id="phase-plane"' in html
+    assert (
+        html.count("Plotly.newPlot(") == 2
+        and 'id="projection"' in html
+        and 'id="phase-plane"' in html
+    )
     assert len(html) > 1_000_000 and "<script src=" not in html
     markup = _outside_scripts(html)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", markup)
@@ -157,7 +256,9 @@ def test_report_lists_parameters_that_are_not_identified(tmp_path):
     rng = np.random.default_rng(0)
     years = np.arange(1990, 2021, 2.0)
     x = 0.5 + rng.normal(0, 0.002, years.size)
-    frame = pd.DataFrame({"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1 - x})
+    frame = pd.DataFrame(
+        {"year": years, "monolingual_a": x, "bilingual": 0.0, "monolingual_b": 1 - x}
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", IdentificationWarning)
         fit = fit_language_model(frame, "abrams-strogatz", draws=20, seed=0)
@@ -166,7 +267,7 @@ def test_report_lists_parameters_that_are_not_identified(tmp_path):
     proj = project(fit, LanguagePolicy(2025), until=2040)
     page = write_language_report(fit, proj, tmp_path / "r.html", "ru", source="flat.csv")
     html = page.read_text(encoding="utf-8")
-    warning = html[html.index('id="identification"'):html.index('id="policy"')]
+    warning = html[html.index('id="identification"') : html.index('id="policy"')]
     for symbol in bad:
         assert f"Параметр {symbol} не идентифицируется" in warning
     assert tr("No lever is changed: the policy scenario is the baseline.", "ru") in html
@@ -187,8 +288,9 @@ def test_auto_takes_abrams_strogatz_when_no_one_is_bilingual():
 
     from jahan._cli.language import choose_model
 
-    two_state = pd.DataFrame({"year": ["2000"], "monolingual_a": ["0.6"], "bilingual": ["0"],
-                              "monolingual_b": ["0.4"]})
+    two_state = pd.DataFrame(
+        {"year": ["2000"], "monolingual_a": ["0.6"], "bilingual": ["0"], "monolingual_b": ["0.4"]}
+    )
     assert choose_model("auto", two_state) == "abrams-strogatz"
     assert choose_model("auto", two_state.assign(bilingual=["0.1"])) == "minett-wang"
     assert choose_model("abrams-strogatz", two_state.assign(bilingual=["0.1"])) == "abrams-strogatz"

@@ -16,7 +16,7 @@ def _recipe(target_pattern: str) -> list[str]:
     lines = MAKEFILE.read_text(encoding="utf-8").splitlines()
     start = next(i for i, li in enumerate(lines) if re.match(target_pattern, li))
     recipe = []
-    for li in lines[start + 1:]:
+    for li in lines[start + 1 :]:
         if not li.startswith("\t"):
             break
         recipe.append(li.strip())
@@ -37,7 +37,11 @@ def test_dry_run_of_run_and_test_prints_the_progress_lines(tmp_path):
     for target in ("run", "test"):
         res = subprocess.run(
             ["make", "-n", "-f", str(MAKEFILE), target, f"VENV={tmp_path / 'venv'}"],
-            capture_output=True, text=True, cwd=MAKEFILE.parent, check=False, timeout=60,
+            capture_output=True,
+            text=True,
+            cwd=MAKEFILE.parent,
+            check=False,
+            timeout=60,
         )
         assert res.returncode == 0, res.stderr
         assert "jahan setup [3/3]" in res.stdout and "pip install" in res.stdout

@@ -61,8 +61,11 @@ def _wiod_grid(z, f, codes, n_final):
     top = [["World Input-Output Table", "", "", ""], ["(millions of US$)", "", "", ""]]
     col_ind = [*(codes * g), *([f"c{57 + q}" for q in range(n_final)] * g), "TOT"]
     col_country = [*np.repeat(COUNTRIES, ns), *np.repeat(COUNTRIES, n_final), "TOT"]
-    col_code = [*([f"c{k + 1}" for k in range(ns)] * g),
-                *([f"c{57 + q}" for q in range(n_final)] * g), "c62"]
+    col_code = [
+        *([f"c{k + 1}" for k in range(ns)] * g),
+        *([f"c{57 + q}" for q in range(n_final)] * g),
+        "c62",
+    ]
     header = [
         *[r + [""] * len(col_ind) for r in top],
         ["", "", "", "", *col_ind],
@@ -75,9 +78,17 @@ def _wiod_grid(z, f, codes, n_final):
     for a, c in enumerate(COUNTRIES):
         for k, code in enumerate(codes):
             body.append([code, f"industry {code}", c, f"c{k + 1}", *values[a * ns + k]])
-    bottom = [["II_fob", "Total intermediate", "TOT", "r60", *z.sum(0), *[0.0] * (g * n_final + 1)],
-              ["VA", "Value added", "TOT", "r64", *(values[:, -1] - z.sum(0)), *[0.0] * (
-                  g * n_final + 1)]]
+    bottom = [
+        ["II_fob", "Total intermediate", "TOT", "r60", *z.sum(0), *[0.0] * (g * n_final + 1)],
+        [
+            "VA",
+            "Value added",
+            "TOT",
+            "r64",
+            *(values[:, -1] - z.sum(0)),
+            *[0.0] * (g * n_final + 1),
+        ],
+    ]
     return pd.DataFrame(header + body + bottom)
 
 
@@ -92,17 +103,28 @@ def test_read_wiod(tmp_path):
 def test_read_adb_mrio(tmp_path):
     g, ns, nf = len(COUNTRIES), 4, 5
     z, f = _table(ns, nf, seed=2)
-    col_code = [*([f"c{k + 1}" for k in range(ns)] * g), *([f"F{q + 1}" for q in range(nf)] * g),
-                "ToT"]
+    col_code = [
+        *([f"c{k + 1}" for k in range(ns)] * g),
+        *([f"F{q + 1}" for q in range(nf)] * g),
+        "ToT",
+    ]
     col_country = [*np.repeat(COUNTRIES, ns), *np.repeat(COUNTRIES, nf), "ToT"]
     blank = [""] * len(col_code)
-    header = [["ADB MRIO 2019", "", "", "", *blank], ["", "", "", "", *blank],
-              ["", "", "", "", *blank], ["", "", "", "", *blank],
-              ["", "", "", "", *col_country], ["", "", "", "", *col_code],
-              ["", "", "", "", *blank]]
+    header = [
+        ["ADB MRIO 2019", "", "", "", *blank],
+        ["", "", "", "", *blank],
+        ["", "", "", "", *blank],
+        ["", "", "", "", *blank],
+        ["", "", "", "", *col_country],
+        ["", "", "", "", *col_code],
+        ["", "", "", "", *blank],
+    ]
     values = np.hstack([z, f, (z.sum(1) + f.sum(1))[:, None]])
-    body = [[f"c{k + 1}", f"sector {k + 1}", c, f"{c} economy", *values[a * ns + k]]
-            for a, c in enumerate(COUNTRIES) for k in range(ns)]
+    body = [
+        [f"c{k + 1}", f"sector {k + 1}", c, f"{c} economy", *values[a * ns + k]]
+        for a, c in enumerate(COUNTRIES)
+        for k in range(ns)
+    ]
     bottom = [["r69", "Total intermediate inputs", "ToT", "", *z.sum(0), *[0.0] * (g * nf + 1)]]
     path = tmp_path / "ADB-MRIO-2019.csv"
     pd.DataFrame(header + body + bottom).to_csv(path, header=False, index=False)
@@ -114,8 +136,11 @@ def test_read_oecd_icio_merges_split_countries(tmp_path):
     z, f = _table(3, 6, seed=3)
     fd = ["HFCE", "NPISH", "GGFC", "GFCF", "INVNT", "DPABR"]
     labels = [f"{c}_{k}" for c in COUNTRIES for k in codes]
-    frame = pd.DataFrame(np.hstack([z, f]), index=labels,
-                         columns=labels + [f"{c}_{q}" for c in COUNTRIES for q in fd])
+    frame = pd.DataFrame(
+        np.hstack([z, f]),
+        index=labels,
+        columns=labels + [f"{c}_{q}" for c in COUNTRIES for q in fd],
+    )
     frame["OUT"] = frame.sum(axis=1)
     frame.loc["TLS"] = 0.5
     frame.loc["VA"] = 1.0

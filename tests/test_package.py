@@ -10,8 +10,16 @@ import pytest
 import jahan
 
 CONTRACT = [
-    "World", "read_cepii_gravity", "fepois", "GravityEstimate", "GEModel", "GEResult",
-    "MultiSectorGEModel", "MultiSectorGEResult", "Scenario", "ScenarioResult",
+    "World",
+    "read_cepii_gravity",
+    "fepois",
+    "GravityEstimate",
+    "GEModel",
+    "GEResult",
+    "MultiSectorGEModel",
+    "MultiSectorGEResult",
+    "Scenario",
+    "ScenarioResult",
 ]
 
 
@@ -20,7 +28,9 @@ def test_contract_names_resolve(name):
     assert callable(getattr(jahan, name))
 
 
-@pytest.mark.parametrize("name", ["world", "estimate", "ge", "scenario", "index", "culture", "report"])
+@pytest.mark.parametrize(
+    "name", ["world", "estimate", "ge", "scenario", "index", "culture", "report"]
+)
 def test_subpackages_load_on_access(name):
     module = getattr(jahan, name)
     assert module.__name__ == f"jahan.{name}"

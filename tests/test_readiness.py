@@ -60,7 +60,9 @@ def test_world_measures_by_hand_for_a_pair(world):
 def test_missing_conditions_are_missing_not_zero(world):
     r = readiness("CA5", world)
     missing = r.conditions[r.conditions.source == "missing"]
-    assert {"public_support", "similar_political_systems", "comparable_state_apparatus"} <= set(missing.index)
+    assert {"public_support", "similar_political_systems", "comparable_state_apparatus"} <= set(
+        missing.index
+    )
     assert missing["score"].isna().all()
     scored = r.conditions["score"].dropna()
     assert r.measured == len(scored) < 11
@@ -70,7 +72,19 @@ def test_missing_conditions_are_missing_not_zero(world):
 def test_user_slots_fill_conditions(world):
     slots = pd.DataFrame(
         {
-            "country": ["KAZ", "KGZ", "TJK", "TKM", "UZB", "KAZ", "KGZ", "TJK", "TKM", "UZB", "RUS"],
+            "country": [
+                "KAZ",
+                "KGZ",
+                "TJK",
+                "TKM",
+                "UZB",
+                "KAZ",
+                "KGZ",
+                "TJK",
+                "TKM",
+                "UZB",
+                "RUS",
+            ],
             "condition": ["public_support"] * 5 + ["similar_political_systems"] * 6,
             "value": [70, 60, 50, 40, 80, -5, 0, -6, -9, -7, 10],
             "source": ["survey 2023"] * 5 + ["polity"] * 6,
@@ -80,7 +94,9 @@ def test_user_slots_fill_conditions(world):
     assert r.conditions.at["public_support", "score"] == pytest.approx(60.0)
     assert r.conditions.at["public_support", "source"] == "survey 2023"
     # range among members 9 (from -9 to 0), range in the table 19 (from -9 to 10)
-    assert r.conditions.at["similar_political_systems", "score"] == pytest.approx(100 * (1 - 9 / 19))
+    assert r.conditions.at["similar_political_systems", "score"] == pytest.approx(
+        100 * (1 - 9 / 19)
+    )
     partial = readiness("EAEU", world, slots)
     assert np.isnan(partial.conditions.at["public_support", "score"])
     assert "missing for" in partial.conditions.at["public_support", "note"]
@@ -130,7 +146,12 @@ def test_cli_readiness_ca5_lists_all_eleven_conditions(lang):
 def test_cli_readiness_with_user_table(tmp_path):
     path = tmp_path / "survey.csv"
     pd.DataFrame(
-        {"country": ["KAZ", "UZB"], "condition": ["public_support"] * 2, "value": [64, 72], "source": ["poll"] * 2}
+        {
+            "country": ["KAZ", "UZB"],
+            "condition": ["public_support"] * 2,
+            "value": [64, 72],
+            "source": ["poll"] * 2,
+        }
     ).to_csv(path, index=False)
     res = runner.invoke(app, ["readiness", "KAZ,UZB", "--data", str(path)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
@@ -139,7 +160,9 @@ def test_cli_readiness_with_user_table(tmp_path):
 
 def test_cli_index_prints_subindices_for_every_country(tmp_path):
     out = tmp_path / "kof.parquet"
-    res = runner.invoke(app, ["index", "--preset", "kof", "--out", str(out), "--lang", "en"], env={"COLUMNS": "200"})
+    res = runner.invoke(
+        app, ["index", "--preset", "kof", "--out", str(out), "--lang", "en"], env={"COLUMNS": "200"}
+    )
     assert res.exit_code == 0, res.output
     assert "KAZ" in res.output and "de jure" in res.output
     # the KOF preset says how many of its variables are present before the table
@@ -190,7 +213,9 @@ def _pwt_growth_sd(pwt: pd.DataFrame, iso3: str) -> float:
 
 
 def test_stable_growth_from_pwt_for_ca5(world, sources_file):
-    pwt = pd.read_parquet(sources_file("pwt91/pwt91.parquet"), columns=["isocode", "year", "rgdpna"])
+    pwt = pd.read_parquet(
+        sources_file("pwt91/pwt91.parquet"), columns=["isocode", "year", "rgdpna"]
+    )
     members = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
     expected = np.mean([_pwt_growth_sd(pwt, m) for m in members])
     r = readiness("CA5", world)
@@ -224,7 +249,12 @@ def test_steadier_bloc_scores_higher(world):
 
 def test_user_growth_values_replace_the_world_measure(world):
     slots = pd.DataFrame(
-        {"country": ["KAZ", "UZB", "RUS"], "condition": ["stable_growth"] * 3, "value": [1.0, 2.0, 5.0], "source": ["mine"] * 3}
+        {
+            "country": ["KAZ", "UZB", "RUS"],
+            "condition": ["stable_growth"] * 3,
+            "value": [1.0, 2.0, 5.0],
+            "source": ["mine"] * 3,
+        }
     )
     row = readiness("KAZ,UZB", world, slots).conditions.loc["stable_growth"]
     assert row["source"] == "mine" and row["value"] == pytest.approx(1.5)
@@ -236,7 +266,13 @@ def test_world_without_growth_column_leaves_stable_growth_missing():
 
     w = World.from_frames(
         pd.DataFrame(
-            {"iso3": ["AAA", "BBB"], "gdp_usd": [1.0, 2.0], "lat": [0.0, 1.0], "lon": [0.0, 1.0], "area_km2": [1e4, 2e4]}
+            {
+                "iso3": ["AAA", "BBB"],
+                "gdp_usd": [1.0, 2.0],
+                "lat": [0.0, 1.0],
+                "lon": [0.0, 1.0],
+                "area_km2": [1e4, 2e4],
+            }
         )
     )
     r = readiness("AAA,BBB", w)

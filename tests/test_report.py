@@ -61,13 +61,21 @@ def test_report_is_self_contained_and_translated(result, lang):
     assert '"featureidkey":"id"' in html and '"KAZ"' in html
     assert 'id="map"' in html and 'id="focus-table"' in html and 'id="bars"' in html
     assert f'<html lang="{lang}">' in html
-    for label in ("Welfare change by country", "Focus countries", "Model settings",
-                  "Modelled baseline", "Claim tested"):
+    for label in (
+        "Welfare change by country",
+        "Focus countries",
+        "Model settings",
+        "Modelled baseline",
+        "Claim tested",
+    ):
         assert tr(label, lang) in html
     if lang != "en":
         assert tr("Welfare change by country", lang) != "Welfare change by country"
-    names = {"kk": ("ЕАЭО сынағы", "Қазақстан"), "ru": ("Тест ЕАЭС", "Казахстан"),
-             "en": ("EAEU test", "Kazakhstan")}[lang]
+    names = {
+        "kk": ("ЕАЭО сынағы", "Қазақстан"),
+        "ru": ("Тест ЕАЭС", "Казахстан"),
+        "en": ("EAEU test", "Kazakhstan"),
+    }[lang]
     for text in names:
         assert text in html
     assert "Economically closed countries have no future" in html
@@ -78,7 +86,10 @@ def test_observed_baseline_has_no_modelled_notice(result):
 
     world = tiny_world()
     observed = type(world).from_frames(
-        world.countries, flows=world.flows, groups=world.groups, baseline_year=2019,
+        world.countries,
+        flows=world.flows,
+        groups=world.groups,
+        baseline_year=2019,
         flows_kind="observed",
     )
     out = Scenario.from_toml(TOML).run(observed, draws=0)

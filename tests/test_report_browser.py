@@ -33,7 +33,7 @@ def test_report_renders_offline(result, lang, tmp_path, headless_chromium):
     assert dom.returncode == 0, dom.stderr[-2000:]
     html = dom.stdout
     # The map container holds plotly's drawn country shapes, the tables are there, in the language.
-    map_div = html[html.index('id="map"'):]
+    map_div = html[html.index('id="map"') :]
     assert len(re.findall(r'class="choroplethlocation"', map_div)) > 150
     assert 'id="focus-table"' in html and "<table" in html
     assert tr("Welfare change by country", lang) in html
@@ -43,7 +43,9 @@ def test_report_renders_offline(result, lang, tmp_path, headless_chromium):
     SCREENSHOTS_DIR.mkdir(exist_ok=True)
     shot = SCREENSHOTS_DIR / f"report_{lang}.png"
     shot.unlink(missing_ok=True)
-    run = headless_chromium([f"--screenshot={shot}", "--window-size=1280,1900", url], tmp_path / "profile-shot")
+    run = headless_chromium(
+        [f"--screenshot={shot}", "--window-size=1280,1900", url], tmp_path / "profile-shot"
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert shot.is_file() and shot.stat().st_size > 50_000
 

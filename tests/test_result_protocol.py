@@ -145,10 +145,16 @@ def _language_projection():
 def _claims_result():
     from jahan.analysis.claims import Claim, ClaimsResult, Figure
 
-    figure = Figure("eaeu_trade_effect", "EAEU effect on members' trade", -0.16, -0.28, -0.04,
-                    "log points", +1)
-    claim = Claim(1, "eaeu_lifts_kazakhstan", "Integration in the Customs Union and the EAEU lifts Kazakhstan",
-                  (figure,), _table=pd.DataFrame({"overall": [60.0, 68.0]}, index=["CA5", "EAEU"]))
+    figure = Figure(
+        "eaeu_trade_effect", "EAEU effect on members' trade", -0.16, -0.28, -0.04, "log points", +1
+    )
+    claim = Claim(
+        1,
+        "eaeu_lifts_kazakhstan",
+        "Integration in the Customs Union and the EAEU lifts Kazakhstan",
+        (figure,),
+        _table=pd.DataFrame({"overall": [60.0, 68.0]}, index=["CA5", "EAEU"]),
+    )
     return ClaimsResult((claim,), settings={"draws": 10, "seed": 1})
 
 

@@ -54,7 +54,9 @@ def test_a_second_run_into_the_same_folder_is_refused_without_force(tmp_path):
 
 def test_force_replaces_the_folder_whole(tmp_path):
     out = tmp_path / "run"
-    write_run_folder(_files("old", ("a.csv", "b.csv", "old_only.csv")), out, manifest={"tag": "old"})
+    write_run_folder(
+        _files("old", ("a.csv", "b.csv", "old_only.csv")), out, manifest={"tag": "old"}
+    )
     written = write_run_folder(_files("new"), out, manifest={"tag": "new"}, force=True)
     assert _assert_whole(out) == "new"
     assert not (out / "old_only.csv").exists()  # nothing of the earlier run survives
@@ -92,7 +94,11 @@ def test_out_naming_a_file_is_one_clear_error(tmp_path):
 
 @pytest.mark.parametrize(
     ("code", "words"),
-    [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only"), (errno.EACCES, "permission denied")],
+    [
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EROFS, "read-only"),
+        (errno.EACCES, "permission denied"),
+    ],
 )
 def test_write_faults_name_the_folder_and_leave_it_unchanged(tmp_path, code, words):
     out = tmp_path / "run"
@@ -117,8 +123,12 @@ def test_a_name_too_long_is_a_message(tmp_path):
 
 def test_staging_of_dead_processes_is_removed_and_live_ones_kept(tmp_path):
     out = tmp_path / "run"
-    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     stale = tmp_path / f".run.jahan-staging.{dead.stdout.strip()}.abcd"
     stale.mkdir()
     (stale / "a.csv").write_text("half")
@@ -160,8 +170,12 @@ def _writer(tmp_path: Path) -> Path:
 def test_a_signal_during_staging_leaves_the_old_run_and_no_staging(tmp_path, sig):
     out = tmp_path / "run"
     write_run_folder(_files("old"), out, manifest={"tag": "old"})
-    proc = subprocess.Popen([sys.executable, str(_writer(tmp_path)), str(out), "new"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(_writer(tmp_path)), str(out), "new"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert proc.stdout.readline().strip() == "ready"
     time.sleep(0.15)  # inside the slow writers, long before the swap
     proc.send_signal(sig)
@@ -176,14 +190,20 @@ def test_sigkill_at_random_points_never_leaves_a_mixed_folder(tmp_path):
     """25 runs killed with SIGKILL at random moments: the folder is always one whole run, and
     the next write removes any staging folder the killed process could not."""
     out = tmp_path / "run"
-    write_run_folder(_files("gen0", ("report.html", "countries.csv")), out, manifest={"tag": "gen0"})
+    write_run_folder(
+        _files("gen0", ("report.html", "countries.csv")), out, manifest={"tag": "gen0"}
+    )
     script = _writer(tmp_path)
     rng = np.random.default_rng(20261130)
     seen = set()
     for trial in range(1, 26):
         tag = f"gen{trial}"
-        proc = subprocess.Popen([sys.executable, str(script), str(out), tag],
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, str(script), str(out), tag],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         assert proc.stdout.readline().strip() == "ready"
         time.sleep(float(rng.uniform(0.0, 0.7)))  # the writers take about 0.5 s in all
         proc.kill()
@@ -223,8 +243,10 @@ def cli_inputs(tmp_path_factory):
 
 def _run(cli_inputs, out: Path, *extra: str):
     world, scenario = cli_inputs
-    return runner.invoke(app, ["run", str(scenario), "--world", str(world), "--lang", "en",
-                               "--out", str(out), *extra])
+    return runner.invoke(
+        app,
+        ["run", str(scenario), "--world", str(world), "--lang", "en", "--out", str(out), *extra],
+    )
 
 
 def test_cli_run_twice_refuses_then_force_replaces_whole(cli_inputs, tmp_path):

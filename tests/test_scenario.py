@@ -44,8 +44,9 @@ def tiny_world():
             "source": ["test"] * 6,
         }
     )
-    return World.from_frames(countries, flows=flows, groups=groups, baseline_year=2019,
-                             flows_kind="modelled")
+    return World.from_frames(
+        countries, flows=flows, groups=groups, baseline_year=2019, flows_kind="modelled"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +89,9 @@ def test_unknown_country_names_file_line_field_and_nearest_code(world):
 
 def test_unknown_group_suggests_nearest_group(world):
     sc = Scenario.from_toml(BASE.replace('"EAEU"', '"EAUE"'), "g.toml")
-    with pytest.raises(ScenarioError, match=r"unknown country code or group 'EAUE'.*Did you mean 'EAEU'"):
+    with pytest.raises(
+        ScenarioError, match=r"unknown country code or group 'EAUE'.*Did you mean 'EAEU'"
+    ):
         sc.compile(world)
 
 
@@ -110,9 +113,16 @@ def test_wrong_type_names_value_and_field():
 
 def test_negative_elasticity_says_what_is_allowed():
     with pytest.raises(ScenarioError) as err:
-        Scenario.from_toml(BASE.replace("trade_elasticity = 5.0", "trade_elasticity = -4.0"), "e.toml")
+        Scenario.from_toml(
+            BASE.replace("trade_elasticity = 5.0", "trade_elasticity = -4.0"), "e.toml"
+        )
     msg = str(err.value)
-    assert "line 7" in msg and "model.trade_elasticity" in msg and "-4.0" in msg and "between 0.5 and 50" in msg
+    assert (
+        "line 7" in msg
+        and "model.trade_elasticity" in msg
+        and "-4.0" in msg
+        and "between 0.5 and 50" in msg
+    )
 
 
 def test_group_empty_in_that_year(world):
@@ -135,7 +145,8 @@ def test_not_toml_and_unknown_builtin_name():
 
 def test_autarky_requires_balanced_trade(world):
     text = BASE.replace(
-        'type = "agreement"\nmembers = "EAEU"\neffect = 0.5\nse = 0.1', 'type = "autarky"\ncountries = "KAZ"'
+        'type = "agreement"\nmembers = "EAEU"\neffect = 0.5\nse = 0.1',
+        'type = "autarky"\ncountries = "KAZ"',
     )
     with pytest.raises(ScenarioError, match='imbalances = "balanced"'):
         Scenario.from_toml(text, "a.toml").compile(world)
@@ -164,7 +175,7 @@ def test_trade_cost_percent_maps_through_elasticity(world):
     )
     cost, _ = Scenario.from_toml(text).compile(world).build([-10.0])
     k, c = CODES.index("KAZ"), CODES.index("CHN")
-    assert cost[k, c] == pytest.approx(0.9 ** -5.0)
+    assert cost[k, c] == pytest.approx(0.9**-5.0)
     assert cost[c, k] == 1.0
     assert (cost != 1.0).sum() == 1
 
@@ -225,8 +236,9 @@ def test_dask_local_cluster_matches_serial(world):
     distributed = pytest.importorskip("dask.distributed")
     sc = Scenario.from_toml(BASE)
     serial = sc.run(world, draws=12, seed=5)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
         with distributed.Client(cluster) as client:
             remote = sc.run(world, draws=12, seed=5, scheduler=client)
     np.testing.assert_array_equal(serial.countries.to_numpy(), remote.countries.to_numpy())
@@ -275,7 +287,9 @@ countries = "KAZ"
     base = GEModel(world, trade_elasticity=5.0, imbalances="balanced").baseline
     x = base.set_index(["exporter", "importer"])["value"]
     share = x[("KAZ", "KAZ")] / x.xs("KAZ", level="importer").sum()
-    assert out.countries.loc["KAZ", "welfare_pct"] == pytest.approx(100 * (share ** 0.2 - 1), rel=1e-6)
+    assert out.countries.loc["KAZ", "welfare_pct"] == pytest.approx(
+        100 * (share**0.2 - 1), rel=1e-6
+    )
     assert out.shocks.loc[1, "trade_pct"] == pytest.approx(-100.0)
     assert out.draws == 0  # nothing uncertain: no draws are solved
 
@@ -307,19 +321,24 @@ countries = "USA"
 change_pct = -5.0
 se_pct = 2.0
 """
-    with_bloc = crisis + """
+    with_bloc = (
+        crisis
+        + """
 [[shocks]]
 type = "agreement"
 members = "EAEU"
 effect = 0.5
 se = 0.1
 """
+    )
     a = run_text(crisis, world, draws=30, seed=3)
     b = run_text(with_bloc, world, draws=30, seed=3)
     np.testing.assert_array_equal(a.draw_values().iloc[:, 0], b.draw_values().iloc[:, 0])
     table = compare(a, b)
     assert table.attrs["paired"]
-    assert table.loc["KAZ", "difference"] == pytest.approx(table.loc["KAZ", "b"] - table.loc["KAZ", "a"])
+    assert table.loc["KAZ", "difference"] == pytest.approx(
+        table.loc["KAZ", "b"] - table.loc["KAZ", "a"]
+    )
     assert table.loc["KAZ", "difference"] > 0  # integration cushions a bloc member
     assert table.loc["KAZ", "difference_p05"] <= table.loc["KAZ", "difference_p95"]
 
@@ -327,9 +346,15 @@ se = 0.1
 def test_library_has_the_named_scenarios_with_claims():
     names = library_names()
     for required in (
-        "eaeu_customs_union", "eurasec_currency_union", "central_asia_corridor",
-        "global_crisis_with_eaeu", "global_crisis_without_eaeu", "kazakhstan_autarky",
-        "china_kazakhstan_corridor", "sanctions_russia_eu", "neighbours_growth",
+        "eaeu_customs_union",
+        "eurasec_currency_union",
+        "central_asia_corridor",
+        "global_crisis_with_eaeu",
+        "global_crisis_without_eaeu",
+        "kazakhstan_autarky",
+        "china_kazakhstan_corridor",
+        "sanctions_russia_eu",
+        "neighbours_growth",
     ):
         assert required in names
     for name in names:
@@ -354,8 +379,23 @@ def test_cli_run_scenarios_and_compare(tmp_path, monkeypatch):
     toml.write_text(BASE, encoding="utf-8")
     runner = CliRunner()
     out_dir = tmp_path / "out"
-    res = runner.invoke(app, ["run", str(toml), "--draws", "8", "--seed", "1", "--lang", "ru",
-                              "--out", str(out_dir), "--focus", "KAZ,RUS"])
+    res = runner.invoke(
+        app,
+        [
+            "run",
+            str(toml),
+            "--draws",
+            "8",
+            "--seed",
+            "1",
+            "--lang",
+            "ru",
+            "--out",
+            str(out_dir),
+            "--focus",
+            "KAZ,RUS",
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "Казахстан" in res.output and "Отчёт" in res.output
     assert (out_dir / "report_ru.html").is_file()
@@ -363,11 +403,27 @@ def test_cli_run_scenarios_and_compare(tmp_path, monkeypatch):
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
     res = runner.invoke(app, ["scenarios", "--lang", "en"])
-    assert res.exit_code == 0 and "eaeu_customs_union" in res.output and "founding text 003" in res.output
+    assert (
+        res.exit_code == 0
+        and "eaeu_customs_union" in res.output
+        and "founding text 003" in res.output
+    )
 
     other = tmp_path / "t.toml"
     other.write_text(BASE.replace("effect = 0.5", "effect = 0.2"), encoding="utf-8")
-    res = runner.invoke(app, ["compare", str(toml), str(other), "--draws", "6", "--lang", "en",
-                              "--out", str(tmp_path / "cmp")])
+    res = runner.invoke(
+        app,
+        [
+            "compare",
+            str(toml),
+            str(other),
+            "--draws",
+            "6",
+            "--lang",
+            "en",
+            "--out",
+            str(tmp_path / "cmp"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "B minus A" in res.output and (tmp_path / "cmp" / "compare.csv").is_file()

@@ -49,8 +49,13 @@ def test_every_library_scenario_runs_and_is_finite(results):
 
 
 @pytest.mark.parametrize(
-    "name", ["eaeu_customs_union", "eurasec_currency_union", "central_asia_corridor",
-             "china_kazakhstan_corridor"],
+    "name",
+    [
+        "eaeu_customs_union",
+        "eurasec_currency_union",
+        "central_asia_corridor",
+        "china_kazakhstan_corridor",
+    ],
 )
 def test_cheaper_trade_raises_trade_among_the_pairs(results, name):
     shocks = results[name].shocks

@@ -25,24 +25,29 @@ def _world(linked: bool) -> World:
         X[3:, :3] = 0.0
     X = (X + X.T) / 2  # symmetric, so every country's trade is balanced
     np.fill_diagonal(X, [400, 300, 200, 500, 350])
-    flows = pd.Series(X.ravel(), index=pd.MultiIndex.from_product(
-        [CODES, CODES], names=["exporter", "importer"]))
+    flows = pd.Series(
+        X.ravel(), index=pd.MultiIndex.from_product([CODES, CODES], names=["exporter", "importer"])
+    )
     countries = pd.DataFrame({"name_en": CODES}, index=pd.Index(CODES, name="iso3"))
     return World.from_frames(countries, flows=flows, baseline_year=2019, flows_kind="modelled")
 
 
-CRISIS_TOML = ('[[shocks]]\ntype = "productivity"\ncountries = ["DDD", "EEE"]\n'
-               "change_pct = -5.0\nse_pct = 2.0\n")
-UNION_TOML = ('[[shocks]]\ntype = "agreement"\nmembers = ["AAA", "BBB", "CCC"]\neffect = 0.5\n'
-              "se = 0.1\n")
+CRISIS_TOML = (
+    '[[shocks]]\ntype = "productivity"\ncountries = ["DDD", "EEE"]\n'
+    "change_pct = -5.0\nse_pct = 2.0\n"
+)
+UNION_TOML = (
+    '[[shocks]]\ntype = "agreement"\nmembers = ["AAA", "BBB", "CCC"]\neffect = 0.5\nse = 0.1\n'
+)
 
 
 def _pair(draws: int = 20):
     head = '[scenario]\nname = "{}"\nfocus = ["AAA"]\n[model]\ntrade_elasticity = 5.0\n'
     tail = f"[uncertainty]\ndraws = {draws}\nseed = 3\n"
     without = Scenario.from_toml(head.format("crisis") + tail + CRISIS_TOML, "without.toml")
-    with_ = Scenario.from_toml(head.format("crisis, union") + tail + CRISIS_TOML + UNION_TOML,
-                               "with.toml")
+    with_ = Scenario.from_toml(
+        head.format("crisis, union") + tail + CRISIS_TOML + UNION_TOML, "with.toml"
+    )
     return with_, without
 
 
@@ -61,8 +66,9 @@ def test_shelter_is_the_difference_of_losses_from_each_worlds_own_pre_crisis_equ
     world = _world(linked=True)
     out = crisis_shelter(with_, without, world).countries
     model = GEModel(world, 5.0)
-    members = pd.MultiIndex.from_tuples([(a, b) for a in MEMBERS for b in MEMBERS if a != b],
-                                        names=["exporter", "importer"])
+    members = pd.MultiIndex.from_tuples(
+        [(a, b) for a in MEMBERS for b in MEMBERS if a != b], names=["exporter", "importer"]
+    )
     union = pd.Series(np.exp(0.5), index=members)
     crisis = pd.Series([0.95, 0.95], index=CRISIS)
     w_u = model.simulate(union).countries["welfare_pct"]
@@ -77,8 +83,12 @@ def test_shelter_is_the_difference_of_losses_from_each_worlds_own_pre_crisis_equ
 def test_paired_draws_give_a_band_and_the_crisis_must_be_shared():
     with_, without = _pair(draws=30)
     out = crisis_shelter(with_, without, _world(linked=True)).countries
-    assert (out["shelter_p05"] <= out["shelter"]).all() and (out["shelter"] <= out["shelter_p95"]).all()
-    other = Scenario.from_toml('[scenario]\nname = "x"\nfocus = ["AAA"]\n' + CRISIS_TOML.replace("-5.0", "-6.0"))
+    assert (out["shelter_p05"] <= out["shelter"]).all() and (
+        out["shelter"] <= out["shelter_p95"]
+    ).all()
+    other = Scenario.from_toml(
+        '[scenario]\nname = "x"\nfocus = ["AAA"]\n' + CRISIS_TOML.replace("-5.0", "-6.0")
+    )
     with pytest.raises(ScenarioError, match=r"shocks\[1\] \(productivity\) is not in with.toml"):
         crisis_shelter(with_, other, _world(linked=True))
 
@@ -94,12 +104,25 @@ def test_cli_compare_shelter_writes_the_paired_table(tmp_path, monkeypatch):
     with_, without = _pair(draws=6)
     (tmp_path / "with.toml").write_text(with_.text, encoding="utf-8")
     (tmp_path / "without.toml").write_text(without.text, encoding="utf-8")
-    res = CliRunner().invoke(app, ["compare", str(tmp_path / "without.toml"),
-                                   str(tmp_path / "with.toml"), "--shelter", "--lang", "ru",
-                                   "--focus", "AAA,DDD", "--out", str(tmp_path / "out")])
+    res = CliRunner().invoke(
+        app,
+        [
+            "compare",
+            str(tmp_path / "without.toml"),
+            str(tmp_path / "with.toml"),
+            "--shelter",
+            "--lang",
+            "ru",
+            "--focus",
+            "AAA,DDD",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "Защита" in res.output and "AAA" in res.output
     table = pd.read_csv(tmp_path / "out" / "shelter.csv").set_index("country")
     expected = crisis_shelter(with_, without, world).countries
-    np.testing.assert_allclose(table.loc[CODES, "shelter"], expected.loc[CODES, "shelter"],
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        table.loc[CODES, "shelter"], expected.loc[CODES, "shelter"], rtol=1e-9
+    )

@@ -11,7 +11,7 @@ import pytest
 
 CONFTEST = Path(__file__).resolve().parent / "conftest.py"
 
-INNER = '''
+INNER = """
 import pytest
 
 @pytest.mark.browser
@@ -27,7 +27,7 @@ def test_plain():
 @pytest.mark.skip(reason="not relevant here")
 def test_other():
     pass
-'''
+"""
 
 
 def _run(tmp_path: Path, ci: bool) -> subprocess.CompletedProcess:
@@ -38,9 +38,27 @@ def _run(tmp_path: Path, ci: bool) -> subprocess.CompletedProcess:
     if ci:
         env["CI"] = "true"
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", "-c", os.devnull,
-         "--rootdir", str(tmp_path), str(tmp_path / "test_inner.py")],
-        capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-p",
+            "no:xdist",
+            "-c",
+            os.devnull,
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path / "test_inner.py"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
     )
 
 

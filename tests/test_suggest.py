@@ -28,7 +28,8 @@ def _slow_distance(a: str, b: str) -> int:
 
 
 @pytest.mark.parametrize(
-    ("a", "b"), [("KZA", "KAZ"), ("KZA", "ZAF"), ("CA6", "LCA"), ("EAEU", "EU"), ("", "ABC"), ("ABCD", "BADC")]
+    ("a", "b"),
+    [("KZA", "KAZ"), ("KZA", "ZAF"), ("CA6", "LCA"), ("EAEU", "EU"), ("", "ABC"), ("ABCD", "BADC")],
 )
 def test_edit_distance_matches_a_slow_reference(a, b):
     assert edit_distance(a, b) == _slow_distance(a, b)
@@ -55,7 +56,8 @@ def test_world_show_and_run_suggest_kaz():
 def test_run_checks_focus_codes_before_solving(tmp_path):
     start = time.perf_counter()
     res = runner.invoke(
-        app, ["run", "eaeu_customs_union", "--focus", "KZA", "--draws", "500", "--out", str(tmp_path)]
+        app,
+        ["run", "eaeu_customs_union", "--focus", "KZA", "--draws", "500", "--out", str(tmp_path)],
     )
     elapsed = time.perf_counter() - start
     assert res.exit_code != 0

@@ -43,7 +43,9 @@ def server(world):
     running.stop()
 
 
-def call(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
+def call(
+    url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None
+):
     """(status, headers, body) without raising on 4xx."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
@@ -54,8 +56,9 @@ def call(url: str, data: bytes | None = None, headers: dict | None = None, metho
 
 
 def post_json(server, payload) -> tuple[int, dict]:
-    status, _, body = call(server.url + "/api/run", json.dumps(payload).encode(),
-                           {"Content-Type": "application/json"})
+    status, _, body = call(
+        server.url + "/api/run", json.dumps(payload).encode(), {"Content-Type": "application/json"}
+    )
     return status, json.loads(body)
 
 
@@ -79,12 +82,19 @@ def still_serving(server) -> None:
 # -- pages ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_pages_in_each_language_use_only_local_assets(server, lang):
-    for path, title in (("/", "The world"), ("/builder", "Scenario builder"), ("/compare", "Compare runs")):
+    for path, title in (
+        ("/", "The world"),
+        ("/builder", "Scenario builder"),
+        ("/compare", "Compare runs"),
+    ):
         status, headers, body = call(f"{server.url}{path}?lang={lang}")
         html = body.decode()
         assert status == 200
         assert f'<html lang="{lang}">' in html
-        assert tr(title, lang) in html and tr("Runs on this computer; nothing is sent over the network.", lang) in html
+        assert (
+            tr(title, lang) in html
+            and tr("Runs on this computer; nothing is sent over the network.", lang) in html
+        )
         # Every script and stylesheet is served by this server.
         assert 'src="http' not in html and 'href="http' not in html and "cdn" not in html.lower()
         assert f"jahan_lang={lang}" in " ".join(headers.get_all("set-cookie") or [])
@@ -154,9 +164,22 @@ def test_composed_scenario_runs_and_its_toml_is_the_one_validated(server, world)
     spec = {
         "scenario": {"name": "Central Asian customs union", "focus": ["KAZ", "UZB"]},
         "model": {"trade_elasticity": 4, "closure": "conditional"},
-        "shocks": [{"type": "agreement", "members": "CA5", "kind": "customs_union", "effect": 0.3, "se": 0.05},
-                   {"type": "trade_cost", "exporters": ["KAZ"], "importers": "CHN", "change_pct": -10,
-                    "se_pct": 2}],
+        "shocks": [
+            {
+                "type": "agreement",
+                "members": "CA5",
+                "kind": "customs_union",
+                "effect": 0.3,
+                "se": 0.05,
+            },
+            {
+                "type": "trade_cost",
+                "exporters": ["KAZ"],
+                "importers": "CHN",
+                "change_pct": -10,
+                "se_pct": 2,
+            },
+        ],
     }
     status, answer = post_json(server, {"spec": spec, "draws": 5, "seed": 4})
     assert status == 202, answer
@@ -173,7 +196,9 @@ def test_composed_scenario_runs_and_its_toml_is_the_one_validated(server, world)
 
 @pytest.mark.parametrize("name", library_names())
 def test_library_scenarios_survive_the_round_trip_through_toml(world, name):
-    scenario, text, draws, seed = parse_run_request({"scenario": name, "draws": 3, "seed": 9}, world, 100)
+    scenario, text, draws, seed = parse_run_request(
+        {"scenario": name, "draws": 3, "seed": 9}, world, 100
+    )
     original = Scenario.load(name).spec.model_dump()
     original["uncertainty"] = {"draws": 3, "seed": 9}
     assert scenario.spec.model_dump() == original
@@ -182,14 +207,22 @@ def test_library_scenarios_survive_the_round_trip_through_toml(world, name):
 
 # -- malformed requests -------------------------------------------------------------------------
 def test_unknown_country_gets_the_command_line_error(server, tmp_path):
-    spec = {"scenario": {"name": "x"}, "shocks": [{"type": "agreement", "members": ["KAZ", "KAZZ"], "effect": 0.2}]}
+    spec = {
+        "scenario": {"name": "x"},
+        "shocks": [{"type": "agreement", "members": ["KAZ", "KAZZ"], "effect": 0.2}],
+    }
     status, answer = post_json(server, {"spec": spec, "draws": 0})
     assert status == 400
-    assert "unknown country code or group 'KAZZ'" in answer["error"] and "Did you mean 'KAZ'?" in answer["error"]
+    assert (
+        "unknown country code or group 'KAZZ'" in answer["error"]
+        and "Did you mean 'KAZ'?" in answer["error"]
+    )
     # `jahan run` on the same file says the same thing (the file name aside).
     path = tmp_path / "scenario.toml"
     path.write_text(answer["toml"], encoding="utf-8")
-    result = CliRunner().invoke(cli_app, ["run", str(path), "--lang", "en", "--out", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        cli_app, ["run", str(path), "--lang", "en", "--out", str(tmp_path / "o")]
+    )
     assert isinstance(result.exception, ScenarioError)
     assert str(result.exception).replace(str(path), "scenario.toml") == answer["error"]
     still_serving(server)
@@ -198,19 +231,46 @@ def test_unknown_country_gets_the_command_line_error(server, tmp_path):
 @pytest.mark.parametrize(
     ("payload", "status", "message"),
     [
-        ({"scenario": "eaeu_customs_union", "draws": MAX_DRAWS + 1}, 400, f"draws must be between 0 and {MAX_DRAWS}"),
+        (
+            {"scenario": "eaeu_customs_union", "draws": MAX_DRAWS + 1},
+            400,
+            f"draws must be between 0 and {MAX_DRAWS}",
+        ),
         ({"scenario": "eaeu_customs_union", "draws": -1}, 400, "draws must be between 0"),
         ({"scenario": "eaeu_customs_union", "draws": 2.5}, 400, "draws must be a whole number"),
         ({"scenario": "eaeu_custom_union"}, 400, "Did you mean 'eaeu_customs_union'?"),
         ({"scenario": "../../../etc/passwd"}, 400, "unknown scenario"),
         ({"scenario": "eaeu_customs_union", "spec": {}}, 400, "exactly one of"),
         ({"scenario": "eaeu_customs_union", "colour": "red"}, 400, "unknown field 'colour'"),
-        ({"spec": {"scenario": {"name": "x"}, "shocks": [{"type": "agrement", "members": "EAEU"}]}, "draws": 0},
-         400, "unknown shock type 'agrement'"),
-        ({"spec": {"scenario": {"name": "x"}, "shocks": [{"type": "agreement", "members": {"a": 1}}]}},
-         400, "field shocks[1].members"),
-        ({"toml": "[scenario]\nname = 'x'\n[[shocks]]\ntype = 'autarky'\ncountries = 'KAZ'\n", "draws": 1000},
-         400, "draws must be between"),
+        (
+            {
+                "spec": {
+                    "scenario": {"name": "x"},
+                    "shocks": [{"type": "agrement", "members": "EAEU"}],
+                },
+                "draws": 0,
+            },
+            400,
+            "unknown shock type 'agrement'",
+        ),
+        (
+            {
+                "spec": {
+                    "scenario": {"name": "x"},
+                    "shocks": [{"type": "agreement", "members": {"a": 1}}],
+                }
+            },
+            400,
+            "field shocks[1].members",
+        ),
+        (
+            {
+                "toml": "[scenario]\nname = 'x'\n[[shocks]]\ntype = 'autarky'\ncountries = 'KAZ'\n",
+                "draws": 1000,
+            },
+            400,
+            "draws must be between",
+        ),
         ([1, 2, 3], 400, "must be a JSON object"),
     ],
 )
@@ -226,9 +286,15 @@ def test_oversized_and_non_json_bodies_are_refused(server):
     status, _, body = call(server.url + "/api/run", big, {"Content-Type": "application/json"})
     assert status == 413 and "request body too large" in json.loads(body)["error"]
     still_serving(server)
-    status, _, body = call(server.url + "/api/run", b"{not json", {"Content-Type": "application/json"})
+    status, _, body = call(
+        server.url + "/api/run", b"{not json", {"Content-Type": "application/json"}
+    )
     assert status == 400 and "not valid JSON" in json.loads(body)["error"]
-    status, _, body = call(server.url + "/api/run", b"scenario=x", {"Content-Type": "application/x-www-form-urlencoded"})
+    status, _, body = call(
+        server.url + "/api/run",
+        b"scenario=x",
+        {"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert status == 415
     status, _, body = call(server.url + "/api/jobs/nope")
     assert status == 404 and "no run with this id" in json.loads(body)["error"]
@@ -240,7 +306,9 @@ def test_several_runs_at_once_and_pages_stay_responsive(server):
     answers = []
 
     def submit(seed: int) -> None:
-        answers.append(post_json(server, {"scenario": "sanctions_russia_eu", "draws": 0, "seed": seed}))
+        answers.append(
+            post_json(server, {"scenario": "sanctions_russia_eu", "draws": 0, "seed": seed})
+        )
 
     threads = [threading.Thread(target=submit, args=(s,)) for s in (1, 2, 3)]
     for t in threads:
@@ -255,7 +323,9 @@ def test_several_runs_at_once_and_pages_stay_responsive(server):
 
 
 def test_a_run_can_be_cancelled(server):
-    status, answer = post_json(server, {"scenario": "eaeu_customs_union", "draws": MAX_DRAWS, "seed": 2})
+    status, answer = post_json(
+        server, {"scenario": "eaeu_customs_union", "draws": MAX_DRAWS, "seed": 2}
+    )
     assert status == 202
     status, _, body = call(f"{server.url}/api/jobs/{answer['job']}/cancel", b"", method="POST")
     assert status == 200
@@ -266,7 +336,9 @@ def test_a_run_can_be_cancelled(server):
 
 
 def test_queue_is_bounded(world):
-    running = start_in_thread(world=world, limits=Limits(max_draws=MAX_DRAWS, workers=1, max_queued=0))
+    running = start_in_thread(
+        world=world, limits=Limits(max_draws=MAX_DRAWS, workers=1, max_queued=0)
+    )
     try:
         first = post_json(running, {"scenario": "eaeu_customs_union", "draws": MAX_DRAWS})
         second = post_json(running, {"scenario": "eaeu_customs_union", "draws": 0})
@@ -295,7 +367,12 @@ def test_token_is_required_when_set(world):
     try:
         status, _, body = call(running.url + "/builder")
         assert status == 401 and "token is required" in json.loads(body)["error"]
-        assert call(running.url + "/builder", headers={"X-Jahan-Token": "wrong-token-of-some-length"})[0] == 401
+        assert (
+            call(running.url + "/builder", headers={"X-Jahan-Token": "wrong-token-of-some-length"})[
+                0
+            ]
+            == 401
+        )
         status, headers, _ = call(f"{running.url}/builder?token={token}")
         assert status == 200 and "jahan_token=" in " ".join(headers.get_all("set-cookie") or [])
         assert call(running.url + "/builder", headers={"Cookie": f"jahan_token={token}"})[0] == 200
@@ -306,8 +383,11 @@ def test_token_is_required_when_set(world):
 def test_foreign_host_names_and_cross_site_posts_are_refused(server):
     status, _, body = call(server.url + "/", headers={"Host": "attacker.example:8050"})
     assert status == 421 and "127.0.0.1 only" in json.loads(body)["error"]
-    status, _, body = call(server.url + "/api/run", b"{}", {"Content-Type": "application/json",
-                                                            "Origin": "http://attacker.example"})
+    status, _, body = call(
+        server.url + "/api/run",
+        b"{}",
+        {"Content-Type": "application/json", "Origin": "http://attacker.example"},
+    )
     assert status == 403
 
 
@@ -328,11 +408,17 @@ def test_toml_writer_keeps_text_exact_and_refuses_what_toml_cannot_hold():
     import tomllib
 
     name = 'Қазақстан "жол" \\ 100%\nsecond line\ttab'
-    text = spec_to_toml({"scenario": {"name": name, "focus": ["KAZ"]},
-                         "shocks": [{"type": "autarky", "countries": "KAZ"}]})
+    text = spec_to_toml(
+        {
+            "scenario": {"name": name, "focus": ["KAZ"]},
+            "shocks": [{"type": "autarky", "countries": "KAZ"}],
+        }
+    )
     assert tomllib.loads(text)["scenario"]["name"] == name
     with pytest.raises(ScenarioError, match=r"shocks\[1\].change_pct.*finite"):
-        spec_to_toml({"scenario": {"name": "x"}, "shocks": [{"type": "border", "change_pct": float("nan")}]})
+        spec_to_toml(
+            {"scenario": {"name": "x"}, "shocks": [{"type": "border", "change_pct": float("nan")}]}
+        )
     with pytest.raises(ScenarioError, match=r"model: must be a table"):
         spec_to_toml({"scenario": {"name": "x"}, "model": [1], "shocks": []})
 
@@ -345,8 +431,12 @@ def test_jahan_serve_starts_on_loopback_and_stops(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "jahan.cli", "serve", "--port", str(port), "--lang", "en"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jahan.cli", "serve", "--port", str(port), "--lang", "en"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 60
         status = None
@@ -372,14 +462,18 @@ def test_language_links_keep_the_page_and_its_query(server):
 
 def test_validate_returns_the_file_without_running(server):
     payload = {"scenario": "kazakhstan_autarky", "draws": 3, "seed": 5}
-    status, _, body = call(server.url + "/api/validate", json.dumps(payload).encode(),
-                           {"Content-Type": "application/json"})
+    status, _, body = call(
+        server.url + "/api/validate",
+        json.dumps(payload).encode(),
+        {"Content-Type": "application/json"},
+    )
     answer = json.loads(body)
     assert status == 200
     sc = Scenario.from_toml(answer["toml"])
     assert (sc.spec.uncertainty.draws, sc.spec.uncertainty.seed) == (3, 5)
     assert sc.spec.shocks == Scenario.load("kazakhstan_autarky").spec.shocks
     bad = {"scenario": "kazakhstan_autarky", "draws": MAX_DRAWS + 1}
-    status, _, body = call(server.url + "/api/validate", json.dumps(bad).encode(),
-                           {"Content-Type": "application/json"})
+    status, _, body = call(
+        server.url + "/api/validate", json.dumps(bad).encode(), {"Content-Type": "application/json"}
+    )
     assert status == 400 and json.loads(body)["error"] == post_json(server, bad)[1]["error"]

@@ -66,22 +66,35 @@ def browser(tmp_path_factory, downloads):
         _require(False, "selenium (pip install selenium)")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-default-apps", "--window-size=1280,1000", "--lang=en-US",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-                 # No host name resolves: a request for anything off this machine would fail loudly.
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-default-apps",
+        "--window-size=1280,1000",
+        "--lang=en-US",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+        # No host name resolves: a request for anything off this machine would fail loudly.
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    ):
         options.add_argument(flag)
-    options.add_experimental_option("prefs", {
-        "download.default_directory": str(downloads),
-        "download.prompt_for_download": False,
-        "intl.accept_languages": "en-US,en",
-    })
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "intl.accept_languages": "en-US,en",
+        },
+    )
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                           {"behavior": "allow", "downloadPath": str(downloads)})
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
+    )
     yield driver
     driver.quit()
 
@@ -97,9 +110,12 @@ def _wait(predicate, timeout: float = 60.0, what: str = "condition"):
 
 
 def _figure_ready(driver, element_id: str) -> None:
-    _wait(lambda: driver.execute_script(
-        f"const d = document.getElementById('{element_id}'); return d && d.dataset.ready === '1';"),
-        what=f"figure #{element_id}")
+    _wait(
+        lambda: driver.execute_script(
+            f"const d = document.getElementById('{element_id}'); return d && d.dataset.ready === '1';"
+        ),
+        what=f"figure #{element_id}",
+    )
 
 
 def _shot(driver, name: str, height: int | None = None) -> Path:
@@ -116,8 +132,11 @@ def _shot(driver, name: str, height: int | None = None) -> Path:
 
 
 def _no_errors_in_console(driver, expected: tuple[str, ...] = ()) -> None:
-    entries = [e for e in driver.get_log("browser") if e["level"] == "SEVERE"
-               and not any(text in e["message"] for text in expected)]
+    entries = [
+        e
+        for e in driver.get_log("browser")
+        if e["level"] == "SEVERE" and not any(text in e["message"] for text in expected)
+    ]
     assert not entries, entries[:3]
 
 
@@ -137,7 +156,10 @@ def test_kazakh_eaeu_run_map_table_and_toml(browser, server, world, downloads, t
 
     # Switch to Kazakh: the page and the next ones speak Kazakh.
     driver.find_element(By.ID, "lang-kk").click()
-    _wait(lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "kk", what="Kazakh page")
+    _wait(
+        lambda: driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "kk",
+        what="Kazakh page",
+    )
     _figure_ready(driver, "world-map")
     assert driver.find_element(By.ID, "nav-builder").text == tr("Scenario builder", "kk")
     assert len(driver.find_elements(By.CSS_SELECTOR, "#world-map path.choroplethlocation")) > 150
@@ -190,13 +212,16 @@ def test_kazakh_eaeu_run_map_table_and_toml(browser, server, world, downloads, t
     Select(driver.find_element(By.ID, "map-output")).select_by_value("exports_pct")
     shown = driver.execute_script(
         "const d = document.getElementById('map'); const k = d.data[0].locations.indexOf('KAZ');"
-        "return [d.dataset.output, d.data[0].z[k]];")
+        "return [d.dataset.output, d.data[0].z[k]];"
+    )
     assert shown == ["exports_pct", expected.at["KAZ", "exports_pct"]]
     _no_errors_in_console(driver)
 
     # Download the scenario as TOML; `jahan run` accepts it unchanged and gives the same numbers.
     driver.find_element(By.ID, "dl-toml").click()
-    toml = _wait(lambda: next(iter(downloads.glob("scenario*.toml")), None), 30, "the TOML download")
+    toml = _wait(
+        lambda: next(iter(downloads.glob("scenario*.toml")), None), 30, "the TOML download"
+    )
     out = tmp_path / "cli"
     result = CliRunner().invoke(cli_app, ["run", str(toml), "--out", str(out), "--lang", "kk"])
     assert result.exit_code == 0, result.output
@@ -213,17 +238,27 @@ def test_compose_a_scenario_then_compare_two_runs(browser, server, world):
     driver.get(server.url + "/builder?lang=ru")
     _figure_ready(driver, "builder-map")
     driver.find_element(By.ID, "mode-compose").click()
-    shock = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock"), what="a shock")[0]
+    shock = _wait(
+        lambda: driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock"), what="a shock"
+    )[0]
     Select(shock.find_element(By.CSS_SELECTOR, "select.group")).select_by_value("CA5")
     assert shock.find_element(By.CSS_SELECTOR, "input.members").get_attribute("value") == "CA5"
     # The map shows the chosen members.
-    _wait(lambda: driver.execute_script(
-        "const d = document.getElementById('builder-map');"
-        "return d.data[0].z.filter((v) => v === 1).length;") == len(world.group("CA5")), what="members on the map")
+    _wait(
+        lambda: (
+            driver.execute_script(
+                "const d = document.getElementById('builder-map');"
+                "return d.data[0].z.filter((v) => v === 1).length;"
+            )
+            == len(world.group("CA5"))
+        ),
+        what="members on the map",
+    )
     # Clicking a country on the map adds it to the shock.
     driver.execute_script(
         "const d = document.getElementById('builder-map');"
-        "d.emit('plotly_click', {points: [{location: 'AZE'}]});")
+        "d.emit('plotly_click', {points: [{location: 'AZE'}]});"
+    )
     members = shock.find_element(By.CSS_SELECTOR, "input.members").get_attribute("value")
     assert set(members.replace(" ", "").split(",")) == {*world.group("CA5"), "AZE"}
     for field, value in (("draws", 5), ("seed", SEED)):
@@ -235,7 +270,8 @@ def test_compose_a_scenario_then_compare_two_runs(browser, server, world):
     _wait(lambda: preview.is_displayed() and "[[shocks]]" in preview.text, what="the TOML preview")
     assert '"AZE"' in preview.text and 'type = "agreement"' in preview.text
     assert driver.find_element(By.ID, "status-text").text == tr(
-        "The scenario is valid; this is the file that will run.", "ru")
+        "The scenario is valid; this is the file that will run.", "ru"
+    )
     _shot(driver, "builder_compose_ru", 2200)
     driver.find_element(By.ID, "run").click()
     _wait(lambda: "/results/" in driver.current_url, what="the results page")
@@ -245,13 +281,21 @@ def test_compose_a_scenario_then_compare_two_runs(browser, server, world):
     # A malformed scenario is refused with the validator's message, shown on the page.
     driver.get(server.url + "/builder?lang=en")
     driver.find_element(By.ID, "mode-compose").click()
-    shock = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock"), what="a shock")[0]
+    shock = _wait(
+        lambda: driver.find_elements(By.CSS_SELECTOR, "#shocks fieldset.shock"), what="a shock"
+    )[0]
     shock.find_element(By.CSS_SELECTOR, "input.members").send_keys("KAZ, KAZZ")
     driver.find_element(By.ID, "run").click()
     status = _wait(lambda: driver.find_element(By.ID, "status-text").text or None, what="an error")
     # Said in the page's language before any request (the server would refuse it the same way).
-    assert status == tr("Shock {n}: {code} is neither a country code nor a group of this world. "
-                        "Did you mean {near}?", "en", n=1, code="KAZZ", near="KAZ")
+    assert status == tr(
+        "Shock {n}: {code} is neither a country code nor a group of this world. "
+        "Did you mean {near}?",
+        "en",
+        n=1,
+        code="KAZZ",
+        near="KAZ",
+    )
 
     # A second run (a library scenario), then both side by side.
     driver.find_element(By.ID, "mode-library").click()
@@ -266,12 +310,17 @@ def test_compose_a_scenario_then_compare_two_runs(browser, server, world):
     _figure_ready(driver, "compare-bars")
     rows = driver.find_elements(By.CSS_SELECTOR, "#compare-table tbody tr")
     assert len(rows) == len(world.countries)
-    a, b, d = (float(c.get_attribute("data-value")) for c in rows[0].find_elements(By.CSS_SELECTOR, "td.num"))
+    a, b, d = (
+        float(c.get_attribute("data-value"))
+        for c in rows[0].find_elements(By.CSS_SELECTOR, "td.num")
+    )
     assert d == pytest.approx(b - a, abs=1e-12)
     _shot(driver, "compare_kk", 1600)
     # The one refused request is the malformed scenario above.
-    _no_errors_in_console(driver, expected=("/api/run - Failed to load resource: the server responded "
-                                            "with a status of 400",))
+    _no_errors_in_console(
+        driver,
+        expected=("/api/run - Failed to load resource: the server responded with a status of 400",),
+    )
 
 
 def test_progress_is_shown_and_a_run_can_be_cancelled(browser, server):
@@ -291,8 +340,13 @@ def test_progress_is_shown_and_a_run_can_be_cancelled(browser, server):
     assert 0 < float(driver.find_element(By.ID, "progress").get_attribute("value")) < 1
     _shot(driver, "builder_progress_kk", 1000)
     driver.find_element(By.ID, "cancel").click()
-    _wait(lambda: driver.find_element(By.ID, "status-text").text == tr("The run was cancelled.", "kk"),
-          60, "the cancellation")
+    _wait(
+        lambda: (
+            driver.find_element(By.ID, "status-text").text == tr("The run was cancelled.", "kk")
+        ),
+        60,
+        "the cancellation",
+    )
     job = driver.execute_script("return document.body.dataset.job")
     assert server.server.config.app.state.jobs.get(job).status == "cancelled"
     assert "/builder" in driver.current_url

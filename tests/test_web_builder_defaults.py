@@ -19,7 +19,9 @@ def test_agreement_kinds_carry_the_library_defaults(server):  # noqa: F811
     assert status == 200
     html = body.decode()
     for kind, default in AGREEMENT_DEFAULTS.items():
-        option = re.search(rf'<option value="{kind}" data-effect="([^"]+)" data-se="([^"]+)">', html)
+        option = re.search(
+            rf'<option value="{kind}" data-effect="([^"]+)" data-se="([^"]+)">', html
+        )
         assert option, kind
         assert float(option.group(1)) == default.effect and float(option.group(2)) == default.se
     # The first kind's numbers fill the inputs, which accept them (no step that rejects 0.055771).
@@ -42,7 +44,14 @@ def test_pages_default_to_the_one_default_language(server, monkeypatch):  # noqa
 @pytest.mark.parametrize("page", ["/", "/builder"])
 def test_figures_leave_room_for_the_toolbar(server, page):  # noqa: F811
     _, _, body = call(server.url + page + "?lang=kk")
-    figure = json.loads(re.search(r'<script id="[\w-]*map-json" type="application/json">(.*?)</script>',
-                                  body.decode(), re.S).group(1).replace("<\\/", "</"))
+    figure = json.loads(
+        re.search(
+            r'<script id="[\w-]*map-json" type="application/json">(.*?)</script>',
+            body.decode(),
+            re.S,
+        )
+        .group(1)
+        .replace("<\\/", "</")
+    )
     assert figure["layout"]["margin"]["t"] >= MODEBAR_MARGIN_PX >= 36  # toolbar height ~ 30 px
     assert figure["layout"]["separators"] == ",\u00a0"  # the axes speak Kazakh numbers too

@@ -32,7 +32,9 @@ def world():
     return tiny_world()
 
 
-def call(url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None):
+def call(
+    url: str, data: bytes | None = None, headers: dict | None = None, method: str | None = None
+):
     """(status, headers, body); a reset connection raises, which is what the tests rule out."""
     request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
     try:
@@ -48,21 +50,32 @@ def test_a_token_in_cyrillic_lets_its_holder_in(world):
         assert call(running.url + "/builder")[0] == 401
         status, headers, _ = call(f"{running.url}/builder?token={quote(TOKEN)}")
         assert status == 200
-        cookie = next(v for k, v in headers.items() if k.lower() == "set-cookie" and "jahan_token" in v)
+        cookie = next(
+            v for k, v in headers.items() if k.lower() == "set-cookie" and "jahan_token" in v
+        )
         value = cookie.split(";")[0].split("=", 1)[1]
         assert value.isascii()
         assert call(running.url + "/builder", headers={"Cookie": f"jahan_token={value}"})[0] == 200
         assert call(running.url + "/builder", headers={"Cookie": "jahan_token=wrong"})[0] == 401
-        assert call(running.url + "/api/scenarios", headers={"X-Jahan-Token": TOKEN.encode("utf-8")})[0] == 200
+        assert (
+            call(running.url + "/api/scenarios", headers={"X-Jahan-Token": TOKEN.encode("utf-8")})[
+                0
+            ]
+            == 200
+        )
     finally:
         running.stop()
 
 
 @pytest.mark.parametrize(
     ("path", "content_type", "status"),
-    [("/api/run", "text/plain", 415), ("/api/validate", "application/octet-stream", 415),
-     ("/", "text/plain", 405), ("/api/jobs/nope", "application/json", 405),
-     ("/api/run", "application/json", 413)],
+    [
+        ("/api/run", "text/plain", 415),
+        ("/api/validate", "application/octet-stream", 415),
+        ("/", "text/plain", 405),
+        ("/api/jobs/nope", "application/json", 405),
+        ("/api/run", "application/json", 413),
+    ],
 )
 def test_ten_megabytes_of_junk_get_an_answer_not_a_reset(world, path, content_type, status):
     running = start_in_thread(world=world)
@@ -87,8 +100,13 @@ def test_deeply_nested_json_is_a_400_not_a_500(world):
     running = start_in_thread(world=world)
     try:
         body = b'{"spec": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
-        got, _, answer = call(running.url + "/api/validate", body, {"Content-Type": "application/json"})
-        assert got == 400 and "nests arrays or objects more than 32 levels" in json.loads(answer)["error"]
+        got, _, answer = call(
+            running.url + "/api/validate", body, {"Content-Type": "application/json"}
+        )
+        assert (
+            got == 400
+            and "nests arrays or objects more than 32 levels" in json.loads(answer)["error"]
+        )
     finally:
         running.stop()
 
@@ -129,8 +147,9 @@ def test_job_manager_holds_at_most_its_budget_of_results(world):
         files = list(manager.store.folder.iterdir())
         assert len(files) == len(manager.store)
         last = jobs[-1]
-        pd.testing.assert_frame_equal(last.result.countries, sc.run(world, draws=10, seed=6).countries,
-                                      check_exact=True)
+        pd.testing.assert_frame_equal(
+            last.result.countries, sc.run(world, draws=10, seed=6).countries, check_exact=True
+        )
         folder = manager.store.folder
     finally:
         manager.shutdown()

@@ -23,7 +23,10 @@ def test_builtin_is_labelled_observed_and_independent(world):
     assert world.flows_kind == "observed"
     assert world.baseline_year == 2016
     assert "observed" in repr(world)
-    assert "ITPD-E" in world.meta["flows_source"] and "GDP minus gross exports" in world.meta["domestic_rule"]
+    assert (
+        "ITPD-E" in world.meta["flows_source"]
+        and "GDP minus gross exports" in world.meta["domestic_rule"]
+    )
     modelled = World.builtin(flows="modelled")
     assert modelled.flows_kind == "modelled" and modelled.iso3 == world.iso3
 
@@ -97,17 +100,36 @@ def test_groups_with_years(world):
     assert len(world.group("OECD", year=2019)) == 36
     assert world.group("USMCA", year=2019) == ["CAN", "MEX", "USA"]
     assert "EAEU" in world.groups_of("KAZ") and "EU" not in world.groups_of("KAZ")
-    assert {"EU", "CU", "EAEU", "CIS", "SCO", "CSTO", "WTO", "OECD", "ASEAN", "MERCOSUR",
-            "USMCA", "GCC", "AfCFTA", "BRICS", "CA5"} <= set(world.group_names())
+    assert {
+        "EU",
+        "CU",
+        "EAEU",
+        "CIS",
+        "SCO",
+        "CSTO",
+        "WTO",
+        "OECD",
+        "ASEAN",
+        "MERCOSUR",
+        "USMCA",
+        "GCC",
+        "AfCFTA",
+        "BRICS",
+        "CA5",
+    } <= set(world.group_names())
     assert world.groups["source"].notna().all()
 
 
 def test_gdp_is_pwt_nominal_gdp_of_the_baseline_year(world, sources_file):
     import pandas as pd
 
-    pwt = pd.read_parquet(sources_file("pwt91/pwt91.parquet"), columns=["isocode", "year", "cgdpo", "pl_gdpo"])
+    pwt = pd.read_parquet(
+        sources_file("pwt91/pwt91.parquet"), columns=["isocode", "year", "cgdpo", "pl_gdpo"]
+    )
     row = pwt[(pwt["isocode"].astype(str) == "KAZ") & (pwt["year"] == 2016)].iloc[0]
-    assert world.country("KAZ")["gdp_usd"] == pytest.approx(row["cgdpo"] * row["pl_gdpo"] * 1e6, rel=1e-12)
+    assert world.country("KAZ")["gdp_usd"] == pytest.approx(
+        row["cgdpo"] * row["pl_gdpo"] * 1e6, rel=1e-12
+    )
     assert world.country("KAZ")["gdp_source"] == "pwt91_2016"
     assert set(world.countries["gdp_source"]) <= {"pwt91_2016", "worldbank_interpolated_2016"}
     # a 2016 world total of 70-80 trillion USD (World Bank: about 76 trillion)

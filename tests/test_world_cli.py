@@ -22,7 +22,13 @@ def test_world_show_kazakhstan_in_kazakh():
     assert result.exit_code == 0, result.output
     out = result.output
     assert "Қазақстан (KAZ)" in out
-    for name in ("Қытай (CHN)", "Қырғызстан (KGZ)", "Ресей (RUS)", "Түрікменстан (TKM)", "Өзбекстан (UZB)"):
+    for name in (
+        "Қытай (CHN)",
+        "Қырғызстан (KGZ)",
+        "Ресей (RUS)",
+        "Түрікменстан (TKM)",
+        "Өзбекстан (UZB)",
+    ):
         assert name in out
     assert "Құрлықтағы көршілер" in out  # "Land neighbours"
     assert "EAEU" in out

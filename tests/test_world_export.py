@@ -27,9 +27,11 @@ def gravity_world():
     origin = dict(zip(CODES, rng.normal(8, 1, len(CODES)), strict=True))
     dest = dict(zip(CODES, rng.normal(0, 1, len(CODES)), strict=True))
     log_x = (
-        pairs["exporter"].map(origin) + pairs["importer"].map(dest)
+        pairs["exporter"].map(origin)
+        + pairs["importer"].map(dest)
         + BETA["ln_dist"] * np.log(pairs["distance_km"])
-        + BETA["cntg"] * pairs["contiguity"] + BETA["international"] * pairs["international"]
+        + BETA["cntg"] * pairs["contiguity"]
+        + BETA["international"] * pairs["international"]
     )
     flows = pairs[["exporter", "importer"]].assign(value=np.exp(log_x))
     return World.from_frames(base.countries, base.pairs, flows, base.groups, baseline_year=2019)
@@ -87,15 +89,30 @@ def test_panel_is_taken_from_the_world_when_it_has_one(gravity_world):
         """A world exposing only a trade_panel(), as the observed built-in world does."""
 
         def trade_panel(self):
-            return pd.DataFrame({
-                "exporter": ["KAZ", "KAZ"], "importer": ["KAZ", "RUS"], "year": [2015, 2016],
-                "value": [10.0, 2.0], "distance_km": [300.0, 2000.0], "contiguity": [0, 1],
-                "both_EAEU": [1, 1],
-            })
+            return pd.DataFrame(
+                {
+                    "exporter": ["KAZ", "KAZ"],
+                    "importer": ["KAZ", "RUS"],
+                    "year": [2015, 2016],
+                    "value": [10.0, 2.0],
+                    "distance_km": [300.0, 2000.0],
+                    "contiguity": [0, 1],
+                    "both_EAEU": [1, 1],
+                }
+            )
 
     panel = export_table(PanelWorld(), "panel")
-    assert list(panel.columns) == ["exporter", "importer", "year", "trade", "dist", "ln_dist", "cntg",
-                                   "both_EAEU", "pair_id"]
+    assert list(panel.columns) == [
+        "exporter",
+        "importer",
+        "year",
+        "trade",
+        "dist",
+        "ln_dist",
+        "cntg",
+        "both_EAEU",
+        "pair_id",
+    ]
     assert panel["ln_dist"].tolist() == pytest.approx(np.log([300.0, 2000.0]).tolist())
     if not hasattr(gravity_world, "trade_panel"):
         with pytest.raises(DataError, match="no multi-year trade panel"):

@@ -69,7 +69,9 @@ def test_duplicate_pairs_are_named():
         World.from_frames(countries=_countries(), flows=f)
 
 
-@pytest.mark.parametrize("bad, pattern", [(-1.0, "negative flow.*KAZ->KGZ"), (np.nan, "missing.*KAZ->KGZ")])
+@pytest.mark.parametrize(
+    "bad, pattern", [(-1.0, "negative flow.*KAZ->KGZ"), (np.nan, "missing.*KAZ->KGZ")]
+)
 def test_negative_or_nan_flows_are_named(bad, pattern):
     f = _flows()
     f.loc[(f.exporter == "KAZ") & (f.importer == "KGZ"), "value"] = bad
@@ -92,7 +94,9 @@ def test_missing_domestic_flows_when_required():
     with pytest.raises(DataError, match="domestic flows.*KAZ, KGZ, RUS"):
         w.check(require_domestic=True)
     with pytest.raises(DataError, match="domestic"):
-        World.from_frames(countries=_countries(), flows=_flows(domestic=False), require_domestic=True)
+        World.from_frames(
+            countries=_countries(), flows=_flows(domestic=False), require_domestic=True
+        )
     zero = _flows()
     zero.loc[(zero.exporter == "KGZ") & (zero.importer == "KGZ"), "value"] = 0.0
     with pytest.raises(DataError, match="domestic flows.*KGZ"):
@@ -101,8 +105,13 @@ def test_missing_domestic_flows_when_required():
 
 def test_groups_validation_and_lookup():
     groups = pd.DataFrame(
-        {"group": ["EAEU", "EAEU", "EAEU"], "iso3": CODES, "entry_year": [2015, 2015, 2015],
-         "exit_year": [None, None, None], "source": ["treaty"] * 3}
+        {
+            "group": ["EAEU", "EAEU", "EAEU"],
+            "iso3": CODES,
+            "entry_year": [2015, 2015, 2015],
+            "exit_year": [None, None, None],
+            "source": ["treaty"] * 3,
+        }
     )
     w = World.from_frames(countries=_countries(), groups=groups, baseline_year=2019)
     assert w.group("EAEU") == CODES
@@ -157,13 +166,22 @@ def _cepii_frame() -> pd.DataFrame:
                 key = tuple(sorted((o, d)))
                 rows.append(
                     {
-                        "year": year, "iso3_o": o, "iso3_d": d,
-                        "country_exists_o": 1, "country_exists_d": 1,
-                        "distw_harmonic": dist[key], "dist": dist[key] * 1.1,
-                        "contig": int(key != ("KGZ", "RUS")), "comlang_off": 1, "fta_wto": 1,
+                        "year": year,
+                        "iso3_o": o,
+                        "iso3_d": d,
+                        "country_exists_o": 1,
+                        "country_exists_d": 1,
+                        "distw_harmonic": dist[key],
+                        "dist": dist[key] * 1.1,
+                        "contig": int(key != ("KGZ", "RUS")),
+                        "comlang_off": 1,
+                        "fta_wto": 1,
                         "tradeflow_comtrade_o": 1000.0 * (CODES.index(o) + 1) + year,
                         "tradeflow_comtrade_d": 999.0,
-                        "gdp_o": gdp[o], "gdp_d": gdp[d], "pop_o": 1000.0, "pop_d": 1000.0,
+                        "gdp_o": gdp[o],
+                        "gdp_d": gdp[d],
+                        "pop_o": 1000.0,
+                        "pop_d": 1000.0,
                     }
                 )
     return pd.DataFrame(rows)
@@ -172,7 +190,9 @@ def _cepii_frame() -> pd.DataFrame:
 def test_read_cepii_gravity(tmp_path):
     path = tmp_path / "Gravity_small.csv"
     df = _cepii_frame()
-    df.loc[(df.year == 2019) & (df.iso3_o == "RUS") & (df.iso3_d == "KGZ"), "tradeflow_comtrade_o"] = np.nan
+    df.loc[
+        (df.year == 2019) & (df.iso3_o == "RUS") & (df.iso3_d == "KGZ"), "tradeflow_comtrade_o"
+    ] = np.nan
     df.to_csv(path, index=False)
     w = read_cepii_gravity(path, year=2019)
     assert w.flows_kind == "observed" and w.baseline_year == 2019

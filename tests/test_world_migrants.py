@@ -126,8 +126,15 @@ def test_table_agrees_with_cldr_where_the_names_agree(table, sources_file):
     assert hand["Micronesia (Fed. States of)"] == "FSM"
     assert hand["Congo"] == "COG" and hand["Democratic Republic of the Congo"] == "COD"
     assert hand["Republic of Korea"] == "KOR" and hand["Dem. People's Republic of Korea"] == "PRK"
-    for aggregate in ("Caribbean", "Melanesia", "Micronesia", "Polynesia", "South America",
-                      "Channel Islands", "Other"):
+    for aggregate in (
+        "Caribbean",
+        "Melanesia",
+        "Micronesia",
+        "Polynesia",
+        "South America",
+        "Channel Islands",
+        "Other",
+    ):
         assert hand[aggregate] == ""
 
 
@@ -135,8 +142,18 @@ def test_table_agrees_with_cldr_where_the_names_agree(table, sources_file):
     ("region", "members"),
     [
         ("Melanesia", ["Fiji", "New Caledonia", "Papua New Guinea", "Solomon Islands", "Vanuatu"]),
-        ("Micronesia", ["Guam", "Kiribati", "Marshall Islands", "Micronesia (Fed. States of)",
-                        "Nauru", "Northern Mariana Islands", "Palau"]),
+        (
+            "Micronesia",
+            [
+                "Guam",
+                "Kiribati",
+                "Marshall Islands",
+                "Micronesia (Fed. States of)",
+                "Nauru",
+                "Northern Mariana Islands",
+                "Palau",
+            ],
+        ),
     ],
 )
 def test_region_rows_are_sums_of_their_countries(raw, region, members):
@@ -220,8 +237,14 @@ def test_unmapped_names_report_aggregates_with_their_persons(sources, raw):
     header, rows = raw
     listed = wm.unmapped_names(sources)
     names = [entry.split(":")[0] for entry in listed]
-    assert names == ["Caribbean", "Channel Islands", "Melanesia", "Micronesia", "Polynesia",
-                     "South America"]
+    assert names == [
+        "Caribbean",
+        "Channel Islands",
+        "Melanesia",
+        "Micronesia",
+        "Polynesia",
+        "South America",
+    ]
     dest_total = sum(
         v for r in rows if r[1] == "Channel Islands" for v in map(_persons, r[2:]) if v
     )

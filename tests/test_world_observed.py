@@ -36,7 +36,9 @@ def itpde_2016(sources_file) -> pd.DataFrame:
     return pd.DataFrame(np.asarray(m), index=labels, columns=labels)
 
 
-@pytest.mark.parametrize("exporter,importer", [("RUS", "KAZ"), ("KAZ", "CHN"), ("TKM", "CHN"), ("KAZ", "RUS")])
+@pytest.mark.parametrize(
+    "exporter,importer", [("RUS", "KAZ"), ("KAZ", "CHN"), ("TKM", "CHN"), ("KAZ", "RUS")]
+)
 def test_flows_equal_itpde_in_current_usd(world, itpde_2016, exporter, importer):
     raw = itpde_2016.loc[exporter, importer]  # USD at 2010 prices
     expected_musd = raw * CPI_2016 / CPI_2010 / 1e6
@@ -82,7 +84,9 @@ def test_every_low_domestic_share_has_a_named_reason():
     share = cy["domestic"] / (cy["domestic"] + cy["imports"])
     low = cy[share < 0.2]
     assert len(low) > 0  # Singapore, Ireland, Viet Nam ... are low in 2016
-    assert low["low_share_reason"].notna().all(), low[low["low_share_reason"].isna()][["iso3", "year"]]
+    assert low["low_share_reason"].notna().all(), low[low["low_share_reason"].isna()][
+        ["iso3", "year"]
+    ]
     sgp = cy[(cy["iso3"] == "SGP") & (cy["year"] == 2016)].iloc[0]
     assert "hub" in sgp["low_share_reason"]
 
@@ -145,8 +149,20 @@ def panel(world) -> pd.DataFrame:
 
 
 def test_panel_columns_and_years(panel, world):
-    for col in ("exporter", "importer", "year", "value", "ln_dist", "contiguity", "international",
-                "pair_id", "rta", "both_EAEU", "both_CU", "both_EU"):
+    for col in (
+        "exporter",
+        "importer",
+        "year",
+        "value",
+        "ln_dist",
+        "contiguity",
+        "international",
+        "pair_id",
+        "rta",
+        "both_EAEU",
+        "both_CU",
+        "both_EU",
+    ):
         assert col in panel.columns, col
     assert sorted(panel["year"].unique()) == list(range(2000, 2017))
     assert not panel.duplicated(["exporter", "importer", "year"]).any()
@@ -169,8 +185,10 @@ def test_both_eaeu_follows_the_membership_years(panel, world):
     for year in (2009, 2010, 2014, 2015, 2016):
         members = set(world.group("EAEU", year=year))
         rows = panel[panel["year"] == year]
-        expected = rows["exporter"].isin(members) & rows["importer"].isin(members) & (
-            rows["exporter"] != rows["importer"]
+        expected = (
+            rows["exporter"].isin(members)
+            & rows["importer"].isin(members)
+            & (rows["exporter"] != rows["importer"])
         )
         assert (rows["both_EAEU"].astype(bool) == expected).all(), year
     kaz_rus = panel[(panel["exporter"] == "KAZ") & (panel["importer"] == "RUS")].set_index("year")
@@ -210,7 +228,11 @@ def test_migrants_of_the_builtin_world(world, sources_file):
     assert sorted(m["year"].unique()) == [1990, 1995, 2000, 2005, 2010, 2015, 2019]
     assert (m["persons"] > 0).all()
     # persons born in Kazakhstan living in Russia, 2019, straight from the UN DESA file
-    raw = pd.read_csv(sources_file("undesa_migrant_stock_2019/UN_MigrantStockByOriginAndDestination_2019_clean.csv"))
+    raw = pd.read_csv(
+        sources_file(
+            "undesa_migrant_stock_2019/UN_MigrantStockByOriginAndDestination_2019_clean.csv"
+        )
+    )
     row = raw[(raw["Year"] == 2019) & (raw["Dest"] == "Russian Federation")].iloc[0]
     expected = float(str(row["Kazakhstan"]).replace(",", "").replace(" ", ""))
     got = m[(m["origin"] == "KAZ") & (m["destination"] == "RUS") & (m["year"] == 2019)]["persons"]

@@ -194,7 +194,7 @@ SOURCES = [
         "path": "PPML estimates: ln distance -0.791, contiguity 0.674, international border -2.474; sigma = 7",
         "licence": "published estimates",
         "year": 2006,
-        "used_for": "trade costs of the modelled flows (an option, World.builtin(flows=\"modelled\"))",
+        "used_for": 'trade costs of the modelled flows (an option, World.builtin(flows="modelled"))',
     },
 ]
 
@@ -261,7 +261,9 @@ def read_pwt_growth(sources: Path, years: tuple[int, int] = GROWTH_YEARS) -> pd.
     df = pd.read_parquet(sources / "pwt91" / "pwt91.parquet", columns=["isocode", "year", "rgdpna"])
     df = df[(df["year"] >= first - 1) & (df["year"] <= last)]
     df = df.assign(isocode=df["isocode"].astype(str), year=df["year"].astype(int))
-    levels = df.pivot(index="isocode", columns="year", values="rgdpna").reindex(columns=range(first - 1, last + 1))
+    levels = df.pivot(index="isocode", columns="year", values="rgdpna").reindex(
+        columns=range(first - 1, last + 1)
+    )
     levels = levels[levels.notna().all(axis=1) & (levels > 0).all(axis=1)]
     growth = (levels.iloc[:, 1:].to_numpy() / levels.iloc[:, :-1].to_numpy() - 1.0) * 100.0
     out = pd.DataFrame(
@@ -410,7 +412,9 @@ def build_countries(sources: Path, facts: dict) -> pd.DataFrame:
 
 
 def build_groups(sources: Path, countries: pd.DataFrame) -> pd.DataFrame:
-    groups = pd.read_csv(TOOLS / "world_groups.csv", dtype={"entry_year": "Int64", "exit_year": "Int64"})
+    groups = pd.read_csv(
+        TOOLS / "world_groups.csv", dtype={"entry_year": "Int64", "exit_year": "Int64"}
+    )
     fp_countries, fp_groups = read_firmapanel(sources)
 
     # WTO: today's members (firmapanel flag) with accession years (Article XII) or 1995.
@@ -425,7 +429,9 @@ def build_groups(sources: Path, countries: pd.DataFrame) -> pd.DataFrame:
                 "WTO, Members and Observers (wto.org/english/thewto_e/whatis_e/tif_e/org6_e.htm): "
                 "original member (GATT contracting party), dated 1995"
             )
-        wto_rows.append({"group": "WTO", "iso3": iso3, "entry_year": year, "exit_year": None, "source": src})
+        wto_rows.append(
+            {"group": "WTO", "iso3": iso3, "entry_year": year, "exit_year": None, "source": src}
+        )
 
     # AfCFTA: state parties; trading under the agreement started 1 January 2021.
     af = fp_groups["AfCFTA"]
@@ -601,11 +607,17 @@ def build(sources: Path, *, log=print) -> dict[str, object]:
     # Every economy left out, and why (printed by the build, listed in docs/world.md).
     left_out = []
     for iso3 in sorted(set(fundamentals.index) - ever):
-        left_out.append((iso3, "no trade recorded in ITPD-E 2000-2016 (not in the aggregated matrices)"))
+        left_out.append(
+            (iso3, "no trade recorded in ITPD-E 2000-2016 (not in the aggregated matrices)")
+        )
     for iso3 in sorted(ever - set(fundamentals.index)):
-        left_out.append((iso3, "in ITPD-E, but not in both the World Bank country table and GeoNames"))
+        left_out.append(
+            (iso3, "in ITPD-E, but not in both the World Bank country table and GeoNames")
+        )
     for iso3 in sorted((ever & set(fundamentals.index)) - in_model):
-        left_out.append((iso3, "in ITPD-E, but no GDP figure (PWT 9.1, World Bank) for a domestic flow"))
+        left_out.append(
+            (iso3, "in ITPD-E, but no GDP figure (PWT 9.1, World Bank) for a domestic flow")
+        )
     for iso3, why in left_out:
         log(f"left out: {iso3}: {why}")
 
@@ -618,19 +630,32 @@ def build(sources: Path, *, log=print) -> dict[str, object]:
     years = years.merge(pop, on=["iso3", "year"], how="left").sort_values(["year", "iso3"])
     years = years.reset_index(drop=True)
     years["year"] = years["year"].astype("int64")
-    intl = itpde[(itpde["exporter"] != itpde["importer"]) & itpde["exporter"].isin(codes) & itpde["importer"].isin(codes)]
+    intl = itpde[
+        (itpde["exporter"] != itpde["importer"])
+        & itpde["exporter"].isin(codes)
+        & itpde["importer"].isin(codes)
+    ]
     # A flow counts only between economies in that year's trade model.
     model_keys = set(zip(years["iso3"], years["year"], strict=True))
-    keep = [(e, y) in model_keys and (i, y) in model_keys for e, i, y in zip(intl["exporter"], intl["importer"], intl["year"], strict=True)]
+    keep = [
+        (e, y) in model_keys and (i, y) in model_keys
+        for e, i, y in zip(intl["exporter"], intl["importer"], intl["year"], strict=True)
+    ]
     trade = intl[keep].sort_values(["year", "exporter", "importer"]).reset_index(drop=True)
     trade["year"] = trade["year"].astype("int64")
 
     # The baseline year's GDP and population stand in the countries table.
     base = years[years["year"] == BASELINE_YEAR].set_index("iso3")
     countries["gdp_usd"] = base["gdp_usd"].reindex(codes)
-    countries["gdp_source"] = base["gdp_source"].reindex(codes).map(lambda s: f"{s}_{BASELINE_YEAR}" if isinstance(s, str) else None)
+    countries["gdp_source"] = (
+        base["gdp_source"]
+        .reindex(codes)
+        .map(lambda s: f"{s}_{BASELINE_YEAR}" if isinstance(s, str) else None)
+    )
     has_pop = base["population"].reindex(codes)
-    countries["population_source"] = np.where(has_pop.notna(), f"worldbank_{BASELINE_YEAR}", countries["population_source"])
+    countries["population_source"] = np.where(
+        has_pop.notna(), f"worldbank_{BASELINE_YEAR}", countries["population_source"]
+    )
     countries["population"] = has_pop.fillna(countries["population"])
 
     migrants_all = world_migrants.read_migrants(sources)
@@ -640,9 +665,13 @@ def build(sources: Path, *, log=print) -> dict[str, object]:
     lost = migrants_dropped.groupby("iso3")[["as_origin", "as_destination"]].sum()
     lost = lost.assign(total=lost.sum(axis=1)).sort_values("total", ascending=False)
     for iso3, row in lost.head(10).iterrows():
-        log(f"migrants outside the world: {iso3} ({row['total']:,.0f} person-years as origin or destination)")
+        log(
+            f"migrants outside the world: {iso3} ({row['total']:,.0f} person-years as origin or destination)"
+        )
 
-    modelled, _extra, info = build_flows(sources, countries.loc[sorted(base.index)], pairs_for(pairs, sorted(base.index)))
+    modelled, _extra, info = build_flows(
+        sources, countries.loc[sorted(base.index)], pairs_for(pairs, sorted(base.index))
+    )
     growth = read_pwt_growth(sources).reindex(countries.index)
     countries = countries.join(growth)
     srcs = pd.DataFrame(SOURCES)
@@ -698,7 +727,16 @@ def pairs_for(pairs: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return pairs.reindex(index)
 
 
-TABLES = ("countries", "pairs", "trade", "country_years", "flows_modelled", "migrants", "groups", "sources")
+TABLES = (
+    "countries",
+    "pairs",
+    "trade",
+    "country_years",
+    "flows_modelled",
+    "migrants",
+    "groups",
+    "sources",
+)
 
 
 def _atomic_parquet(df: pd.DataFrame, path: Path) -> None:

@@ -61,7 +61,9 @@ def read_names(table: Path = NAMES_TABLE) -> dict[str, str]:
     first_row_of: dict[str, int] = {}
     for line, row in enumerate(rows[1:], start=2):
         if len(row) != 3:
-            raise DataError(f"{table}, row {line}: expected 3 fields (un_name,iso3,note), got {row}")
+            raise DataError(
+                f"{table}, row {line}: expected 3 fields (un_name,iso3,note), got {row}"
+            )
         name, iso3, note = (field.strip() for field in row)
         if not name:
             raise DataError(f"{table}, row {line}: un_name is empty")
@@ -250,13 +252,24 @@ def restrict_migrants(
     kept = migrants[o_in & d_in].reset_index(drop=True)
     lost = migrants[~(o_in & d_in)]
     as_origin = lost[~lost["origin"].isin(keep)].groupby(["origin", "year"])["persons"].sum()
-    as_dest = lost[~lost["destination"].isin(keep)].groupby(["destination", "year"])["persons"].sum()
+    as_dest = (
+        lost[~lost["destination"].isin(keep)].groupby(["destination", "year"])["persons"].sum()
+    )
     dropped = pd.concat(
-        [as_origin.rename_axis(["iso3", "year"]).rename("as_origin"),
-         as_dest.rename_axis(["iso3", "year"]).rename("as_destination")],
+        [
+            as_origin.rename_axis(["iso3", "year"]).rename("as_origin"),
+            as_dest.rename_axis(["iso3", "year"]).rename("as_destination"),
+        ],
         axis=1,
     ).fillna(0.0)
     size = dropped["as_origin"] + dropped["as_destination"]
-    dropped = dropped.iloc[np.lexsort((dropped.index.get_level_values("year"),
-                                       dropped.index.get_level_values("iso3"), -size.to_numpy()))]
+    dropped = dropped.iloc[
+        np.lexsort(
+            (
+                dropped.index.get_level_values("year"),
+                dropped.index.get_level_values("iso3"),
+                -size.to_numpy(),
+            )
+        )
+    ]
     return kept, dropped.reset_index()

@@ -44,7 +44,14 @@ CPI_U = {
 }  # fmt: skip
 
 # Codes of the aggregating repository's country list that are not ISO 3166-1 alpha-3.
-ITPDE_CODE_FIXES = {"ARU": "ABW", "KOS": "XKX", "MON": "MCO", "TMP": "TLS", "ROM": "ROU", "ZAR": "COD"}
+ITPDE_CODE_FIXES = {
+    "ARU": "ABW",
+    "KOS": "XKX",
+    "MON": "MCO",
+    "TMP": "TLS",
+    "ROM": "ROU",
+    "ZAR": "COD",
+}
 
 # An economy whose gross exports exceed this share of GDP is a re-export or processing-trade hub:
 # GDP minus gross exports understates its domestic sales (the named reason for a low domestic share).
@@ -68,9 +75,12 @@ def read_itpde(sources: Path) -> pd.DataFrame:
         clist = rdata.conversion.convert(rdata.parser.parse_file(folder / "country_list.RData"))
     clist = clist["country_list"]
     if len(matrices) != len(YEARS):
-        raise ValueError(f"{folder / 'itpd_aggregated.rds'}: expected {len(YEARS)} matrices (2000-2016), got {len(matrices)}")
+        raise ValueError(
+            f"{folder / 'itpd_aggregated.rds'}: expected {len(YEARS)} matrices (2000-2016), got {len(matrices)}"
+        )
     name_to_iso = {
-        str(n): ITPDE_CODE_FIXES.get(str(c), str(c)) for n, c in zip(clist["V1"], clist["iso3"], strict=True)
+        str(n): ITPDE_CODE_FIXES.get(str(c), str(c))
+        for n, c in zip(clist["V1"], clist["iso3"], strict=True)
     }
     frames = []
     for year, arr in zip(YEARS, matrices, strict=True):
@@ -95,7 +105,9 @@ def read_itpde(sources: Path) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)
     bad = out[(out["exporter"].str.len() != 3) | (out["importer"].str.len() != 3)]
     if len(bad):
-        raise ValueError(f"ITPD-E: trade recorded for rows without an ISO3 code: {bad.head().to_dict('records')}")
+        raise ValueError(
+            f"ITPD-E: trade recorded for rows without an ISO3 code: {bad.head().to_dict('records')}"
+        )
     return out
 
 
@@ -113,15 +125,23 @@ def gdp_by_year(sources: Path, codes: list[str], wb_names: dict[str, str]) -> pd
     Returns a long frame iso3, year, gdp_usd, gdp_source (``pwt91`` or ``worldbank_interpolated``;
     NaN where neither has a figure). ``wb_names`` maps World Bank country names to ISO3.
     """
-    pwt = pd.read_parquet(sources / "pwt91" / "pwt91.parquet", columns=["isocode", "year", "cgdpo", "pl_gdpo"])
+    pwt = pd.read_parquet(
+        sources / "pwt91" / "pwt91.parquet", columns=["isocode", "year", "cgdpo", "pl_gdpo"]
+    )
     pwt = pwt.assign(isocode=pwt["isocode"].astype(str), year=pwt["year"].astype(int))
     pwt = pwt[pwt["year"].between(YEARS[0], YEARS[-1])]
-    pwt_gdp = (pwt["cgdpo"] * pwt["pl_gdpo"] * 1e6).set_axis(pd.MultiIndex.from_frame(pwt[["isocode", "year"]]))
+    pwt_gdp = (pwt["cgdpo"] * pwt["pl_gdpo"] * 1e6).set_axis(
+        pd.MultiIndex.from_frame(pwt[["isocode", "year"]])
+    )
     pwt_gdp = pwt_gdp.dropna()
     pwt_gdp = pwt_gdp[pwt_gdp > 0]
 
     wb = pd.read_csv(sources / "worldbank" / "openintro_gdp_countries_WB.csv")
-    wb = wb[wb["description"] == "GDP"].assign(iso3=lambda d: d["country"].map(wb_names)).dropna(subset=["iso3"])
+    wb = (
+        wb[wb["description"] == "GDP"]
+        .assign(iso3=lambda d: d["country"].map(wb_names))
+        .dropna(subset=["iso3"])
+    )
     wb = wb.set_index("iso3")[["year_2000", "year_2010", "year_2020"]]
     wb.columns = [2000, 2010, 2020]
 
@@ -140,7 +160,9 @@ def gdp_by_year(sources: Path, codes: list[str], wb_names: dict[str, str]) -> pd
                     xs = np.array(known.index, dtype=float)
                     # Log-linear between the decade figures; the nearest one outside their range.
                     value = float(np.exp(np.interp(year, xs, np.log(known.to_numpy(dtype=float)))))
-            rows.append((iso3, year, value, "worldbank_interpolated" if np.isfinite(value) else None))
+            rows.append(
+                (iso3, year, value, "worldbank_interpolated" if np.isfinite(value) else None)
+            )
     return pd.DataFrame(rows, columns=["iso3", "year", "gdp_usd", "gdp_source"])
 
 
@@ -151,7 +173,9 @@ def population_by_year(sources: Path, codes: list[str]) -> pd.DataFrame:
     return df.rename(columns={"country_code_3": "iso3"})[["iso3", "year", "population"]]
 
 
-def construct_domestic(itpde: pd.DataFrame, gdp: pd.DataFrame, trading: dict[int, set[str]]) -> pd.DataFrame:
+def construct_domestic(
+    itpde: pd.DataFrame, gdp: pd.DataFrame, trading: dict[int, set[str]]
+) -> pd.DataFrame:
     """Domestic flows by economy and year under the documented rules (see the module docstring).
 
     Returns iso3, year, exports, imports, gdp_usd, itpde_domestic, lower_bound, domestic (default

@@ -139,8 +139,11 @@ def fmt_pct(value_pct: float, lang: str = "en", digits: int = 2, max_digits: int
         return "—"
     magnitude = abs(value_pct)
     if magnitude < 0.5 * 10 ** (-max_digits):
-        return format_percent(0.0, format="#,##0" + ("." + "0" * digits if digits > 0 else "") + "%",
-                              locale=babel_locale(lang))
+        return format_percent(
+            0.0,
+            format="#,##0" + ("." + "0" * digits if digits > 0 else "") + "%",
+            locale=babel_locale(lang),
+        )
     if round(magnitude, digits) == 0:
         digits = min(max_digits, -math.floor(math.log10(magnitude)) + 1)
     body = "#,##0" + ("." + "0" * digits if digits > 0 else "") + "%"

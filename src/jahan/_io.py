@@ -67,7 +67,11 @@ def table_format(target: str | os.PathLike[str], fmt: str | None = None) -> str:
 
 
 def write_table_atomic(
-    frame: pd.DataFrame, target: str | os.PathLike[str], fmt: str | None = None, *, sheet: str = "data"
+    frame: pd.DataFrame,
+    target: str | os.PathLike[str],
+    fmt: str | None = None,
+    *,
+    sheet: str = "data",
 ) -> Path:
     """Write ``frame`` (without its index) as CSV (UTF-8), Parquet or Excel, atomically."""
     from jahan.errors import DataError

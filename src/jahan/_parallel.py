@@ -53,7 +53,9 @@ def _mp_context():
     return multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
 
 
-def run_serial(fn: Callable[[T], R], tasks: Sequence[T], on_done: Progress | None = None) -> list[R]:
+def run_serial(
+    fn: Callable[[T], R], tasks: Sequence[T], on_done: Progress | None = None
+) -> list[R]:
     """Run ``fn`` on each task in this process."""
     out: list[R] = []
     for k, task in enumerate(tasks):
@@ -160,4 +162,11 @@ def run_tasks(
     return run_processes(fn, tasks, n, on_done)
 
 
-__all__ = ["available_workers", "blas_single_thread", "run_dask", "run_processes", "run_serial", "run_tasks"]
+__all__ = [
+    "available_workers",
+    "blas_single_thread",
+    "run_dask",
+    "run_processes",
+    "run_serial",
+    "run_tasks",
+]

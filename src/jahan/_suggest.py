@@ -1,4 +1,4 @@
-""""Did you mean" suggestions ranked by edit distance.
+""" "Did you mean" suggestions ranked by edit distance.
 
 Codes such as ISO3 country codes are short, so a ratio of common subsequences (difflib) ranks
 a swapped pair of letters (KZA for KAZ) below a code that merely shares two letters (ZAF). The

@@ -61,16 +61,28 @@ def _plain(value: float) -> str:
 
 
 BOUNDS: dict[str, Bound] = {
-    "draws": Bound(0, 100_000, integer=True,
-                   hint="use fewer draws; 500 to 2,000 give stable 5th-95th percentile bands"),
+    "draws": Bound(
+        0,
+        100_000,
+        integer=True,
+        hint="use fewer draws; 500 to 2,000 give stable 5th-95th percentile bands",
+    ),
     "seed": Bound(0, 2**63 - 1, integer=True, hint="any whole number from 0 up"),
     "workers": Bound(0, 1024, integer=True, hint="0 uses every CPU"),
     "trade_elasticity": Bound(0.5, 50.0, hint="published estimates lie between about 1 and 15"),
-    "effect": Bound(-10.0, 10.0, hint="log points of trade; for a prohibitive barrier use "
-                                      "type = \"autarky\" or \"sanctions\" without change_pct"),
+    "effect": Bound(
+        -10.0,
+        10.0,
+        hint="log points of trade; for a prohibitive barrier use "
+        'type = "autarky" or "sanctions" without change_pct',
+    ),
     "effect_se": Bound(0.0, 10.0),
-    "change_pct": Bound(-100.0, 10_000.0, low_open=True,
-                        hint="percent change of trade costs; -100 would make trade free"),
+    "change_pct": Bound(
+        -100.0,
+        10_000.0,
+        low_open=True,
+        hint="percent change of trade costs; -100 would make trade free",
+    ),
     "se_pct": Bound(0.0, 10_000.0),
     "tariff_rate": Bound(0.0, 100.0, hint="a share: 0.05 is 5 %"),
     "tariff_change": Bound(-10_000.0, 10_000.0),
@@ -168,8 +180,10 @@ def nesting_depth(text: str, *, limit: int = MAX_NESTING) -> int:
 def check_nesting(text: str, where: str, *, limit: int = MAX_NESTING) -> None:
     """Raise DataError when ``text`` nests arrays or tables deeper than ``limit``."""
     if nesting_depth(text, limit=limit) > limit:
-        raise DataError(f"{where}: arrays or tables are nested more than {limit} levels deep; "
-                        "a scenario needs at most 3 (check for unbalanced brackets)")
+        raise DataError(
+            f"{where}: arrays or tables are nested more than {limit} levels deep; "
+            "a scenario needs at most 3 (check for unbalanced brackets)"
+        )
 
 
 def field_limits(bound: str) -> dict[str, float]:
@@ -177,5 +191,13 @@ def field_limits(bound: str) -> dict[str, float]:
     return BOUNDS[bound].pydantic()
 
 
-__all__ = ["BOUNDS", "Bound", "MAX_NESTING", "MAX_TEXT_BYTES", "check_nesting", "check_number",
-           "field_limits", "nesting_depth"]
+__all__ = [
+    "BOUNDS",
+    "Bound",
+    "MAX_NESTING",
+    "MAX_TEXT_BYTES",
+    "check_nesting",
+    "check_number",
+    "field_limits",
+    "nesting_depth",
+]

@@ -12,8 +12,12 @@ from jahan._i18n import tr
 
 
 def claims(
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for claims_<lang>.html and claims.parquet.")] = Path("claims"),
-    draws: Annotated[int, typer.Option("--draws", help="Draws for the bands of the model figures.")] = 50,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder for claims_<lang>.html and claims.parquet.")
+    ] = Path("claims"),
+    draws: Annotated[
+        int, typer.Option("--draws", help="Draws for the bands of the model figures.")
+    ] = 50,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every draw and bootstrap.")] = 1,
     lang: LangOption = "en",
 ) -> None:

@@ -32,16 +32,24 @@ def _read_table(path: Path):
 
 
 def estimate(
-    formula: Annotated[str, typer.Argument(help="fixest formula, e.g. 'trade ~ ln_dist | exporter + importer'.")],
-    data: Annotated[Path, typer.Option("--data", "-d", help="Data file: CSV, DLM, TSV, Stata .dta or Parquet.")],
+    formula: Annotated[
+        str, typer.Argument(help="fixest formula, e.g. 'trade ~ ln_dist | exporter + importer'.")
+    ],
+    data: Annotated[
+        Path, typer.Option("--data", "-d", help="Data file: CSV, DLM, TSV, Stata .dta or Parquet.")
+    ],
     vcov: Annotated[
         str,
-        typer.Option(help="hetero, stata_robust, iid, or cluster:VAR (cluster:VAR1+VAR2 for two-way)."),
+        typer.Option(
+            help="hetero, stata_robust, iid, or cluster:VAR (cluster:VAR1+VAR2 for two-way)."
+        ),
     ] = "hetero",
     max_iter: Annotated[
         int, typer.Option("--max-iter", "--maxiter", help="Maximum IRLS iterations.")
     ] = 50,
-    tol: Annotated[float, typer.Option(help="IRLS tolerance on the relative deviance change.")] = 1e-8,
+    tol: Annotated[
+        float, typer.Option(help="IRLS tolerance on the relative deviance change.")
+    ] = 1e-8,
     as_json: Annotated[bool, typer.Option("--json", help="Print the estimate as JSON.")] = False,
     lang: LangOption = None,
 ) -> None:
@@ -56,7 +64,9 @@ def estimate(
     if as_json:
         out.print_json(json.dumps(est.to_dict()))
         return
-    out.print(tr("Data: {file} ({rows} rows)", lang, file=str(data), rows=fmt_number(len(frame), lang, 0)))
+    out.print(
+        tr("Data: {file} ({rows} rows)", lang, file=str(data), rows=fmt_number(len(frame), lang, 0))
+    )
     out.print(est.summary(lang=lang), markup=False)
 
 

@@ -19,19 +19,24 @@ def _years(text: str | None) -> list[int] | None:
     try:
         return [int(y) for y in text.replace(" ", "").split(",") if y]
     except ValueError:
-        raise DataError(f"--years {text!r}: give years separated by commas, e.g. 2000,2004,2008,2012,2016") from None
+        raise DataError(
+            f"--years {text!r}: give years separated by commas, e.g. 2000,2004,2008,2012,2016"
+        ) from None
 
 
 def output_files(lang: str) -> tuple[str, ...]:
     """Names of the files ``jahan evaluate`` writes into its output folder."""
-    return ("report.html", "results.parquet", "results.csv", "effects.csv",
-            "summary.txt")
+    return ("report.html", "results.parquet", "results.csv", "effects.csv", "summary.txt")
 
 
 def evaluate(
     bloc: Annotated[str, typer.Argument(help="A group of the world, e.g. EAEU.")] = "EAEU",
-    focus: Annotated[str, typer.Option("--focus", "-f", help="Country the summary leads with.")] = "KAZ",
-    draws: Annotated[int, typer.Option("--draws", "-n", help="Draws of the estimated effect.")] = 500,
+    focus: Annotated[
+        str, typer.Option("--focus", "-f", help="Country the summary leads with.")
+    ] = "KAZ",
+    draws: Annotated[
+        int, typer.Option("--draws", "-n", help="Draws of the estimated effect.")
+    ] = 500,
     seed: Annotated[int, typer.Option("--seed", "-s", help="Seed of the draws.")] = 1,
     years: Annotated[
         str | None, typer.Option("--years", help="Panel years, e.g. 2000,2004,2008,2012,2016.")
@@ -41,7 +46,8 @@ def evaluate(
     ] = 5.0,
     lang: LangOption = "kk",
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default: reports/<bloc>_ex_post).")
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default: reports/<bloc>_ex_post)."),
     ] = None,
     workers: Annotated[
         int, typer.Option("--workers", "-j", help="Local worker processes (0 = all CPUs).")
@@ -57,8 +63,15 @@ def evaluate(
     lang = lang_or_exit(lang)
     con = console()
     with con.status(tr("Estimating and solving draws", lang)):
-        result = evaluate_bloc(bloc, focus=focus, draws=draws, seed=seed, years=_years(years),
-                               trade_elasticity=trade_elasticity, workers=workers)
+        result = evaluate_bloc(
+            bloc,
+            focus=focus,
+            draws=draws,
+            seed=seed,
+            years=_years(years),
+            trade_elasticity=trade_elasticity,
+            workers=workers,
+        )
     text = result.summary(lang=lang)
     con.print(text, markup=False, soft_wrap=True)
     folder = out if out is not None else Path("reports") / f"{result.bloc.lower()}_ex_post"

@@ -24,7 +24,9 @@ def _read_table(path: Path):
         return pd.read_csv(path)
     if suffix in {".tsv", ".tab"}:
         return pd.read_csv(path, sep="\t")
-    raise DataError(f"data file {str(path)!r}: unknown format {suffix!r}; use .csv, .tsv or .parquet")
+    raise DataError(
+        f"data file {str(path)!r}: unknown format {suffix!r}; use .csv, .tsv or .parquet"
+    )
 
 
 def _names(world, lang: str):
@@ -45,7 +47,18 @@ def _cell(value: float, lang: str) -> str:
 
 
 def _measured(
-    data, with_builtin, year, weighting, include_partial, draws, seed, focus, over_time, out, report, lang
+    data,
+    with_builtin,
+    year,
+    weighting,
+    include_partial,
+    draws,
+    seed,
+    focus,
+    over_time,
+    out,
+    report,
+    lang,
 ):
     """``jahan index`` with the measured preset: coverage, ranking, not ranked, sensitivity, path."""
     import pandas as pd
@@ -74,31 +87,47 @@ def _measured(
     for line in result.coverage_lines(lang):
         con.print(line, highlight=False)
     for dim in result.dimensions_not_scored:
-        con.print(tr("Dimension not scored: {dim}", lang, dim=node_label(dim, lang)), highlight=False)
+        con.print(
+            tr("Dimension not scored: {dim}", lang, dim=node_label(dim, lang)), highlight=False
+        )
     from rich import box
     from rich.table import Table
 
-    grid = Table(title=tr("Globalization index (measured variables), {year}", lang, year=result.year))
+    grid = Table(
+        title=tr("Globalization index (measured variables), {year}", lang, year=result.year)
+    )
     grid.box = box.SIMPLE_HEAD
     grid.padding = (0, 1)
     grid.pad_edge = False
     grid.add_column("#", justify="right", no_wrap=True)
     grid.add_column("ISO3", no_wrap=True)
     grid.add_column(tr("Overall", lang), justify="right", no_wrap=True)
-    shown = [d for d in ("economic", "social", "political") if d not in result.dimensions_not_scored]
-    labels = {"economic": tr("Econ.", lang), "social": tr("Soc.", lang), "political": tr("Pol.", lang)}
+    shown = [
+        d for d in ("economic", "social", "political") if d not in result.dimensions_not_scored
+    ]
+    labels = {
+        "economic": tr("Econ.", lang),
+        "social": tr("Soc.", lang),
+        "political": tr("Pol.", lang),
+    }
     for dim in shown:
         grid.add_column(labels[dim], justify="right", no_wrap=True)
     frame = result.table()
     for country, row in frame[frame["rank"].notna()].iterrows():
         grid.add_row(
-            str(int(row["rank"])), str(country), _cell(row["globalization"], lang),
+            str(int(row["rank"])),
+            str(country),
+            _cell(row["globalization"], lang),
             *(_cell(row[d], lang) for d in shown),
         )
     con.print(grid)
     if result.not_ranked:
         con.print(
-            tr("Not ranked (too few variables with data): {codes}", lang, codes=", ".join(result.not_ranked)),
+            tr(
+                "Not ranked (too few variables with data): {codes}",
+                lang,
+                codes=", ".join(result.not_ranked),
+            ),
             highlight=False,
         )
     unc = None
@@ -131,7 +160,9 @@ def _measured(
         members = (code,) if code in world.iso3 else parse_bloc(over_time or "CA5", world)[1]
         path = measured_index_over_time(table, weighting=weighting, include_partial=include_partial)
     if over_time:
-        wide = path[path["country"].isin(members)].pivot(index="year", columns="country", values="rank")
+        wide = path[path["country"].isin(members)].pivot(
+            index="year", columns="country", values="rank"
+        )
         trend = Table(title=tr("Rank over time: {members}", lang, members=", ".join(members)))
         trend.add_column(tr("Year", lang), justify="right")
         for code in wide.columns:
@@ -164,41 +195,79 @@ def _measured(
 def index(
     preset: Annotated[
         str,
-        typer.Option("--preset", help="measured (built-in measured variables, default) or kof (bring KOF's own variables)."),
+        typer.Option(
+            "--preset",
+            help="measured (built-in measured variables, default) or kof (bring KOF's own variables).",
+        ),
     ] = "measured",
     data: Annotated[
         Path | None,
-        typer.Option("--data", "-d", help="Long table (CSV or Parquet): country, year, indicator, value."),
+        typer.Option(
+            "--data", "-d", help="Long table (CSV or Parquet): country, year, indicator, value."
+        ),
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", "-y", help="Year to score (default: the latest).")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", "-y", help="Year to score (default: the latest).")
+    ] = None,
     with_builtin: Annotated[
         bool,
-        typer.Option("--with-builtin", help="Add the built-in indicators to --data (used alone without --data)."),
+        typer.Option(
+            "--with-builtin",
+            help="Add the built-in indicators to --data (used alone without --data).",
+        ),
     ] = False,
-    weighting: Annotated[str, typer.Option(help="Weights inside sub-indices: pca (as KOF) or equal.")] = "pca",
+    weighting: Annotated[
+        str, typer.Option(help="Weights inside sub-indices: pca (as KOF) or equal.")
+    ] = "pca",
     include_partial: Annotated[
         bool,
-        typer.Option("--include-partial", help="Also use agreement and organisation counts from the world's partial group list."),
+        typer.Option(
+            "--include-partial",
+            help="Also use agreement and organisation counts from the world's partial group list.",
+        ),
     ] = False,
-    draws: Annotated[int, typer.Option(help="Uncertainty draws for the focus country's rank interval (0: none).")] = 500,
+    draws: Annotated[
+        int, typer.Option(help="Uncertainty draws for the focus country's rank interval (0: none).")
+    ] = 500,
     seed: Annotated[int, typer.Option(help="Seed of the uncertainty draws.")] = 1,
     focus: Annotated[str, typer.Option(help="Country whose rank interval is stated.")] = "KAZ",
     over_time: Annotated[
         str | None,
-        typer.Option("--over-time", help="Also print the rank in every year for a group or countries (CA5, KAZ,UZB)."),
+        typer.Option(
+            "--over-time",
+            help="Also print the rank in every year for a group or countries (CA5, KAZ,UZB).",
+        ),
     ] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Also write all scores and ranks to this Parquet file.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write all scores and ranks to this Parquet file."),
+    ] = None,
     report: Annotated[
         Path | None,
-        typer.Option("--report", help="Also write an HTML report with the path over time (--over-time group, default CA5)."),
+        typer.Option(
+            "--report",
+            help="Also write an HTML report with the path over time (--over-time group, default CA5).",
+        ),
     ] = None,
     lang: LangOption = None,
 ) -> None:
     """Rank countries by globalization: coverage first, then the index and its sensitivity."""
     lang = lang_or_exit(lang)
     if preset == "measured":
-        _measured(data, with_builtin, year, weighting, include_partial, draws, seed,
-                  focus.strip().upper(), over_time, out, report, lang)
+        _measured(
+            data,
+            with_builtin,
+            year,
+            weighting,
+            include_partial,
+            draws,
+            seed,
+            focus.strip().upper(),
+            over_time,
+            out,
+            report,
+            lang,
+        )
         return
     if preset != "kof":
         raise DataError(f"unknown preset {preset!r}: use 'measured' or 'kof'")
@@ -227,7 +296,9 @@ def _kof(data, with_builtin, year, weighting, out, lang) -> None:
     result = kof_index(table, year, weighting=weighting)
     from rich.table import Table
 
-    grid = Table(title=tr("Globalization index (KOF structure), {year}", lang, year=result.result.year))
+    grid = Table(
+        title=tr("Globalization index (KOF structure), {year}", lang, year=result.result.year)
+    )
     from rich import box
 
     grid.box = box.SIMPLE_HEAD
@@ -249,10 +320,17 @@ def _kof(data, with_builtin, year, weighting, out, lang) -> None:
             rank,
             str(country),
             _cell(row["kof"], lang),
-            *(_cell(row[c], lang) for c in (
-                "economic_de_facto", "economic_de_jure", "social_de_facto",
-                "social_de_jure", "political_de_facto", "political_de_jure",
-            )),
+            *(
+                _cell(row[c], lang)
+                for c in (
+                    "economic_de_facto",
+                    "economic_de_jure",
+                    "social_de_facto",
+                    "social_de_jure",
+                    "political_de_facto",
+                    "political_de_jure",
+                )
+            ),
         )
     con = console()
     con.print(
@@ -266,7 +344,11 @@ def _kof(data, with_builtin, year, weighting, out, lang) -> None:
     )
     if result.kof_variables_missing:
         con.print(
-            tr("KOF variables missing (not filled in): {names}", lang, names=", ".join(result.kof_variables_missing))
+            tr(
+                "KOF variables missing (not filled in): {names}",
+                lang,
+                names=", ".join(result.kof_variables_missing),
+            )
         )
     con.print(grid)
     if result.proxies:
@@ -286,12 +368,27 @@ def _kof(data, with_builtin, year, weighting, out, lang) -> None:
 
 
 def readiness(
-    bloc: Annotated[str, typer.Argument(help="A group (CA5, EAEU), groups and countries joined by + (EAEU+UZB), or ISO3 codes (KAZ,UZB).")],
+    bloc: Annotated[
+        str,
+        typer.Argument(
+            help="A group (CA5, EAEU), groups and countries joined by + (EAEU+UZB), or ISO3 codes (KAZ,UZB)."
+        ),
+    ],
     data: Annotated[
         Path | None,
-        typer.Option("--data", "-d", help="User values (CSV or Parquet): country, condition, value[, source]."),
+        typer.Option(
+            "--data",
+            "-d",
+            help="User values (CSV or Parquet): country, condition, value[, source].",
+        ),
     ] = None,
-    gains: Annotated[bool, typer.Option("--gains", help="Also simulate the bloc as a trade agreement and show the members' welfare gain.")] = False,
+    gains: Annotated[
+        bool,
+        typer.Option(
+            "--gains",
+            help="Also simulate the bloc as a trade agreement and show the members' welfare gain.",
+        ),
+    ] = False,
     lang: LangOption = None,
 ) -> None:
     """List the eleven conditions of integration for a bloc or pair: value, score and source, or missing."""

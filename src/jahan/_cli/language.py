@@ -17,8 +17,12 @@ from jahan.errors import DataError, JahanWarning
 
 ModelOption = Annotated[
     str,
-    typer.Option("--model", "-m", help="abrams-strogatz (a, s, c), minett-wang (a, s, c, mu), or auto: "
-                 "minett-wang when the data record bilingual speakers, abrams-strogatz otherwise."),
+    typer.Option(
+        "--model",
+        "-m",
+        help="abrams-strogatz (a, s, c), minett-wang (a, s, c, mu), or auto: "
+        "minett-wang when the data record bilingual speakers, abrams-strogatz otherwise.",
+    ),
 ]
 
 AUTO = "auto"
@@ -33,12 +37,21 @@ def choose_model(model: str, frame: pd.DataFrame) -> str:
     """
     if str(model).strip().lower() != AUTO:
         return model
-    bilingual = pd.to_numeric(frame.get("bilingual"), errors="coerce") if "bilingual" in frame else None
-    return "minett-wang" if bilingual is not None and bool((bilingual > 0).any()) else "abrams-strogatz"
+    bilingual = (
+        pd.to_numeric(frame.get("bilingual"), errors="coerce") if "bilingual" in frame else None
+    )
+    return (
+        "minett-wang"
+        if bilingual is not None and bool((bilingual > 0).any())
+        else "abrams-strogatz"
+    )
+
+
 DrawsOption = Annotated[int, typer.Option("--draws", help="Bootstrap draws for the intervals.")]
 SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the bootstrap.")]
 FixOption = Annotated[
-    list[str] | None, typer.Option("--fix", help="Hold a parameter fixed, e.g. --fix a=1.31 (repeatable).")
+    list[str] | None,
+    typer.Option("--fix", help="Hold a parameter fixed, e.g. --fix a=1.31 (repeatable)."),
 ]
 
 
@@ -48,7 +61,9 @@ def read_shares_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     Returns the table (as text) and the file line number of each row, for error messages.
     """
     if not path.is_file():
-        raise DataError(f"file not found: {path}; give a CSV with columns year, monolingual_a, bilingual, monolingual_b")
+        raise DataError(
+            f"file not found: {path}; give a CSV with columns year, monolingual_a, bilingual, monolingual_b"
+        )
     rows: list[list[str]] = []
     lines: list[int] = []
     header: list[str] | None = None
@@ -68,7 +83,9 @@ def read_shares_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             rows.append([c.strip() for c in record])
             lines.append(reader.line_num)
     if header is None:
-        raise DataError(f"{path} is empty: expected a header year, monolingual_a, bilingual, monolingual_b")
+        raise DataError(
+            f"{path} is empty: expected a header year, monolingual_a, bilingual, monolingual_b"
+        )
     return pd.DataFrame(rows, columns=header), lines
 
 
@@ -96,8 +113,16 @@ def _fit(data: Path, model: str, fix: list[str] | None, draws: int, seed: int, l
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", JahanWarning)
         # A fit that stops early is still shown, with the ConvergenceWarning printed above it.
-        fit = fit_language_model(frame, model, fixed=_parse_fix(fix), draws=draws, seed=seed,
-                                 source=str(data), lines=lines, on_nonconvergence="warn")
+        fit = fit_language_model(
+            frame,
+            model,
+            fixed=_parse_fix(fix),
+            draws=draws,
+            seed=seed,
+            source=str(data),
+            lines=lines,
+            on_nonconvergence="warn",
+        )
     out = console()
     for w in caught:
         if issubclass(w.category, JahanWarning):
@@ -107,16 +132,31 @@ def _fit(data: Path, model: str, fix: list[str] | None, draws: int, seed: int, l
 
 def _print_fit(fit, lang: str) -> None:
     out = console()
-    out.print(tr("Model: {model}; {n} years; residual standard deviation {sigma}", lang,
-                 model=fit.model, n=fit.nobs, sigma=fmt_number(fit.sigma, lang, 4)))
-    out.print(tr("Parameters with {level} profile-likelihood intervals:", lang, level=f"{fit.level:.0%}"))
+    out.print(
+        tr(
+            "Model: {model}; {n} years; residual standard deviation {sigma}",
+            lang,
+            model=fit.model,
+            n=fit.nobs,
+            sigma=fmt_number(fit.sigma, lang, 4),
+        )
+    )
+    out.print(
+        tr("Parameters with {level} profile-likelihood intervals:", lang, level=f"{fit.level:.0%}")
+    )
     for symbol, row in fit.params.iterrows():
         est = fmt_number(row["estimate"], lang, 4)
         if row["fixed"]:
             out.print("  " + tr("{symbol} = {value} (fixed)", lang, symbol=symbol, value=est))
             continue
-        text = tr("{symbol} = {value}  [{lower}, {upper}]", lang, symbol=symbol, value=est,
-                  lower=fmt_number(row["lower"], lang, 4), upper=fmt_number(row["upper"], lang, 4))
+        text = tr(
+            "{symbol} = {value}  [{lower}, {upper}]",
+            lang,
+            symbol=symbol,
+            value=est,
+            lower=fmt_number(row["lower"], lang, 4),
+            upper=fmt_number(row["upper"], lang, 4),
+        )
         if not row["identified"]:
             text += "  " + tr("(not identified)", lang)
         out.print("  " + text)
@@ -135,17 +175,23 @@ def source_statement(path: Path) -> tuple[list[str], bool]:
 
 def register(app: typer.Typer) -> None:
     """Add the ``language`` command group to ``app``."""
-    group = typer.Typer(help="Language shift: fit Abrams-Strogatz or Minett-Wang to shares, project policies.",
-                        no_args_is_help=True)
+    group = typer.Typer(
+        help="Language shift: fit Abrams-Strogatz or Minett-Wang to shares, project policies.",
+        no_args_is_help=True,
+    )
 
     @group.command("fit")
     def fit_command(
-        data: Annotated[Path, typer.Argument(help="CSV: year, monolingual_a, bilingual, monolingual_b.")],
+        data: Annotated[
+            Path, typer.Argument(help="CSV: year, monolingual_a, bilingual, monolingual_b.")
+        ],
         model: ModelOption = AUTO,
         fix: FixOption = None,
         draws: DrawsOption = 200,
         seed: SeedOption = 1,
-        out: Annotated[Path | None, typer.Option("--out", help="Folder for the phase-plane figure.")] = None,
+        out: Annotated[
+            Path | None, typer.Option("--out", help="Folder for the phase-plane figure.")
+        ] = None,
         lang: LangOption = None,
     ) -> None:
         """Fit a model to a series of shares; print each parameter with its interval."""
@@ -155,25 +201,40 @@ def register(app: typer.Typer) -> None:
         if out is not None:
             from jahan.report.culture_figures import phase_plane_figure, write_figure_html
 
-            path = write_figure_html(phase_plane_figure(fit, lang), out / "language_phase_plane.html")
+            path = write_figure_html(
+                phase_plane_figure(fit, lang), out / "language_phase_plane.html"
+            )
             console().print(tr("Figure written: {path}", lang, path=str(path)))
 
     @group.command("project")
     def project_command(
-        data: Annotated[Path, typer.Argument(help="CSV: year, monolingual_a, bilingual, monolingual_b.")],
-        status: Annotated[float | None, typer.Option("--status", help="New status s of language A.")] = None,
+        data: Annotated[
+            Path, typer.Argument(help="CSV: year, monolingual_a, bilingual, monolingual_b.")
+        ],
+        status: Annotated[
+            float | None, typer.Option("--status", help="New status s of language A.")
+        ] = None,
         from_year: Annotated[float, typer.Option("--from", help="Year the policy starts.")] = 2030,
-        acquisition: Annotated[float | None, typer.Option(
-            "--acquisition", help="Bilingual acquisition eps (minett-wang), per year.")] = None,
-        transmission: Annotated[float | None, typer.Option(
-            "--transmission", help="Intergenerational transmission tau (minett-wang), 0..1.")] = None,
+        acquisition: Annotated[
+            float | None,
+            typer.Option(
+                "--acquisition", help="Bilingual acquisition eps (minett-wang), per year."
+            ),
+        ] = None,
+        transmission: Annotated[
+            float | None,
+            typer.Option(
+                "--transmission", help="Intergenerational transmission tau (minett-wang), 0..1."
+            ),
+        ] = None,
         until: Annotated[float | None, typer.Option("--until", help="Last projected year.")] = None,
         model: ModelOption = AUTO,
         fix: FixOption = None,
         draws: DrawsOption = 200,
         seed: SeedOption = 1,
-        out: Annotated[Path, typer.Option(
-            "--out", help="Folder for the figures, the table and the report.")] = Path("."),
+        out: Annotated[
+            Path, typer.Option("--out", help="Folder for the figures, the table and the report.")
+        ] = Path("."),
         lang: LangOption = None,
     ) -> None:
         """Fit, then project the shares without and with a policy from a given year; write the report."""
@@ -188,18 +249,26 @@ def register(app: typer.Typer) -> None:
         lang = lang_or_exit(lang)
         fit = _fit(data, model, fix, draws, seed, lang)
         _print_fit(fit, lang)
-        policy = LanguagePolicy(from_year, status=status, bilingual_acquisition=acquisition,
-                                transmission=transmission)
+        policy = LanguagePolicy(
+            from_year, status=status, bilingual_acquisition=acquisition, transmission=transmission
+        )
         proj = project(fit, policy, until=until)
         final = proj.final()
         con = console()
         for scenario in ("baseline", "policy"):
             row = final.loc[scenario]
             label = tr("baseline", lang) if scenario == "baseline" else tr("policy", lang)
-            con.print(tr("{scenario}: share speaking A in {year}: {value} [{lower}, {upper}]", lang,
-                         scenario=label, year=int(row["year"]), value=fmt_number(row["speakers_a"], lang, 3),
-                         lower=fmt_number(row["speakers_a_lower"], lang, 3),
-                         upper=fmt_number(row["speakers_a_upper"], lang, 3)))
+            con.print(
+                tr(
+                    "{scenario}: share speaking A in {year}: {value} [{lower}, {upper}]",
+                    lang,
+                    scenario=label,
+                    year=int(row["year"]),
+                    value=fmt_number(row["speakers_a"], lang, 3),
+                    lower=fmt_number(row["speakers_a_lower"], lang, 3),
+                    upper=fmt_number(row["speakers_a_upper"], lang, 3),
+                )
+            )
         paths = [
             write_figure_html(projection_figure(proj, fit, lang), out / "language_projection.html"),
             write_figure_html(phase_plane_figure(fit, lang), out / "language_phase_plane.html"),
@@ -208,11 +277,21 @@ def register(app: typer.Typer) -> None:
         write_text_atomic(proj.to_frame().to_csv(index=False), table)
         paths.append(table)
         for path in paths:
-            con.print(tr("Figure written: {path}", lang, path=str(path)) if path.suffix == ".html"
-                      else tr("Table written: {path}", lang, path=str(path)))
+            con.print(
+                tr("Figure written: {path}", lang, path=str(path))
+                if path.suffix == ".html"
+                else tr("Table written: {path}", lang, path=str(path))
+            )
         notes, synthetic = source_statement(data)
-        report = write_language_report(fit, proj, out / f"language_report_{lang}.html", lang,
-                                       source=data.name, source_notes=notes, synthetic=synthetic)
+        report = write_language_report(
+            fit,
+            proj,
+            out / f"language_report_{lang}.html",
+            lang,
+            source=data.name,
+            source_notes=notes,
+            synthetic=synthetic,
+        )
         con.print(tr("Report written: {path}", lang, path=str(report)))
 
     app.add_typer(group, name="language")

@@ -28,7 +28,9 @@ SchedulerOption = Annotated[
 ]
 FocusOption = Annotated[
     list[str] | None,
-    typer.Option("--focus", "-f", help="Focus country ISO3 (repeat, or KAZ,RUS); default: the file's."),
+    typer.Option(
+        "--focus", "-f", help="Focus country ISO3 (repeat, or KAZ,RUS); default: the file's."
+    ),
 ]
 
 
@@ -82,8 +84,9 @@ def _run_with_progress(scenario, world, draws, seed, workers, scheduler, lang):
                 shown["step"] = step
                 con.print(tr("Solving draws: {done} of {total}", lang, done=done, total=total))
 
-        return scenario.run(world, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
-                            progress=lines)
+        return scenario.run(
+            world, draws=draws, seed=seed, workers=workers, scheduler=scheduler, progress=lines
+        )
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -97,8 +100,9 @@ def _run_with_progress(scenario, world, draws, seed, workers, scheduler, lang):
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        return scenario.run(world, draws=draws, seed=seed, workers=workers, scheduler=scheduler,
-                            progress=progress)
+        return scenario.run(
+            world, draws=draws, seed=seed, workers=workers, scheduler=scheduler, progress=progress
+        )
 
 
 def _summary_table(result, focus, lang: str) -> tuple[Table, list[str]]:
@@ -107,15 +111,26 @@ def _summary_table(result, focus, lang: str) -> tuple[Table, list[str]]:
 
     frame = result.summary_table(focus=focus, lang=lang)
     bands = has_bands(result)
-    title = (tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang, name=_title(result, lang))
-             if bands else tr("{name}: change from the baseline, percent", lang, name=_title(result, lang)))
+    title = (
+        tr(
+            "{name}: change from the baseline, percent [5th; 95th percentile]",
+            lang,
+            name=_title(result, lang),
+        )
+        if bands
+        else tr("{name}: change from the baseline, percent", lang, name=_title(result, lang))
+    )
     table = Table(title=title)
     table.add_column(tr("Country", lang))
     second = ("real_gdp_pct", tr("Real GDP", lang))
     if "real_gdp_pct" not in frame.columns:  # a run on a world with sectors
         second = ("real_wage_pct", tr("Real wage", lang))
-    candidates = [("welfare_pct", tr("Welfare", lang)), second, ("exports_pct", tr("Exports", lang)),
-                  ("imports_pct", tr("Imports", lang))]
+    candidates = [
+        ("welfare_pct", tr("Welfare", lang)),
+        second,
+        ("exports_pct", tr("Exports", lang)),
+        ("imports_pct", tr("Imports", lang)),
+    ]
     # Equality is judged on every country, not just the focus rows shown.
     outputs, notes = distinct_outputs(result.countries, candidates, lang)
     for _, label in outputs:
@@ -140,7 +155,8 @@ def run(
     seed: SeedOption = None,
     lang: LangOption = None,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Output folder (default: reports/<scenario>).")
+        Path | None,
+        typer.Option("--out", "-o", help="Output folder (default: reports/<scenario>)."),
     ] = None,
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
@@ -149,7 +165,10 @@ def run(
         bool, typer.Option("--force", help="Replace the output folder of an earlier run.")
     ] = False,
     fmt: Annotated[
-        str, typer.Option("--format", help="csv, or xlsx to add an Excel workbook with headers in --lang.")
+        str,
+        typer.Option(
+            "--format", help="csv, or xlsx to add an Excel workbook with headers in --lang."
+        ),
     ] = "csv",
 ) -> None:
     """Run a scenario with uncertainty draws; print the summary; write the report and results."""
@@ -179,26 +198,43 @@ def run(
             sc.compile(w)  # validates the file's codes before the long run
     result = _run_with_progress(sc, w, draws, seed, workers, scheduler, lang)
     if result.modelled_baseline:
-        con.print(tr("Note: the baseline trade flows are modelled, not observed.", lang), style="yellow")
+        con.print(
+            tr("Note: the baseline trade flows are modelled, not observed.", lang), style="yellow"
+        )
     table, notes = _summary_table(result, codes, lang)
     con.print(table)
     for note in notes:
         con.print(note)
-    manifest = run_manifest(result, lang=lang, focus=codes, world=world, extra={
-        "workers": workers, "scheduler": scheduler or ""})
-    written = write_outputs(result, folder, lang=lang, focus=codes, excel=fmt == "xlsx",
-                            force=force, manifest=manifest)
+    manifest = run_manifest(
+        result,
+        lang=lang,
+        focus=codes,
+        world=world,
+        extra={"workers": workers, "scheduler": scheduler or ""},
+    )
+    written = write_outputs(
+        result, folder, lang=lang, focus=codes, excel=fmt == "xlsx", force=force, manifest=manifest
+    )
     report = written[f"report_{lang}.html"]
     seconds = fmt_number(result.settings["seconds"], lang, 1)
     if result.draws:
-        con.print(tr("{draws} draws, seed {seed}, {seconds} s.", lang, draws=result.draws,
-                     seed=result.settings["seed"], seconds=seconds))
+        con.print(
+            tr(
+                "{draws} draws, seed {seed}, {seconds} s.",
+                lang,
+                draws=result.draws,
+                seed=result.settings["seed"],
+                seconds=seconds,
+            )
+        )
     else:
         con.print(tr("One central run, {seconds} s.", lang, seconds=seconds))
     con.print(tr("Report: {path}", lang, path=str(report.resolve())))
     con.print(tr("Results (Parquet, CSV): {path}", lang, path=str(folder.resolve())))
     if fmt == "xlsx":
-        con.print(tr("Spreadsheet: {path}", lang, path=str(written[f"results_{lang}.xlsx"].resolve())))
+        con.print(
+            tr("Spreadsheet: {path}", lang, path=str(written[f"results_{lang}.xlsx"].resolve()))
+        )
 
 
 def scenarios(lang: LangOption = None) -> None:
@@ -215,7 +251,11 @@ def scenarios(lang: LangOption = None) -> None:
     for name, row in frame.iterrows():
         title = row.get(f"title_{lang}") if lang != "en" else ""
         claim = claim_context(Scenario.load(str(name)).spec.scenario, lang)
-        text = f"{claim['claim']} ({claim['claim_source']})" if claim["claim_source"] else claim["claim"]
+        text = (
+            f"{claim['claim']} ({claim['claim_source']})"
+            if claim["claim_source"]
+            else claim["claim"]
+        )
         table.add_row(str(name), title or row["title"], text)
     console().print(table)
     console().print(tr("Run one: jahan run NAME --lang {lang}", lang, lang=lang))
@@ -232,10 +272,14 @@ def compare_cmd(
     workers: WorkersOption = 1,
     scheduler: SchedulerOption = None,
     focus: FocusOption = None,
-    shelter: Annotated[bool, typer.Option(
-        "--shelter",
-        help="A is a crisis, B the same crisis with a union: measure each crisis from its own "
-             "pre-crisis world and report the shelter (difference in differences).")] = False,
+    shelter: Annotated[
+        bool,
+        typer.Option(
+            "--shelter",
+            help="A is a crisis, B the same crisis with a union: measure each crisis from its own "
+            "pre-crisis world and report the shelter (difference in differences).",
+        ),
+    ] = False,
 ) -> None:
     """Run two scenarios with the same seed and set their welfare changes side by side."""
     from jahan.report.io import write_frame
@@ -267,16 +311,27 @@ def compare_cmd(
         row = frame.loc[code]
         cells = []
         for tag in ("a", "b"):
-            cells.append(f"{fmt_pct(row[tag], lang, 3)} [dim][{fmt_pct(row[f'{tag}_p05'], lang, 3)}; "
-                         f"{fmt_pct(row[f'{tag}_p95'], lang, 3)}][/]")
-        cells.append(f"{fmt_pct(row['difference'], lang, 3)} [dim][{fmt_pct(row['difference_p05'], lang, 3)}; "
-                     f"{fmt_pct(row['difference_p95'], lang, 3)}][/]")
+            cells.append(
+                f"{fmt_pct(row[tag], lang, 3)} [dim][{fmt_pct(row[f'{tag}_p05'], lang, 3)}; "
+                f"{fmt_pct(row[f'{tag}_p95'], lang, 3)}][/]"
+            )
+        cells.append(
+            f"{fmt_pct(row['difference'], lang, 3)} [dim][{fmt_pct(row['difference_p05'], lang, 3)}; "
+            f"{fmt_pct(row['difference_p95'], lang, 3)}][/]"
+        )
         table.add_row(f"{ra.name_of(code, lang)} ({code})", *cells)
     if ra.modelled_baseline:
-        con.print(tr("Note: the baseline trade flows are modelled, not observed.", lang), style="yellow")
+        con.print(
+            tr("Note: the baseline trade flows are modelled, not observed.", lang), style="yellow"
+        )
     con.print(table)
     if frame.attrs.get("paired"):
-        con.print(tr("Shared effects use the same draws in both runs, so the band of the difference is paired.", lang))
+        con.print(
+            tr(
+                "Shared effects use the same draws in both runs, so the band of the difference is paired.",
+                lang,
+            )
+        )
     if out is not None:
         path = write_frame(frame.reset_index(), Path(out) / "compare.csv")
         con.print(tr("Table: {path}", lang, path=str(path.resolve())))
@@ -290,8 +345,13 @@ def _shelter(a, b, w, draws, seed, workers, scheduler, lang, focus, out) -> None
     result = crisis_shelter(b, a, w, draws=draws, seed=seed, workers=workers, scheduler=scheduler)
     frame = result.countries
     codes = [c for c in (_focus(focus) or b.spec.scenario.focus) if c in frame.index]
-    table = Table(title=tr("Crisis loss, percent of real income, each from its own pre-crisis "
-                           "world [5th; 95th percentile]", lang))
+    table = Table(
+        title=tr(
+            "Crisis loss, percent of real income, each from its own pre-crisis "
+            "world [5th; 95th percentile]",
+            lang,
+        )
+    )
     table.add_column(tr("Country", lang))
     table.add_column(tr("Without the union", lang), justify="right")
     table.add_column(tr("With the union", lang), justify="right")
@@ -299,16 +359,23 @@ def _shelter(a, b, w, draws, seed, workers, scheduler, lang, focus, out) -> None
     table.add_column(tr("Band excludes zero", lang))
     for code in codes:
         row = frame.loc[code]
-        cells = [f"{fmt_pct(row[k], lang, 4)} [dim][{fmt_pct(row[f'{k}_p05'], lang, 4)}; "
-                 f"{fmt_pct(row[f'{k}_p95'], lang, 4)}][/]"
-                 for k in ("loss_without", "loss_with", "shelter")]
+        cells = [
+            f"{fmt_pct(row[k], lang, 4)} [dim][{fmt_pct(row[f'{k}_p05'], lang, 4)}; "
+            f"{fmt_pct(row[f'{k}_p95'], lang, 4)}][/]"
+            for k in ("loss_without", "loss_with", "shelter")
+        ]
         verdict = tr("yes", lang) if row["band_excludes_zero"] else tr("no", lang)
         table.add_row(code, *cells, verdict)
     if result.claim:
         con.print(tr("Claim: {claim}", lang, claim=result.claim))
     con.print(table)
-    con.print(tr("Shelter = crisis loss without the union minus crisis loss with it; the three "
-                 "runs share their draws, so the band is paired.", lang))
+    con.print(
+        tr(
+            "Shelter = crisis loss without the union minus crisis loss with it; the three "
+            "runs share their draws, so the band is paired.",
+            lang,
+        )
+    )
     if out is not None:
         path = write_frame(frame.reset_index(), Path(out) / "shelter.csv")
         con.print(tr("Table: {path}", lang, path=str(path.resolve())))

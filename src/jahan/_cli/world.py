@@ -125,13 +125,17 @@ def show(
     card.add_row(
         tr("Region", lang), f"{_region(c['region'], lang)} / {_region(c['subregion'], lang)}"
     )
-    card.add_row(tr("Population, millions", lang), fmt_number(float(c["population"]) / 1e6, lang, 2))
+    card.add_row(
+        tr("Population, millions", lang), fmt_number(float(c["population"]) / 1e6, lang, 2)
+    )
     card.add_row(
         tr("GDP {year}, USD billions", lang, year=w.baseline_year),
         fmt_number(float(c["gdp_usd"]) / 1e9, lang, 1),
     )
     card.add_row(tr("Area, km2", lang), fmt_number(float(c["area_km2"]), lang, 0))
-    card.add_row(tr("Landlocked", lang), tr("yes", lang) if bool(c["landlocked"]) else tr("no", lang))
+    card.add_row(
+        tr("Landlocked", lang), tr("yes", lang) if bool(c["landlocked"]) else tr("no", lang)
+    )
     card.add_row(tr("Official languages", lang), _languages(c["languages"], lang))
     card.add_row(tr("Currency", lang), str(c["currency"]))
     card.add_row(tr("Income group", lang), _income(c["income_group"], lang))
@@ -148,7 +152,9 @@ def show(
         imports = m[code].drop(code)
         domestic = float(m.loc[code, code])
         total = exports + imports
-        heading = tr("Top trade partners ({kind}), USD millions", lang, kind=_kind_label(w.flows_kind, lang))
+        heading = tr(
+            "Top trade partners ({kind}), USD millions", lang, kind=_kind_label(w.flows_kind, lang)
+        )
         table = Table(title=heading, title_justify="left")
         table.add_column(tr("Partner", lang))
         table.add_column(tr("Exports", lang), justify="right")
@@ -161,12 +167,22 @@ def show(
             )
         out.print(table)
         share = float(imports.sum()) / (float(imports.sum()) + domestic)
-        out.print(tr("Import share of spending: {share}", lang, share=fmt_number(100 * share, lang, 1) + " %"))
+        out.print(
+            tr(
+                "Import share of spending: {share}",
+                lang,
+                share=fmt_number(100 * share, lang, 1) + " %",
+            )
+        )
         rule = c.get("domestic_rule")
         if w.flows_kind == "observed" and isinstance(rule, str) and rule in _RULES:
             out.print(
-                tr("Domestic sales {value} USD millions, constructed from {rule} (docs/world.md).", lang,
-                   value=fmt_number(domestic, lang, 0), rule=tr(_RULES[rule], lang))
+                tr(
+                    "Domestic sales {value} USD millions, constructed from {rule} (docs/world.md).",
+                    lang,
+                    value=fmt_number(domestic, lang, 0),
+                    rule=tr(_RULES[rule], lang),
+                )
             )
     _migrant_tables(w, code, lang, top=min(top, 5))
 
@@ -194,14 +210,18 @@ def _migrant_tables(w, code: str, lang: str, top: int) -> None:
         table.add_column(tr("Persons", lang), justify="right")
         for r in rows.itertuples():
             partner = getattr(r, other)
-            table.add_row(f"{w.name(partner, lang)} ({partner})", fmt_number(float(r.persons), lang, 0))
+            table.add_row(
+                f"{w.name(partner, lang)} ({partner})", fmt_number(float(r.persons), lang, 0)
+            )
         out.print(table)
 
 
 @world_app.command("groups")
 def groups(
     lang: LangOption = None,
-    year: Annotated[int | None, typer.Option(help="Membership year (default: the baseline year).")] = None,
+    year: Annotated[
+        int | None, typer.Option(help="Membership year (default: the baseline year).")
+    ] = None,
 ) -> None:
     """Groups and their members in a year."""
     lang = lang_or_exit(lang)
@@ -223,13 +243,16 @@ def export(
     table: Annotated[str, typer.Argument(help="flows, pairs, countries or panel.")] = "flows",
     out: Annotated[
         Path | None,
-        typer.Option("--out", "-o", help="File to write (default: TABLE.csv); .csv, .parquet or .xlsx."),
+        typer.Option(
+            "--out", "-o", help="File to write (default: TABLE.csv); .csv, .parquet or .xlsx."
+        ),
     ] = None,
     fmt: Annotated[
         str | None, typer.Option("--format", help="csv, parquet or xlsx (default: from --out).")
     ] = None,
     world: Annotated[
-        str, typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file.")
+        str,
+        typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file."),
     ] = "builtin",
     lang: LangOption = None,
 ) -> None:
@@ -249,10 +272,18 @@ def export(
     frame = export_table(w, table)
     path = write_table_atomic(frame, target, kind, sheet=table)
     console().print(
-        tr("{table}: {rows} rows, {cols} columns -> {path}", lang, table=table,
-           rows=fmt_number(len(frame), lang, 0), cols=frame.shape[1], path=str(path))
+        tr(
+            "{table}: {rows} rows, {cols} columns -> {path}",
+            lang,
+            table=table,
+            rows=fmt_number(len(frame), lang, 0),
+            cols=frame.shape[1],
+            path=str(path),
+        )
     )
-    console().print(tr("Columns: {names}", lang, names=", ".join(map(str, frame.columns))), soft_wrap=True)
+    console().print(
+        tr("Columns: {names}", lang, names=", ".join(map(str, frame.columns))), soft_wrap=True
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -115,9 +115,11 @@ class BlocEvaluation:
             {
                 "effect": [self.estimate.effect, self.reference_effect],
                 "se": [self.estimate.se, self.reference_se],
-                "source": [f"{self.estimate.formula}; "
-                           f"{', '.join(str(y) for y in self.estimate.years)}; N = {self.estimate.nobs}",
-                           "Yotov, Piermartini, Monteiro and Larch (2016), ch. 2, application 2"],
+                "source": [
+                    f"{self.estimate.formula}; "
+                    f"{', '.join(str(y) for y in self.estimate.years)}; N = {self.estimate.nobs}",
+                    "Yotov, Piermartini, Monteiro and Larch (2016), ch. 2, application 2",
+                ],
             },
             index=pd.Index(list(CASES), name="case"),
         )
@@ -143,15 +145,19 @@ class BlocEvaluation:
         effects = self.effects["effect"]
         for case in CASES:
             for o in OUTCOMES:
-                parts.append(pd.DataFrame({
-                    "country": self._countries.index,
-                    "outcome": o,
-                    "case": case,
-                    "effect": float(effects[case]),
-                    "central": self._countries[f"{o}_{case}"].to_numpy(),
-                    "p05": self._countries[f"{o}_{case}_p05"].to_numpy(),
-                    "p95": self._countries[f"{o}_{case}_p95"].to_numpy(),
-                }))
+                parts.append(
+                    pd.DataFrame(
+                        {
+                            "country": self._countries.index,
+                            "outcome": o,
+                            "case": case,
+                            "effect": float(effects[case]),
+                            "central": self._countries[f"{o}_{case}"].to_numpy(),
+                            "p05": self._countries[f"{o}_{case}_p05"].to_numpy(),
+                            "p95": self._countries[f"{o}_{case}_p95"].to_numpy(),
+                        }
+                    )
+                )
         frame = pd.concat(parts, ignore_index=True)
         frame.attrs.update({k: v for k, v in self._settings.items() if np.isscalar(v)})
         return frame
@@ -175,22 +181,40 @@ class BlocEvaluation:
         return write_ex_post_report(self, Path(path), lang=lang)
 
     def __repr__(self) -> str:
-        return (f"BlocEvaluation({self.bloc!r}, effect={self.estimate.effect:.4f} "
-                f"(se {self.estimate.se:.4f}), N={self.estimate.nobs}, "
-                f"{self._settings.get('draws')} draws)")
+        return (
+            f"BlocEvaluation({self.bloc!r}, effect={self.estimate.effect:.4f} "
+            f"(se {self.estimate.se:.4f}), N={self.estimate.nobs}, "
+            f"{self._settings.get('draws')} draws)"
+        )
 
 
-def _scenario(bloc: str, members: Sequence[str], case: str, effect: float, se: float,
-              trade_elasticity: float, focus: str) -> Any:
+def _scenario(
+    bloc: str,
+    members: Sequence[str],
+    case: str,
+    effect: float,
+    se: float,
+    trade_elasticity: float,
+    focus: str,
+) -> Any:
     from jahan.scenario.scenario import Scenario
     from jahan.scenario.schema import AgreementShock, ModelSettings, ScenarioMeta, ScenarioSpec
 
     spec = ScenarioSpec(
         scenario=ScenarioMeta(name=f"{bloc} removed ({case} effect)", focus=[focus]),
-        model=ModelSettings(trade_elasticity=float(trade_elasticity), closure="full",
-                            imbalances="fixed"),
-        shocks=[AgreementShock(type="agreement", members=list(members), kind="custom",
-                               action="leave", effect=float(effect), se=float(se))],
+        model=ModelSettings(
+            trade_elasticity=float(trade_elasticity), closure="full", imbalances="fixed"
+        ),
+        shocks=[
+            AgreementShock(
+                type="agreement",
+                members=list(members),
+                kind="custom",
+                action="leave",
+                effect=float(effect),
+                se=float(se),
+            )
+        ],
     )
     return Scenario(spec, source=f"<{bloc} ex post, {case}>")
 
@@ -206,8 +230,10 @@ def _run_case(scenario: Any, world: Any, draws: int, seed: int, workers: int | N
         out[o] = (central, lo, hi)
     shock = run.shocks.iloc[0]
     # The transform is decreasing, so the band's ends swap.
-    out["trade"] = tuple(float(observed_vs_without(shock[c])) for c in
-                         ("trade_pct", "trade_pct_p95", "trade_pct_p05"))
+    out["trade"] = tuple(
+        float(observed_vs_without(shock[c]))
+        for c in ("trade_pct", "trade_pct_p95", "trade_pct_p05")
+    )
     out["index"] = frame.index
     return out
 
@@ -270,15 +296,23 @@ def evaluate_bloc(
     year = world.baseline_year
     members = tuple(world.group(est.bloc, year=year))
     if len(members) < 2:
-        raise DataError(f"bloc {est.bloc!r} has fewer than two members in the baseline year {year} "
-                        f"({', '.join(members) or 'none'}); there is nothing to remove")
+        raise DataError(
+            f"bloc {est.bloc!r} has fewer than two members in the baseline year {year} "
+            f"({', '.join(members) or 'none'}); there is nothing to remove"
+        )
     if world.flows_kind != "observed":
-        warnings.warn("the baseline flows are modelled, not observed: the ex-post evaluation "
-                      "compares against an invented world", ModelledDataWarning, stacklevel=2)
+        warnings.warn(
+            "the baseline flows are modelled, not observed: the ex-post evaluation "
+            "compares against an invented world",
+            ModelledDataWarning,
+            stacklevel=2,
+        )
 
     runs = {}
-    for case, (b, s) in {"estimated": (est.effect, est.se),
-                         "reference": (float(reference_effect), float(reference_se))}.items():
+    for case, (b, s) in {
+        "estimated": (est.effect, est.se),
+        "reference": (float(reference_effect), float(reference_se)),
+    }.items():
         sc = _scenario(est.bloc, members, case, b, s, trade_elasticity, focus)
         runs[case] = _run_case(sc, world, int(draws), int(seed), workers)
 
@@ -293,12 +327,14 @@ def evaluate_bloc(
     if not np.isfinite(countries.to_numpy()).all():
         raise DataError("the GE results contain non-finite values; check the baseline flows")
     bloc_trade = pd.DataFrame(
-        [runs[c]["trade"] for c in CASES], columns=["trade_pct", "trade_pct_p05", "trade_pct_p95"],
+        [runs[c]["trade"] for c in CASES],
+        columns=["trade_pct", "trade_pct_p05", "trade_pct_p95"],
         index=pd.Index(list(CASES), name="case"),
     )
     central_run = runs["estimated"]["run"]
-    names = world.countries[[c for c in ("name_en", "name_ru", "name_kk")
-                             if c in world.countries.columns]].copy()
+    names = world.countries[
+        [c for c in ("name_en", "name_ru", "name_kk") if c in world.countries.columns]
+    ].copy()
     settings = {
         "trade_elasticity": float(trade_elasticity),
         "draws": int(central_run.draws),
@@ -316,10 +352,13 @@ def evaluate_bloc(
         "singletons": int(est.estimate.dropped.singletons),
         "ppml_iterations": int(est.estimate.iterations),
         "ppml_converged": bool(est.estimate.converged),
-        "central_converged": bool(central_run.settings["central_converged"]
-                                  and runs["reference"]["run"].settings["central_converged"]),
-        "central_max_residual": max(float(runs[c]["run"].settings["central_max_residual"])
-                                    for c in CASES),
+        "central_converged": bool(
+            central_run.settings["central_converged"]
+            and runs["reference"]["run"].settings["central_converged"]
+        ),
+        "central_max_residual": max(
+            float(runs[c]["run"].settings["central_max_residual"]) for c in CASES
+        ),
     }
     return BlocEvaluation(
         bloc=est.bloc,

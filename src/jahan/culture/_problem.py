@@ -31,7 +31,13 @@ def _expit(t: np.ndarray) -> np.ndarray:
 class Problem:
     """Maps an unconstrained vector theta to predictions for one model and one data set."""
 
-    def __init__(self, model: type[LanguageModel], series: ShareSeries, free: list[str], fixed: dict[str, float]):
+    def __init__(
+        self,
+        model: type[LanguageModel],
+        series: ShareSeries,
+        free: list[str],
+        fixed: dict[str, float],
+    ):
         self.model = model
         self.series = series
         self.free = free
@@ -103,7 +109,9 @@ class Problem:
         # states: (n_years, n_states, batch); observed components are the states themselves.
         return np.transpose(states, (2, 0, 1)).reshape(batch, -1)
 
-    def residuals_and_jacobian(self, theta: np.ndarray, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def residuals_and_jacobian(
+        self, theta: np.ndarray, obs: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Residuals (batch, m) and forward-difference Jacobians (batch, m, q) in one integration."""
         theta = np.atleast_2d(theta)
         batch = theta.shape[0]

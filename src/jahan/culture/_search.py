@@ -10,11 +10,17 @@ from scipy.stats import norm as stats_norm
 from jahan.culture._problem import Problem
 from jahan.errors import ConvergenceError
 
-PROFILE_OFFSETS = np.array([0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 11.0, 15.0, 20.0])
+PROFILE_OFFSETS = np.array(
+    [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 11.0, 15.0, 20.0]
+)
 
 
 def profile_intervals(
-    prob: Problem, theta_hat: np.ndarray, obs: np.ndarray, jac: np.ndarray, level: float,
+    prob: Problem,
+    theta_hat: np.ndarray,
+    obs: np.ndarray,
+    jac: np.ndarray,
+    level: float,
     sse_best: float | None = None,
     critical: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,7 +76,9 @@ def profile_intervals(
             start = current[p_i] + slopes[p_i] * (target - current[p_i, j])
             start[j] = target
             starts[r] = np.clip(start, prob.lo, prob.hi)
-        refit, _ = batched_lm(prob, starts, obs_rep[idx], max_iter=15, free=masks[idx], sse_rtol=1e-6)
+        refit, _ = batched_lm(
+            prob, starts, obs_rep[idx], max_iter=15, free=masks[idx], sse_rtol=1e-6
+        )
         sse = np.sum((prob.predict(refit) - obs[None, :]) ** 2, axis=1)
         for r, p_i in enumerate(idx.tolist()):
             j, _ = pairs[p_i]
@@ -118,7 +126,9 @@ def profile_intervals(
         for r, p_i in enumerate(idx.tolist()):
             j, _ = pairs[p_i]
             starts[r, j] = 0.5 * (inside_pt[p_i, j] + outside_val[p_i])
-        refit, _ = batched_lm(prob, starts, obs_rep[idx], max_iter=15, free=masks[idx], sse_rtol=1e-6)
+        refit, _ = batched_lm(
+            prob, starts, obs_rep[idx], max_iter=15, free=masks[idx], sse_rtol=1e-6
+        )
         sse = np.sum((prob.predict(refit) - obs[None, :]) ** 2, axis=1)
         for r, p_i in enumerate(idx.tolist()):
             j, _ = pairs[p_i]
@@ -147,7 +157,11 @@ def profile_intervals(
 
 
 def calibrate_profile(
-    prob: Problem, theta_hat: np.ndarray, sigma: float, level: float, replicates: int,
+    prob: Problem,
+    theta_hat: np.ndarray,
+    sigma: float,
+    level: float,
+    replicates: int,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray | None, float]:
     r"""Bootstrap calibration of the profile-likelihood threshold, one critical value per model parameter.
@@ -211,8 +225,12 @@ def weak_columns(jac: np.ndarray, names: list[str]) -> set[str]:
 def start_grid(prob: Problem) -> np.ndarray:
     grid = {"a": (0.8, 1.3, 2.0), "s": (0.3, 0.5, 0.7), "c": (0.02, 0.2), "mu": (0.2, 0.5, 0.8)}
     first = prob.series.frame.iloc[0]
-    init = {"x0": float(first["monolingual_a"] + (first["bilingual"] if len(prob.init_names) == 1 else 0.0)),
-            "y0": float(first["monolingual_b"])}
+    init = {
+        "x0": float(
+            first["monolingual_a"] + (first["bilingual"] if len(prob.init_names) == 1 else 0.0)
+        ),
+        "y0": float(first["monolingual_b"]),
+    }
     combos: list[dict[str, float]] = [{}]
     for name in prob.free:
         combos = [{**c, name: v} for c in combos for v in grid[name]]
@@ -236,8 +254,9 @@ def point_estimate(
     total = 0
     optima: list[tuple[float, np.ndarray]] = []
     for k in np.argsort(sse)[:2]:
-        res = least_squares(fun, starts[k], jac=jac, method="lm", xtol=1e-8, ftol=1e-9,
-                            gtol=1e-9, max_nfev=max_nfev)
+        res = least_squares(
+            fun, starts[k], jac=jac, method="lm", xtol=1e-8, ftol=1e-9, gtol=1e-9, max_nfev=max_nfev
+        )
         total += int(res.nfev)
         optima.append((float(2.0 * res.cost), res.x))
         if best is None or res.cost < best.cost:
@@ -246,7 +265,9 @@ def point_estimate(
     res = best
     theta, ok, message = res.x, bool(res.status > 0), str(res.message)
     if not np.all(np.isfinite(theta)):
-        raise ConvergenceError(f"least squares for the {prob.model.name} model returned NaN: {message}")
+        raise ConvergenceError(
+            f"least squares for the {prob.model.name} model returned NaN: {message}"
+        )
     others = [x for _, x in optima if np.max(np.abs(x - theta)) > 0.05]
     return theta, total, ok, message, others
 
@@ -290,7 +311,12 @@ def batched_lm(
         idx = np.nonzero(active)[0]
         acc = idx[better]
         rel = (sse[acc] - sse_t[better]) / np.maximum(sse[acc], 1e-300)
-        theta[acc], resid[acc], jac[acc], sse[acc] = trial[better], r_t[better], j_t[better], sse_t[better]
+        theta[acc], resid[acc], jac[acc], sse[acc] = (
+            trial[better],
+            r_t[better],
+            j_t[better],
+            sse_t[better],
+        )
         lam[acc] = np.maximum(lam[acc] / 3.0, 1e-9)
         rej = idx[~better]
         lam[rej] *= 4.0
@@ -301,9 +327,18 @@ def batched_lm(
     # relative to the curvature); dropping slow draws along a ridge would narrow the intervals.
     g = np.einsum("bmi,bm->bi", jac, resid)
     jtj_diag = np.einsum("bmi,bmi->bi", jac, jac)
-    stationary = np.all(np.abs(g) <= 1e-4 * np.sqrt(jtj_diag * np.maximum(sse, 1e-300)[:, None]) + 1e-14, axis=1)
+    stationary = np.all(
+        np.abs(g) <= 1e-4 * np.sqrt(jtj_diag * np.maximum(sse, 1e-300)[:, None]) + 1e-14, axis=1
+    )
     ok = (done | stationary) & np.all(np.isfinite(theta), axis=1)
     return theta, ok
 
 
-__all__ = ["batched_lm", "calibrate_profile", "coordinate_path", "point_estimate", "profile_intervals", "weak_columns"]
+__all__ = [
+    "batched_lm",
+    "calibrate_profile",
+    "coordinate_path",
+    "point_estimate",
+    "profile_intervals",
+    "weak_columns",
+]

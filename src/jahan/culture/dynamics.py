@@ -30,7 +30,9 @@ class IntegrationRecord:
     message: str
 
 
-def batch_params(model: type[LanguageModel], params: Mapping[str, object], size: int) -> dict[str, np.ndarray]:
+def batch_params(
+    model: type[LanguageModel], params: Mapping[str, object], size: int
+) -> dict[str, np.ndarray]:
     """Broadcast scalars or arrays to arrays of shape ``(size,)`` for every model parameter."""
     out: dict[str, np.ndarray] = {}
     for info in model.parameters:
@@ -75,9 +77,13 @@ def integrate_batch(
     # A NaN in the field makes RK45's step-size control loop forever: refuse it up front.
     for symbol, values in [*params.items(), *((s, v) for _, p in changes for s, v in p.items())]:
         if not np.all(np.isfinite(np.asarray(values, dtype=float))):
-            raise DataError(f"parameter {symbol} of the {model.name} model has non-finite values; give numbers")
+            raise DataError(
+                f"parameter {symbol} of the {model.name} model has non-finite values; give numbers"
+            )
     if not np.all(np.isfinite(initial)):
-        raise DataError(f"the initial shares of the {model.name} model have non-finite values; give numbers")
+        raise DataError(
+            f"the initial shares of the {model.name} model have non-finite values; give numbers"
+        )
     t_eval = np.asarray(t_eval, dtype=float)
     out = np.empty((t_eval.size, n_states, batch))
     current = {k: np.asarray(v, dtype=float) for k, v in params.items()}
@@ -98,12 +104,19 @@ def integrate_batch(
     for k in range(last + 1):
         lo, hi = bounds[k], bounds[k + 1]
         if k > 0:
-            current = {**current, **{s: np.asarray(v, dtype=float) for s, v in later[k - 1].items()}}
+            current = {
+                **current,
+                **{s: np.asarray(v, dtype=float) for s, v in later[k - 1].items()},
+            }
         inside = (t_eval >= lo) & ((t_eval < hi) | (k == last))
         if hi <= lo:
             out[inside] = state.reshape(n_states, batch)
             continue
-        t_seg = np.append(t_eval[inside], hi) if not inside.any() or t_eval[inside][-1] < hi else t_eval[inside]
+        t_seg = (
+            np.append(t_eval[inside], hi)
+            if not inside.any() or t_eval[inside][-1] < hi
+            else t_eval[inside]
+        )
         sol = solve_ivp(
             fun, (lo, hi), state, method="RK45", t_eval=t_seg, rtol=RTOL, atol=ATOL, args=(current,)
         )
@@ -182,4 +195,11 @@ def shares_frame(model: type[LanguageModel], years: np.ndarray, states: np.ndarr
     return frame
 
 
-__all__ = ["IntegrationRecord", "batch_params", "initial_state", "integrate_batch", "shares_frame", "simulate"]
+__all__ = [
+    "IntegrationRecord",
+    "batch_params",
+    "initial_state",
+    "integrate_batch",
+    "shares_frame",
+    "simulate",
+]

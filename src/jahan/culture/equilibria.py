@@ -20,7 +20,7 @@ STABILITY_TOL = 1e-9
 
 
 def classify(eigenvalues: np.ndarray, tol: float = STABILITY_TOL) -> str:
-    """"stable", "unstable", "saddle" or "non-hyperbolic" from eigenvalues."""
+    """ "stable", "unstable", "saddle" or "non-hyperbolic" from eigenvalues."""
     re = np.real(np.asarray(eigenvalues))
     if np.all(re < -tol):
         return "stable"
@@ -99,7 +99,9 @@ def _fixed_points_mw(p: Mapping[str, float]) -> pd.DataFrame:
             y_root = brentq(g, grid[i], grid[i + 1], xtol=1e-14)
             found.append((0.0, y_root, "A in bilinguals only", "analytic"))
     # Interior points: numerical root finding from a grid of starts inside the simplex.
-    starts = [(x, y) for x in np.linspace(0.05, 0.9, 9) for y in np.linspace(0.05, 0.9, 9) if x + y < 0.98]
+    starts = [
+        (x, y) for x in np.linspace(0.05, 0.9, 9) for y in np.linspace(0.05, 0.9, 9) if x + y < 0.98
+    ]
     for x0, y0 in starts:
         sol = root(_mw_field, np.array([x0, y0]), args=(p,), method="hybr", tol=1e-13)
         if not sol.success:
@@ -113,7 +115,10 @@ def _fixed_points_mw(p: Mapping[str, float]) -> pd.DataFrame:
     for x, y, kind, method in found:
         if np.max(np.abs(_mw_field(np.array([x, y]), p))) > 1e-9:
             continue  # a corner that the interventions move (B only is not at rest when eps > 0)
-        if any(abs(x - r["monolingual_a"]) < 1e-7 and abs(y - r["monolingual_b"]) < 1e-7 for r in records):
+        if any(
+            abs(x - r["monolingual_a"]) < 1e-7 and abs(y - r["monolingual_b"]) < 1e-7
+            for r in records
+        ):
             continue
         jac = MinettWang.jacobian(x, y, p)
         if np.all(np.isfinite(jac)):

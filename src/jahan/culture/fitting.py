@@ -108,9 +108,15 @@ class LanguageFit(Result):
         """Text table of the estimates and intervals, in ``lang``."""
         lang = check_lang(lang)
         lines = [
-            tr("{model} fit: {years} years, residual s.d. {sigma}, {level}% profile-likelihood "
-               "intervals", lang, model=self.model, years=self.nobs,
-               sigma=fmt_number(self.sigma, lang, 4), level=fmt_number(100 * self.level, lang, 0)),
+            tr(
+                "{model} fit: {years} years, residual s.d. {sigma}, {level}% profile-likelihood "
+                "intervals",
+                lang,
+                model=self.model,
+                years=self.nobs,
+                sigma=fmt_number(self.sigma, lang, 4),
+                level=fmt_number(100 * self.level, lang, 0),
+            ),
             "",
         ]
         rows = []
@@ -118,8 +124,9 @@ class LanguageFit(Result):
             if row["fixed"]:
                 interval, note = "", tr("fixed", lang)
             else:
-                interval = (f"[{fmt_number(row['lower'], lang, 4)}; "
-                            f"{fmt_number(row['upper'], lang, 4)}]")
+                interval = (
+                    f"[{fmt_number(row['lower'], lang, 4)}; {fmt_number(row['upper'], lang, 4)}]"
+                )
                 note = "" if row["identified"] else tr("NOT IDENTIFIED", lang)
             rows.append([str(sym), fmt_number(row["estimate"], lang, 4), interval, note])
         header = [tr("Parameter", lang), tr("Estimate", lang), tr("Interval", lang), ""]
@@ -192,8 +199,11 @@ def fit_language_model(
     max_iter = renamed("fit_language_model", "max_nfev", "max_iter", max_nfev, max_iter)
     if allow_nonconvergence is not _MISSING:
         on_nonconvergence = renamed(
-            "fit_language_model", "allow_nonconvergence", "on_nonconvergence",
-            "warn" if allow_nonconvergence else "raise", on_nonconvergence,
+            "fit_language_model",
+            "allow_nonconvergence",
+            "on_nonconvergence",
+            "warn" if allow_nonconvergence else "raise",
+            on_nonconvergence,
         )
     if on_nonconvergence not in ("raise", "warn"):
         raise DataError(f"on_nonconvergence={on_nonconvergence!r}: use 'raise' or 'warn'")
@@ -202,7 +212,9 @@ def fit_language_model(
     cls.check_params(fixed)
     free = [p for p in cls.fit_parameters if p not in fixed]
     q = len(free) + len(cls.state_names)
-    series = data if isinstance(data, ShareSeries) else validate_shares(data, source=source, lines=lines)
+    series = (
+        data if isinstance(data, ShareSeries) else validate_shares(data, source=source, lines=lines)
+    )
     if len(series) <= q:
         raise DataError(
             f"{len(series)} rows{' in ' + series.source if series.source else ''}, but the "
@@ -259,8 +271,9 @@ def fit_language_model(
                 ConvergenceWarning,
                 stacklevel=2,
             )
-    lo_theta, hi_theta, open_side = profile_intervals(prob, theta_hat, obs, jac[0], level,
-                                                      critical=critical)
+    lo_theta, hi_theta, open_side = profile_intervals(
+        prob, theta_hat, obs, jac[0], level, critical=critical
+    )
     # A second local minimum inside the confidence region (a ridge with two basins): profile from it
     # too and report the hull.
     sse_hat = float(np.sum(resid**2))
@@ -270,8 +283,9 @@ def fit_language_model(
         if float(np.sum((prob.predict(theta_other)[0] - obs) ** 2)) > limit:
             continue
         _, jac_o = prob.residuals_and_jacobian(theta_other[None, :], obs[None, :])
-        lo_o, hi_o, open_o = profile_intervals(prob, theta_other, obs, jac_o[0], level, sse_hat,
-                                               critical=critical)
+        lo_o, hi_o, open_o = profile_intervals(
+            prob, theta_other, obs, jac_o[0], level, sse_hat, critical=critical
+        )
         lo_theta, hi_theta = np.fmin(lo_theta, lo_o), np.fmax(hi_theta, hi_o)
         open_side |= open_o
     unidentified |= {prob.names[j] for j in np.nonzero(open_side.any(axis=1))[0]}
@@ -282,7 +296,11 @@ def fit_language_model(
         if name in cls.symbols():
             meaning = cls.info(name).meaning
         else:
-            meaning = "initial share monolingual in A" if name == "x0" else "initial share monolingual in B"
+            meaning = (
+                "initial share monolingual in A"
+                if name == "x0"
+                else "initial share monolingual in B"
+            )
         # Monotone transforms map the profile bounds; the initial shares (x0, y0 share a softmax)
         # are mapped with the other coordinate at its estimate.
         ends = sorted([float(nat_lo[name][j]), float(nat_hi[name][j])])
@@ -311,7 +329,11 @@ def fit_language_model(
             }
         )
     order = [*cls.symbols(), *prob.init_names]
-    params = pd.DataFrame.from_records(rows).set_index("symbol").loc[[s for s in order if s in {r["symbol"] for r in rows}]]
+    params = (
+        pd.DataFrame.from_records(rows)
+        .set_index("symbol")
+        .loc[[s for s in order if s in {r["symbol"] for r in rows}]]
+    )
     bad = [s for s in unidentified if s in params.index]
     if bad:
         hint = (
@@ -338,12 +360,20 @@ def fit_language_model(
         fitted[f"observed_{col}"] = values.to_numpy()
         fitted[f"residual_{col}"] = fitted[col] - values.to_numpy()
     record = FitRecord(
-        ls_ok, nfev, float(np.max(np.abs(resid))), boot_ok, message,
-        critical=tuple(zip(free, map(float, critical), strict=True)) if critical is not None else (),
+        ls_ok,
+        nfev,
+        float(np.max(np.abs(resid))),
+        boot_ok,
+        message,
+        critical=tuple(zip(free, map(float, critical), strict=True))
+        if critical is not None
+        else (),
         calibration_converged=calib_ok,
     )
     draws_frame = pd.DataFrame({k: v for k, v in nat_boot.items()})
-    return LanguageFit(cls.name, params, draws_frame, fitted, sigma, level, len(series), record, series)
+    return LanguageFit(
+        cls.name, params, draws_frame, fitted, sigma, level, len(series), record, series
+    )
 
 
 __all__ = ["FitRecord", "IdentificationWarning", "LanguageFit", "fit_language_model"]

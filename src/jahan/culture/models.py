@@ -78,9 +78,7 @@ class LanguageModel:
             if p.kind == "nonnegative" and value < 0:
                 raise DataError(f"parameter {p.symbol} ({p.meaning}) = {value} must be >= 0")
             if p.kind == "unit" and not 0.0 <= value <= 1.0:
-                raise DataError(
-                    f"parameter {p.symbol} ({p.meaning}) = {value} must lie in [0, 1]"
-                )
+                raise DataError(f"parameter {p.symbol} ({p.meaning}) = {value} must lie in [0, 1]")
             out[p.symbol] = value
         return out
 
@@ -130,11 +128,15 @@ class AbramsStrogatz(LanguageModel):
     @staticmethod
     def derivative(x: float, a: float, s: float, c: float) -> float:
         """d(dx/dt)/dx, analytic (valid for x in (0, 1); at the ends for a >= 1)."""
-        term_gain = s * (a * x ** (a - 1.0) * (1.0 - x) - x**a) if x > 0 else (
-            s * (0.0 if a > 1 else (1.0 if a == 1 else np.inf))
+        term_gain = (
+            s * (a * x ** (a - 1.0) * (1.0 - x) - x**a)
+            if x > 0
+            else (s * (0.0 if a > 1 else (1.0 if a == 1 else np.inf)))
         )
-        term_loss = (1.0 - s) * ((1.0 - x) ** a - a * x * (1.0 - x) ** (a - 1.0)) if x < 1 else (
-            (1.0 - s) * (0.0 if a > 1 else (-1.0 if a == 1 else -np.inf))
+        term_loss = (
+            (1.0 - s) * ((1.0 - x) ** a - a * x * (1.0 - x) ** (a - 1.0))
+            if x < 1
+            else ((1.0 - s) * (0.0 if a > 1 else (-1.0 if a == 1 else -np.inf)))
         )
         return float(c * (term_gain - term_loss))
 
@@ -175,7 +177,9 @@ class MinettWang(LanguageModel):
         ParameterInfo("s", "status of language A", "unit", 0.5),
         ParameterInfo("c", "rate, per year", "positive", 0.1),
         ParameterInfo("mu", "weight of vertical transmission (generational turnover)", "unit", 0.5),
-        ParameterInfo("eps", "bilingual acquisition of A by B monolinguals, per year", "nonnegative", 0.0),
+        ParameterInfo(
+            "eps", "bilingual acquisition of A by B monolinguals, per year", "nonnegative", 0.0
+        ),
         ParameterInfo("tau", "intergenerational transmission of bilingualism", "unit", 0.0),
     )
     fit_parameters = ("a", "s", "c", "mu")

@@ -43,7 +43,9 @@ class LanguagePolicy:
         out: dict[str, float] = {}
         if self.status is not None:
             if not 0.0 <= self.status <= 1.0:
-                raise ScenarioError(f"status = {self.status} must lie in [0, 1] (status of language A)")
+                raise ScenarioError(
+                    f"status = {self.status} must lie in [0, 1] (status of language A)"
+                )
             out["s"] = float(self.status)
         for field, symbol, value in (
             ("bilingual_acquisition", "eps", self.bilingual_acquisition),
@@ -91,9 +93,12 @@ class LanguageProjection(Result):
         f = self.final()
         names = {"baseline": tr("Baseline", lang), "policy": tr("Policy", lang)}
         rows = [
-            [names[name], fmt_number(f.at[name, "speakers_a"], lang, 3),
-             f"[{fmt_number(f.at[name, 'speakers_a_lower'], lang, 3)}; "
-             f"{fmt_number(f.at[name, 'speakers_a_upper'], lang, 3)}]"]
+            [
+                names[name],
+                fmt_number(f.at[name, "speakers_a"], lang, 3),
+                f"[{fmt_number(f.at[name, 'speakers_a_lower'], lang, 3)}; "
+                f"{fmt_number(f.at[name, 'speakers_a_upper'], lang, 3)}]",
+            ]
             for name in ("baseline", "policy")
         ]
         head = tr("Share speaking language A in {year}", lang, year=int(f["year"].iloc[0]))
@@ -152,11 +157,17 @@ def project(
     for col in draws.columns:
         values[col][1:] = draws[col].to_numpy()
     params = batch_params(cls, values, size)
-    initial = values["x0"][None, :] if len(cls.state_names) == 1 else np.stack([values["x0"], values["y0"]])
+    initial = (
+        values["x0"][None, :]
+        if len(cls.state_names) == 1
+        else np.stack([values["x0"], values["y0"]])
+    )
     frames = []
     alpha = (1.0 - fit.level) / 2.0
     for name, change in (("baseline", {}), ("policy", changes)):
-        moves = [(policy.from_year, {k: np.full(size, v) for k, v in change.items()})] if change else []
+        moves = (
+            [(policy.from_year, {k: np.full(size, v) for k, v in change.items()})] if change else []
+        )
         states, _ = integrate_batch(cls, params, initial, first, years, changes=moves)
         obs = np.clip(np.stack([cls.observe(states[i]) for i in range(len(years))]), 0.0, 1.0)
         cols = {

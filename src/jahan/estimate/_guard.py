@@ -37,8 +37,11 @@ def formula_columns(formula: str, columns: list[str]) -> tuple[list[str], list[s
     regressors_text = parts[0]
     fixed_text = "|".join(parts[1:2])
     categorical = [c for c in _CATEGORICAL.findall(regressors_text) if c in columns]
-    regressors = [t for t in dict.fromkeys(_IDENT.findall(regressors_text))
-                  if t in columns and t not in categorical]
+    regressors = [
+        t
+        for t in dict.fromkeys(_IDENT.findall(regressors_text))
+        if t in columns and t not in categorical
+    ]
     fixed = [t for t in dict.fromkeys(_IDENT.findall(fixed_text)) if t in columns]
     return regressors, categorical, fixed
 
@@ -75,8 +78,10 @@ def check_sample(formula: str, data: pd.DataFrame, depvar: str) -> None:
     text = data[depvar].notna() & y.isna()
     if text.any():
         rows = data.index[text.to_numpy()]
-        raise DataError(f"outcome {depvar!r} has {len(rows)} non-numeric value(s), e.g. "
-                        f"{data[depvar][text].iloc[0]!r} in row {rows[0]}; fix or blank them")
+        raise DataError(
+            f"outcome {depvar!r} has {len(rows)} non-numeric value(s), e.g. "
+            f"{data[depvar][text].iloc[0]!r} in row {rows[0]}; fix or blank them"
+        )
     used = y.notna()
     for name in (*regressors, *fixed):
         used &= data[name].notna()
@@ -94,17 +99,23 @@ def check_sample(formula: str, data: pd.DataFrame, depvar: str) -> None:
     if n == 0:
         raise DataError(f"no usable rows: every row misses {depvar!r} or a column of {formula!r}")
     if positive == 0:
-        raise DataError(f"outcome {depvar!r} is zero in all {n} usable rows; a Poisson model "
-                        "needs positive values (is the right column named?)")
+        raise DataError(
+            f"outcome {depvar!r} is zero in all {n} usable rows; a Poisson model "
+            "needs positive values (is the right column named?)"
+        )
     if positive == 1:
         row = data.index[used.to_numpy()][int(np.argmax(values > 0))]
-        raise DataError(f"outcome {depvar!r} is positive in one row only (row {row}) of {n}; the "
-                        "coefficients are not identified: PPML needs several positive values")
+        raise DataError(
+            f"outcome {depvar!r} is positive in one row only (row {row}) of {n}; the "
+            "coefficients are not identified: PPML needs several positive values"
+        )
     # Coefficients: the regressors, plus the constant when there are no fixed effects.
     k = len(regressors) + (0 if fixed else 1)
     if n <= k:
-        raise DataError(f"{n} usable row(s) for {k} coefficient(s) in {formula!r}; standard "
-                        "errors need more observations than coefficients")
+        raise DataError(
+            f"{n} usable row(s) for {k} coefficient(s) in {formula!r}; standard "
+            "errors need more observations than coefficients"
+        )
 
 
 def check_fitted_sample(fit, formula: str) -> None:

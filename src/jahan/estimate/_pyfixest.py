@@ -46,15 +46,49 @@ SUPPORTED = ">=0.60,<0.61"
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     # object -> attributes jahan reads or calls on it (instances: set during a fit)
-    "Fepois": ("_compute_deviance", "prepare_model_matrix", "get_fit", "vcov", "get_inference",
-               "_set_weights"),
-    "Fepois instance": ("_Y", "_X", "_fe", "_data", "_weights_df", "_offset_df", "_N", "_N_rows",
-                        "_weights", "na_index", "_na_index", "_k_fe", "_n_fe", "_beta_hat",
-                        "_coefnames", "_vcov", "_fixef", "_Y_hat_link", "_Y_hat_response",
-                        "_offset", "_X_is_empty", "_collin_vars", "_pseudo_r2"),
+    "Fepois": (
+        "_compute_deviance",
+        "prepare_model_matrix",
+        "get_fit",
+        "vcov",
+        "get_inference",
+        "_set_weights",
+    ),
+    "Fepois instance": (
+        "_Y",
+        "_X",
+        "_fe",
+        "_data",
+        "_weights_df",
+        "_offset_df",
+        "_N",
+        "_N_rows",
+        "_weights",
+        "na_index",
+        "_na_index",
+        "_k_fe",
+        "_n_fe",
+        "_beta_hat",
+        "_coefnames",
+        "_vcov",
+        "_fixef",
+        "_Y_hat_link",
+        "_Y_hat_response",
+        "_offset",
+        "_X_is_empty",
+        "_collin_vars",
+        "_pseudo_r2",
+    ),
     "FixestMulti": ("_prepare_estimation",),
-    "FixestMulti instance": ("FixestFormulaDict", "_is_multiple_estimation", "_is_iv", "_data",
-                             "_ssc_dict", "_drop_singletons", "_context"),
+    "FixestMulti instance": (
+        "FixestFormulaDict",
+        "_is_multiple_estimation",
+        "_is_iv",
+        "_data",
+        "_ssc_dict",
+        "_drop_singletons",
+        "_context",
+    ),
 }
 """Private names of pyfixest that jahan depends on, checked by :func:`check_pyfixest`."""
 
@@ -76,8 +110,9 @@ def check_pyfixest(fit: Any | None = None, multi: Any | None = None) -> None:
     if fit is not None:
         missing += [f"Fepois().{a}" for a in REQUIRED["Fepois instance"] if not hasattr(fit, a)]
     if multi is not None:
-        missing += [f"FixestMulti().{a}" for a in REQUIRED["FixestMulti instance"]
-                    if not hasattr(multi, a)]
+        missing += [
+            f"FixestMulti().{a}" for a in REQUIRED["FixestMulti instance"] if not hasattr(multi, a)
+        ]
     if missing:
         raise PyfixestChanged(
             f"pyfixest {pyfixest.__version__} lacks {', '.join(missing)}, which the adapter "
@@ -298,9 +333,7 @@ def run_fepois(
     record = irls_record(fit.jahan_deviance_trace, tol, max_iter)
     n_separated = int(getattr(fit, "n_separation_na", 0) or 0)
     n_singletons += extra_singletons
-    return EngineOutput(
-        fit, record, n_singletons, n_separated, n_missing, messages, regressors
-    )
+    return EngineOutput(fit, record, n_singletons, n_separated, n_missing, messages, regressors)
 
 
 def _drop_rows(fit: Any, labels: pd.Index) -> None:

@@ -91,11 +91,15 @@ def check_years(years: Sequence[int] | None) -> tuple[int, ...]:
     if years is None:
         return DEFAULT_YEARS
     if isinstance(years, (int, np.integer)):
-        raise DataError(f"years={years!r}: give a list of at least two years, e.g. [2008, 2012, 2016]")
+        raise DataError(
+            f"years={years!r}: give a list of at least two years, e.g. [2008, 2012, 2016]"
+        )
     chosen = tuple(sorted({int(y) for y in years}))
     if len(chosen) < 2:
-        raise DataError(f"years={list(years)!r}: a panel with pair fixed effects needs at least two "
-                        "years, e.g. [2008, 2012, 2016]")
+        raise DataError(
+            f"years={list(years)!r}: a panel with pair fixed effects needs at least two "
+            "years, e.g. [2008, 2012, 2016]"
+        )
     return chosen
 
 
@@ -190,8 +194,10 @@ def estimate_bloc(
             continue
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if col not in est.names:
-        raise DataError(f"bloc {name!r}: {col} was dropped as collinear with the fixed effects in "
-                        f"{formula!r}; its effect is not identified in the years {list(chosen)}")
+        raise DataError(
+            f"bloc {name!r}: {col} was dropped as collinear with the fixed effects in "
+            f"{formula!r}; its effect is not identified in the years {list(chosen)}"
+        )
 
     kept = np.zeros(len(panel), dtype=bool)
     kept[panel.index.get_indexer(est._fitted_index)] = True
@@ -201,8 +207,10 @@ def estimate_bloc(
         for r in panel.loc[lost, ["exporter", "importer", "year"]].itertuples(index=False)
     )
     if (both.astype(bool) & kept).sum() == 0:
-        raise DataError(f"bloc {name!r}: the separation checks dropped every member row "
-                        f"({', '.join(lost_rows[:10])}); its effect cannot be estimated")
+        raise DataError(
+            f"bloc {name!r}: the separation checks dropped every member row "
+            f"({', '.join(lost_rows[:10])}); its effect cannot be estimated"
+        )
     if lost_rows:
         shown = ", ".join(lost_rows[:20]) + (", ..." if len(lost_rows) > 20 else "")
         warnings.warn(
@@ -223,4 +231,11 @@ def estimate_bloc(
     )
 
 
-__all__ = ["CLUSTER", "DEFAULT_YEARS", "FIXED_EFFECTS", "BlocEstimate", "check_years", "estimate_bloc"]
+__all__ = [
+    "CLUSTER",
+    "DEFAULT_YEARS",
+    "FIXED_EFFECTS",
+    "BlocEstimate",
+    "check_years",
+    "estimate_bloc",
+]

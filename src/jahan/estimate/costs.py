@@ -30,7 +30,9 @@ PAIR_LEVELS: tuple[str, str] = ("exporter", "importer")
 def _pair_frame(frame: pd.DataFrame, what: str) -> pd.DataFrame:
     """Index ``frame`` by (exporter, importer), from its index or from two columns."""
     if not isinstance(frame, pd.DataFrame):
-        raise DataError(f"{what} must be a DataFrame on (exporter, importer), got {type(frame).__name__}")
+        raise DataError(
+            f"{what} must be a DataFrame on (exporter, importer), got {type(frame).__name__}"
+        )
     if list(frame.index.names) != list(PAIR_LEVELS):
         if all(c in frame.columns for c in PAIR_LEVELS):
             frame = frame.set_index(list(PAIR_LEVELS))
@@ -102,7 +104,9 @@ def cost_change(
         given = pd.Series(coef, dtype=float)
         missing = [n for n in beta.index if n not in given.index]
         if missing:
-            raise DataError(f"coef lacks {', '.join(missing)}; give a value for every changed variable")
+            raise DataError(
+                f"coef lacks {', '.join(missing)}; give a value for every changed variable"
+            )
         beta = given.loc[beta.index]
     values = frame.apply(pd.to_numeric, errors="coerce")
     bad = values.isna().any(axis=1)
@@ -115,9 +119,11 @@ def cost_change(
     log_change = values.to_numpy(dtype=float) @ beta.to_numpy(dtype=float)
     result = pd.Series(np.exp(log_change), index=values.index, name="cost_change")
     if pairs is not None:
-        pairs = pd.MultiIndex.from_tuples(list(pairs), names=list(PAIR_LEVELS)) if not isinstance(
-            pairs, pd.MultiIndex
-        ) else pairs.set_names(list(PAIR_LEVELS))
+        pairs = (
+            pd.MultiIndex.from_tuples(list(pairs), names=list(PAIR_LEVELS))
+            if not isinstance(pairs, pd.MultiIndex)
+            else pairs.set_names(list(PAIR_LEVELS))
+        )
         outside = ~result.index.isin(pairs)
         if outside.any():
             exp, imp = result.index[outside][0]

@@ -59,9 +59,7 @@ def recover_fixed_effects(
     labels = []
     for term in terms:
         codes, index = _levels(data, term)
-        blocks.append(
-            sparse.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, len(index)))
-        )
+        blocks.append(sparse.csr_matrix((np.ones(n), (np.arange(n), codes)), shape=(n, len(index))))
         labels.append(index)
     design = sparse.hstack(blocks).tocsr()
     solution = lsqr(design, fe_sum, atol=tol, btol=tol, iter_lim=100_000)[0]

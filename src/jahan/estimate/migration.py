@@ -163,9 +163,15 @@ def migration_panel(
     n = len(countries)
     if len(pl) != n * (n - 1):
         have = set(zip(pl["origin"], pl["destination"], strict=True))
-        gap = next((o, d) for o in sorted(countries) for d in sorted(countries)
-                   if o != d and (o, d) not in have)
-        raise DataError(f"pairs lacks the pair {gap}; every ordered pair of its countries is needed")
+        gap = next(
+            (o, d)
+            for o in sorted(countries)
+            for d in sorted(countries)
+            if o != d and (o, d) not in have
+        )
+        raise DataError(
+            f"pairs lacks the pair {gap}; every ordered pair of its countries is needed"
+        )
     dist = pd.to_numeric(pl["distance_km"], errors="coerce")
     bad = dist.isna() | (dist <= 0)
     if bad.any():
@@ -194,8 +200,17 @@ def migration_panel(
     panel[f"both_{group}"] = both.astype(int)
     panel[f"both_{group}_free_movement"] = (both & (panel["year"] >= start_year)).astype(int)
 
-    columns = ["origin", "destination", "year", "persons", "pair_id", "ln_dist", *pair_variables,
-               f"both_{group}", f"both_{group}_free_movement"]
+    columns = [
+        "origin",
+        "destination",
+        "year",
+        "persons",
+        "pair_id",
+        "ln_dist",
+        *pair_variables,
+        f"both_{group}",
+        f"both_{group}_free_movement",
+    ]
     panel = panel[list(dict.fromkeys(columns))]
     return panel.sort_values(["origin", "destination", "year"]).reset_index(drop=True)
 

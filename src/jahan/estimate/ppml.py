@@ -63,8 +63,10 @@ def _check_syntax(formula: str) -> None:
     for name, text in parts:
         body = text.strip()
         if not body:
-            raise DataError(f"formula {formula!r}: the {name} part is empty; write e.g. "
-                            "'trade ~ ln_dist + cntg | exporter + importer'")
+            raise DataError(
+                f"formula {formula!r}: the {name} part is empty; write e.g. "
+                "'trade ~ ln_dist + cntg | exporter + importer'"
+            )
         # ':' (interaction) and '^' (combined fixed effect) are fixest operators, not Python.
         python = body.replace(":", "*").replace("^", "*")
         if name == "instruments":
@@ -93,7 +95,9 @@ def _check_inputs(formula: object, data: object) -> tuple[str, pd.DataFrame, str
             continue
         near = difflib.get_close_matches(token, columns, n=1)
         hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise DataError(f"formula {formula!r} uses {token!r}, which is not a column of the data.{hint}")
+        raise DataError(
+            f"formula {formula!r} uses {token!r}, which is not a column of the data.{hint}"
+        )
     depvar = formula.split("~", 1)[0].strip()
     if depvar in columns:
         y = pd.to_numeric(data[depvar], errors="coerce")
@@ -118,7 +122,9 @@ def _check_separation(separation: object) -> list[str]:
     if isinstance(separation, str):
         separation = [separation]
     if not isinstance(separation, Sequence):
-        raise DataError(f"separation={separation!r}: give a list drawn from {list(SEPARATION_CHECKS)}")
+        raise DataError(
+            f"separation={separation!r}: give a list drawn from {list(SEPARATION_CHECKS)}"
+        )
     checks = [str(s).lower() for s in separation]
     for check in checks:
         if check not in SEPARATION_CHECKS:
@@ -252,8 +258,9 @@ def fepois(
     fit, record = out.fit, out.record
     coef = coefficients(fit)
     if record.converged and not np.all(np.isfinite(coef)):
-        record = IrlsRecord(False, record.iterations, record.deviance, float("inf"),
-                            record.tol, record.max_iter)
+        record = IrlsRecord(
+            False, record.iterations, record.deviance, float("inf"), record.tol, record.max_iter
+        )
     if not record.converged:
         message = _nonconvergence_message(formula, record)
         if on_nonconvergence == "raise":
@@ -265,7 +272,9 @@ def fepois(
     nobs, names = arrays.nobs, arrays.names
     vcov_matrix = arrays.vcov * spec.scale(nobs) if names else arrays.vcov
 
-    se_bad = [n for n, v in zip(names, np.diag(vcov_matrix), strict=True) if not np.isfinite(v) or v < 0]
+    se_bad = [
+        n for n, v in zip(names, np.diag(vcov_matrix), strict=True) if not np.isfinite(v) or v < 0
+    ]
     if se_bad:
         warnings.warn(
             f"the standard error of {', '.join(se_bad)} in {formula!r} is not finite ({nobs} "

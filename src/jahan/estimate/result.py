@@ -276,7 +276,8 @@ class GravityEstimate(Result):
             "deviance_change": self.deviance_change,
             "pseudo_r2": None if np.isnan(self.pseudo_r2) else self.pseudo_r2,
             "coefficients": {
-                term: {col: float(row[col]) for col in tidy.columns} for term, row in tidy.iterrows()
+                term: {col: float(row[col]) for col in tidy.columns}
+                for term, row in tidy.iterrows()
             },
             "vcov_matrix": self.vcov.to_numpy().tolist(),
         }
@@ -306,9 +307,11 @@ class GravityEstimate(Result):
             rows.append((str(term), f"{row['estimate']:.{digits}f}{stars}"))
             rows.append(("", f"({row['std_error']:.{digits}f})"))
         yes, no = tr("yes", lang), tr("no", lang)
-        conv = (
-            tr("{answer}, {n} iterations", lang, answer=yes if self.converged else no,
-               n=self.iterations)
+        conv = tr(
+            "{answer}, {n} iterations",
+            lang,
+            answer=yes if self.converged else no,
+            n=self.iterations,
         )
         footer = [
             (tr("Observations", lang), f"{self.nobs:,}"),
@@ -325,7 +328,9 @@ class GravityEstimate(Result):
         width_l = max(len(a) for a, _ in rows + footer)
         width_r = max(len(b) for _, b in rows + footer)
         rule = "-" * (width_l + width_r + 3)
-        title = tr("PPML with fixed effects, dependent variable: {depvar}", lang, depvar=self.depvar)
+        title = tr(
+            "PPML with fixed effects, dependent variable: {depvar}", lang, depvar=self.depvar
+        )
         lines = [title, rule]
         lines += [f"{a:<{width_l}}   {b:>{width_r}}" for a, b in rows]
         lines.append(rule)

@@ -90,8 +90,15 @@ def _codes(frame: pd.DataFrame, name: str, column: str, labels: pd.Index, what: 
     return codes
 
 
-def _numeric(frame: pd.DataFrame, name: str, column: str, *, low: float, low_ok: bool,
-             high: float | None = None) -> np.ndarray:
+def _numeric(
+    frame: pd.DataFrame,
+    name: str,
+    column: str,
+    *,
+    low: float,
+    low_ok: bool,
+    high: float | None = None,
+) -> np.ndarray:
     values = pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values)
     bad |= (values < low) if low_ok else (values <= low)
@@ -127,8 +134,10 @@ def calibrate(
     sectors = pd.Index(pd.unique(go["sector"]))
     n, j = len(countries), len(sectors)
     go_arr = np.zeros((j, n))
-    go_arr[_codes(go, "gross_output", "sector", sectors, "sectors"),
-           _codes(go, "gross_output", "country", countries, "countries")] = go_value
+    go_arr[
+        _codes(go, "gross_output", "sector", sectors, "sectors"),
+        _codes(go, "gross_output", "country", countries, "countries"),
+    ] = go_value
 
     fl = _require_columns(flows, "flows", ("exporter", "importer", "sector", "value"))
     _no_duplicates(fl, "flows", ["exporter", "importer", "sector"])
@@ -160,8 +169,10 @@ def calibrate(
     _no_duplicates(va, "value_added_share", ["country", "sector"])
     va_value = _numeric(va, "value_added_share", "share", low=0.0, low_ok=False, high=1.0)
     va_arr = np.full((j, n), np.nan)
-    va_arr[_codes(va, "value_added_share", "sector", sectors, "sectors"),
-           _codes(va, "value_added_share", "country", countries, "countries")] = va_value
+    va_arr[
+        _codes(va, "value_added_share", "sector", sectors, "sectors"),
+        _codes(va, "value_added_share", "country", countries, "countries"),
+    ] = va_value
     if np.isnan(va_arr).any():
         miss = np.argwhere(np.isnan(va_arr))[:5]
         listed = ", ".join(f"({countries[c]}, {sectors[s]})" for s, c in miss)
@@ -170,7 +181,9 @@ def calibrate(
             f"e.g. {listed}; give a share in (0, 1] for every country and sector"
         )
 
-    io = _require_columns(io_shares, "io_shares", ("country", "input_sector", "using_sector", "share"))
+    io = _require_columns(
+        io_shares, "io_shares", ("country", "input_sector", "using_sector", "share")
+    )
     _no_duplicates(io, "io_shares", ["country", "input_sector", "using_sector"])
     io_value = _numeric(io, "io_shares", "share", low=-NEGATIVE_IO_LIMIT, low_ok=True, high=1.0)
     negative = io_value < 0
@@ -182,9 +195,11 @@ def calibrate(
             stacklevel=3,
         )
     io_arr = np.zeros((n, j, j))
-    io_arr[_codes(io, "io_shares", "country", countries, "countries"),
-           _codes(io, "io_shares", "input_sector", sectors, "sectors"),
-           _codes(io, "io_shares", "using_sector", sectors, "sectors")] = io_value
+    io_arr[
+        _codes(io, "io_shares", "country", countries, "countries"),
+        _codes(io, "io_shares", "input_sector", sectors, "sectors"),
+        _codes(io, "io_shares", "using_sector", sectors, "sectors"),
+    ] = io_value
     column_sum = io_arr.sum(axis=1)  # (N, J)
     intermediate = va_arr.T < 1.0
     bad = intermediate & (np.abs(column_sum - 1.0) > IO_COLUMN_TOLERANCE)
@@ -213,8 +228,9 @@ def calibrate(
 
     gross = net * (1.0 + tariff)
     expenditure = gross.sum(axis=2)
-    shares = np.divide(gross, expenditure[:, :, None], out=np.zeros_like(gross),
-                       where=expenditure[:, :, None] > 0)
+    shares = np.divide(
+        gross, expenditure[:, :, None], out=np.zeros_like(gross), where=expenditure[:, :, None] > 0
+    )
     value_added = np.sum(va_arr * output, axis=0)
     if (value_added <= 0).any():
         bad_c = [countries[c] for c in np.flatnonzero(value_added <= 0)][:5]
@@ -257,7 +273,9 @@ def _elasticities(trade_elasticity: object, sectors: pd.Index) -> np.ndarray:
     if isinstance(trade_elasticity, (int, float)) and not isinstance(trade_elasticity, bool):
         trade_elasticity = pd.Series(float(trade_elasticity), index=sectors)
     if not isinstance(trade_elasticity, pd.Series):
-        raise DataError("trade_elasticity must be a pandas Series indexed by sector (or one number)")
+        raise DataError(
+            "trade_elasticity must be a pandas Series indexed by sector (or one number)"
+        )
     series = trade_elasticity.copy()
     series.index = series.index.astype(str)
     missing = [s for s in sectors if s not in series.index]
@@ -292,7 +310,9 @@ def index_array(
     if isinstance(frame, pd.Series):
         frame = frame.rename(value_column).reset_index()
     if not isinstance(frame, pd.DataFrame):
-        raise DataError(f"{name} must be a DataFrame (exporter, importer[, sector], {value_column})")
+        raise DataError(
+            f"{name} must be a DataFrame (exporter, importer[, sector], {value_column})"
+        )
     with_sector = "sector" in frame.columns or "sector" in (frame.index.names or [])
     keys = ("exporter", "importer", "sector") if with_sector else ("exporter", "importer")
     table = _require_columns(frame, name, (*keys, value_column))

@@ -14,8 +14,15 @@ import numpy as np
 from jahan.ge._ms_solver import Array, MultiSectorSolution
 
 
-def _prices(wage: Array, kernel: Array, theta: Array, va_share: Array, input_share: Array,
-            tol: float, max_iter: int) -> tuple[Array, Array]:
+def _prices(
+    wage: Array,
+    kernel: Array,
+    theta: Array,
+    va_share: Array,
+    input_share: Array,
+    tol: float,
+    max_iter: int,
+) -> tuple[Array, Array]:
     n_sectors, n_countries = va_share.shape
     price = np.ones((n_sectors, n_countries))
     cost = np.ones((n_sectors, n_countries))
@@ -38,8 +45,9 @@ def _prices(wage: Array, kernel: Array, theta: Array, va_share: Array, input_sha
     return price, cost
 
 
-def _expenditure(alpha: Array, io_cost: Array, net_shares: Array, import_share: Array,
-                 factor_income: Array) -> Array:
+def _expenditure(
+    alpha: Array, io_cost: Array, net_shares: Array, import_share: Array, factor_income: Array
+) -> Array:
     n_sectors, n_countries = alpha.shape
     size = n_sectors * n_countries
     omega = np.eye(size)
@@ -74,8 +82,12 @@ def solve_reference(
     """Same equilibrium as :func:`jahan.ge._ms_solver.solve_multisector`, nested and plain."""
     n_sectors, n_countries = va_share.shape
     intermediate = 1.0 - va_share.T  # (N, J)
-    input_share = np.divide(io_cost, intermediate[:, None, :], out=np.zeros_like(io_cost),
-                            where=intermediate[:, None, :] > 0)
+    input_share = np.divide(
+        io_cost,
+        intermediate[:, None, :],
+        out=np.zeros_like(io_cost),
+        where=intermediate[:, None, :] > 0,
+    )
     kernel = np.empty_like(shares)
     for j in range(n_sectors):
         ratio = (1.0 + tariff_new[j]) / (1.0 + tariff_old[j])
@@ -93,8 +105,9 @@ def solve_reference(
             new_shares[j] = np.divide(powered, total, out=np.zeros_like(powered), where=total > 0)
         net_shares = new_shares / (1.0 + tariff_new)
         import_share = net_shares.sum(axis=2)
-        expenditure = _expenditure(alpha, io_cost, net_shares, import_share,
-                                   wage * value_added + deficit)
+        expenditure = _expenditure(
+            alpha, io_cost, net_shares, import_share, wage * value_added + deficit
+        )
         exports = np.zeros(n_countries)
         imports = np.zeros(n_countries)
         for j in range(n_sectors):

@@ -61,8 +61,9 @@ def synthetic_world(
     grid = pd.MultiIndex.from_product([countries, sectors], names=["country", "sector"])
     gross_output = pd.DataFrame({"value": output.T.ravel()}, index=grid).reset_index()
     value_added = pd.DataFrame({"share": va.ravel()}, index=grid).reset_index()
-    io_grid = pd.MultiIndex.from_product([countries, sectors, sectors],
-                                         names=["country", "input_sector", "using_sector"])
+    io_grid = pd.MultiIndex.from_product(
+        [countries, sectors, sectors], names=["country", "input_sector", "using_sector"]
+    )
     io_frame = pd.DataFrame({"share": io.ravel()}, index=io_grid).reset_index()
     return {
         "flows": flow_frame,

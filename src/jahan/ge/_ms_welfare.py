@@ -82,17 +82,22 @@ def decompose(
         - np.sum(flows_base * (cost_hat[:, None, :] - 1.0), axis=2)
     ) / income_base[None, :]
     ratio = np.divide(flows_new, flows_base, out=np.ones_like(flows_new), where=flows_base > 0)
-    vot = np.sum(
-        tariff_base * flows_base * (ratio - cost_hat[:, None, :]), axis=2
-    ) / income_base[None, :]
+    vot = (
+        np.sum(tariff_base * flows_base * (ratio - cost_hat[:, None, :]), axis=2)
+        / income_base[None, :]
+    )
     # Direct effect of iceberg costs on what n pays, at baseline sourcing: the CES price
     # change (sum_i pi_ni^j cost_factor_ni^j)^(-1/theta^j) with input prices held, weighted by
     # n's gross spending X_n^j. Its first order is -sum_i (1 + tau) M_ni d ln d_ni; it stays
     # finite when a pair becomes prohibitive (cost_factor 0) as long as n keeps a supplier.
     gross = flows_base * (1.0 + tariff_base)
     spending = gross.sum(axis=2)
-    kept = np.divide(np.sum(gross * cost_factor, axis=2), spending, out=np.ones_like(spending),
-                     where=spending > 0)
+    kept = np.divide(
+        np.sum(gross * cost_factor, axis=2),
+        spending,
+        out=np.ones_like(spending),
+        where=spending > 0,
+    )
     log_kept = np.log(np.where(kept > 0, kept, 1.0))
     trade_cost = np.sum(spending * log_kept / theta[:, None], axis=0) / income_base
     price_index = np.exp(np.sum(alpha * np.log(price_hat), axis=0))

@@ -199,10 +199,15 @@ def solve_hat(
     residual, parts = system.evaluate(x)
     if residual is None:
         return _fail(
-            system, x, 0, np.inf, raise_on_failure,
+            system,
+            x,
+            0,
+            np.inf,
+            raise_on_failure,
             "the shock leaves some importer with no supplier (every B_ij = 0 in its column) "
             "or makes expenditure non-positive",
         )
+
     def system_residual(r, parts):
         F = r.copy()
         F[-1] = np.log(parts[5].sum()) - target
@@ -296,7 +301,11 @@ def solve_hat(
     if np.any(record.expenditure <= 0):
         bad = np.flatnonzero(record.expenditure <= 0)
         return _fail(
-            system, x, iterations, norm, raise_on_failure,
+            system,
+            x,
+            iterations,
+            norm,
+            raise_on_failure,
             f"the market-clearing prices leave non-positive expenditure at positions "
             f"{bad[:10].tolist()} (their baseline trade surplus exceeds their new income), so no "
             "equilibrium with fixed imbalances exists",
@@ -397,14 +406,16 @@ def _fail(system, x, iterations, norm, raise_on_failure, reason):
         "least one supplier), or use imbalances='multiplicative' or 'balanced' when large trade "
         "deficits make expenditure non-positive."
     )
-    raise ConvergenceError(
-        f"GE solver did not converge: {why}. {advice}", record=record
-    )
+    raise ConvergenceError(f"GE solver did not converge: {why}. {advice}", record=record)
 
 
 def conditional_hat(
-    pi: np.ndarray, expenditure: np.ndarray, shock: np.ndarray, theta: float,
-    net_factor: np.ndarray | None = None, income: np.ndarray | None = None,
+    pi: np.ndarray,
+    expenditure: np.ndarray,
+    shock: np.ndarray,
+    theta: float,
+    net_factor: np.ndarray | None = None,
+    income: np.ndarray | None = None,
 ) -> HatSolution:
     """Conditional GE: factory-gate prices held at baseline (``w = 1``).
 

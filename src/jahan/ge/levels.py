@@ -229,7 +229,11 @@ def full_ge_levels(
         Y1 = p * Y
         E1 = phi * Y1
         cf = multilateral_resistances(
-            trade_costs_counterfactual, Y1, E1, reference=reference, tol=tol,
+            trade_costs_counterfactual,
+            Y1,
+            E1,
+            reference=reference,
+            tol=tol,
             initial_inward=inward,
         )
         inward = cf.inward

@@ -226,7 +226,9 @@ class GEModel(FixedParameters):
     ) -> None:
         theta = float(trade_elasticity)
         if not np.isfinite(theta) or theta <= 0:
-            raise DataError(f"trade_elasticity must be a positive number, got {trade_elasticity!r}.")
+            raise DataError(
+                f"trade_elasticity must be a positive number, got {trade_elasticity!r}."
+            )
         self.trade_elasticity = theta
         self.closure = _choice("closure", closure, CLOSURES)
         self.imbalances = _choice("imbalances", imbalances, IMBALANCES)
@@ -248,8 +250,15 @@ class GEModel(FixedParameters):
             Y = X.sum(axis=1)
             gross = X * (1.0 + self._tariff)
             purge = solve_hat(
-                gross / gross.sum(axis=0), Y, Y, np.ones_like(X), theta, imbalances="fixed",
-                deficit=np.zeros_like(Y), tol=self.tol, max_iter=self.max_iter,
+                gross / gross.sum(axis=0),
+                Y,
+                Y,
+                np.ones_like(X),
+                theta,
+                imbalances="fixed",
+                deficit=np.zeros_like(Y),
+                tol=self.tol,
+                max_iter=self.max_iter,
                 net_factor=1.0 / (1.0 + self._tariff),
             )
             X = purge.flows
@@ -275,8 +284,11 @@ class GEModel(FixedParameters):
         n = len(self._codes)
         codes = np.asarray(self._codes, dtype=object)
         return pd.DataFrame(
-            {"exporter": np.repeat(codes, n), "importer": np.tile(codes, n),
-             "value": self._X.ravel()}
+            {
+                "exporter": np.repeat(codes, n),
+                "importer": np.tile(codes, n),
+                "value": self._X.ravel(),
+            }
         )
 
     def _tariff_matrix(self, table: object, base: np.ndarray, name: str) -> np.ndarray:
@@ -284,29 +296,41 @@ class GEModel(FixedParameters):
         if isinstance(table, np.ndarray):
             rates = np.array(table, dtype=float)
             if rates.shape != base.shape:
-                raise DataError(f"{name} array has shape {rates.shape}; expected {base.shape} "
-                                "aligned with GEModel.countries (rows exporters, columns importers).")
+                raise DataError(
+                    f"{name} array has shape {rates.shape}; expected {base.shape} "
+                    "aligned with GEModel.countries (rows exporters, columns importers)."
+                )
             bad = ~np.isfinite(rates) | (rates < 0)
             if bad.any():
                 a, b = np.argwhere(bad)[0]
-                raise DataError(f"{name} must be finite and >= 0; {self._codes[a]}->"
-                                f"{self._codes[b]} is {rates[a, b]!r}.")
+                raise DataError(
+                    f"{name} must be finite and >= 0; {self._codes[a]}->"
+                    f"{self._codes[b]} is {rates[a, b]!r}."
+                )
             if np.any(np.diagonal(rates) != 0):
                 raise DataError(f"{name} on domestic sales (the diagonal) must be 0.")
             return rates
         if isinstance(table, pd.Series):
             if not isinstance(table.index, pd.MultiIndex) or table.index.nlevels != 2:
                 raise DataError(f"{name} Series must be indexed by (exporter, importer) pairs.")
-            table = pd.DataFrame({"exporter": table.index.get_level_values(0),
-                                  "importer": table.index.get_level_values(1),
-                                  "rate": table.to_numpy()})
+            table = pd.DataFrame(
+                {
+                    "exporter": table.index.get_level_values(0),
+                    "importer": table.index.get_level_values(1),
+                    "rate": table.to_numpy(),
+                }
+            )
         if not isinstance(table, pd.DataFrame):
-            raise DataError(f"{name} must be a DataFrame (exporter, importer, rate) or a Series "
-                            f"on (exporter, importer); got {type(table).__name__}.")
+            raise DataError(
+                f"{name} must be a DataFrame (exporter, importer, rate) or a Series "
+                f"on (exporter, importer); got {type(table).__name__}."
+            )
         missing = [c for c in ("exporter", "importer", "rate") if c not in table.columns]
         if missing:
-            raise DataError(f"{name} lacks column(s) {missing}: it needs exporter, importer, "
-                            f"rate (columns found: {list(table.columns)[:10]}).")
+            raise DataError(
+                f"{name} lacks column(s) {missing}: it needs exporter, importer, "
+                f"rate (columns found: {list(table.columns)[:10]})."
+            )
         exp = table["exporter"].astype(str).str.strip().to_numpy()
         imp = table["importer"].astype(str).str.strip().to_numpy()
         rate = pd.to_numeric(table["rate"], errors="coerce").to_numpy(dtype=float)
@@ -320,16 +344,20 @@ class GEModel(FixedParameters):
                 hint = f" Did you mean {near[0]}?" if near else ""
                 raise DataError(f"{where}: country {code!r} is not in the model.{hint}")
             if not np.isfinite(rate[row]) or rate[row] < 0:
-                raise DataError(f"{where}: rate {table['rate'].tolist()[row]!r} must be a finite "
-                                "number >= 0 (0.05 = 5 %).")
+                raise DataError(
+                    f"{where}: rate {table['rate'].tolist()[row]!r} must be a finite "
+                    "number >= 0 (0.05 = 5 %)."
+                )
             if i[row] == j[row] and rate[row] != 0:
                 raise DataError(f"{where}: a tariff on domestic sales must be 0; drop the row.")
         pairs = pd.Series(list(zip(exp, imp, strict=True)))
         dup = pairs.duplicated(keep=False).to_numpy()
         if dup.any():
             rows = np.flatnonzero(dup)
-            raise DataError(f"{name} gives pair(s) more than once (rows {rows[:5].tolist()}: "
-                            f"{_pairs_text(list(pairs[dup].unique()))}); keep one row per pair.")
+            raise DataError(
+                f"{name} gives pair(s) more than once (rows {rows[:5].tolist()}: "
+                f"{_pairs_text(list(pairs[dup].unique()))}); keep one row per pair."
+            )
         out = base.copy()
         out[i, j] = rate
         return out
@@ -339,8 +367,13 @@ class GEModel(FixedParameters):
         """Baseline tariffs by (exporter, importer), long frame with ``rate``."""
         n = len(self._codes)
         codes = np.asarray(self._codes, dtype=object)
-        return pd.DataFrame({"exporter": np.repeat(codes, n), "importer": np.tile(codes, n),
-                             "rate": self._tariff.ravel()})
+        return pd.DataFrame(
+            {
+                "exporter": np.repeat(codes, n),
+                "importer": np.tile(codes, n),
+                "rate": self._tariff.ravel(),
+            }
+        )
 
     def _productivity(self, productivity_change: object) -> np.ndarray | None:
         A = country_vector(productivity_change, self._lookup, "productivity_change")
@@ -355,7 +388,10 @@ class GEModel(FixedParameters):
         return A
 
     def simulate(
-        self, cost_change: object = None, *, productivity_change: object = None,
+        self,
+        cost_change: object = None,
+        *,
+        productivity_change: object = None,
         tariffs: object = None,
     ) -> GEResult:
         """Solve the counterfactual equilibrium.
@@ -383,8 +419,11 @@ class GEModel(FixedParameters):
         A = self._productivity(productivity_change)
         if A is not None:
             B *= (A**theta)[:, None]
-        t_new = self._tariff if tariffs is None else self._tariff_matrix(
-            tariffs, self._tariff, "tariffs")
+        t_new = (
+            self._tariff
+            if tariffs is None
+            else self._tariff_matrix(tariffs, self._tariff, "tariffs")
+        )
         # Tariffs enter like iceberg costs on what buyers pay, ((1 + t') / (1 + t))^(-theta),
         # while exporters receive the price net of the tariff.
         taxed = bool(np.any(t_new) or np.any(self._tariff))
@@ -400,8 +439,16 @@ class GEModel(FixedParameters):
             rule = "fixed" if self.imbalances == "balanced" else self.imbalances
             raise_now = self.on_nonconvergence == "raise"
             sol = solve_hat(
-                self._pi, self._Y, income, K, theta, imbalances=rule, tol=self.tol,
-                max_iter=self.max_iter, raise_on_failure=raise_now, deficit=self._D,
+                self._pi,
+                self._Y,
+                income,
+                K,
+                theta,
+                imbalances=rule,
+                tol=self.tol,
+                max_iter=self.max_iter,
+                raise_on_failure=raise_now,
+                deficit=self._D,
                 net_factor=net,
             )
             if not sol.converged:
@@ -449,8 +496,17 @@ class GEModel(FixedParameters):
         # The same decomposition as the multi-sector model with one sector, no inputs, input
         # cost hat c = hat w, and productivity folded into the cost factor (docs/ge.md).
         parts = decompose(
-            self._X.T[None], Xn.T[None], self._tariff.T[None], t_new.T[None], cost.T[None],
-            np.array([theta]), w[None], price[None], w, np.ones((1, w.size)), self._Y,
+            self._X.T[None],
+            Xn.T[None],
+            self._tariff.T[None],
+            t_new.T[None],
+            cost.T[None],
+            np.array([theta]),
+            w[None],
+            price[None],
+            w,
+            np.ones((1, w.size)),
+            self._Y,
             self._D,
         )
         revenue0 = (self._tariff * self._X).sum(axis=0)
@@ -467,8 +523,10 @@ class GEModel(FixedParameters):
             "terms_of_trade_pct": 1.0 + parts.terms_of_trade,
             "volume_of_trade_pct": 1.0 + parts.volume_of_trade,
             "trade_cost_pct": 1.0 + parts.trade_cost,
-            "decomposition_remainder_pct": welfare - parts.terms_of_trade
-            - parts.volume_of_trade - parts.trade_cost,
+            "decomposition_remainder_pct": welfare
+            - parts.terms_of_trade
+            - parts.volume_of_trade
+            - parts.trade_cost,
             "tariff_revenue_income_pct": 1.0 + (revenue1 - revenue0) / self._E,
             "exports_pct": ratio(exports_new, self._exports),
             "imports_pct": ratio(imports_new, self._imports),
@@ -476,9 +534,7 @@ class GEModel(FixedParameters):
             "output_pct": out_new / self._Y,
             "expenditure_pct": exp_new / self._E,
         }
-        countries = pd.DataFrame(
-            {k: 100.0 * (v - 1.0) for k, v in pct.items()}, index=self._index
-        )
+        countries = pd.DataFrame({k: 100.0 * (v - 1.0) for k, v in pct.items()}, index=self._index)
         bad = ~np.isfinite(countries.to_numpy())
         if bad.any():
             # e.g. a trade elasticity near zero: welfare is Phi**(1/theta), which overflows.

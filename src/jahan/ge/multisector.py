@@ -207,12 +207,22 @@ class MultiSectorGEModel(FixedParameters):
     ) -> None:
         if deficits is not _MISSING:
             old = _choice("deficits", deficits, DEFICITS)
-            imbalances = renamed("MultiSectorGEModel", "deficits", "imbalances",
-                                 _DEFICITS_TO_IMBALANCES[old], imbalances)
+            imbalances = renamed(
+                "MultiSectorGEModel",
+                "deficits",
+                "imbalances",
+                _DEFICITS_TO_IMBALANCES[old],
+                imbalances,
+            )
         elif imbalances in DEFICITS and imbalances != "fixed":
             # A positional "zero" (the old third-from-last argument) still means balanced.
-            imbalances = renamed("MultiSectorGEModel", "deficits", "imbalances",
-                                 _DEFICITS_TO_IMBALANCES[imbalances], imbalances)
+            imbalances = renamed(
+                "MultiSectorGEModel",
+                "deficits",
+                "imbalances",
+                _DEFICITS_TO_IMBALANCES[imbalances],
+                imbalances,
+            )
         self.imbalances = _choice("imbalances", imbalances, IMBALANCES)
         self.on_nonconvergence = _choice("on_nonconvergence", on_nonconvergence, ("raise", "warn"))
         if not (np.isfinite(tol) and tol > 0):
@@ -254,16 +264,36 @@ class MultiSectorGEModel(FixedParameters):
     @property
     def final_demand_shares(self) -> pd.DataFrame:
         """alpha_n^j computed from the data, (sector x country)."""
-        return pd.DataFrame(self._observed.alpha, index=pd.Index(self.sectors, name="sector"),
-                            columns=pd.Index(self.countries, name="country"))
+        return pd.DataFrame(
+            self._observed.alpha,
+            index=pd.Index(self.sectors, name="sector"),
+            columns=pd.Index(self.countries, name="country"),
+        )
 
     # -- solving -------------------------------------------------------------------------
-    def _solve(self, data: Calibration, tariff_new: np.ndarray, cost: np.ndarray,
-               deficit: np.ndarray, what: str) -> MultiSectorSolution:
+    def _solve(
+        self,
+        data: Calibration,
+        tariff_new: np.ndarray,
+        cost: np.ndarray,
+        deficit: np.ndarray,
+        what: str,
+    ) -> MultiSectorSolution:
         record = solve_multisector(
-            data.shares, data.tariff, tariff_new, cost, data.theta, data.va_share, data.io_cost,
-            data.alpha, data.value_added, deficit, data.expenditure,
-            tol=self.tol, max_iter=self.max_iter, damping=self.damping,
+            data.shares,
+            data.tariff,
+            tariff_new,
+            cost,
+            data.theta,
+            data.va_share,
+            data.io_cost,
+            data.alpha,
+            data.value_added,
+            deficit,
+            data.expenditure,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            damping=self.damping,
         )
         if not record.converged:
             message = (
@@ -332,8 +362,9 @@ class MultiSectorGEModel(FixedParameters):
         base = self._baseline.data
         tariff_new = base.tariff
         if tariffs is not None:
-            tariff_new = index_array(tariffs, "tariffs", "rate", base.countries, base.sectors,
-                                     base.tariff, low=-1.0)
+            tariff_new = index_array(
+                tariffs, "tariffs", "rate", base.countries, base.sectors, base.tariff, low=-1.0
+            )
             idx = np.arange(len(base.countries))
             if np.any(tariff_new[:, idx, idx] != 0):
                 raise DataError("tariffs on domestic sales (exporter = importer) must be 0")
@@ -341,8 +372,16 @@ class MultiSectorGEModel(FixedParameters):
         if cost_change is not None:
             if isinstance(cost_change, pd.DataFrame):
                 cost_change = cost_change.rename(columns={"value": "cost_change"})
-            cost = index_array(cost_change, "cost_change", "cost_change", base.countries,
-                               base.sectors, cost, low=0.0, low_ok=True)
+            cost = index_array(
+                cost_change,
+                "cost_change",
+                "cost_change",
+                base.countries,
+                base.sectors,
+                cost,
+                low=0.0,
+                low_ok=True,
+            )
         return self.simulate_arrays(tariff_new, cost)
 
     def simulate_arrays(self, tariffs: np.ndarray, cost_change: np.ndarray) -> MultiSectorGEResult:
@@ -361,8 +400,10 @@ class MultiSectorGEModel(FixedParameters):
         tariffs = np.asarray(tariffs, dtype=float)
         cost_change = np.asarray(cost_change, dtype=float)
         if tariffs.shape != shape or cost_change.shape != shape:
-            raise DataError(f"tariffs and cost_change must have shape {shape} (sectors, importers, "
-                            f"exporters); got {tariffs.shape} and {cost_change.shape}")
+            raise DataError(
+                f"tariffs and cost_change must have shape {shape} (sectors, importers, "
+                f"exporters); got {tariffs.shape} and {cost_change.shape}"
+            )
         if not (np.all(np.isfinite(tariffs)) and np.all(tariffs > -1.0)):
             raise DataError("tariffs must be finite and above -1")
         if not (np.all(np.isfinite(cost_change)) and np.all(cost_change >= 0)):
@@ -370,13 +411,27 @@ class MultiSectorGEModel(FixedParameters):
         record = self._solve(base, tariffs, cost_change, base.deficit, "counterfactual")
         return self._result(base, tariffs, cost_change, record)
 
-    def _result(self, base: Calibration, tariff_new: np.ndarray, cost_factor: np.ndarray,
-                record: MultiSectorSolution) -> MultiSectorGEResult:
+    def _result(
+        self,
+        base: Calibration,
+        tariff_new: np.ndarray,
+        cost_factor: np.ndarray,
+        record: MultiSectorSolution,
+    ) -> MultiSectorGEResult:
         flows_base = base.net_flows()
         flows_new = record.shares * record.expenditure[:, :, None] / (1.0 + tariff_new)
         welfare = decompose(
-            flows_base, flows_new, base.tariff, tariff_new, cost_factor, base.theta,
-            record.cost_hat, record.price_hat, record.wage_hat, base.alpha, base.value_added,
+            flows_base,
+            flows_new,
+            base.tariff,
+            tariff_new,
+            cost_factor,
+            base.theta,
+            record.cost_hat,
+            record.price_hat,
+            record.wage_hat,
+            base.alpha,
+            base.value_added,
             base.deficit,
         )
         n = len(base.countries)
@@ -411,8 +466,9 @@ class MultiSectorGEModel(FixedParameters):
             },
             index=pd.Index(base.countries, name="country"),
         )
-        index = pd.MultiIndex.from_product([base.countries, base.sectors],
-                                           names=["country", "sector"])
+        index = pd.MultiIndex.from_product(
+            [base.countries, base.sectors], names=["country", "sector"]
+        )
 
         def by_cs(a: np.ndarray) -> np.ndarray:
             return np.asarray(a).T.ravel()  # (J, N) -> country-major

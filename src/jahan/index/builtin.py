@@ -17,12 +17,30 @@ from jahan.errors import DataError
 
 # Groups that are trade agreements (free-trade areas, customs unions, single markets).
 TRADE_AGREEMENT_GROUPS: tuple[str, ...] = (
-    "EU", "CU", "EAEU", "CISFTA", "ASEAN", "MERCOSUR", "USMCA", "GCC", "AfCFTA",
+    "EU",
+    "CU",
+    "EAEU",
+    "CISFTA",
+    "ASEAN",
+    "MERCOSUR",
+    "USMCA",
+    "GCC",
+    "AfCFTA",
 )
 # Groups that are international organisations with members (CA5 is a region, not an organisation;
 # CU, CISFTA, USMCA and AfCFTA are agreements counted above).
 ORGANISATION_GROUPS: tuple[str, ...] = (
-    "EU", "EAEU", "CIS", "SCO", "CSTO", "WTO", "OECD", "ASEAN", "MERCOSUR", "GCC", "BRICS",
+    "EU",
+    "EAEU",
+    "CIS",
+    "SCO",
+    "CSTO",
+    "WTO",
+    "OECD",
+    "ASEAN",
+    "MERCOSUR",
+    "GCC",
+    "BRICS",
 )
 
 
@@ -72,7 +90,9 @@ BUILTIN_INDICATORS: tuple[BuiltinIndicator, ...] = (
         1,
         "trade_de_jure",
         "trade_agreements",
-        "number of the trade agreements " + ", ".join(TRADE_AGREEMENT_GROUPS) + " the country is in, "
+        "number of the trade agreements "
+        + ", ".join(TRADE_AGREEMENT_GROUPS)
+        + " the country is in, "
         "once per lineage (CISFTA, CU and EAEU are one)",
     ),
     BuiltinIndicator(
@@ -151,7 +171,9 @@ def builtin_indicators(world) -> pd.DataFrame:
         gdp_musd = countries["gdp_usd"].reindex(codes) / 1e6
         columns["trade_openness"] = (exports + imports) / gdp_musd * 100.0
         shares = intl / intl.groupby(level=0).transform("sum")
-        columns["export_partner_diversity"] = (1.0 / (shares**2).groupby(level=0).sum()).reindex(codes)
+        columns["export_partner_diversity"] = (1.0 / (shares**2).groupby(level=0).sum()).reindex(
+            codes
+        )
         sources["trade_openness"] = f"{kind}: world baseline flows {year} and GDP"
         sources["export_partner_diversity"] = f"{kind}: world baseline flows {year}"
 
@@ -186,7 +208,9 @@ def builtin_indicators(world) -> pd.DataFrame:
     long.insert(1, "year", int(year))
     long["source"] = long["indicator"].map(sources)
     from_flows = {"trade_openness", "export_partner_diversity"}
-    long["modelled"] = long["indicator"].isin(from_flows) & (world.has_flows and world.flows_kind == "modelled")
+    long["modelled"] = long["indicator"].isin(from_flows) & (
+        world.has_flows and world.flows_kind == "modelled"
+    )
     return long.reset_index(drop=True)
 
 

@@ -139,7 +139,8 @@ def build_panel(
     # Year rows, (indicator, country) columns: interpolation runs down each column.
     wide = long.pivot(index="year", columns=["indicator", "country"], values="value")
     wide = wide.reindex(
-        index=years, columns=pd.MultiIndex.from_product([codes, countries], names=["indicator", "country"])
+        index=years,
+        columns=pd.MultiIndex.from_product([codes, countries], names=["indicator", "country"]),
     )
     observed = wide.notna()
     filled = wide

@@ -89,11 +89,15 @@ class CompositeIndex(FixedParameters):
         min_coverage: float = 0.5,
     ) -> None:
         if not isinstance(framework, Framework):
-            raise DataError(f"framework must be a jahan.index.Framework; got {type(framework).__name__}")
+            raise DataError(
+                f"framework must be a jahan.index.Framework; got {type(framework).__name__}"
+            )
         check_normalisation(normalisation)
         check_aggregation(aggregation)
         if not isinstance(weighting, Mapping) and weighting not in WEIGHTINGS:
-            raise DataError(f"unknown weighting {weighting!r}: use one of {WEIGHTINGS} or a mapping")
+            raise DataError(
+                f"unknown weighting {weighting!r}: use one of {WEIGHTINGS} or a mapping"
+            )
         if extrapolate not in EXTRAPOLATIONS:
             raise DataError(f"extrapolate={extrapolate!r}: use one of {EXTRAPOLATIONS}")
         if not 0.0 <= float(min_coverage) <= 1.0:
@@ -113,9 +117,7 @@ class CompositeIndex(FixedParameters):
     # ------------------------------------------------------------------ preparation
     def prepare(self, data: pd.DataFrame, year: int | None = None) -> Prepared:
         """Validate ``data``, treat missing values, choose the year and prune the framework."""
-        panel = build_panel(
-            data, None, interpolate=self.interpolate, extrapolate=self.extrapolate
-        )
+        panel = build_panel(data, None, interpolate=self.interpolate, extrapolate=self.extrapolate)
         present = [c for c in panel.values.columns if panel.values[c].notna().any()]
         known = set(self.framework.indicators)
         ignored = tuple(sorted(c for c in present if c not in known))
@@ -164,7 +166,9 @@ class CompositeIndex(FixedParameters):
         """The methodological choices, as recorded in results."""
         return {
             "normalisation": self.normalisation,
-            "weighting": "user (mapping)" if isinstance(self.weighting, Mapping) else self.weighting,
+            "weighting": "user (mapping)"
+            if isinstance(self.weighting, Mapping)
+            else self.weighting,
             "aggregation": self.aggregation,
             "interpolate": self.interpolate,
             "extrapolate": self.extrapolate,
@@ -275,6 +279,6 @@ class CompositeIndex(FixedParameters):
 
 
 def suggest(code: str, options: Sequence[str]) -> str:
-    """" Did you mean 'X'?" or an empty string."""
+    """ " Did you mean 'X'?" or an empty string."""
     near = difflib.get_close_matches(str(code), list(options), n=1)
     return f" Did you mean {near[0]!r}?" if near else ""

@@ -64,9 +64,13 @@ class Framework:
         by_code: dict[str, Node] = {}
         for node in nodes:
             if not isinstance(node.code, str) or not node.code:
-                raise DataError(f"framework node {node!r} has an empty code: give every node a code")
+                raise DataError(
+                    f"framework node {node!r} has an empty code: give every node a code"
+                )
             if node.code in by_code:
-                raise DataError(f"framework node code {node.code!r} appears twice: codes must be unique")
+                raise DataError(
+                    f"framework node code {node.code!r} appears twice: codes must be unique"
+                )
             by_code[node.code] = node
         roots = [n.code for n in nodes if n.parent is None]
         if len(roots) != 1:
@@ -93,7 +97,9 @@ class Framework:
                     "or -1 (higher is less)"
                 )
             if node.weight is not None and not (node.weight >= 0):
-                raise DataError(f"node {node.code!r} has weight {node.weight!r}: weights must be >= 0")
+                raise DataError(
+                    f"node {node.code!r} has weight {node.weight!r}: weights must be >= 0"
+                )
         # Depth-first walk from the root; a node never reached sits on a cycle.
         order: list[str] = []
         depth = {roots[0]: 0}
@@ -233,7 +239,9 @@ class Framework:
             if any(child in alive for child in self._children[code]):
                 alive.add(code)
         removed = tuple(c for c in self._order if c not in alive)
-        return Framework(n for n in (self._nodes[c] for c in self._order) if n.code in alive), removed
+        return Framework(
+            n for n in (self._nodes[c] for c in self._order) if n.code in alive
+        ), removed
 
     def __repr__(self) -> str:
         return (

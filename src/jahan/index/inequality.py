@@ -63,14 +63,18 @@ def welfare_changes(gains: object, column: str = "welfare_pct") -> pd.Series:
     series.index = series.index.astype(str)
     if series.isna().any():
         bad = list(series.index[series.isna()][:5])
-        raise DataError(f"welfare changes missing or not numeric for {bad}: every country needs a value")
+        raise DataError(
+            f"welfare changes missing or not numeric for {bad}: every country needs a value"
+        )
     if (series <= -100).any():
         bad = list(series.index[series <= -100][:5])
         raise DataError(
             f"welfare changes of -100% or less for {bad}: a welfare ratio must stay positive"
         )
     if series.index.duplicated().any():
-        raise DataError(f"countries {list(series.index[series.index.duplicated()][:5])} appear twice")
+        raise DataError(
+            f"countries {list(series.index[series.index.duplicated()][:5])} appear twice"
+        )
     return series.rename(column)
 
 
@@ -80,7 +84,9 @@ def _shares(index: pd.Index, weights: pd.Series | Mapping | None) -> np.ndarray:
     w = pd.Series(weights, dtype=float).reindex(index)
     if w.isna().any():
         missing = list(index[w.isna().to_numpy()][:5])
-        raise DataError(f"weights (population) missing for {missing}: give a weight for every country")
+        raise DataError(
+            f"weights (population) missing for {missing}: give a weight for every country"
+        )
     if (w < 0).any() or w.sum() <= 0:
         raise DataError("weights (population) must be >= 0 and not all zero")
     return (w / w.sum()).to_numpy()
@@ -180,7 +186,10 @@ def theil_decomposition(
         )
     table = pd.DataFrame(rows).set_index("group")
     return TheilDecomposition(
-        total=theil(x, None if weights is None else s), between=float(between), within=float(within), groups=table
+        total=theil(x, None if weights is None else s),
+        between=float(between),
+        within=float(within),
+        groups=table,
     )
 
 
@@ -201,7 +210,10 @@ def members_vs_outsiders(
         raise DataError(f"bloc members {unknown[:5]} have no welfare change in the result")
     pop = None if population is None else pd.Series(population, dtype=float).reindex(pct.index)
     rows = {}
-    for label, mask in (("members", pct.index.isin(member_set)), ("outsiders", ~pct.index.isin(member_set))):
+    for label, mask in (
+        ("members", pct.index.isin(member_set)),
+        ("outsiders", ~pct.index.isin(member_set)),
+    ):
         part = pct[mask]
         weighted = np.nan
         if pop is not None and len(part) and pop[mask].notna().all() and pop[mask].sum() > 0:
@@ -277,9 +289,15 @@ class InequalityResult(Result):
                 losers=self._named(lose, lang),
             )
         if len(win):
-            return tr("No country loses; largest winners: {winners}.", lang, winners=self._named(win, lang))
+            return tr(
+                "No country loses; largest winners: {winners}.",
+                lang,
+                winners=self._named(win, lang),
+            )
         if len(lose):
-            return tr("No country gains; largest losers: {losers}.", lang, losers=self._named(lose, lang))
+            return tr(
+                "No country gains; largest losers: {losers}.", lang, losers=self._named(lose, lang)
+            )
         return tr("No country's welfare changes.", lang)
 
     def summary(self, lang: str = "en") -> str:
@@ -384,7 +402,9 @@ def inequality_of_gains(
         labels = pd.Series(groups).reindex(pct.index)
     elif members is not None:
         member_set = {str(m) for m in members}
-        labels = pd.Series(np.where(pct.index.isin(member_set), "members", "outsiders"), index=pct.index)
+        labels = pd.Series(
+            np.where(pct.index.isin(member_set), "members", "outsiders"), index=pct.index
+        )
     decomposition = totals = None
     if labels is not None:
         dec = theil_decomposition(ratio, labels, pop)

@@ -36,7 +36,12 @@ KOF_VARIABLES: tuple[tuple[str, str, str, int], ...] = (
     ("trade_goods", "Trade in goods (% of GDP)", "trade_de_facto", 1),
     ("trade_services", "Trade in services (% of GDP)", "trade_de_facto", 1),
     ("trade_partner_diversity", "Trade partner diversity", "trade_de_facto", 1),
-    ("trade_regulations", "Trade regulations (non-tariff barriers, compliance costs)", "trade_de_jure", 1),
+    (
+        "trade_regulations",
+        "Trade regulations (non-tariff barriers, compliance costs)",
+        "trade_de_jure",
+        1,
+    ),
     ("trade_taxes", "Trade taxes (% of revenue)", "trade_de_jure", -1),
     ("tariff_rates", "Tariff rates (unweighted mean)", "trade_de_jure", -1),
     ("trade_agreements", "Free trade agreements", "trade_de_jure", 1),
@@ -44,10 +49,25 @@ KOF_VARIABLES: tuple[tuple[str, str, str, int], ...] = (
     ("portfolio_investment", "Portfolio investment (% of GDP)", "financial_de_facto", 1),
     ("international_debt", "International debt (% of GDP)", "financial_de_facto", 1),
     ("international_reserves", "International reserves (% of GDP)", "financial_de_facto", 1),
-    ("international_income_payments", "International income payments (% of GDP)", "financial_de_facto", 1),
-    ("investment_restrictions", "Investment restrictions (index, higher = fewer)", "financial_de_jure", 1),
+    (
+        "international_income_payments",
+        "International income payments (% of GDP)",
+        "financial_de_facto",
+        1,
+    ),
+    (
+        "investment_restrictions",
+        "Investment restrictions (index, higher = fewer)",
+        "financial_de_jure",
+        1,
+    ),
     ("capital_account_openness", "Capital account openness", "financial_de_jure", 1),
-    ("international_investment_agreements", "International investment agreements", "financial_de_jure", 1),
+    (
+        "international_investment_agreements",
+        "International investment agreements",
+        "financial_de_jure",
+        1,
+    ),
     ("international_voice_traffic", "International voice traffic", "interpersonal_de_facto", 1),
     ("transfers", "Transfers (% of GDP)", "interpersonal_de_facto", 1),
     ("international_tourism", "International tourism", "interpersonal_de_facto", 1),
@@ -113,7 +133,9 @@ SUBINDICES: tuple[str, ...] = (
 """The de facto and de jure sub-indices of each dimension, in display order."""
 
 
-def kof_framework(extra: Mapping[str, tuple[str, int]] | None = None, *, builtin: bool = True) -> Framework:
+def kof_framework(
+    extra: Mapping[str, tuple[str, int]] | None = None, *, builtin: bool = True
+) -> Framework:
     """The KOF-structured framework: 20 aggregates and the 43 KOF variables, plus extra indicators.
 
     Parameters
@@ -133,15 +155,26 @@ def kof_framework(extra: Mapping[str, tuple[str, int]] | None = None, *, builtin
     if builtin:
         for b in BUILTIN_INDICATORS:
             nodes.append(
-                Node(b.code, b.kof_parent, name=b.name, direction=b.direction, units=b.units, source="built-in")
+                Node(
+                    b.code,
+                    b.kof_parent,
+                    name=b.name,
+                    direction=b.direction,
+                    units=b.units,
+                    source="built-in",
+                )
             )
             taken.add(b.code)
     aggregates = {code for code, _, _ in KOF_NODES}
     for code, (parent, direction) in (extra or {}).items():
         if code in taken:
-            raise DataError(f"extra indicator {code!r} is already in the KOF framework: pick another code")
+            raise DataError(
+                f"extra indicator {code!r} is already in the KOF framework: pick another code"
+            )
         if parent not in aggregates:
-            raise DataError(f"extra indicator {code!r} is placed under {parent!r}, which is not a KOF node")
+            raise DataError(
+                f"extra indicator {code!r} is placed under {parent!r}, which is not a KOF node"
+            )
         nodes.append(Node(code, parent, name=code, direction=direction, source="user"))
     return Framework(nodes)
 
@@ -187,20 +220,35 @@ class KOFResult(Result):
         lang, top = lang_and_top(lang, top, "KOFResult.summary")
         lines = [self.result.summary(lang, top=top)]
         lines.append(
-            tr("KOF variables with data: {used} of {total}; missing: {missing}", lang,
-               used=len(self.kof_variables_used), total=len(KOF_VARIABLES),
-               missing=", ".join(self.kof_variables_missing) or tr("none", lang))
+            tr(
+                "KOF variables with data: {used} of {total}; missing: {missing}",
+                lang,
+                used=len(self.kof_variables_used),
+                total=len(KOF_VARIABLES),
+                missing=", ".join(self.kof_variables_missing) or tr("none", lang),
+            )
         )
         if self.proxies:
             lines.append(
-                tr("Not KOF variables: {proxies}", lang, proxies=", ".join(
-                    tr("{indicator} (for {variable})", lang, indicator=k, variable=v) if v else k
-                    for k, v in self.proxies.items()
-                ))
+                tr(
+                    "Not KOF variables: {proxies}",
+                    lang,
+                    proxies=", ".join(
+                        tr("{indicator} (for {variable})", lang, indicator=k, variable=v)
+                        if v
+                        else k
+                        for k, v in self.proxies.items()
+                    ),
+                )
             )
         if self.modelled:
-            lines.append(tr("Modelled, not observed: {indicators}", lang,
-                            indicators=", ".join(self.modelled)))
+            lines.append(
+                tr(
+                    "Modelled, not observed: {indicators}",
+                    lang,
+                    indicators=", ".join(self.modelled),
+                )
+            )
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:

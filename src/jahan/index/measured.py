@@ -267,7 +267,9 @@ class MeasuredIndex:
                 listed=len(self.variables),
                 ranked=len(self.ranked),
                 unranked=len(self.not_ranked),
-                share=fmt_number(100 * float(cast(float, self.settings["min_country_share"])), lang, 0)
+                share=fmt_number(
+                    100 * float(cast(float, self.settings["min_country_share"])), lang, 0
+                )
                 + "%",
             )
         ]

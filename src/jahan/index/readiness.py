@@ -105,7 +105,9 @@ def condition_name(code: str, lang: str = "en") -> str:
 
 def _measure_text(measure: str, value: float, lang: str) -> str:
     if measure == "distance":
-        return tr("mean distance between capitals {km} km", lang, km=fmt_number(value, lang, digits=0))
+        return tr(
+            "mean distance between capitals {km} km", lang, km=fmt_number(value, lang, digits=0)
+        )
     if measure == "common_language":
         return tr("{pct}% of member pairs share an official language", lang, pct=f"{value:.0f}")
     if measure == "same_former_state":
@@ -115,7 +117,9 @@ def _measure_text(measure: str, value: float, lang: str) -> str:
     if measure == "gdp_ratio":
         return tr("smaller GDP is {pct}% of the larger (mean over pairs)", lang, pct=f"{value:.1f}")
     if measure == "security_organisation":
-        return tr("{pct}% of member pairs share CSTO or SCO membership (proxy)", lang, pct=f"{value:.0f}")
+        return tr(
+            "{pct}% of member pairs share CSTO or SCO membership (proxy)", lang, pct=f"{value:.0f}"
+        )
     if measure == "shared_organisations":
         return tr("{n} shared organisations per member pair", lang, n=f"{value:.1f}")
     return f"{value:.3g}"
@@ -125,7 +129,10 @@ def _growth_text(value: float, years: tuple[int, int] | None, lang: str) -> str:
     sd = fmt_number(value, lang, digits=1)
     if years:
         return tr(
-            "mean s.d. of annual real GDP growth {years}: {sd} pp", lang, years=f"{years[0]}-{years[1]}", sd=sd
+            "mean s.d. of annual real GDP growth {years}: {sd} pp",
+            lang,
+            years=f"{years[0]}-{years[1]}",
+            sd=sd,
         )
     return tr("mean s.d. of annual real GDP growth: {sd} pp", lang, sd=sd)
 
@@ -161,7 +168,9 @@ def parse_bloc(spec: str | Iterable[str], world) -> tuple[str, tuple[str, ...]]:
                 f"nor an ISO3 code of the world.{hint}"
             )
     if len(members) < 2:
-        raise DataError(f"bloc {label!r} has {len(members)} member(s): a bloc needs at least two countries")
+        raise DataError(
+            f"bloc {label!r} has {len(members)} member(s): a bloc needs at least two countries"
+        )
     return label, tuple(sorted(members))
 
 
@@ -271,11 +280,15 @@ def read_slots(table: pd.DataFrame) -> pd.DataFrame:
         if code not in CONDITION_CODES:
             near = difflib.get_close_matches(code, CONDITION_CODES, n=1)
             hint = f" Did you mean {near[0]!r}?" if near else ""
-            raise DataError(f"row {i} of the readiness table names condition {code!r}, which is not one of {CONDITION_CODES}.{hint}")
+            raise DataError(
+                f"row {i} of the readiness table names condition {code!r}, which is not one of {CONDITION_CODES}.{hint}"
+            )
     values = pd.to_numeric(out["value"], errors="coerce")
     if values.isna().any():
         i = int(np.flatnonzero(values.isna().to_numpy())[0])
-        raise DataError(f"row {i} of the readiness table has value {table['value'].iloc[i]!r}: give a number")
+        raise DataError(
+            f"row {i} of the readiness table has value {table['value'].iloc[i]!r}: give a number"
+        )
     out["value"] = values.astype(float)
     if "source" not in out.columns:
         out["source"] = "user table"
@@ -283,7 +296,9 @@ def read_slots(table: pd.DataFrame) -> pd.DataFrame:
     dup = out.duplicated(["country", "condition"], keep=False)
     if dup.any():
         row = out[dup].iloc[0]
-        raise DataError(f"the readiness table repeats ({row['country']}, {row['condition']}): keep one value")
+        raise DataError(
+            f"the readiness table repeats ({row['country']}, {row['condition']}): keep one value"
+        )
     return out
 
 
@@ -298,7 +313,9 @@ def _slot_score(kind: str, values: pd.Series, members: tuple[str, ...]) -> tuple
     if kind == "ratio":
         if (mine <= 0).any():
             return np.nan, np.nan, "values must be positive"
-        ratios = [min(a, b) / max(a, b) * 100.0 for a, b in itertools.combinations(mine.to_numpy(), 2)]
+        ratios = [
+            min(a, b) / max(a, b) * 100.0 for a, b in itertools.combinations(mine.to_numpy(), 2)
+        ]
         v = float(np.mean(ratios))
         return v, v, ""
     outside = values.drop(index=list(members), errors="ignore").dropna()
@@ -349,7 +366,11 @@ class ReadinessResult(Result):
             if row["source"] == "missing":
                 value_text = tr("missing", lang)
             elif row["measure"] in PERCENTILE_MEASURES or row["measure"] in {
-                "common_language", "same_former_state", "same_income_group", "gdp_ratio", "security_organisation",
+                "common_language",
+                "same_former_state",
+                "same_income_group",
+                "gdp_ratio",
+                "security_organisation",
             }:
                 value_text = _measure_text(str(row["measure"]), float(row["value"]), lang)
             elif row["measure"] == "growth_sd":
@@ -373,7 +394,12 @@ class ReadinessResult(Result):
     def summary(self, lang: str = "en") -> str:
         """Plain text: the bloc, each condition, and the overall score."""
         lines = [
-            tr("Readiness to integrate: {label} ({members})", lang, label=self.label, members=", ".join(self.members))
+            tr(
+                "Readiness to integrate: {label} ({members})",
+                lang,
+                label=self.label,
+                members=", ".join(self.members),
+            )
         ]
         for _, row in self.table(lang).iterrows():
             score = "-" if pd.isna(row["score"]) else f"{row['score']:.0f}"
@@ -382,7 +408,7 @@ class ReadinessResult(Result):
         return "\n".join(lines)
 
     def overall_line(self, lang: str = "en") -> str:
-        """"Overall readiness: 57 / 100, from 7 of 11 conditions"."""
+        """ "Overall readiness: 57 / 100, from 7 of 11 conditions"."""
         if self.measured == 0:
             return tr("Overall readiness: no condition is measured.", lang)
         return tr(
@@ -436,7 +462,9 @@ def readiness(
         if given is not None and not given.empty:
             values = given.set_index("country")["value"]
             value, score, note = _slot_score(cond.slot_kind, values, members)
-            sources = sorted(set(given.set_index("country").reindex(list(members))["source"].dropna()))
+            sources = sorted(
+                set(given.set_index("country").reindex(list(members))["source"].dropna())
+            )
             row.update(
                 value=value,
                 score=score,
@@ -485,5 +513,3 @@ def readiness(
             "growth_years": _growth_years(world),
         },
     )
-
-

@@ -79,7 +79,9 @@ class IndexResult(Result):
         out.columns = ["country", "node", "score", "rank"]
         computed = self.framework
         out["kind"] = [
-            ("indicator" if computed.is_indicator(n) else "aggregate") if n in computed else "missing"
+            ("indicator" if computed.is_indicator(n) else "aggregate")
+            if n in computed
+            else "missing"
             for n in out["node"]
         ]
         out["depth"] = [computed.depth(n) if n in computed else pd.NA for n in out["node"]]
@@ -98,17 +100,28 @@ class IndexResult(Result):
         lines = [
             tr(
                 "Composite index {root}, year {year}: {scored} of {countries} countries scored",
-                lang, root=root, year=self.year, scored=int(scores.notna().sum()),
+                lang,
+                root=root,
+                year=self.year,
+                scored=int(scores.notna().sum()),
                 countries=len(scores),
             ),
-            tr("Choices: {choices}", lang,
-               choices=", ".join(f"{k}={v}" for k, v in self.choices.items())),
-            tr("Indicators used: {indicators}; filled cells: {filled}", lang,
-               indicators=len(self.framework.indicators), filled=len(self._raw("imputed"))),
+            tr(
+                "Choices: {choices}",
+                lang,
+                choices=", ".join(f"{k}={v}" for k, v in self.choices.items()),
+            ),
+            tr(
+                "Indicators used: {indicators}; filled cells: {filled}",
+                lang,
+                indicators=len(self.framework.indicators),
+                filled=len(self._raw("imputed")),
+            ),
         ]
         if self.missing_nodes:
-            lines.append(tr("Missing (no data): {nodes}", lang,
-                            nodes=", ".join(self.missing_nodes)))
+            lines.append(
+                tr("Missing (no data): {nodes}", lang, nodes=", ".join(self.missing_nodes))
+            )
         lines.extend(self.notes)
         best = scores.dropna().sort_values(ascending=False).head(top)
         ranks = self._raw("ranks")

@@ -101,15 +101,26 @@ class UncertaintyResult(Result):
         lang, top = lang_and_top(lang, top, "UncertaintyResult.summary")
         sens = self._raw("sensitivity")
         lines = [
-            tr("Uncertainty of {node}, year {year}: {draws} draws (seed {seed})", lang,
-               node=self.node, year=self.year, draws=len(self._raw("draws")),
-               seed=self.choices.get("seed")),
+            tr(
+                "Uncertainty of {node}, year {year}: {draws} draws (seed {seed})",
+                lang,
+                node=self.node,
+                year=self.year,
+                draws=len(self._raw("draws")),
+                seed=self.choices.get("seed"),
+            ),
             tr("Choice that moves ranks most: {choice}", lang, choice=self.most_influential),
             "",
             *text_table(
                 [tr("Choice", lang), tr("Mean rank shift", lang), tr("Largest rank shift", lang)],
-                [[str(k), fmt_number(r["mean_abs_rank_shift"], lang, 2),
-                  fmt_number(r["max_abs_rank_shift"], lang, 0)] for k, r in sens.iterrows()],
+                [
+                    [
+                        str(k),
+                        fmt_number(r["mean_abs_rank_shift"], lang, 2),
+                        fmt_number(r["max_abs_rank_shift"], lang, 0),
+                    ]
+                    for k, r in sens.iterrows()
+                ],
             ),
             "",
             tr("Widest rank intervals:", lang),
@@ -117,8 +128,11 @@ class UncertaintyResult(Result):
         intervals = self._raw("intervals")
         width = (intervals["rank_max"] - intervals["rank_min"]).sort_values(ascending=False)
         rows = [
-            [str(c), f"{intervals.at[c, 'nominal_rank']:.0f}",
-             f"{intervals.at[c, 'rank_min']:.0f}-{intervals.at[c, 'rank_max']:.0f}"]
+            [
+                str(c),
+                f"{intervals.at[c, 'nominal_rank']:.0f}",
+                f"{intervals.at[c, 'rank_min']:.0f}-{intervals.at[c, 'rank_max']:.0f}",
+            ]
             for c in width.index[:top]
         ]
         header = [tr("Country", lang), tr("Rank", lang), tr("Rank range", lang)]
@@ -134,7 +148,9 @@ class _Batch:
         self.col = {c: j for j, c in enumerate(framework.indicators)}
         self.min_coverage = min_coverage
 
-    def root_scores(self, normalised: np.ndarray, aggregation: str, weights: np.ndarray) -> np.ndarray:
+    def root_scores(
+        self, normalised: np.ndarray, aggregation: str, weights: np.ndarray
+    ) -> np.ndarray:
         """Root scores, shape (countries, draws), for ``weights`` of shape (draws, nodes)."""
         fw = self.fw
         geometric = aggregation == "geometric"
@@ -243,10 +259,16 @@ def uncertainty_analysis(
 
     nominal_norm, nominal_agg = index.normalisation, index.aggregation
     norms = [nominal_norm] + [
-        check_normalisation(k) for k in (normalisations or DEFAULT_NORMALISATIONS) if k != nominal_norm
+        check_normalisation(k)
+        for k in (normalisations or DEFAULT_NORMALISATIONS)
+        if k != nominal_norm
     ]
-    aggs = [nominal_agg] + [check_aggregation(a) for a in (aggregations or AGGREGATIONS) if a != nominal_agg]
-    combos = [(k, a) for k in norms for a in aggs if a == "arithmetic" or k in POSITIVE_NORMALISATIONS]
+    aggs = [nominal_agg] + [
+        check_aggregation(a) for a in (aggregations or AGGREGATIONS) if a != nominal_agg
+    ]
+    combos = [
+        (k, a) for k in norms for a in aggs if a == "arithmetic" or k in POSITIVE_NORMALISATIONS
+    ]
     dropped = [f"{k}+{a}" for k in norms for a in aggs if (k, a) not in combos]
     if (nominal_norm, nominal_agg) not in combos:
         raise DataError(

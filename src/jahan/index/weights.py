@@ -50,7 +50,9 @@ def pca_weights(values: np.ndarray) -> np.ndarray:
         )
     sd = x.std(axis=0, ddof=1)
     if np.any(sd == 0):
-        raise DataError("an indicator is constant across countries: principal-component weights are undefined")
+        raise DataError(
+            "an indicator is constant across countries: principal-component weights are undefined"
+        )
     z = (x - x.mean(axis=0)) / sd
     corr = z.T @ z / (n - 1)
     eigval, eigvec = np.linalg.eigh(corr)
@@ -80,7 +82,9 @@ def node_weights(
     if isinstance(weighting, Mapping):
         unknown = [c for c in weighting if c not in framework]
         if unknown:
-            raise DataError(f"weights given for {unknown[:5]}, which are not nodes of the framework")
+            raise DataError(
+                f"weights given for {unknown[:5]}, which are not nodes of the framework"
+            )
         for code in framework.order:
             if code == framework.root:
                 continue
@@ -89,7 +93,9 @@ def node_weights(
         scheme = "user"
     else:
         if weighting not in WEIGHTINGS:
-            raise DataError(f"unknown weighting {weighting!r}: use one of {WEIGHTINGS} or a mapping")
+            raise DataError(
+                f"unknown weighting {weighting!r}: use one of {WEIGHTINGS} or a mapping"
+            )
         scheme = weighting
         for code in framework.order:
             if code == framework.root:
@@ -99,7 +105,11 @@ def node_weights(
                 raw[code] = 1.0
             elif scheme == "user":
                 if node.weight is None:
-                    missing = [c for c in framework.order if c != framework.root and framework[c].weight is None]
+                    missing = [
+                        c
+                        for c in framework.order
+                        if c != framework.root and framework[c].weight is None
+                    ]
                     raise DataError(
                         f"weighting='user' but nodes {missing[:6]} have no weight: set Node.weight "
                         "(the 'weight' column of the framework table) or pass a mapping"
@@ -120,7 +130,11 @@ def node_weights(
         kids = framework.children(code)
         total = sum(raw[k] for k in kids)
         if total <= 0:
-            raise DataError(f"the weights of the children of {code!r} sum to zero: give a positive weight")
+            raise DataError(
+                f"the weights of the children of {code!r} sum to zero: give a positive weight"
+            )
         for k in kids:
             out[k] = raw[k] / total
-    return pd.Series(out, name="weight", dtype=float).reindex([c for c in framework.order if c in out])
+    return pd.Series(out, name="weight", dtype=float).reindex(
+        [c for c in framework.order if c in out]
+    )

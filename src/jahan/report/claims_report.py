@@ -17,8 +17,12 @@ from jahan._io import write_text_atomic
 from jahan.analysis.claims.result import figure_line
 from jahan.analysis.claims.verdict import verdict_text
 
-_VERDICT_COLOURS = {"supported": "#1a7f37", "not_supported": "#b42318", "mixed": "#b54708",
-                    "untestable": "#555555"}
+_VERDICT_COLOURS = {
+    "supported": "#1a7f37",
+    "not_supported": "#b42318",
+    "mixed": "#b54708",
+    "untestable": "#555555",
+}
 
 _STYLE = """
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; margin: 0; color: #1d2330; background: #fafafa; }
@@ -53,20 +57,47 @@ def band_figure(claim: Any, lang: str) -> go.Figure | None:
     shown = [f for f in claim.figures if math.isfinite(f.value)]
     if not shown:
         return None
-    fig = make_subplots(rows=len(shown), cols=1, vertical_spacing=0.5 / max(len(shown), 1) if len(shown) > 1 else 0.1)
+    fig = make_subplots(
+        rows=len(shown),
+        cols=1,
+        vertical_spacing=0.5 / max(len(shown), 1) if len(shown) > 1 else 0.1,
+    )
     for k, f in enumerate(shown, start=1):
         has_band = math.isfinite(f.low) and math.isfinite(f.high)
-        fig.add_trace(go.Scatter(
-            x=[f.value], y=[""], mode="markers", marker={"size": 12, "color": "#00618f"},
-            error_x={"type": "data", "symmetric": False, "array": [f.high - f.value if has_band else 0.0],
-                     "arrayminus": [f.value - f.low if has_band else 0.0], "thickness": 3, "width": 8},
-            name=f.label_text(lang), showlegend=False,
-            hovertext=figure_line(f, lang), hoverinfo="text"), row=k, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=[f.value],
+                y=[""],
+                mode="markers",
+                marker={"size": 12, "color": "#00618f"},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [f.high - f.value if has_band else 0.0],
+                    "arrayminus": [f.value - f.low if has_band else 0.0],
+                    "thickness": 3,
+                    "width": 8,
+                },
+                name=f.label_text(lang),
+                showlegend=False,
+                hovertext=figure_line(f, lang),
+                hoverinfo="text",
+            ),
+            row=k,
+            col=1,
+        )
         fig.add_vline(x=f.threshold, line={"color": "#999", "dash": "dot"}, row=k, col=1)
-        fig.update_xaxes(title_text=f"{f.label_text(lang)} ({tr(f.unit, lang)})", title_font={"size": 11},
-                         row=k, col=1)
-    fig.update_layout(height=130 * len(shown) + 60, margin={"l": 20, "r": 20, "t": 20, "b": 40},
-                      template="plotly_white")
+        fig.update_xaxes(
+            title_text=f"{f.label_text(lang)} ({tr(f.unit, lang)})",
+            title_font={"size": 11},
+            row=k,
+            col=1,
+        )
+    fig.update_layout(
+        height=130 * len(shown) + 60,
+        margin={"l": 20, "r": 20, "t": 20, "b": 40},
+        template="plotly_white",
+    )
     return fig
 
 
@@ -78,29 +109,50 @@ def inequality_figure(series: Any, lang: str) -> go.Figure:
         ("theil", tr("Theil, countries equal", lang), "#00618f", "solid"),
         ("theil_weighted", tr("Theil, weighted by population", lang), "#b54708", "solid"),
         ("theil_between", tr("Theil between regions, countries equal", lang), "#00618f", "dot"),
-        ("theil_weighted_between", tr("Theil between regions, weighted by population", lang), "#b54708", "dot"),
+        (
+            "theil_weighted_between",
+            tr("Theil between regions, weighted by population", lang),
+            "#b54708",
+            "dot",
+        ),
         ("gini", tr("Gini, countries equal", lang), "#1a7f37", "dash"),
         ("gini_weighted", tr("Gini, weighted by population", lang), "#7a3e9d", "dash"),
     )
     for column, name, colour, dash in lines:
-        fig.add_trace(go.Scatter(x=series.index, y=series[column], name=name, mode="lines",
-                                 line={"color": colour, "dash": dash}))
-    fig.update_layout(height=420, template="plotly_white", margin={"l": 50, "r": 20, "t": 30, "b": 40},
-                      xaxis_title=tr("Year", lang), yaxis_title=tr("Inequality of GDP per head", lang),
-                      legend={"orientation": "h", "y": -0.2})
+        fig.add_trace(
+            go.Scatter(
+                x=series.index,
+                y=series[column],
+                name=name,
+                mode="lines",
+                line={"color": colour, "dash": dash},
+            )
+        )
+    fig.update_layout(
+        height=420,
+        template="plotly_white",
+        margin={"l": 50, "r": 20, "t": 30, "b": 40},
+        xaxis_title=tr("Year", lang),
+        yaxis_title=tr("Inequality of GDP per head", lang),
+        legend={"orientation": "h", "y": -0.2},
+    )
     return fig
 
 
 def _plot(div_id: str, fig: go.Figure) -> list[str]:
-    return [f'<div id="{div_id}" class="figure" style="height:{int(fig.layout.height or 360)}px"></div>',
-            f"<script>(function(){{var f = {_script_json(fig)};"
-            f'Plotly.newPlot("{div_id}", f.data, f.layout, {{displaylogo: false, responsive: true}});}})();</script>']
+    return [
+        f'<div id="{div_id}" class="figure" style="height:{int(fig.layout.height or 360)}px"></div>',
+        f"<script>(function(){{var f = {_script_json(fig)};"
+        f'Plotly.newPlot("{div_id}", f.data, f.layout, {{displaylogo: false, responsive: true}});}})();</script>',
+    ]
 
 
 def _verdict_badge(claim: Any, lang: str, *, element_id: str) -> str:
     colour = _VERDICT_COLOURS[claim.verdict]
-    return (f'<span class="verdict" id="{element_id}" data-verdict="{claim.verdict}" '
-            f'style="background:{colour}">{html.escape(verdict_text(claim.verdict, lang))}</span>')
+    return (
+        f'<span class="verdict" id="{element_id}" data-verdict="{claim.verdict}" '
+        f'style="background:{colour}">{html.escape(verdict_text(claim.verdict, lang))}</span>'
+    )
 
 
 def render_claims_report(result: Any, lang: str = "kk") -> str:
@@ -139,21 +191,29 @@ def render_claims_report(result: Any, lang: str = "kk") -> str:
         ]
         for f in claim.figures:
             counted = "" if f.counts and f.direction else f" ({tr('shown, not counted', lang)})"
-            parts.append(f"<li>{e(figure_line(f, lang) + counted)}<br>"
-                         f'<span class="muted">{e(tr("Data", lang))}: {e(f.data_text(lang))}</span></li>')
+            parts.append(
+                f"<li>{e(figure_line(f, lang) + counted)}<br>"
+                f'<span class="muted">{e(tr("Data", lang))}: {e(f.data_text(lang))}</span></li>'
+            )
         parts.append("</ul>")
         notes = claim.note_texts(lang)
         if notes:
-            parts.append("<ul class='muted'>" + "".join(f"<li>{e(t)}</li>" for t in notes) + "</ul>")
+            parts.append(
+                "<ul class='muted'>" + "".join(f"<li>{e(t)}</li>" for t in notes) + "</ul>"
+            )
         if claim.verdict in ("untestable", "mixed", "not_supported") and claim.decide:
-            parts.append(f"<p>{e(tr('Data that would decide it', lang))}: {e(tr(claim.decide, lang))}</p>")
+            parts.append(
+                f"<p>{e(tr('Data that would decide it', lang))}: {e(tr(claim.decide, lang))}</p>"
+            )
         band = band_figure(claim, lang)
         if band is not None:
             parts += _plot(f"figure-{n}", band)
         if claim.number == 5 and claim.series is not None:
             parts += _plot("figure-5-series", inequality_figure(claim.series, lang))
-        parts += [f'<p class="muted">{e(tr("Reproduce", lang))}: <code>{e(claim.reproduce)}</code></p>',
-                  "</section>"]
+        parts += [
+            f'<p class="muted">{e(tr("Reproduce", lang))}: <code>{e(claim.reproduce)}</code></p>',
+            "</section>",
+        ]
     parts += [
         '<section id="closing">',
         f"<h2>{e(tr('Closing note: every verdict', lang))}</h2>",
@@ -161,12 +221,18 @@ def render_claims_report(result: Any, lang: str = "kk") -> str:
         f"<th>{e(tr('Figures, data and years', lang))}</th></tr></thead><tbody>",
     ]
     for claim in result.claims:
-        cells = "<br>".join(e(figure_line(f, lang) + " (" + f.data_text(lang) + ")") for f in claim.figures)
-        parts.append(f"<tr><td>{claim.number}</td><td>{e(tr(claim.title, lang))}</td>"
-                     f"<td>{e(verdict_text(claim.verdict, lang))}</td><td>{cells}</td></tr>")
-    parts += ["</tbody></table>",
-              f'<p class="muted">{e(tr("The analysis took {seconds} seconds.", lang, seconds=fmt_number(float(s.get("seconds", 0.0)), lang, 1)))}</p>',
-              "</section></main></body></html>"]
+        cells = "<br>".join(
+            e(figure_line(f, lang) + " (" + f.data_text(lang) + ")") for f in claim.figures
+        )
+        parts.append(
+            f"<tr><td>{claim.number}</td><td>{e(tr(claim.title, lang))}</td>"
+            f"<td>{e(verdict_text(claim.verdict, lang))}</td><td>{cells}</td></tr>"
+        )
+    parts += [
+        "</tbody></table>",
+        f'<p class="muted">{e(tr("The analysis took {seconds} seconds.", lang, seconds=fmt_number(float(s.get("seconds", 0.0)), lang, 1)))}</p>',
+        "</section></main></body></html>",
+    ]
     return "\n".join(parts)
 
 

@@ -20,11 +20,19 @@ _RTOL, _ATOL = 1e-9, 1e-7
 
 
 def _same(frame: pd.DataFrame, a: str, b: str) -> bool:
-    cols = [(a, b)] + [(f"{a}{s}", f"{b}{s}") for s in ("_p05", "_p95")
-                       if f"{a}{s}" in frame.columns and f"{b}{s}" in frame.columns]
+    cols = [(a, b)] + [
+        (f"{a}{s}", f"{b}{s}")
+        for s in ("_p05", "_p95")
+        if f"{a}{s}" in frame.columns and f"{b}{s}" in frame.columns
+    ]
     return all(
-        np.allclose(frame[x].to_numpy(float), frame[y].to_numpy(float), rtol=_RTOL, atol=_ATOL,
-                    equal_nan=True)
+        np.allclose(
+            frame[x].to_numpy(float),
+            frame[y].to_numpy(float),
+            rtol=_RTOL,
+            atol=_ATOL,
+            equal_nan=True,
+        )
         for x, y in cols
     )
 
@@ -58,8 +66,14 @@ def distinct_outputs(
         if twin is None:
             kept.append((column, label))
         else:
-            notes.append(tr("Column {second} is the same as {first} in every country: shown once.", lang,
-                            second=label, first=twin[1]))
+            notes.append(
+                tr(
+                    "Column {second} is the same as {first} in every country: shown once.",
+                    lang,
+                    second=label,
+                    first=twin[1],
+                )
+            )
     return kept, notes
 
 
@@ -71,8 +85,11 @@ def has_bands(result) -> bool:
 def draws_text(result, lang: str) -> str:
     """The sentence on uncertainty for captions: draws and percentiles, or why there are none."""
     if has_bands(result):
-        return tr("In brackets: 5th and 95th percentiles over {draws} draws of the uncertain effects.",
-                  lang, draws=int(result.draws))
+        return tr(
+            "In brackets: 5th and 95th percentiles over {draws} draws of the uncertain effects.",
+            lang,
+            draws=int(result.draws),
+        )
     return tr("No parameter of this scenario is uncertain: one central run, so no bands.", lang)
 
 

@@ -25,7 +25,12 @@ from jahan.culture import (
 )
 from jahan.culture.dynamics import batch_params, integrate_batch
 
-_COLORS = {"stable": "#1a9850", "unstable": "#d73027", "saddle": "#fc8d59", "non-hyperbolic": "#999999"}
+_COLORS = {
+    "stable": "#1a9850",
+    "unstable": "#d73027",
+    "saddle": "#fc8d59",
+    "non-hyperbolic": "#999999",
+}
 
 
 def _stability_label(stability: str, lang: str) -> str:
@@ -86,11 +91,15 @@ def trajectories_to_rest(
     for units in _HORIZON_RATE_UNITS:
         horizon = units / rate
         first = 0.05 / rate  # a twentieth of the model's time scale
-        times = np.concatenate([[0.0], np.geomspace(first, horizon, int(100 * np.log10(horizon / first)) + 2)])
+        times = np.concatenate(
+            [[0.0], np.geomspace(first, horizon, int(100 * np.log10(horizon / first)) + 2)]
+        )
         states, _ = integrate_batch(spec.model, params, initial, 0.0, times)
         paths = np.clip(states, 0.0, 1.0)  # (time, 2, batch)
         if attractors.size:
-            gaps = np.linalg.norm(paths[:, :, :, None] - attractors.T[None, :, None, :], axis=1).min(axis=-1)
+            gaps = np.linalg.norm(
+                paths[:, :, :, None] - attractors.T[None, :, None, :], axis=1
+            ).min(axis=-1)
             arrived = gaps <= ARRIVAL_DISTANCE  # (time, batch)
         else:
             arrived = np.ones((times.size, initial.shape[1]), dtype=bool)
@@ -123,47 +132,86 @@ def phase_plane_figure(fit: LanguageFit, lang: str = "en") -> go.Figure:
         fig.add_trace(go.Scatter(x=x, y=dx, mode="lines", name=tr("rate of change dx/dt", lang)))
         obs = fit.series.frame["monolingual_a"] + fit.series.frame["bilingual"]
         fig.add_trace(
-            go.Scatter(x=obs, y=np.zeros(len(obs)), mode="markers", name=tr("observed shares", lang),
-                       marker={"symbol": "line-ns-open", "size": 10})
+            go.Scatter(
+                x=obs,
+                y=np.zeros(len(obs)),
+                mode="markers",
+                name=tr("observed shares", lang),
+                marker={"symbol": "line-ns-open", "size": 10},
+            )
         )
         for _, row in points.iterrows():
             fig.add_trace(
-                go.Scatter(x=[row["monolingual_a"]], y=[0.0], mode="markers",
-                           name=_stability_label(row["stability"], lang),
-                           legendgroup=row["stability"], showlegend=_first(shown, row["stability"]),
-                           marker={"size": 14, "color": _COLORS.get(row["stability"], "#000")})
+                go.Scatter(
+                    x=[row["monolingual_a"]],
+                    y=[0.0],
+                    mode="markers",
+                    name=_stability_label(row["stability"], lang),
+                    legendgroup=row["stability"],
+                    showlegend=_first(shown, row["stability"]),
+                    marker={"size": 14, "color": _COLORS.get(row["stability"], "#000")},
+                )
             )
         fig.update_layout(xaxis_title=tr("share speaking A (x)", lang), yaxis_title="dx/dt")
     else:
-        starts = [(x0, y0) for x0 in np.linspace(0.05, 0.9, 6) for y0 in np.linspace(0.05, 0.9, 6) if x0 + y0 < 0.98]
-        stable = points.loc[points["stability"] == "stable", ["monolingual_a", "monolingual_b"]].to_numpy()
+        starts = [
+            (x0, y0)
+            for x0 in np.linspace(0.05, 0.9, 6)
+            for y0 in np.linspace(0.05, 0.9, 6)
+            if x0 + y0 < 0.98
+        ]
+        stable = points.loc[
+            points["stability"] == "stable", ["monolingual_a", "monolingual_b"]
+        ].to_numpy()
         for i, path in enumerate(trajectories_to_rest(spec, starts, stable)):
             # A dot marks where each trajectory starts, so its open end is not read as a stop.
             fig.add_trace(
-                go.Scatter(x=path[:, 0], y=path[:, 1], mode="lines+markers",
-                           line={"color": "#bbbbbb", "width": 1},
-                           marker={"color": "#999999", "size": [5] + [0] * (len(path) - 1)},
-                           showlegend=i == 0, name=tr("trajectories", lang), hoverinfo="skip")
+                go.Scatter(
+                    x=path[:, 0],
+                    y=path[:, 1],
+                    mode="lines+markers",
+                    line={"color": "#bbbbbb", "width": 1},
+                    marker={"color": "#999999", "size": [5] + [0] * (len(path) - 1)},
+                    showlegend=i == 0,
+                    name=tr("trajectories", lang),
+                    hoverinfo="skip",
+                )
             )
         f = fit.series.frame
-        fig.add_trace(go.Scatter(x=f["monolingual_a"], y=f["monolingual_b"], mode="markers+lines",
-                                 name=tr("observed shares", lang)))
+        fig.add_trace(
+            go.Scatter(
+                x=f["monolingual_a"],
+                y=f["monolingual_b"],
+                mode="markers+lines",
+                name=tr("observed shares", lang),
+            )
+        )
         for _, row in points.iterrows():
             fig.add_trace(
-                go.Scatter(x=[row["monolingual_a"]], y=[row["monolingual_b"]], mode="markers",
-                           name=_stability_label(row["stability"], lang),
-                           legendgroup=row["stability"], showlegend=_first(shown, row["stability"]),
-                           marker={"size": 14, "color": _COLORS.get(row["stability"], "#000")})
+                go.Scatter(
+                    x=[row["monolingual_a"]],
+                    y=[row["monolingual_b"]],
+                    mode="markers",
+                    name=_stability_label(row["stability"], lang),
+                    legendgroup=row["stability"],
+                    showlegend=_first(shown, row["stability"]),
+                    marker={"size": 14, "color": _COLORS.get(row["stability"], "#000")},
+                )
             )
-        fig.update_layout(xaxis_title=tr("monolingual in A (x)", lang),
-                          yaxis_title=tr("monolingual in B (y)", lang),
-                          xaxis={"range": [0, 1]}, yaxis={"range": [0, 1]})
+        fig.update_layout(
+            xaxis_title=tr("monolingual in A (x)", lang),
+            yaxis_title=tr("monolingual in B (y)", lang),
+            xaxis={"range": [0, 1]},
+            yaxis={"range": [0, 1]},
+        )
     fig.update_layout(title=tr("Phase plane of the {model} model", lang, model=fit.model))
     fig.update_layout(separators=plotly_separators(lang))  # axes in the locale's symbols
     return fig
 
 
-def projection_figure(projection: LanguageProjection, fit: LanguageFit | None = None, lang: str = "en") -> go.Figure:
+def projection_figure(
+    projection: LanguageProjection, fit: LanguageFit | None = None, lang: str = "en"
+) -> go.Figure:
     """Share speaking A (monolinguals plus bilinguals), baseline and policy, with bootstrap bands."""
     fig = go.Figure()
     names = {"baseline": tr("baseline", lang), "policy": tr("policy", lang)}
@@ -172,17 +220,38 @@ def projection_figure(projection: LanguageProjection, fit: LanguageFit | None = 
         c = colors[str(scenario)]
         years = part["year"].to_numpy()
         fig.add_trace(
-            go.Scatter(x=np.concatenate([years, years[::-1]]),
-                       y=np.concatenate([part["speakers_a_upper"], part["speakers_a_lower"][::-1]]),
-                       fill="toself", line={"width": 0}, fillcolor=c, opacity=0.2, hoverinfo="skip",
-                       name=tr("{level} band", lang, level=f"{projection.level:.0%}"), showlegend=False)
+            go.Scatter(
+                x=np.concatenate([years, years[::-1]]),
+                y=np.concatenate([part["speakers_a_upper"], part["speakers_a_lower"][::-1]]),
+                fill="toself",
+                line={"width": 0},
+                fillcolor=c,
+                opacity=0.2,
+                hoverinfo="skip",
+                name=tr("{level} band", lang, level=f"{projection.level:.0%}"),
+                showlegend=False,
+            )
         )
-        fig.add_trace(go.Scatter(x=years, y=part["speakers_a"], mode="lines", line={"color": c},
-                                 name=names[str(scenario)]))
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=part["speakers_a"],
+                mode="lines",
+                line={"color": c},
+                name=names[str(scenario)],
+            )
+        )
     if fit is not None:
         f = fit.series.frame
-        fig.add_trace(go.Scatter(x=f["year"], y=f["monolingual_a"] + f["bilingual"], mode="markers",
-                                 name=tr("observed shares", lang), marker={"color": "#000"}))
+        fig.add_trace(
+            go.Scatter(
+                x=f["year"],
+                y=f["monolingual_a"] + f["bilingual"],
+                mode="markers",
+                name=tr("observed shares", lang),
+                marker={"color": "#000"},
+            )
+        )
     fig.add_vline(x=projection.policy.from_year, line_dash="dot")
     fig.update_layout(
         title=tr("Share speaking language A: baseline and policy", lang),
@@ -214,15 +283,24 @@ def language_section(fit: LanguageFit, projection: LanguageProjection, lang: str
     return {
         "title": tr("Language shift: {model} model", lang, model=fit.model),
         "headline": tr(
-            "Share speaking A in {year}: {baseline} without the policy, {policy} with it.", lang,
-            year=int(base["year"]), baseline=fmt_number(base["speakers_a"], lang, 3),
+            "Share speaking A in {year}: {baseline} without the policy, {policy} with it.",
+            lang,
+            year=int(base["year"]),
+            baseline=fmt_number(base["speakers_a"], lang, 3),
             policy=fmt_number(pol["speakers_a"], lang, 3),
         ),
-        "columns": [tr("Parameter", lang), tr("Estimate", lang), tr("{level} interval", lang, level=f"{fit.level:.0%}")],
+        "columns": [
+            tr("Parameter", lang),
+            tr("Estimate", lang),
+            tr("{level} interval", lang, level=f"{fit.level:.0%}"),
+        ],
         "rows": rows,
         "note": (
-            tr("Intervals: profile likelihood, threshold calibrated by the parametric bootstrap. "
-               "Bands: parametric bootstrap of the fit.", lang)
+            tr(
+                "Intervals: profile likelihood, threshold calibrated by the parametric bootstrap. "
+                "Bands: parametric bootstrap of the fit.",
+                lang,
+            )
             if fit.record.critical
             else tr("Intervals: profile likelihood. Bands: parametric bootstrap of the fit.", lang)
         ),
@@ -251,29 +329,61 @@ def identification_notes(fit: LanguageFit, lang: str = "en") -> list[str]:
     notes = []
     for symbol, row in fit.params.iterrows():
         if not row["fixed"] and not row["identified"]:
-            notes.append(tr(
-                "Parameter {symbol} is not identified by these data: its profile stays under the "
-                "threshold out to the parameter's limit, or the data cannot separate it from other "
-                "parameters. Fix it (e.g. a = 1.31) or add data.", lang, symbol=str(symbol)))
+            notes.append(
+                tr(
+                    "Parameter {symbol} is not identified by these data: its profile stays under the "
+                    "threshold out to the parameter's limit, or the data cannot separate it from other "
+                    "parameters. Fix it (e.g. a = 1.31) or add data.",
+                    lang,
+                    symbol=str(symbol),
+                )
+            )
     if not fit.record.converged:
-        notes.append(tr("The least-squares fit stopped before convergence; read the estimates with caution.", lang))
+        notes.append(
+            tr(
+                "The least-squares fit stopped before convergence; read the estimates with caution.",
+                lang,
+            )
+        )
     return notes
 
 
 def policy_lines(projection: LanguageProjection, lang: str = "en") -> list[str]:
     """The policy levers, one translated line each."""
     p = projection.policy
-    year = str(int(p.from_year)) if float(p.from_year).is_integer() else fmt_number(p.from_year, lang, 1)
+    year = (
+        str(int(p.from_year))
+        if float(p.from_year).is_integer()
+        else fmt_number(p.from_year, lang, 1)
+    )
     lines = []
     if p.status is not None:
-        lines.append(tr("From {year}: status of language A, s = {value}", lang, year=year,
-                        value=fmt_number(p.status, lang, 3)))
+        lines.append(
+            tr(
+                "From {year}: status of language A, s = {value}",
+                lang,
+                year=year,
+                value=fmt_number(p.status, lang, 3),
+            )
+        )
     if p.bilingual_acquisition is not None:
-        lines.append(tr("From {year}: bilingual acquisition of A by monolinguals of B, eps = {value} per year",
-                        lang, year=year, value=fmt_number(p.bilingual_acquisition, lang, 4)))
+        lines.append(
+            tr(
+                "From {year}: bilingual acquisition of A by monolinguals of B, eps = {value} per year",
+                lang,
+                year=year,
+                value=fmt_number(p.bilingual_acquisition, lang, 4),
+            )
+        )
     if p.transmission is not None:
-        lines.append(tr("From {year}: intergenerational transmission of bilingualism, tau = {value}", lang,
-                        year=year, value=fmt_number(p.transmission, lang, 3)))
+        lines.append(
+            tr(
+                "From {year}: intergenerational transmission of bilingualism, tau = {value}",
+                lang,
+                year=year,
+                value=fmt_number(p.transmission, lang, 3),
+            )
+        )
     if not lines:
         lines.append(tr("No lever is changed: the policy scenario is the baseline.", lang))
     return lines
@@ -336,7 +446,7 @@ def render_language_report(
     if synthetic:
         parts.append(
             f'<p class="notice" id="synthetic"><strong>{e(tr("Synthetic example", lang))}.</strong> '
-            f'{e(tr("These shares were generated by a model with noise, not observed: they show the method, not a language.", lang))}</p>'
+            f"{e(tr('These shares were generated by a model with noise, not observed: they show the method, not a language.', lang))}</p>"
         )
     if source:
         parts.append(f"<p>{e(tr('File: {path}', lang, path=source))}</p>")
@@ -348,10 +458,18 @@ def render_language_report(
     parts += [
         f'<section id="parameters"><h2>{e(tr("Fitted parameters", lang))}</h2>',
         f"<p>{e(sec['title'])}; "
-        + e(tr("{n} years; residual standard deviation {sigma}", lang, n=fit.nobs,
-               sigma=fmt_number(fit.sigma, lang, 4))) + "</p>",
+        + e(
+            tr(
+                "{n} years; residual standard deviation {sigma}",
+                lang,
+                n=fit.nobs,
+                sigma=fmt_number(fit.sigma, lang, 4),
+            )
+        )
+        + "</p>",
         '<table id="parameters-table"><thead><tr>'
-        + "".join(f"<th>{e(c)}</th>" for c in sec["columns"]) + "</tr></thead><tbody>",
+        + "".join(f"<th>{e(c)}</th>" for c in sec["columns"])
+        + "</tr></thead><tbody>",
     ]
     for row in sec["rows"]:
         parts.append("<tr>" + "".join(f"<td>{e(str(v))}</td>" for v in row) + "</tr>")
@@ -361,7 +479,9 @@ def render_language_report(
     if notes:
         parts.append("<ul>" + "".join(f'<li class="warning">{e(n)}</li>' for n in notes) + "</ul>")
     else:
-        parts.append(f"<p>{e(tr('None: every fitted parameter is identified by the data.', lang))}</p>")
+        parts.append(
+            f"<p>{e(tr('None: every fitted parameter is identified by the data.', lang))}</p>"
+        )
     parts.append("</section>")
     parts += [
         f'<section id="policy"><h2>{e(tr("Policy", lang))}</h2><ul>',
@@ -376,7 +496,7 @@ def render_language_report(
         parts += [
             f'<section id="{key}-section"><h2>{e(heading)}</h2>',
             f'<div id="{key}" class="figure"></div>',
-            f'<script>(function(){{var f = {_figure_json(fig)};'
+            f"<script>(function(){{var f = {_figure_json(fig)};"
             f'Plotly.newPlot("{key}", f.data, f.layout, {{displaylogo: false, responsive: true}});}})();</script>',
             "</section>",
         ]

@@ -33,34 +33,53 @@ def welfare_svg(result: Any, lang: str, width: int = 720) -> str:
     def x(v: float) -> float:
         return left + (v - lo) / span * plot_w
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'role="img" aria-label="{tr("Welfare", lang)}" font-size="12">']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'role="img" aria-label="{tr("Welfare", lang)}" font-size="12">'
+    ]
     zero = x(0.0)
-    parts.append(f'<line x1="{zero:.1f}" y1="10" x2="{zero:.1f}" y2="{height - 10}" stroke="#888"/>')
+    parts.append(
+        f'<line x1="{zero:.1f}" y1="10" x2="{zero:.1f}" y2="{height - 10}" stroke="#888"/>'
+    )
     for k, code in enumerate(codes):
         top = 20 + k * row_h
-        parts.append(f'<text x="{left - 8}" y="{top + bar_h + 2}" text-anchor="end">'
-                     f'{_esc(result.name_of(code, lang))}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{top + bar_h + 2}" text-anchor="end">'
+            f"{_esc(result.name_of(code, lang))}</text>"
+        )
         for m, case in enumerate(("estimated", "reference")):
             y = top + m * (bar_h + 2)
-            c, a, b = (float(frame.at[code, f"welfare_pct_{case}{s}"]) for s in ("", "_p05", "_p95"))
+            c, a, b = (
+                float(frame.at[code, f"welfare_pct_{case}{s}"]) for s in ("", "_p05", "_p95")
+            )
             x0, x1 = sorted((zero, x(c)))
-            parts.append(f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 0.5):.1f}" '
-                         f'height="{bar_h}" fill="{_COLOURS[case]}"><title>'
-                         f'{_esc(fmt_pct(c, lang, 2))}</title></rect>')
+            parts.append(
+                f'<rect x="{x0:.1f}" y="{y}" width="{max(x1 - x0, 0.5):.1f}" '
+                f'height="{bar_h}" fill="{_COLOURS[case]}"><title>'
+                f"{_esc(fmt_pct(c, lang, 2))}</title></rect>"
+            )
             mid = y + bar_h / 2
-            parts.append(f'<line x1="{x(a):.1f}" y1="{mid}" x2="{x(b):.1f}" y2="{mid}" '
-                         'stroke="#222" stroke-width="1.5"/>')
+            parts.append(
+                f'<line x1="{x(a):.1f}" y1="{mid}" x2="{x(b):.1f}" y2="{mid}" '
+                'stroke="#222" stroke-width="1.5"/>'
+            )
     parts.append(f'<text x="{left}" y="{height - 2}">{_esc(fmt_pct(lo, lang, 2))}</text>')
-    parts.append(f'<text x="{width - right}" y="{height - 2}" text-anchor="end">'
-                 f'{_esc(fmt_pct(hi, lang, 2))}</text>')
+    parts.append(
+        f'<text x="{width - right}" y="{height - 2}" text-anchor="end">'
+        f"{_esc(fmt_pct(hi, lang, 2))}</text>"
+    )
     parts.append("</svg>")
     return "".join(parts)
 
 
 def _esc(text: str) -> str:
-    return (str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace('"', "&quot;"))
+    return (
+        str(text)
+        .replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+    )
 
 
 def render_ex_post_report(result: Any, lang: str = "kk") -> str:
@@ -72,16 +91,28 @@ def render_ex_post_report(result: Any, lang: str = "kk") -> str:
     rows = []
     for code in result.shown:
         row = frame.loc[code]
-        rows.append({
-            "name": f"{result.name_of(code, lang)} ({code})",
-            "cells": [(labels[o], cell(row, f"{o}_estimated", lang), cell(row, f"{o}_reference", lang))
-                      for o in labels],
-        })
+        rows.append(
+            {
+                "name": f"{result.name_of(code, lang)} ({code})",
+                "cells": [
+                    (
+                        labels[o],
+                        cell(row, f"{o}_estimated", lang),
+                        cell(row, f"{o}_reference", lang),
+                    )
+                    for o in labels
+                ],
+            }
+        )
     trade = result.bloc_trade
     effects = result.effects
     effect_rows = [
-        (cases[c], fmt_number(float(effects.at[c, "effect"]), lang, 4),
-         fmt_number(float(effects.at[c, "se"]), lang, 4), str(effects.at[c, "source"]))
+        (
+            cases[c],
+            fmt_number(float(effects.at[c, "effect"]), lang, 4),
+            fmt_number(float(effects.at[c, "se"]), lang, 4),
+            str(effects.at[c, "source"]),
+        )
         for c in ("estimated", "reference")
     ]
     template = template_environment().get_template("ex_post.html")

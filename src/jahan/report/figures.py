@@ -127,7 +127,9 @@ def sector_bars(result, codes: list[str], lang: str, output: str = "output_pct")
                     "type": "data",
                     "symmetric": False,
                     "array": np.maximum(part[f"{output}_p95"].to_numpy(dtype=float) - central, 0.0),
-                    "arrayminus": np.maximum(central - part[f"{output}_p05"].to_numpy(dtype=float), 0.0),
+                    "arrayminus": np.maximum(
+                        central - part[f"{output}_p05"].to_numpy(dtype=float), 0.0
+                    ),
                     "thickness": 1.2,
                     "width": 3,
                 },

@@ -86,7 +86,9 @@ def claim_context(meta, lang: str) -> dict:
     if source:
         where = tr("founding text {source}", lang, source=source)
         if origin is not None:
-            where += ", " + tr("original in {language}", lang, language=_language_name(origin, lang))
+            where += ", " + tr(
+                "original in {language}", lang, language=_language_name(origin, lang)
+            )
         if translated:
             where += "; " + tr("our translation", lang)
     else:
@@ -131,33 +133,52 @@ def inequality_section(result, lang: str) -> dict | None:
         population = None
     members = bloc_members(result)
     out = inequality_of_gains(
-        result.countries["welfare_pct"], population=population, members=members or None,
+        result.countries["welfare_pct"],
+        population=population,
+        members=members or None,
         names=names,
     )
     m = out.measures
     rows = [
-        [tr("Gini index", lang), fmt_signif(m.at["gini", "unweighted"], lang),
-         fmt_signif(m.at["gini", "population_weighted"], lang)],
-        [tr("Theil index", lang), fmt_signif(m.at["theil", "unweighted"], lang),
-         fmt_signif(m.at["theil", "population_weighted"], lang)],
+        [
+            tr("Gini index", lang),
+            fmt_signif(m.at["gini", "unweighted"], lang),
+            fmt_signif(m.at["gini", "population_weighted"], lang),
+        ],
+        [
+            tr("Theil index", lang),
+            fmt_signif(m.at["theil", "unweighted"], lang),
+            fmt_signif(m.at["theil", "population_weighted"], lang),
+        ],
     ]
     members_rows = []
     if out.members is not None:
         labels = {"members": tr("Members", lang), "outsiders": tr("Outsiders", lang)}
         for key, row in out.members.iterrows():
-            members_rows.append([
-                labels.get(str(key), str(key)), fmt_number(row["countries"], lang, 0),
-                fmt_pct(row["mean_pct"], lang, 3), fmt_number(row["losers"], lang, 0),
-            ])
+            members_rows.append(
+                [
+                    labels.get(str(key), str(key)),
+                    fmt_number(row["countries"], lang, 0),
+                    fmt_pct(row["mean_pct"], lang, 3),
+                    fmt_number(row["losers"], lang, 0),
+                ]
+            )
     return {
         "title": tr("Inequality of gains", lang),
         "headline": out.headline(lang),
         "columns": [tr("Measure", lang), tr("Unweighted", lang), tr("Population-weighted", lang)],
         "rows": rows,
-        "members_columns": [tr("Group", lang), tr("Countries", lang), tr("Mean welfare change", lang),
-                            tr("Countries that lose", lang)],
+        "members_columns": [
+            tr("Group", lang),
+            tr("Countries", lang),
+            tr("Mean welfare change", lang),
+            tr("Countries that lose", lang),
+        ],
         "members_rows": members_rows,
-        "note": tr("Measured on welfare ratios 1 + change/100: zero when every country gains the same percentage.", lang),
+        "note": tr(
+            "Measured on welfare ratios 1 + change/100: zero when every country gains the same percentage.",
+            lang,
+        ),
     }
 
 
@@ -175,10 +196,12 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
     if not sectoral and result.spec.tariffs is not None:
         # A scenario that moves tariffs shows what they do: the volume-of-trade effect and the
         # change in tariff revenue (percent of baseline income).
-        summary_outputs = [*summary_outputs[:3],
-                           ("volume_of_trade_pct", tr("Volume of trade", lang)),
-                           ("tariff_revenue_income_pct", tr("Tariff revenue", lang)),
-                           *summary_outputs[3:]]
+        summary_outputs = [
+            *summary_outputs[:3],
+            ("volume_of_trade_pct", tr("Volume of trade", lang)),
+            ("tariff_revenue_income_pct", tr("Tariff revenue", lang)),
+            *summary_outputs[3:],
+        ]
     summary_outputs, same_notes = distinct_outputs(frame, summary_outputs, lang)
 
     def band(code: str, output: str) -> dict:
@@ -189,12 +212,20 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         }
 
     focus_rows = [
-        {"code": c, "name": result.name_of(c, lang), "cells": [band(c, o) for o, _ in summary_outputs]}
+        {
+            "code": c,
+            "name": result.name_of(c, lang),
+            "cells": [band(c, o) for o, _ in summary_outputs],
+        }
         for c in codes
     ]
     ordered = frame.sort_values("welfare_pct", ascending=False).index
     all_rows = [
-        {"code": c, "name": result.name_of(c, lang), "cells": [band(c, o) for o, _ in summary_outputs]}
+        {
+            "code": c,
+            "name": result.name_of(c, lang),
+            "cells": [band(c, o) for o, _ in summary_outputs],
+        }
         for c in ordered
     ]
     shocks = []
@@ -205,9 +236,12 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
                 "number": number,
                 "label": row.get(f"label_{lang}", row["label"]) if lang != "en" else row["label"],
                 "type": tr_shock_type(row["type"], lang),
-                "members": _members_text(row["members"]) + (
+                "members": _members_text(row["members"])
+                + (
                     f" · {_members_text(str(row['sectors']), 8)}"
-                    if str(row.get("sectors", "") or "").strip() else ""),
+                    if str(row.get("sectors", "") or "").strip()
+                    else ""
+                ),
                 "pairs": fmt_number(row["pairs"], lang, 0),
                 "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
                 "low": fmt_pct(row["trade_pct_p05"], lang, 2) if has_trade else "",
@@ -228,8 +262,11 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         for _, row in result.parameters.iterrows()
     ]
     s = result.settings
-    elasticity = (tr("Trade elasticity (mean over sectors)", lang) if sectoral
-                  else tr("Trade elasticity", lang))
+    elasticity = (
+        tr("Trade elasticity (mean over sectors)", lang)
+        if sectoral
+        else tr("Trade elasticity", lang)
+    )
     settings = [
         (elasticity, fmt_number(s["trade_elasticity"], lang, 2)),
         (tr("Closure", lang), _term(s["closure"], lang)),
@@ -237,10 +274,17 @@ def render_report(result, lang: str = "kk", focus: list[str] | None = None) -> s
         (tr("Baseline year", lang), str(s["baseline_year"])),
         (tr("Membership year", lang), str(s["membership_year"])),
         (tr("Countries", lang), fmt_number(s["n_countries"], lang, 0)),
-        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0) if has_bands(result)
-         else tr("none: no parameter is uncertain", lang)),
+        (
+            tr("Uncertainty draws", lang),
+            fmt_number(s["draws"], lang, 0)
+            if has_bands(result)
+            else tr("none: no parameter is uncertain", lang),
+        ),
         (tr("Seed", lang), str(s["seed"])),
-        (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
+        (
+            tr("Solver converged", lang),
+            tr("yes", lang) if s["central_converged"] else tr("no", lang),
+        ),
         (tr("Solver iterations", lang), str(s["central_iterations"])),
         (tr("Largest residual", lang), f"{s['central_max_residual']:.1e}"),
     ]
@@ -286,48 +330,88 @@ def scenario_notes(result, lang: str) -> list[str]:
     if spec.tariffs is not None:
         stated = spec.tariffs
         note = getattr(stated, f"note_{lang}", "") if lang != "en" else ""
-        notes.append(tr("Baseline tariffs assumed: {rate} on pairs not stated. {note}", lang,
-                        rate=fmt_pct(100 * stated.elsewhere, lang, 1).lstrip("+"),
-                        note=note or stated.note))
+        notes.append(
+            tr(
+                "Baseline tariffs assumed: {rate} on pairs not stated. {note}",
+                lang,
+                rate=fmt_pct(100 * stated.elsewhere, lang, 1).lstrip("+"),
+                note=note or stated.note,
+            )
+        )
         for line in stated.rates:
-            notes.append(tr("{importers} on imports from {exporters}: {rate} ({source})", lang,
-                            importers=_codes_text(line.importers), exporters=_codes_text(line.exporters),
-                            rate=fmt_pct(100 * line.rate, lang, 1).lstrip("+"),
-                            source=line.source or tr("assumption", lang)))
+            notes.append(
+                tr(
+                    "{importers} on imports from {exporters}: {rate} ({source})",
+                    lang,
+                    importers=_codes_text(line.importers),
+                    exporters=_codes_text(line.exporters),
+                    rate=fmt_pct(100 * line.rate, lang, 1).lstrip("+"),
+                    source=line.source or tr("assumption", lang),
+                )
+            )
     for shock in spec.shocks:
         label = _localised(shock, "label", lang) or shock.type
         if getattr(shock, "external_tariff", None) is not None:
-            before = ", ".join(f"{c} {fmt_pct(100 * v, lang, 1).lstrip('+')}"
-                               for c, v in shock.tariffs_before.items())
-            notes.append(tr("{shock}: common external tariff {rate}; tariffs before: {before}; "
-                            "internal tariff before: {internal}", lang, shock=label,
-                            rate=fmt_pct(100 * shock.external_tariff, lang, 1).lstrip("+"),
-                            before=before or "-",
-                            internal=fmt_pct(100 * shock.internal_tariff_before, lang, 1).lstrip("+")))
+            before = ", ".join(
+                f"{c} {fmt_pct(100 * v, lang, 1).lstrip('+')}"
+                for c, v in shock.tariffs_before.items()
+            )
+            notes.append(
+                tr(
+                    "{shock}: common external tariff {rate}; tariffs before: {before}; "
+                    "internal tariff before: {internal}",
+                    lang,
+                    shock=label,
+                    rate=fmt_pct(100 * shock.external_tariff, lang, 1).lstrip("+"),
+                    before=before or "-",
+                    internal=fmt_pct(100 * shock.internal_tariff_before, lang, 1).lstrip("+"),
+                )
+            )
     shocks = result.shocks
     if "overlap" in shocks.columns:
         for _, row in shocks.iterrows():
             if row["overlap"]:
                 label = row[f"label_{lang}"] if lang != "en" else row["label"]
-                notes.append(tr("{shock}: these pairs already share an agreement in the baseline "
-                                "year ({pairs}); the result is what the shock adds on top of them.",
-                                lang, shock=label, pairs=row["overlap"]))
+                notes.append(
+                    tr(
+                        "{shock}: these pairs already share an agreement in the baseline "
+                        "year ({pairs}); the result is what the shock adds on top of them.",
+                        lang,
+                        shock=label,
+                        pairs=row["overlap"],
+                    )
+                )
     shelter = result.settings.get("shelter")
     if shelter:
-        notes.append(tr("Crisis shelter against \"{against}\": each crisis is measured from its own "
-                        "pre-crisis world; shelter = loss without the union minus loss with it "
-                        "(paired draws).", lang, against=shelter["against"]))
+        notes.append(
+            tr(
+                'Crisis shelter against "{against}": each crisis is measured from its own '
+                "pre-crisis world; shelter = loss without the union minus loss with it "
+                "(paired draws).",
+                lang,
+                against=shelter["against"],
+            )
+        )
         for code, row in shelter["countries"].items():
-            verdict = (tr("the band excludes zero", lang) if row["band_excludes_zero"]
-                       else tr("the band includes zero", lang))
-            notes.append(tr(
-                "{country}: crisis loss {without} without the union, {with_} with it; shelter "
-                "{shelter} [{low}; {high}], {verdict}",
-                lang, country=result.name_of(code, lang), without=fmt_pct(row["loss_without"], lang, 4),
-                with_=fmt_pct(row["loss_with"], lang, 4), shelter=fmt_pct(row["shelter"], lang, 4),
-                low=fmt_pct(row["shelter_p05"], lang, 4), high=fmt_pct(row["shelter_p95"], lang, 4),
-                verdict=verdict,
-            ))
+            verdict = (
+                tr("the band excludes zero", lang)
+                if row["band_excludes_zero"]
+                else tr("the band includes zero", lang)
+            )
+            notes.append(
+                tr(
+                    "{country}: crisis loss {without} without the union, {with_} with it; shelter "
+                    "{shelter} [{low}; {high}], {verdict}",
+                    lang,
+                    country=result.name_of(code, lang),
+                    without=fmt_pct(row["loss_without"], lang, 4),
+                    with_=fmt_pct(row["loss_with"], lang, 4),
+                    shelter=fmt_pct(row["shelter"], lang, 4),
+                    low=fmt_pct(row["shelter_p05"], lang, 4),
+                    high=fmt_pct(row["shelter_p95"], lang, 4),
+                    verdict=verdict,
+                )
+            )
     return notes
 
 
@@ -350,16 +434,21 @@ def sector_section(result, codes: list[str], lang: str) -> dict:
             continue
         part = frame.loc[code]
         for sector, row in part.iterrows():
-            rows.append({
-                "country": f"{result.name_of(code, lang)} ({code})",
-                "sector": str(sector),
-                "base": fmt_number(row["output_baseline"], lang, 0),
-                "cells": [
-                    {"central": fmt_pct(row[o], lang, 2), "low": fmt_pct(row[f"{o}_p05"], lang, 2),
-                     "high": fmt_pct(row[f"{o}_p95"], lang, 2)}
-                    for o, _ in outputs
-                ],
-            })
+            rows.append(
+                {
+                    "country": f"{result.name_of(code, lang)} ({code})",
+                    "sector": str(sector),
+                    "base": fmt_number(row["output_baseline"], lang, 0),
+                    "cells": [
+                        {
+                            "central": fmt_pct(row[o], lang, 2),
+                            "low": fmt_pct(row[f"{o}_p05"], lang, 2),
+                            "high": fmt_pct(row[f"{o}_p95"], lang, 2),
+                        }
+                        for o, _ in outputs
+                    ],
+                }
+            )
     return {
         "columns": [label for _, label in outputs],
         "rows": rows,

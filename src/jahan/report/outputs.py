@@ -19,8 +19,15 @@ _VERSIONED = ("jahan", "numpy", "scipy", "pandas", "pyarrow", "pyfixest", "dask"
 def output_files(lang: str) -> tuple[str, ...]:
     """Names of the files :func:`write_outputs` writes (plus sectors.parquet and sectors.csv
     for a run on a world with sectors)."""
-    return (f"report_{lang}.html", "countries.parquet", "countries.csv", "shocks.csv",
-            "parameters.csv", "flows.parquet", MANIFEST)
+    return (
+        f"report_{lang}.html",
+        "countries.parquet",
+        "countries.csv",
+        "shocks.csv",
+        "parameters.csv",
+        "flows.parquet",
+        MANIFEST,
+    )
 
 
 def versions() -> dict[str, str]:
@@ -34,8 +41,14 @@ def versions() -> dict[str, str]:
     return out
 
 
-def run_manifest(result: Any, *, lang: str, focus: list[str] | None = None,
-                 world: str | None = None, extra: dict | None = None) -> dict:
+def run_manifest(
+    result: Any,
+    *,
+    lang: str,
+    focus: list[str] | None = None,
+    world: str | None = None,
+    extra: dict | None = None,
+) -> dict:
     """What produced ``result``: scenario file and its hash, seed, draws, model settings, data
     sources, versions, the command line and the time (UTC)."""
     settings = dict(result.settings)
@@ -70,8 +83,14 @@ def run_manifest(result: Any, *, lang: str, focus: list[str] | None = None,
 
 
 def write_outputs(
-    result, out_dir: Path, lang: str = "kk", focus: list[str] | None = None, *, excel: bool = False,
-    force: bool = False, manifest: dict | None = None,
+    result,
+    out_dir: Path,
+    lang: str = "kk",
+    focus: list[str] | None = None,
+    *,
+    excel: bool = False,
+    force: bool = False,
+    manifest: dict | None = None,
 ) -> dict:
     """Write the HTML report, results (Parquet and CSV), shocks, parameters and ``manifest.json``.
 

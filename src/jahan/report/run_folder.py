@@ -75,7 +75,7 @@ def remove_stale_staging(out_dir: Path) -> list[Path]:
     removed = []
     prefix = f".{Path(out_dir).name}{STAGING_TAG}"
     for folder in staging_folders(out_dir):
-        pid_text = folder.name[len(prefix):].split(".", 1)[0]
+        pid_text = folder.name[len(prefix) :].split(".", 1)[0]
         if pid_text.isdigit() and int(pid_text) != os.getpid() and _pid_alive(int(pid_text)):
             continue
         shutil.rmtree(folder, ignore_errors=True)
@@ -90,7 +90,13 @@ def _exchange(a: Path, b: Path) -> bool:
         renameat2 = libc.renameat2
     except (OSError, AttributeError):
         return False
-    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    renameat2.argtypes = [
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_int,
+        ctypes.c_char_p,
+        ctypes.c_uint,
+    ]
     renameat2.restype = ctypes.c_int
     if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
         return True
@@ -147,8 +153,10 @@ def _signals_unwind() -> Iterator[None]:
 
 
 # Files of a run written before runs had a manifest: such a folder may be replaced with --force.
-_EARLIER = re.compile(r"^(report_(kk|ru|en)\.html|countries\.(csv|parquet)|shocks\.csv|"
-                      r"parameters\.csv|flows\.parquet|sectors\.(csv|parquet)|results_(kk|ru|en)\.xlsx)$")
+_EARLIER = re.compile(
+    r"^(report_(kk|ru|en)\.html|countries\.(csv|parquet)|shocks\.csv|"
+    r"parameters\.csv|flows\.parquet|sectors\.(csv|parquet)|results_(kk|ru|en)\.xlsx)$"
+)
 
 
 def _earlier_outputs(folder: Path) -> bool:
@@ -171,16 +179,21 @@ def check_target(out_dir: Path, *, force: bool) -> None:
     except OSError as exc:  # a name too long, a file where a parent folder should be, ...
         raise _describe_os_error(exc, out_dir) from None
     if is_file:
-        raise OutputError(f"output folder {out_dir}: this is a file, not a folder; give a folder "
-                          "name with --out")
+        raise OutputError(
+            f"output folder {out_dir}: this is a file, not a folder; give a folder name with --out"
+        )
     if empty:
         return
     if not is_run:
-        raise OutputError(f"output folder {out_dir} already holds files and is not a jahan run "
-                          f"folder (no {MANIFEST}); choose a new or empty folder with --out")
+        raise OutputError(
+            f"output folder {out_dir} already holds files and is not a jahan run "
+            f"folder (no {MANIFEST}); choose a new or empty folder with --out"
+        )
     if not force:
-        raise OutputError(f"output folder {out_dir} already holds a run; pass --force to replace "
-                          "it whole, or choose another folder with --out")
+        raise OutputError(
+            f"output folder {out_dir} already holds a run; pass --force to replace "
+            "it whole, or choose another folder with --out"
+        )
 
 
 def _describe_os_error(exc: OSError, out_dir: Path) -> OutputError:
@@ -240,14 +253,18 @@ def write_run_folder(
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_staging(out_dir)
         with _signals_unwind():
-            staging = out_dir.parent / f".{out_dir.name}{STAGING_TAG}{os.getpid()}.{secrets.token_hex(4)}"
+            staging = (
+                out_dir.parent / f".{out_dir.name}{STAGING_TAG}{os.getpid()}.{secrets.token_hex(4)}"
+            )
             staging.mkdir(mode=0o755)
             for name, write in files.items():
                 write(staging / name)
             record = dict(manifest or {})
             record["files"] = {name: (staging / name).stat().st_size for name in files}
             (staging / MANIFEST).write_text(
-                json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+                json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
+                encoding="utf-8",
+            )
             check_target(out_dir, force=force)  # another run may have landed meanwhile
             _swap(staging, out_dir)
     except OutputError:
@@ -269,5 +286,13 @@ def read_manifest(out_dir: str | os.PathLike[str]) -> dict:
         raise OutputError(f"{path}: not a readable run manifest ({exc})") from None
 
 
-__all__ = ["MANIFEST", "OutputError", "STAGING_TAG", "check_target", "read_manifest",
-           "remove_stale_staging", "staging_folders", "write_run_folder"]
+__all__ = [
+    "MANIFEST",
+    "OutputError",
+    "STAGING_TAG",
+    "check_target",
+    "read_manifest",
+    "remove_stale_staging",
+    "staging_folders",
+    "write_run_folder",
+]

@@ -50,7 +50,10 @@ _HEADERS: dict[str, str] = {
 
 def header(column: str, lang: str) -> str:
     """The header of a result column in ``lang`` (the column name itself when unknown)."""
-    for suffix, msgid in (("_p05", "{header}, 5th percentile"), ("_p95", "{header}, 95th percentile")):
+    for suffix, msgid in (
+        ("_p05", "{header}, 5th percentile"),
+        ("_p95", "{header}, 95th percentile"),
+    ):
         base = column.removesuffix(suffix)
         if base != column and base in _HEADERS:
             return tr(msgid, lang, header=tr(_HEADERS[base], lang))

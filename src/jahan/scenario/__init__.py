@@ -26,6 +26,18 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'jahan.scenario' has no attribute {name!r}")
 
 
-__all__ = ["OUTPUTS", "Scenario", "ScenarioResult", "ScenarioSpec", "ShelterResult", "compare",
-           "crisis_shelter", "library", "library_names", "nearest", "readiness_vs_gains",
-           "scenario_error", "tr_shock_type"]
+__all__ = [
+    "OUTPUTS",
+    "Scenario",
+    "ScenarioResult",
+    "ScenarioSpec",
+    "ShelterResult",
+    "compare",
+    "crisis_shelter",
+    "library",
+    "library_names",
+    "nearest",
+    "readiness_vs_gains",
+    "scenario_error",
+    "tr_shock_type",
+]

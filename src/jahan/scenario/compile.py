@@ -53,8 +53,19 @@ from jahan.scenario.schema import (
 PROHIBITIVE = 1e-12
 """Factor on ``t_ij^(-theta)`` for a prohibitive barrier (sanctions, autarky)."""
 
-AGREEMENT_GROUPS = ("EU", "EAEU", "CU", "CISFTA", "ASEAN", "MERCOSUR", "USMCA", "GCC", "AfCFTA",
-                    "EFTA", "CES")
+AGREEMENT_GROUPS = (
+    "EU",
+    "EAEU",
+    "CU",
+    "CISFTA",
+    "ASEAN",
+    "MERCOSUR",
+    "USMCA",
+    "GCC",
+    "AfCFTA",
+    "EFTA",
+    "CES",
+)
 """Groups that are trade agreements: a shock among their members overlaps the baseline."""
 
 
@@ -169,8 +180,9 @@ class _Resolver:
     def codes(self, value: str | list[str], loc: tuple[object, ...]) -> list[str]:
         items = [value] if isinstance(value, str) else list(value)
         if not items:
-            raise scenario_error(self.source, loc, "empty list; give ISO3 codes or a group name",
-                                 text=self.text)
+            raise scenario_error(
+                self.source, loc, "empty list; give ISO3 codes or a group name", text=self.text
+            )
         out: list[str] = []
         for item in items:
             key = item.strip().upper()
@@ -181,7 +193,8 @@ class _Resolver:
                 members = [c for c in self.world.group(name, year=self.year) if c in self.index]
                 if not members:
                     raise scenario_error(
-                        self.source, loc,
+                        self.source,
+                        loc,
                         f"group {name!r} has no members in {self.year} among this world's countries; "
                         "choose another year ([scenario] year = ...) or list ISO3 codes",
                         text=self.text,
@@ -190,7 +203,8 @@ class _Resolver:
             else:
                 pool = [*self.countries, *self.group_names.values()]
                 raise scenario_error(
-                    self.source, loc,
+                    self.source,
+                    loc,
                     f"unknown country code or group {item!r}; use an ISO3 code of this world "
                     f"({len(self.countries)} countries) or a group: "
                     f"{', '.join(sorted(self.group_names.values()))}",
@@ -203,8 +217,10 @@ class _Resolver:
         return np.array([self.index[c] for c in codes], dtype=np.intp)
 
 
-_NO_PAIRS = ("{what}: not one pair of two different countries, so this shock would change "
-             "nothing; name different countries on the two sides")
+_NO_PAIRS = (
+    "{what}: not one pair of two different countries, so this shock would change "
+    "nothing; name different countries on the two sides"
+)
 
 
 def _cross(a: np.ndarray, b: np.ndarray, symmetric: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -225,8 +241,9 @@ NO_SECTORS = (
 )
 
 
-def _sector_index(value: str | list[str], sectors: Sequence[str], loc, source: str,
-                  text: str) -> np.ndarray:
+def _sector_index(
+    value: str | list[str], sectors: Sequence[str], loc, source: str, text: str
+) -> np.ndarray:
     if isinstance(value, str):
         if value.strip().lower() == "all":
             return np.arange(len(sectors), dtype=np.intp)
@@ -243,10 +260,12 @@ def _sector_index(value: str | list[str], sectors: Sequence[str], loc, source: s
         else:
             shown = ", ".join(map(str, sectors[:30])) + (" ..." if len(sectors) > 30 else "")
             raise scenario_error(
-                source, loc,
+                source,
+                loc,
                 f"unknown sector {item!r}; this world's {len(sectors)} sectors are {shown} "
-                "(or write sectors = \"all\")",
-                text=text, suggestion=nearest(key, list(map(str, sectors))),
+                '(or write sectors = "all")',
+                text=text,
+                suggestion=nearest(key, list(map(str, sectors))),
             )
     return np.array(sorted(set(out)), dtype=np.intp)
 
@@ -280,7 +299,9 @@ def compile_scenario(
     for focus in spec.scenario.focus:
         res.codes(focus, ("scenario", "focus"))
 
-    def add_param(k: int, name: str, mean: float, se: float, unit: str, coef: str | None = None) -> int:
+    def add_param(
+        k: int, name: str, mean: float, se: float, unit: str, coef: str | None = None
+    ) -> int:
         params.append(Parameter(name, float(mean), float(se), unit, k, coef))
         return len(params) - 1
 
@@ -290,10 +311,16 @@ def compile_scenario(
         if isinstance(shock, AgreementShock):
             codes = res.codes(shock.members, (*loc, "members"))
             if len(codes) < 2:
-                raise scenario_error(source, (*loc, "members"),
-                                     f"an agreement needs at least two members, got {codes}", text=text)
+                raise scenario_error(
+                    source,
+                    (*loc, "members"),
+                    f"an agreement needs at least two members, got {codes}",
+                    text=text,
+                )
             default = AGREEMENT_DEFAULTS.get(shock.kind)
-            effect = shock.effect if shock.effect is not None else (default.effect if default else 0.0)
+            effect = (
+                shock.effect if shock.effect is not None else (default.effect if default else 0.0)
+            )
             se = shock.se if shock.se is not None else (default.se if default else 0.0)
             if shock.kind == "exit":
                 leaving = _leavers(res, shock, codes, loc, year, source, text)
@@ -326,8 +353,12 @@ def compile_scenario(
             p = add_param(k, f"{label} change", shock.change_pct, shock.se_pct, "percent")
             rows, cols = _cross(res.idx(ex), res.idx(im), shock.symmetric)
             if len(rows) == 0:
-                raise scenario_error(source, (*loc, "importers"), _NO_PAIRS.format(
-                    what=f"exporters {ex} and importers {im}"), text=text)
+                raise scenario_error(
+                    source,
+                    (*loc, "importers"),
+                    _NO_PAIRS.format(what=f"exporters {ex} and importers {im}"),
+                    text=text,
+                )
             cells.append(_Cells("pct", rows, cols, p))
             shocked[k], members[k] = (rows, cols), tuple(dict.fromkeys([*ex, *im]))
         elif isinstance(shock, BorderShock):
@@ -341,9 +372,13 @@ def compile_scenario(
             side_b = res.codes(shock.and_, (*loc, "and"))
             both = sorted(set(side_a) & set(side_b))
             if both:
-                raise scenario_error(source, (*loc, "and"),
-                                     f"{', '.join(both)} on both sides of the sanctions; "
-                                     "each country may be on one side only", text=text)
+                raise scenario_error(
+                    source,
+                    (*loc, "and"),
+                    f"{', '.join(both)} on both sides of the sanctions; "
+                    "each country may be on one side only",
+                    text=text,
+                )
             rows, cols = _cross(res.idx(side_a), res.idx(side_b), symmetric=True)
             if shock.change_pct is None:
                 cells.append(_Cells("zero", rows, cols, None))
@@ -360,12 +395,15 @@ def compile_scenario(
                 cx, cy = res.codes(x, where), res.codes(y, where)
                 r, c = _cross(res.idx(cx), res.idx(cy), shock.symmetric)
                 if len(r) == 0:
-                    raise scenario_error(source, where, _NO_PAIRS.format(
-                        what=f"the leg {x!r} -> {y!r}"), text=text)
+                    raise scenario_error(
+                        source, where, _NO_PAIRS.format(what=f"the leg {x!r} -> {y!r}"), text=text
+                    )
                 all_rows.append(r)
                 all_cols.append(c)
                 involved += [*cx, *cy]
-            pairs = np.unique(np.stack([np.concatenate(all_rows), np.concatenate(all_cols)]), axis=1)
+            pairs = np.unique(
+                np.stack([np.concatenate(all_rows), np.concatenate(all_cols)]), axis=1
+            )
             p = add_param(k, f"{label} change", shock.change_pct, shock.se_pct, "percent")
             cells.append(_Cells("pct", pairs[0], pairs[1], p))
             shocked[k], members[k] = (pairs[0], pairs[1]), tuple(dict.fromkeys(involved))
@@ -379,9 +417,10 @@ def compile_scenario(
             codes = res.codes(shock.countries, (*loc, "countries"))
             if spec.model.imbalances != "balanced":
                 raise scenario_error(
-                    source, ("model", "imbalances"),
+                    source,
+                    ("model", "imbalances"),
                     f"bad value {spec.model.imbalances!r} for a scenario with autarky: a closed "
-                    "country cannot keep a trade deficit; set imbalances = \"balanced\"",
+                    'country cannot keep a trade deficit; set imbalances = "balanced"',
                     text=text,
                 )
             rows, cols = _cross(res.idx(codes), np.arange(len(res.countries)), symmetric=True)
@@ -393,9 +432,12 @@ def compile_scenario(
             if shock.members is not None:
                 codes = res.codes(shock.members, (*loc, "members"))
                 if len(codes) < 2:
-                    raise scenario_error(source, (*loc, "members"),
-                                         f"tariffs among members need at least two countries, got {codes}",
-                                         text=text)
+                    raise scenario_error(
+                        source,
+                        (*loc, "members"),
+                        f"tariffs among members need at least two countries, got {codes}",
+                        text=text,
+                    )
                 a = res.idx(codes)
                 rows, cols = _cross(a, a, symmetric=False)
                 involved = codes
@@ -403,21 +445,33 @@ def compile_scenario(
                 assert shock.exporters is not None and shock.importers is not None
                 im = res.codes(shock.importers, (*loc, "importers"))
                 rest = _is_rest(shock.exporters)
-                ex = ([c for c in res.countries if c not in im] if rest
-                      else res.codes(shock.exporters, (*loc, "exporters")))
+                ex = (
+                    [c for c in res.countries if c not in im]
+                    if rest
+                    else res.codes(shock.exporters, (*loc, "exporters"))
+                )
                 rows, cols = _cross(res.idx(ex), res.idx(im), shock.symmetric and not rest)
                 involved = list(dict.fromkeys([*ex, *im])) if not rest else im
             if len(rows) == 0:
-                raise scenario_error(source, loc, "no pair of different countries to put a tariff on",
-                                     text=text)
-            s_idx = (np.zeros(1, dtype=np.intp) if sectors is None else
-                     _sector_index(shock.sectors, list(sectors), (*loc, "sectors"), source, text))
+                raise scenario_error(
+                    source, loc, "no pair of different countries to put a tariff on", text=text
+                )
+            s_idx = (
+                np.zeros(1, dtype=np.intp)
+                if sectors is None
+                else _sector_index(shock.sectors, list(sectors), (*loc, "sectors"), source, text)
+            )
             if shock.rate is not None:
                 p = add_param(k, f"{label} rate", shock.rate, shock.se or 0.0, "rate")
                 mode = "rate"
             else:
-                p = add_param(k, f"{label} change", float(shock.change or 0.0), shock.se or 0.0,
-                              "percentage points")
+                p = add_param(
+                    k,
+                    f"{label} change",
+                    float(shock.change or 0.0),
+                    shock.se or 0.0,
+                    "percentage points",
+                )
                 mode = "change"
             tariffs.append(TariffCells(mode, s_idx, rows, cols, p, k))
             shocked[k], members[k] = (rows, cols), tuple(involved)
@@ -427,30 +481,41 @@ def compile_scenario(
     notes: list[str] = []
     if union_tariffs and sectors is not None:
         k = union_tariffs[0][0]
-        raise scenario_error(source, ("shocks", k, "external_tariff"),
-                             "a common external tariff runs on worlds without sector data; on "
-                             "this world state the members' tariffs by sector with tariff shocks",
-                             text=text)
+        raise scenario_error(
+            source,
+            ("shocks", k, "external_tariff"),
+            "a common external tariff runs on worlds without sector data; on "
+            "this world state the members' tariffs by sector with tariff shocks",
+            text=text,
+        )
     if spec.tariffs is not None and sectors is not None:
-        raise scenario_error(source, ("tariffs",), "[tariffs] states baseline tariffs of a world "
-                             "without sector data; this world's tariffs come from its sector data",
-                             text=text)
+        raise scenario_error(
+            source,
+            ("tariffs",),
+            "[tariffs] states baseline tariffs of a world "
+            "without sector data; this world's tariffs come from its sector data",
+            text=text,
+        )
     if sectors is None and (tariffs or union_tariffs or spec.tariffs is not None):
         tariff_base, notes = _baseline_tariffs(spec, res, source, text)
         for k, shock, codes, leaving, label in union_tariffs:
-            add = _union_tariffs(res, tariff_base, shock, k, codes, leaving, label, add_param,
-                                 source, text, notes)
+            add = _union_tariffs(
+                res, tariff_base, shock, k, codes, leaving, label, add_param, source, text, notes
+            )
             tariffs.extend(add)
         _check_central_rates(tariffs, tariff_base, [p.mean for p in params], res, source, text)
     for k, found in overlaps.items():
         shock = spec.shocks[k]
-        listed = "; ".join(f"{g}: {', '.join(pairs[:6])}" + (" ..." if len(pairs) > 6 else "")
-                           for g, pairs in found.items())
+        listed = "; ".join(
+            f"{g}: {', '.join(pairs[:6])}" + (" ..." if len(pairs) > 6 else "")
+            for g, pairs in found.items()
+        )
         warnings.warn(
             f"{source}: shocks[{k + 1}] ({shock.label or shock.type}) covers pairs that already "
             f"share an agreement in {year} ({listed}); the result is what the shock adds on top "
             "of these agreements, which the baseline flows already reflect",
-            ScenarioWarning, stacklevel=3,
+            ScenarioWarning,
+            stacklevel=3,
         )
 
     return CompiledScenario(
@@ -469,8 +534,14 @@ def compile_scenario(
     )
 
 
-def check_shocked_trade(compiled: CompiledScenario, baseline: np.ndarray, spec: ScenarioSpec, *,
-                        source: str, text: str = "") -> None:
+def check_shocked_trade(
+    compiled: CompiledScenario,
+    baseline: np.ndarray,
+    spec: ScenarioSpec,
+    *,
+    source: str,
+    text: str = "",
+) -> None:
     """Refuse a shock whose pairs carry no baseline trade.
 
     Exact hat algebra scales flows, so a cost change on pairs that do not trade leaves every
@@ -483,30 +554,36 @@ def check_shocked_trade(compiled: CompiledScenario, baseline: np.ndarray, spec: 
         if not np.any(baseline[rows, cols] > 0):
             shock = spec.shocks[k]
             raise scenario_error(
-                source, ("shocks", k, "type"),
+                source,
+                ("shocks", k, "type"),
                 f"the {len(rows)} pairs of this {shock.type} shock have no trade in the baseline "
                 "flows, so it would change nothing; check the world's flows (all zero between "
-                "these countries?) or the countries named", text=text)
+                "these countries?) or the countries named",
+                text=text,
+            )
 
 
 def _is_rest(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("rest", "rest of world")
 
 
-def _leavers(res: _Resolver, shock: AgreementShock, codes: list[str], loc, year, source: str,
-             text: str) -> list[str]:
+def _leavers(
+    res: _Resolver, shock: AgreementShock, codes: list[str], loc, year, source: str, text: str
+) -> list[str]:
     leaving = res.codes(shock.leaving, (*loc, "leaving"))
     outside = [c for c in leaving if c not in codes]
     if outside:
         raise scenario_error(
-            source, (*loc, "leaving"),
+            source,
+            (*loc, "leaving"),
             f"{', '.join(outside)} cannot leave: not a member of {shock.members!r} in {year} "
             f"(members then: {', '.join(codes)}); name members of the bloc in the baseline year",
             text=text,
         )
     if len(leaving) == len(codes):
-        raise scenario_error(source, (*loc, "leaving"),
-                             "every member leaves; at least one must stay", text=text)
+        raise scenario_error(
+            source, (*loc, "leaving"), "every member leaves; at least one must stay", text=text
+        )
     return leaving
 
 
@@ -519,20 +596,22 @@ def _overlaps(res: _Resolver, codes: list[str], year) -> dict[str, tuple[str, ..
             continue
         inside = sorted(chosen & set(res.world.group(name, year=year)))
         if len(inside) >= 2:
-            found[name] = tuple(f"{a}-{b}" for i, a in enumerate(inside) for b in inside[i + 1:])
+            found[name] = tuple(f"{a}-{b}" for i, a in enumerate(inside) for b in inside[i + 1 :])
     return found
 
 
-def _baseline_tariffs(spec: ScenarioSpec, res: _Resolver, source: str,
-                      text: str) -> tuple[np.ndarray, list[str]]:
+def _baseline_tariffs(
+    spec: ScenarioSpec, res: _Resolver, source: str, text: str
+) -> tuple[np.ndarray, list[str]]:
     """The stated baseline tariff matrix (exporter, importer) and its notes for the report."""
     stated = spec.tariffs
     if stated is None:
         raise scenario_error(
-            source, ("tariffs",),
+            source,
+            ("tariffs",),
             "this scenario changes tariffs on a world without tariff data: state the baseline "
             "rate you assume on pairs you do not list, e.g. [tariffs] elsewhere = 0.0 (and "
-            "optionally file = \"tariffs.csv\" or [[tariffs.rates]] lines)",
+            'optionally file = "tariffs.csv" or [[tariffs.rates]] lines)',
             text=text,
         )
     n = len(res.countries)
@@ -554,25 +633,45 @@ def _baseline_tariffs(spec: ScenarioSpec, res: _Resolver, source: str,
     for m, line in enumerate(stated.rates):
         where = ("tariffs", "rates", m)
         im = res.codes(line.importers, (*where, "importers"))
-        ex = ([c for c in res.countries if c not in im] if _is_rest(line.exporters)
-              else res.codes(line.exporters, (*where, "exporters")))
+        ex = (
+            [c for c in res.countries if c not in im]
+            if _is_rest(line.exporters)
+            else res.codes(line.exporters, (*where, "exporters"))
+        )
         rows, cols = _cross(res.idx(ex), res.idx(im), symmetric=False)
         base[rows, cols] = line.rate
-        notes.append(f"{', '.join(im)} on {line.exporters}: {line.rate:g}"
-                     + (f" ({line.source})" if line.source else ""))
+        notes.append(
+            f"{', '.join(im)} on {line.exporters}: {line.rate:g}"
+            + (f" ({line.source})" if line.source else "")
+        )
     return base, notes
 
 
-def _union_tariffs(res: _Resolver, base: np.ndarray, shock: AgreementShock, k: int,
-                   codes: list[str], leaving: list[str], label: str, add_param, source: str,
-                   text: str, notes: list[str]) -> list[TariffCells]:
+def _union_tariffs(
+    res: _Resolver,
+    base: np.ndarray,
+    shock: AgreementShock,
+    k: int,
+    codes: list[str],
+    leaving: list[str],
+    label: str,
+    add_param,
+    source: str,
+    text: str,
+    notes: list[str],
+) -> list[TariffCells]:
     """Baseline and counterfactual tariffs of a customs union (or an exit from one)."""
     loc = ("shocks", k)
     inside = res.idx(codes)
     outside = res.idx([c for c in res.countries if c not in codes])
     one = np.zeros(1, dtype=np.intp)
-    cet = add_param(k, f"{label} common external tariff", shock.external_tariff,
-                    shock.external_tariff_se, "rate")
+    cet = add_param(
+        k,
+        f"{label} common external tariff",
+        shock.external_tariff,
+        shock.external_tariff_se,
+        "rate",
+    )
     internal_before = float(shock.internal_tariff_before or 0.0)
     rows, cols = _cross(inside, inside, symmetric=False)
     base[rows, cols] = internal_before
@@ -580,19 +679,24 @@ def _union_tariffs(res: _Resolver, base: np.ndarray, shock: AgreementShock, k: i
         # Baseline: every member applies the common tariff to non-members.
         r, c = _cross(outside, inside, symmetric=False)
         base[r, c] = shock.external_tariff
-        notes.append(f"{label}: members' external tariff before = {shock.external_tariff:g}, "
-                     f"internal = {internal_before:g}")
+        notes.append(
+            f"{label}: members' external tariff before = {shock.external_tariff:g}, "
+            f"internal = {internal_before:g}"
+        )
         out = res.idx(leaving)
         stay = res.idx([c for c in codes if c not in leaving])
         after = add_param(k, f"{label} exit tariff", shock.exit_tariff, 0.0, "rate")
         r1, c1 = _cross(np.arange(len(res.countries)), out, symmetric=False)
         r2, c2 = _cross(out, stay, symmetric=False)
-        return [TariffCells("rate", one, r1, c1, after, k),
-                TariffCells("rate", one, r2, c2, cet, k)]
+        return [
+            TariffCells("rate", one, r1, c1, after, k),
+            TariffCells("rate", one, r2, c2, cet, k),
+        ]
     unknown = [c for c in shock.tariffs_before if c.strip().upper() not in codes]
     if unknown:
         raise scenario_error(
-            source, (*loc, "tariffs_before", unknown[0]),
+            source,
+            (*loc, "tariffs_before", unknown[0]),
             f"{unknown[0]!r} is not a member of this union ({', '.join(codes)}); give the tariff "
             "before joining for members only",
             text=text,
@@ -601,7 +705,8 @@ def _union_tariffs(res: _Resolver, base: np.ndarray, shock: AgreementShock, k: i
     lacking = [c for c in codes if c not in before]
     if lacking:
         raise scenario_error(
-            source, (*loc, "tariffs_before"),
+            source,
+            (*loc, "tariffs_before"),
             f"no tariff before joining for {', '.join(lacking)}; state each member's rate on "
             "non-members (an unknown rate is an assumption to write down, not a silent 0)",
             text=text,
@@ -609,16 +714,24 @@ def _union_tariffs(res: _Resolver, base: np.ndarray, shock: AgreementShock, k: i
     for code, rate in before.items():
         r, c = _cross(outside, res.idx([code]), symmetric=False)
         base[r, c] = rate
-    notes.append(f"{label}: tariffs before = " + ", ".join(f"{c} {v:g}" for c, v in before.items())
-                 + f"; internal = {internal_before:g}")
+    notes.append(
+        f"{label}: tariffs before = "
+        + ", ".join(f"{c} {v:g}" for c, v in before.items())
+        + f"; internal = {internal_before:g}"
+    )
     free = add_param(k, f"{label} internal tariff", 0.0, 0.0, "rate")
     r2, c2 = _cross(outside, inside, symmetric=False)
-    return [TariffCells("rate", one, rows, cols, free, k),
-            TariffCells("rate", one, r2, c2, cet, k)]
+    return [TariffCells("rate", one, rows, cols, free, k), TariffCells("rate", one, r2, c2, cet, k)]
 
 
-def _check_central_rates(cells: list[TariffCells], base: np.ndarray, means: list[float],
-                         res: _Resolver, source: str, text: str) -> None:
+def _check_central_rates(
+    cells: list[TariffCells],
+    base: np.ndarray,
+    means: list[float],
+    res: _Resolver,
+    source: str,
+    text: str,
+) -> None:
     tariff = base.copy()
     for t in cells:
         if t.mode == "rate":
@@ -629,7 +742,8 @@ def _check_central_rates(cells: list[TariffCells], base: np.ndarray, means: list
         if bad.any():
             q = int(np.flatnonzero(bad)[0])
             raise scenario_error(
-                source, ("shocks", t.shock, "change"),
+                source,
+                ("shocks", t.shock, "change"),
                 f"change {means[t.param]:g} percentage points makes {int(bad.sum())} tariff(s) "
                 f"negative, e.g. {res.countries[t.cols[q]]} on {res.countries[t.rows[q]]}; "
                 "use rate = 0.0 to remove tariffs or a smaller cut",
@@ -637,5 +751,12 @@ def _check_central_rates(cells: list[TariffCells], base: np.ndarray, means: list
             )
 
 
-__all__ = ["NO_SECTORS", "PROHIBITIVE", "check_shocked_trade", "CompiledScenario", "Parameter", "TariffCells",
-           "compile_scenario"]
+__all__ = [
+    "NO_SECTORS",
+    "PROHIBITIVE",
+    "check_shocked_trade",
+    "CompiledScenario",
+    "Parameter",
+    "TariffCells",
+    "compile_scenario",
+]

@@ -45,7 +45,8 @@ AGREEMENT_DEFAULTS: dict[str, AgreementDefault] = {
     "customs_union": AgreementDefault(RTA_EFFECT_YOTOV_2016, RTA_SE_YOTOV_2016, _RTA_SOURCE),
     "deep": AgreementDefault(RTA_EFFECT_YOTOV_2016, RTA_SE_YOTOV_2016, _RTA_SOURCE),
     "currency_union": AgreementDefault(
-        0.20, 0.10,
+        0.20,
+        0.10,
         "Assumption of jahan, not an estimate: Larch, Wanner, Yotov and Zylkin (2019, Oxf. Bull. "
         "Econ. Stat. 81) find the overall currency-union effect economically small and "
         "statistically insignificant with PPML and three-way fixed effects; 0.2 log points with a "

@@ -78,7 +78,9 @@ class DrawChunk:
     sectors: np.ndarray | None = None  # (m, N, J, L), multi-sector runs only
 
 
-def pair_trade_change(compiled: CompiledScenario, baseline: np.ndarray, new: np.ndarray) -> np.ndarray:
+def pair_trade_change(
+    compiled: CompiledScenario, baseline: np.ndarray, new: np.ndarray
+) -> np.ndarray:
     """Percent change of total trade over each shock's pairs (NaN where a shock has no pairs)."""
     keys = sorted(compiled.shocked_pairs)
     out = np.full(len(keys), np.nan)
@@ -98,16 +100,21 @@ def flows_arrays(result) -> tuple[np.ndarray, np.ndarray]:
         return np.asarray(base), np.asarray(new)
     flows = result.flows
     n = int(np.sqrt(len(flows)))
-    return (flows["baseline"].to_numpy().reshape(n, n),
-            flows["counterfactual"].to_numpy().reshape(n, n))
+    return (
+        flows["baseline"].to_numpy().reshape(n, n),
+        flows["counterfactual"].to_numpy().reshape(n, n),
+    )
 
 
 def solve_one(model, compiled: CompiledScenario, values: np.ndarray):
     """Solve the GE model for one parameter vector."""
     cost, productivity = compiled.build(values)
     has_productivity = not np.all(productivity == 1.0)
-    return model.simulate(cost, productivity_change=productivity if has_productivity else None,
-                          tariffs=compiled.build_tariffs(values))
+    return model.simulate(
+        cost,
+        productivity_change=productivity if has_productivity else None,
+        tariffs=compiled.build_tariffs(values),
+    )
 
 
 def solve_draw(kind: str, model, compiled: CompiledScenario, values: np.ndarray):
@@ -152,17 +159,23 @@ def solve_chunk(task: DrawTask) -> DrawChunk:
                     "Reduce the standard errors or check the shock sizes.",
                     record=getattr(exc, "record", None),
                 ) from None
-            countries[d], by_sector, pairs[d] = extract(task.kind, result, task.compiled,
-                                                        task.outputs)
+            countries[d], by_sector, pairs[d] = extract(
+                task.kind, result, task.compiled, task.outputs
+            )
             if by_sector is not None:
                 sectors.append(by_sector)
             iterations[d] = result.iterations
-    return DrawChunk(task.first, countries, pairs, iterations,
-                     np.stack(sectors) if sectors else None)
+    return DrawChunk(
+        task.first, countries, pairs, iterations, np.stack(sectors) if sectors else None
+    )
 
 
 def chunk_tasks(
-    model, compiled: CompiledScenario, outputs: tuple[str, ...], values: np.ndarray, n_chunks: int,
+    model,
+    compiled: CompiledScenario,
+    outputs: tuple[str, ...],
+    values: np.ndarray,
+    n_chunks: int,
     kind: str = "one-sector",
 ) -> list[DrawTask]:
     """Split the draws into contiguous chunks (the split never changes the results)."""
@@ -203,8 +216,19 @@ def band(central: np.ndarray, draws: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return lo, hi
 
 
-def run_draws(model, compiled: CompiledScenario, outputs: tuple[str, ...], kind: str, *,
-              n_draws: int, seed: int, estimate, workers, scheduler, progress) -> DrawRun:
+def run_draws(
+    model,
+    compiled: CompiledScenario,
+    outputs: tuple[str, ...],
+    kind: str,
+    *,
+    n_draws: int,
+    seed: int,
+    estimate,
+    workers,
+    scheduler,
+    progress,
+) -> DrawRun:
     """Solve the central parameters, draw the rest, solve every draw in chunks, gather them.
 
     The one path of one-sector and multi-sector runs: draws, chunks, workers and percentiles
@@ -229,11 +253,10 @@ def run_draws(model, compiled: CompiledScenario, outputs: tuple[str, ...], kind:
         if progress is not None:
             progress(done[0], n_draws)
 
-    results = run_tasks(solve_chunk, chunks, workers=workers, scheduler=scheduler,
-                        on_done=on_done)
+    results = run_tasks(solve_chunk, chunks, workers=workers, scheduler=scheduler, on_done=on_done)
     n = len(compiled.countries)
     draw_out = np.empty((n_draws, n, len(outputs)))
-    draw_sec = (None if c_sectors is None else np.empty((n_draws, *c_sectors.shape)))
+    draw_sec = None if c_sectors is None else np.empty((n_draws, *c_sectors.shape))
     draw_pairs = np.empty((n_draws, len(compiled.shocked_pairs)))
     iterations = np.zeros(n_draws, dtype=np.int64)
     for chunk in results:
@@ -245,8 +268,9 @@ def run_draws(model, compiled: CompiledScenario, outputs: tuple[str, ...], kind:
         if draw_sec is not None and chunk.sectors is not None:
             draw_sec[rows] = chunk.sectors
     check_finite(draw_out, "draw results")
-    return DrawRun(central, c_countries, c_sectors, c_pairs, values, draw_out, draw_sec,
-                   draw_pairs, iterations)
+    return DrawRun(
+        central, c_countries, c_sectors, c_pairs, values, draw_out, draw_sec, draw_pairs, iterations
+    )
 
 
 def check_finite(values: np.ndarray, what: str) -> None:

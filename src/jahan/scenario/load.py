@@ -23,7 +23,9 @@ def library_names() -> list[str]:
 
 def library_text(name: str) -> str:
     """The TOML text of a built-in scenario."""
-    return (resources.files("jahan.scenario") / "library" / f"{name}.toml").read_text(encoding="utf-8")
+    return (resources.files("jahan.scenario") / "library" / f"{name}.toml").read_text(
+        encoding="utf-8"
+    )
 
 
 def resolve(name_or_path: str | Path) -> tuple[str, str]:
@@ -31,8 +33,12 @@ def resolve(name_or_path: str | Path) -> tuple[str, str]:
     path = Path(name_or_path)
     if path.suffix == ".toml" or path.exists() or any(sep in str(name_or_path) for sep in "/\\"):
         if not path.is_file():
-            raise scenario_error(str(path), (), "no such scenario file; give a path to a .toml file "
-                                 f"or one of the built-in names: {', '.join(library_names())}")
+            raise scenario_error(
+                str(path),
+                (),
+                "no such scenario file; give a path to a .toml file "
+                f"or one of the built-in names: {', '.join(library_names())}",
+            )
         return str(path), read_scenario_text(path)
     names = library_names()
     if str(name_or_path) not in names:
@@ -55,8 +61,12 @@ def read_scenario_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
-            raise scenario_error(source, (), f"the file is {size:,} bytes; a scenario file is at most "
-                                 f"{MAX_TEXT_BYTES:,} bytes (the built-in ones are under 4 KB)")
+            raise scenario_error(
+                source,
+                (),
+                f"the file is {size:,} bytes; a scenario file is at most "
+                f"{MAX_TEXT_BYTES:,} bytes (the built-in ones are under 4 KB)",
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise scenario_error(source, (), f"cannot read the file ({exc.strerror or exc})") from None
@@ -67,8 +77,9 @@ def read_scenario_text(path: Path) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise scenario_error(source, (), f"line {line}: byte {data[exc.start]:#04x} is not UTF-8 "
-                             f"text; {fix}") from None
+        raise scenario_error(
+            source, (), f"line {line}: byte {data[exc.start]:#04x} is not UTF-8 text; {fix}"
+        ) from None
 
 
 def _bound_of(loc: tuple[object, ...], raw: dict) -> str | None:
@@ -77,10 +88,16 @@ def _bound_of(loc: tuple[object, ...], raw: dict) -> str | None:
     if loc and loc[0] == "shocks" and name in ("se", "rate", "change"):
         shocks = raw.get("shocks") or []
         index = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else -1
-        kind = shocks[index].get("type") if 0 <= index < len(shocks) and isinstance(
-            shocks[index], dict) else None
-        return {"se": "tariff_se" if kind == "tariff" else "effect_se", "rate": "tariff_rate",
-                "change": "tariff_change"}[name]
+        kind = (
+            shocks[index].get("type")
+            if 0 <= index < len(shocks) and isinstance(shocks[index], dict)
+            else None
+        )
+        return {
+            "se": "tariff_se" if kind == "tariff" else "effect_se",
+            "rate": "tariff_rate",
+            "change": "tariff_change",
+        }[name]
     return name if name in BOUNDS else None
 
 
@@ -129,8 +146,12 @@ def _known_keys(spec: dict, loc: tuple[object, ...]) -> list[str]:
 def parse(text: str, source: str) -> ScenarioSpec:
     """Validate TOML ``text`` into a :class:`ScenarioSpec`; raise one clear ScenarioError."""
     if nesting_depth(text) > MAX_NESTING:
-        raise scenario_error(source, (), f"arrays or tables are nested more than {MAX_NESTING} "
-                             "levels deep; a scenario needs at most 3 (check for unbalanced brackets)")
+        raise scenario_error(
+            source,
+            (),
+            f"arrays or tables are nested more than {MAX_NESTING} "
+            "levels deep; a scenario needs at most 3 (check for unbalanced brackets)",
+        )
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -141,7 +162,12 @@ def parse(text: str, source: str) -> ScenarioSpec:
         return ScenarioSpec.model_validate(raw)
     except ValidationError as exc:
         # A misspelt key also makes the right key "missing": report the misspelling first.
-        order = {"union_tag_invalid": 0, "union_tag_not_found": 0, "extra_forbidden": 1, "missing": 3}
+        order = {
+            "union_tag_invalid": 0,
+            "union_tag_not_found": 0,
+            "extra_forbidden": 1,
+            "missing": 3,
+        }
         errors = sorted(exc.errors(include_url=False), key=lambda e: order.get(e["type"], 2))
         err = errors[0]
         loc = tuple(err["loc"])
@@ -175,7 +201,9 @@ def parse(text: str, source: str) -> ScenarioSpec:
             bound = BOUNDS.get(_bound_of(loc, raw) or "")
             if bound is not None and isinstance(value, int | float) and not isinstance(value, bool):
                 # Numbers: one wording with the CLI and the dashboard (jahan._validate_numbers).
-                allowed = f"allowed: {bound.describe()}" + (f" ({bound.hint})" if bound.hint else "")
+                allowed = f"allowed: {bound.describe()}" + (
+                    f" ({bound.hint})" if bound.hint else ""
+                )
             problem = f"bad value {value!r} ({err['msg'].lower()})"
             if allowed and allowed not in problem:
                 problem += f"; {allowed}"

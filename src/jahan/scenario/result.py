@@ -50,8 +50,12 @@ SECTORAL_OUTPUTS: tuple[str, ...] = (
 )
 """Country outputs of a run on a world with sectors (the multi-sector model; docs/multisector.md)."""
 
-SECTORAL_SUMMARY_OUTPUTS: tuple[str, ...] = ("welfare_pct", "real_wage_pct", "exports_pct",
-                                             "imports_pct")
+SECTORAL_SUMMARY_OUTPUTS: tuple[str, ...] = (
+    "welfare_pct",
+    "real_wage_pct",
+    "exports_pct",
+    "imports_pct",
+)
 
 SECTOR_OUTPUTS: tuple[str, ...] = ("output_pct", "exports_pct", "imports_pct", "price_pct")
 """Outputs by country and sector carried through the draws of a run with sectors."""
@@ -62,7 +66,6 @@ LOW, HIGH = 5.0, 95.0
 
 def _readonly(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy()
-
 
 
 def parameter_table(compiled: Any, values: np.ndarray, n_draws: int) -> pd.DataFrame:
@@ -84,8 +87,16 @@ def parameter_table(compiled: Any, values: np.ndarray, n_draws: int) -> pd.DataF
 
 
 def run_settings(
-    spec: Any, world: Any, *, n_draws: int, seed: int, n_countries: int, central: Any,
-    iterations: np.ndarray, started: float, **model: Any,
+    spec: Any,
+    world: Any,
+    *,
+    n_draws: int,
+    seed: int,
+    n_countries: int,
+    central: Any,
+    iterations: np.ndarray,
+    started: float,
+    **model: Any,
 ) -> dict[str, Any]:
     """The settings recorded with a result: the model's (given as keywords) first, then the
     run's (draws, seed, years, baseline kind) and the central solve's diagnostics."""
@@ -104,6 +115,7 @@ def run_settings(
         "draw_iterations_max": int(iterations.max()) if n_draws else 0,
         "seconds": time.perf_counter() - started,
     }
+
 
 @dataclass(frozen=True, eq=False)
 class ScenarioResult(Result):
@@ -232,7 +244,9 @@ class ScenarioResult(Result):
 
     def _output_index(self, output: str) -> int:
         if output not in self._outputs:
-            raise ScenarioError(f"unknown output {output!r}; choose one of {', '.join(self._outputs)}")
+            raise ScenarioError(
+                f"unknown output {output!r}; choose one of {', '.join(self._outputs)}"
+            )
         return self._outputs.index(output)
 
     def name_of(self, code: str, lang: str = "en") -> str:
@@ -254,25 +268,36 @@ class ScenarioResult(Result):
         scenario's focus countries). :meth:`summary_table` gives the same as a DataFrame.
         """
         if not isinstance(lang, str):  # the old order was summary(focus, lang)
-            deprecated("ScenarioResult.summary(focus, ...) with focus first",
-                       "lang is the first argument now; pass focus=... by keyword.")
+            deprecated(
+                "ScenarioResult.summary(focus, ...) with focus first",
+                "lang is the first argument now; pass focus=... by keyword.",
+            )
             lang, focus = (focus if isinstance(focus, str) else "en"), lang
         lang = check_lang(lang)
         frame = self.summary_table(focus=focus, lang=lang)
-        labels = {"welfare_pct": tr("Welfare", lang), "real_gdp_pct": tr("Real GDP", lang),
-                  "real_wage_pct": tr("Real wage", lang), "exports_pct": tr("Exports", lang),
-                  "imports_pct": tr("Imports", lang)}
+        labels = {
+            "welfare_pct": tr("Welfare", lang),
+            "real_gdp_pct": tr("Real GDP", lang),
+            "real_wage_pct": tr("Real wage", lang),
+            "exports_pct": tr("Exports", lang),
+            "imports_pct": tr("Imports", lang),
+        }
         outputs = list(self.summary_outputs)
         header = [tr("Country", lang), *(labels.get(o, o) for o in outputs)]
         rows = [
-            [f"{row['name']} ({code})", *(
-                f"{fmt_pct(row[o], lang, 2)} [{fmt_pct(row[f'{o}_p05'], lang, 2)}; "
-                f"{fmt_pct(row[f'{o}_p95'], lang, 2)}]" for o in outputs
-            )]
+            [
+                f"{row['name']} ({code})",
+                *(
+                    f"{fmt_pct(row[o], lang, 2)} [{fmt_pct(row[f'{o}_p05'], lang, 2)}; "
+                    f"{fmt_pct(row[f'{o}_p95'], lang, 2)}]"
+                    for o in outputs
+                ),
+            ]
             for code, row in frame.iterrows()
         ]
-        title = tr("{name}: change from the baseline, percent [5th; 95th percentile]", lang,
-                   name=self.name)
+        title = tr(
+            "{name}: change from the baseline, percent [5th; 95th percentile]", lang, name=self.name
+        )
         text = "\n".join([title, "", *text_table(header, rows)])
         return SummaryText(text, frame, "ScenarioResult.summary_table()")
 
@@ -329,13 +354,24 @@ class ScenarioResult(Result):
         return write_report(self, Path(path), lang=lang, focus=focus)
 
     def __repr__(self) -> str:
-        sectors = "" if self._sectors is None else (
-            f"{self._sectors.index.get_level_values('sector').nunique()} sectors, ")
+        sectors = (
+            ""
+            if self._sectors is None
+            else (f"{self._sectors.index.get_level_values('sector').nunique()} sectors, ")
+        )
         return (
             f"ScenarioResult({self.name!r}, {len(self._countries)} countries, {sectors}"
             f"{self.draws} draws, seed={self._settings.get('seed')})"
         )
 
 
-__all__ = ["LOW", "HIGH", "OUTPUTS", "SECTORAL_OUTPUTS", "SECTORAL_SUMMARY_OUTPUTS", "SECTOR_OUTPUTS",
-           "SUMMARY_OUTPUTS", "ScenarioResult"]
+__all__ = [
+    "LOW",
+    "HIGH",
+    "OUTPUTS",
+    "SECTORAL_OUTPUTS",
+    "SECTORAL_SUMMARY_OUTPUTS",
+    "SECTOR_OUTPUTS",
+    "SUMMARY_OUTPUTS",
+    "ScenarioResult",
+]

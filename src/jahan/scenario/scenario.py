@@ -69,8 +69,9 @@ class Scenario:
         codes = tuple(countries) if countries is not None else tuple(world.iso3)
         data = getattr(world, "sectors", None)
         sectors = tuple(data.sectors) if data is not None else None
-        return compile_scenario(self.spec, world, codes, source=self.source, text=self.text,
-                                sectors=sectors)
+        return compile_scenario(
+            self.spec, world, codes, source=self.source, text=self.text, sectors=sectors
+        )
 
     def run(
         self,
@@ -121,10 +122,16 @@ class Scenario:
             world = World.builtin()
         spec = self.spec
         # The same bounds as the file's [uncertainty] table, before anything is allocated.
-        n_draws = spec.uncertainty.draws if draws is None else check_number(draws, "draws",
-                                                                           where="Scenario.run")
-        seed = spec.uncertainty.seed if seed is None else check_number(seed, "seed",
-                                                                       where="Scenario.run")
+        n_draws = (
+            spec.uncertainty.draws
+            if draws is None
+            else check_number(draws, "draws", where="Scenario.run")
+        )
+        seed = (
+            spec.uncertainty.seed
+            if seed is None
+            else check_number(seed, "seed", where="Scenario.run")
+        )
         if estimate is None and spec.estimate is not None:
             estimate = self.panel_estimate(world).estimate
         if needs_sectors(spec, world):
@@ -138,9 +145,18 @@ class Scenario:
                 "closure": spec.model.closure,
                 "imbalances": spec.model.imbalances,
             }
-        run = run_draws(model, compiled, outputs, kind, n_draws=n_draws, seed=seed,
-                        estimate=estimate, workers=workers, scheduler=scheduler,
-                        progress=progress)
+        run = run_draws(
+            model,
+            compiled,
+            outputs,
+            kind,
+            n_draws=n_draws,
+            seed=seed,
+            estimate=estimate,
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+        )
         codes = list(compiled.countries)
         countries = pd.DataFrame(index=pd.Index(codes, name="country"))
         lo, hi = band(run.countries, run.draw_countries)
@@ -154,11 +170,20 @@ class Scenario:
             sectors = sector_frame(run.central, run)
             shocks["sectors"] = [
                 ", ".join(compiled.sectors[s] for s in compiled.shocked_sectors[k])
-                if k in compiled.shocked_sectors else "" for k in range(len(spec.shocks))
+                if k in compiled.shocked_sectors
+                else ""
+                for k in range(len(spec.shocks))
             ]
         settings = run_settings(
-            spec, world, n_draws=run.draws, seed=seed, n_countries=len(codes),
-            central=run.central, iterations=run.iterations, started=started, **model_settings,
+            spec,
+            world,
+            n_draws=run.draws,
+            seed=seed,
+            n_countries=len(codes),
+            central=run.central,
+            iterations=run.iterations,
+            started=started,
+            **model_settings,
         )
         if kind == "one-sector":
             settings["tariff_assumptions"] = tuple(compiled.tariff_notes)
@@ -199,16 +224,29 @@ class Scenario:
         from jahan.ge import GEModel
 
         settings = self.spec.model
-        model = GEModel(world, trade_elasticity=settings.trade_elasticity,
-                        closure=settings.closure, imbalances=settings.imbalances)
+        model = GEModel(
+            world,
+            trade_elasticity=settings.trade_elasticity,
+            closure=settings.closure,
+            imbalances=settings.imbalances,
+        )
         compiled = self._with_estimate(self.compile(world, tuple(model.countries)), estimate)
         if compiled.tariff_base is not None:
             # Tariffs stated by the scenario: the baseline equilibrium carries them.
-            model = GEModel(world, trade_elasticity=settings.trade_elasticity,
-                            closure=settings.closure, imbalances=settings.imbalances,
-                            tariffs=compiled.tariff_base)
-        check_shocked_trade(compiled, model.baseline["value"].to_numpy().reshape(
-            len(model.countries), -1), self.spec, source=self.source, text=self.text)
+            model = GEModel(
+                world,
+                trade_elasticity=settings.trade_elasticity,
+                closure=settings.closure,
+                imbalances=settings.imbalances,
+                tariffs=compiled.tariff_base,
+            )
+        check_shocked_trade(
+            compiled,
+            model.baseline["value"].to_numpy().reshape(len(model.countries), -1),
+            self.spec,
+            source=self.source,
+            text=self.text,
+        )
         return model, compiled
 
     def _shelter(self, world: Any, n_draws: int, seed: int, workers, scheduler) -> dict:
@@ -221,11 +259,20 @@ class Scenario:
         if Path(self.source).is_file() and not Path(name).is_absolute():
             near = Path(self.source).parent / name
             name = str(near) if near.is_file() else name
-        frame = crisis_shelter(self, Scenario.load(name), world, draws=n_draws, seed=seed,
-                               workers=workers, scheduler=scheduler).countries
+        frame = crisis_shelter(
+            self,
+            Scenario.load(name),
+            world,
+            draws=n_draws,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+        ).countries
         codes = [c for c in self.spec.scenario.focus if c in frame.index]
-        return {"against": Scenario.load(name).name,
-                "countries": {c: dict(frame.loc[c]) for c in codes}}
+        return {
+            "against": Scenario.load(name).name,
+            "countries": {c: dict(frame.loc[c]) for c in codes},
+        }
 
     def _with_estimate(self, compiled: CompiledScenario, estimate: Any) -> CompiledScenario:
         linked = [p for p in compiled.parameters if p.coefficient is not None]
@@ -273,8 +320,9 @@ class Scenario:
                 "trade_pct": np.nan,
                 "trade_pct_p05": np.nan,
                 "trade_pct_p95": np.nan,
-                "overlap": "; ".join(f"{g}: {', '.join(pairs)}"
-                                     for g, pairs in compiled.overlaps.get(k, {}).items()),
+                "overlap": "; ".join(
+                    f"{g}: {', '.join(pairs)}" for g, pairs in compiled.overlaps.get(k, {}).items()
+                ),
             }
             if k in compiled.shocked_pairs:
                 s = keys.index(k)
@@ -299,7 +347,9 @@ class Scenario:
             else:
                 frame[column] = codes
         if isinstance(table, pd.DataFrame) and "population" in table.columns:
-            frame["population"] = pd.to_numeric(table["population"].reindex(codes), errors="coerce").to_numpy()
+            frame["population"] = pd.to_numeric(
+                table["population"].reindex(codes), errors="coerce"
+            ).to_numpy()
         return frame
 
 

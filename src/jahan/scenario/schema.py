@@ -7,7 +7,7 @@ are checked later, against the world the scenario runs on (see :mod:`jahan.scena
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -20,6 +20,11 @@ AgreementKind = Literal["fta", "customs_union", "deep", "currency_union", "custo
 
 Rate = Annotated[float, Field(ge=0.0, le=10.0, allow_inf_nan=False)]
 """An ad valorem tariff as a share (0.053 = 5.3 %): finite, 0 to 1000 %."""
+
+
+def _limited(bound: str, default: Any = ...) -> Any:
+    """A ``pydantic.Field`` with the shared bounds of ``bound`` (jahan._validate_numbers)."""
+    return Field(default, **field_limits(bound))  # type: ignore[misc, call-overload]
 
 
 class _Strict(BaseModel):
@@ -51,7 +56,7 @@ class ScenarioMeta(_Strict):
 class ModelSettings(_Strict):
     """``[model]``: the general-equilibrium model the shocks are solved in."""
 
-    trade_elasticity: float = Field(default=5.0, **field_limits("trade_elasticity"))
+    trade_elasticity: float = _limited("trade_elasticity", 5.0)
     closure: Literal["full", "conditional"] = "full"
     imbalances: Literal["fixed", "multiplicative", "balanced"] = "fixed"
 
@@ -59,8 +64,8 @@ class ModelSettings(_Strict):
 class UncertaintySettings(_Strict):
     """``[uncertainty]``: default number of draws and seed (the command line may override)."""
 
-    draws: int = Field(default=200, **field_limits("draws"))
-    seed: int = Field(default=1, **field_limits("seed"))
+    draws: int = _limited("draws", 200)
+    seed: int = _limited("seed", 1)
 
 
 class PanelEstimateSettings(_Strict):
@@ -104,8 +109,8 @@ class AgreementShock(_Shock):
     members: Members
     kind: AgreementKind = "customs_union"
     action: Literal["join", "leave"] = "join"
-    effect: float | None = Field(default=None, **field_limits("effect"))
-    se: float | None = Field(default=None, **field_limits("effect_se"))
+    effect: float | None = _limited("effect", None)
+    se: float | None = _limited("effect_se", None)
     coefficient: str | None = None
     external_tariff: Rate | None = None
     external_tariff_se: float = Field(default=0.0, ge=0.0, allow_inf_nan=False)
@@ -120,29 +125,43 @@ class AgreementShock(_Shock):
             raise ValueError("kind = 'custom' needs an 'effect' (log points) or a 'coefficient'")
         if self.kind == "exit":
             if not self.leaving:
-                raise ValueError("kind = 'exit' needs 'leaving', the members that leave "
-                                 "(e.g. leaving = [\"KAZ\"])")
+                raise ValueError(
+                    "kind = 'exit' needs 'leaving', the members that leave "
+                    '(e.g. leaving = ["KAZ"])'
+                )
             if (self.exit_tariff is None) != (self.external_tariff is None):
-                raise ValueError("an exit with tariffs needs both 'external_tariff' (the bloc's "
-                                 "common tariff) and 'exit_tariff' (the leaver's tariff after)")
+                raise ValueError(
+                    "an exit with tariffs needs both 'external_tariff' (the bloc's "
+                    "common tariff) and 'exit_tariff' (the leaver's tariff after)"
+                )
             if self.tariffs_before:
-                raise ValueError("'tariffs_before' belongs to a customs union being formed; an "
-                                 "exit starts from the common external tariff")
+                raise ValueError(
+                    "'tariffs_before' belongs to a customs union being formed; an "
+                    "exit starts from the common external tariff"
+                )
         elif self.leaving or self.exit_tariff is not None:
             raise ValueError("'leaving' and 'exit_tariff' need kind = 'exit'")
         if self.external_tariff is not None:
             if self.kind not in ("customs_union", "exit"):
-                raise ValueError(f"a common external tariff needs kind = 'customs_union' (or "
-                                 f"'exit'), not {self.kind!r}")
+                raise ValueError(
+                    f"a common external tariff needs kind = 'customs_union' (or "
+                    f"'exit'), not {self.kind!r}"
+                )
             if self.internal_tariff_before is None:
-                raise ValueError("state 'internal_tariff_before', the tariff among members before "
-                                 "(0.0 when they already trade duty-free, e.g. in the CIS FTA)")
+                raise ValueError(
+                    "state 'internal_tariff_before', the tariff among members before "
+                    "(0.0 when they already trade duty-free, e.g. in the CIS FTA)"
+                )
             if self.kind == "customs_union" and not self.tariffs_before:
-                raise ValueError("state 'tariffs_before', each member's tariff on non-members "
-                                 "before joining (e.g. tariffs_before = { KAZ = 0.053 })")
+                raise ValueError(
+                    "state 'tariffs_before', each member's tariff on non-members "
+                    "before joining (e.g. tariffs_before = { KAZ = 0.053 })"
+                )
         elif self.tariffs_before or self.internal_tariff_before is not None:
-            raise ValueError("'tariffs_before' and 'internal_tariff_before' describe a common "
-                             "external tariff: give 'external_tariff' too")
+            raise ValueError(
+                "'tariffs_before' and 'internal_tariff_before' describe a common "
+                "external tariff: give 'external_tariff' too"
+            )
         return self
 
 
@@ -152,8 +171,8 @@ class TradeCostShock(_Shock):
     type: Literal["trade_cost"]
     exporters: Members
     importers: Members
-    change_pct: float = Field(**field_limits("change_pct"))
-    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
+    change_pct: float = _limited("change_pct")
+    se_pct: float = _limited("se_pct", 0.0)
     symmetric: bool = True
 
 
@@ -162,21 +181,22 @@ class BorderShock(_Shock):
 
     type: Literal["border"]
     country: Members
-    change_pct: float = Field(**field_limits("change_pct"))
-    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
+    change_pct: float = _limited("change_pct")
+    se_pct: float = _limited("se_pct", 0.0)
 
 
 class SanctionsShock(_Shock):
     """Trade between two sides becomes prohibitive (or costlier by ``change_pct``), both directions."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True,
-                              allow_inf_nan=False)
+    model_config = ConfigDict(
+        strict=True, extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
     type: Literal["sanctions"]
     between: Members
     and_: Members = Field(alias="and")
-    change_pct: float | None = Field(default=None, **field_limits("change_pct"))
-    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
+    change_pct: float | None = _limited("change_pct", None)
+    se_pct: float = _limited("se_pct", 0.0)
 
 
 class CorridorShock(_Shock):
@@ -185,14 +205,16 @@ class CorridorShock(_Shock):
     type: Literal["corridor"]
     pairs: list[list[str]] = Field(default_factory=list)
     route: list[str] = Field(default_factory=list)
-    change_pct: float = Field(**field_limits("change_pct"))
-    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
+    change_pct: float = _limited("change_pct")
+    se_pct: float = _limited("se_pct", 0.0)
     symmetric: bool = True
 
     @model_validator(mode="after")
     def _needs_pairs(self) -> CorridorShock:
         if not self.pairs and len(self.route) < 2:
-            raise ValueError("a corridor needs 'pairs' (e.g. [['KAZ', 'CHN']]) or a 'route' of 2+ codes")
+            raise ValueError(
+                "a corridor needs 'pairs' (e.g. [['KAZ', 'CHN']]) or a 'route' of 2+ codes"
+            )
         for pair in self.pairs:
             if len(pair) != 2:
                 raise ValueError(f"each corridor pair has two sides, got {pair!r}")
@@ -204,8 +226,8 @@ class ProductivityShock(_Shock):
 
     type: Literal["productivity"]
     countries: Members
-    change_pct: float = Field(**field_limits("change_pct"))
-    se_pct: float = Field(default=0.0, **field_limits("se_pct"))
+    change_pct: float = _limited("change_pct")
+    se_pct: float = _limited("se_pct", 0.0)
 
 
 class AutarkyShock(_Shock):
@@ -231,9 +253,9 @@ class TariffShock(_Shock):
     importers: Members | None = None
     symmetric: bool = True
     sectors: str | list[str] = "all"
-    rate: float | None = Field(default=None, **field_limits("tariff_rate"))
-    change: float | None = Field(default=None, **field_limits("tariff_change"))
-    se: float | None = Field(default=None, **field_limits("tariff_se"))
+    rate: float | None = _limited("tariff_rate", None)
+    change: float | None = _limited("tariff_change", None)
+    se: float | None = _limited("tariff_se", None)
 
     @model_validator(mode="after")
     def _one_target(self) -> TariffShock:
@@ -247,8 +269,9 @@ class TariffShock(_Shock):
         if self.members is not None and pairs:
             raise ValueError("give either 'members' or 'exporters' and 'importers', not both")
         if self.members is None and (self.exporters is None or self.importers is None):
-            raise ValueError("a tariff shock needs 'members' (e.g. \"EAEU\") or both 'exporters' "
-                             "and 'importers'")
+            raise ValueError(
+                "a tariff shock needs 'members' (e.g. \"EAEU\") or both 'exporters' and 'importers'"
+            )
         if isinstance(self.sectors, list) and not self.sectors:
             raise ValueError("'sectors' is empty; list sector codes or write sectors = \"all\"")
         return self

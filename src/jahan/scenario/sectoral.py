@@ -48,11 +48,14 @@ def needs_sectors(spec: Any, world: Any) -> bool:
     sectoral = getattr(world, "sectors", None) is not None
     if sectoral and any(isinstance(s, TariffShock) for s in spec.shocks):
         return True
-    return bool(getattr(world, "has_sectors", False)) and not bool(getattr(world, "has_flows", True))
+    return bool(getattr(world, "has_sectors", False)) and not bool(
+        getattr(world, "has_flows", True)
+    )
 
 
-def build_arrays(compiled: CompiledScenario, values: np.ndarray, base_tariff: np.ndarray,
-                 theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def build_arrays(
+    compiled: CompiledScenario, values: np.ndarray, base_tariff: np.ndarray, theta: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """``(tariffs, cost_change)`` arrays (sector, importer, exporter) for one parameter vector."""
     values = np.asarray(values, dtype=float)
     cost = np.ones_like(base_tariff)
@@ -79,8 +82,14 @@ def build_arrays(compiled: CompiledScenario, values: np.ndarray, base_tariff: np
     return tariff, cost
 
 
-def _check_rates(spec, compiled: CompiledScenario, base_tariff: np.ndarray, flows: np.ndarray,
-                 source: str, text: str) -> None:
+def _check_rates(
+    spec,
+    compiled: CompiledScenario,
+    base_tariff: np.ndarray,
+    flows: np.ndarray,
+    source: str,
+    text: str,
+) -> None:
     """Central run: a ``change`` may not push a traded cell's tariff below zero."""
     tariff = base_tariff.copy()
     means = compiled.means
@@ -98,7 +107,8 @@ def _check_rates(spec, compiled: CompiledScenario, base_tariff: np.ndarray, flow
             importer = compiled.countries[int(t.cols[c])]
             before = base_tariff[int(t.sectors[s]), int(t.cols[c]), int(t.rows[c])]
             raise scenario_error(
-                source, ("shocks", t.shock, "change"),
+                source,
+                ("shocks", t.shock, "change"),
                 f"change {means[t.param]:g} percentage points makes {int(bad.sum())} traded "
                 f"tariff(s) negative, e.g. {exporter}->{importer} sector {sector!r} "
                 f"({100 * before:.3g} % before); use rate = 0.0 to remove tariffs, a smaller "
@@ -156,7 +166,8 @@ def prepare_sectoral(scenario, world, estimate) -> tuple[Any, CompiledScenario, 
     for k, shock in enumerate(spec.shocks):
         if isinstance(shock, ProductivityShock | AutarkyShock):
             raise scenario_error(
-                source, ("shocks", k, "type"),
+                source,
+                ("shocks", k, "type"),
                 f"a {shock.type!r} shock has no counterpart in the multi-sector model this world "
                 "with sectors runs; use tariff, agreement, trade_cost, border, corridor or "
                 "sanctions shocks, or run it on a world without sectors",
@@ -165,9 +176,10 @@ def prepare_sectoral(scenario, world, estimate) -> tuple[Any, CompiledScenario, 
     imbalances = spec.model.imbalances
     if imbalances not in DEFICITS:
         raise scenario_error(
-            source, ("model", "imbalances"),
-            f"bad value {imbalances!r} for a world with sectors; allowed: \"balanced\" (no "
-            "aggregate deficits, the Caliendo-Parro case) or \"fixed\" (observed deficits)",
+            source,
+            ("model", "imbalances"),
+            f'bad value {imbalances!r} for a world with sectors; allowed: "balanced" (no '
+            'aggregate deficits, the Caliendo-Parro case) or "fixed" (observed deficits)',
             text=text,
         )
     model = MultiSectorGEModel(**data.inputs(), imbalances=imbalances)
@@ -200,5 +212,13 @@ def sector_frame(central, run) -> pd.DataFrame:
     return sectors
 
 
-__all__ = ["DEFICITS", "build_arrays", "extract_sectoral", "needs_sectors", "pair_trade",
-           "prepare_sectoral", "sector_frame", "solve_arrays"]
+__all__ = [
+    "DEFICITS",
+    "build_arrays",
+    "extract_sectoral",
+    "needs_sectors",
+    "pair_trade",
+    "prepare_sectoral",
+    "sector_frame",
+    "solve_arrays",
+]

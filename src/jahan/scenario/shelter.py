@@ -56,16 +56,25 @@ class ShelterResult:
         frame = self._countries if codes is None else self._countries.loc[codes]
         lines = [tr("Claim: {claim}", lang, claim=self.claim)] if self.claim else []
         for code, row in frame.iterrows():
-            verdict = (tr("the band excludes zero", lang) if row["band_excludes_zero"]
-                       else tr("the band includes zero", lang))
-            lines.append(tr(
-                "{country}: crisis loss {without} without the union, {with_} with it; shelter "
-                "{shelter} [{low}; {high}], {verdict}",
-                lang, country=code, without=fmt_pct(row["loss_without"], lang, 3),
-                with_=fmt_pct(row["loss_with"], lang, 3), shelter=fmt_pct(row["shelter"], lang, 3),
-                low=fmt_pct(row["shelter_p05"], lang, 3), high=fmt_pct(row["shelter_p95"], lang, 3),
-                verdict=verdict,
-            ))
+            verdict = (
+                tr("the band excludes zero", lang)
+                if row["band_excludes_zero"]
+                else tr("the band includes zero", lang)
+            )
+            lines.append(
+                tr(
+                    "{country}: crisis loss {without} without the union, {with_} with it; shelter "
+                    "{shelter} [{low}; {high}], {verdict}",
+                    lang,
+                    country=code,
+                    without=fmt_pct(row["loss_without"], lang, 3),
+                    with_=fmt_pct(row["loss_with"], lang, 3),
+                    shelter=fmt_pct(row["shelter"], lang, 3),
+                    low=fmt_pct(row["shelter_p05"], lang, 3),
+                    high=fmt_pct(row["shelter_p95"], lang, 3),
+                    verdict=verdict,
+                )
+            )
         return lines
 
 
@@ -84,11 +93,15 @@ def _split(with_union, without_union) -> tuple[list[int], list[int]]:
         crisis_idx.append(matches[0])
     union_idx = [j for j in range(len(shocks)) if j not in crisis_idx]
     if not union_idx:
-        raise ScenarioError(f"{with_union.source} adds no shock to {without_union.source}: "
-                            "there is no union to measure")
+        raise ScenarioError(
+            f"{with_union.source} adds no shock to {without_union.source}: "
+            "there is no union to measure"
+        )
     if with_union.spec.model != without_union.spec.model:
-        raise ScenarioError("the two scenarios use different [model] settings; give them the same "
-                            "trade elasticity, closure and imbalances")
+        raise ScenarioError(
+            "the two scenarios use different [model] settings; give them the same "
+            "trade elasticity, closure and imbalances"
+        )
     return sorted(crisis_idx), union_idx
 
 
@@ -104,13 +117,21 @@ def _welfare(scenario, world, values: np.ndarray, workers, scheduler) -> np.ndar
     from jahan.ge import GEModel
 
     settings = scenario.spec.model
-    model = GEModel(world, trade_elasticity=settings.trade_elasticity, closure=settings.closure,
-                    imbalances=settings.imbalances)
+    model = GEModel(
+        world,
+        trade_elasticity=settings.trade_elasticity,
+        closure=settings.closure,
+        imbalances=settings.imbalances,
+    )
     compiled = scenario.compile(world, tuple(model.countries))
     if compiled.tariff_base is not None:
-        model = GEModel(world, trade_elasticity=settings.trade_elasticity,
-                        closure=settings.closure, imbalances=settings.imbalances,
-                        tariffs=compiled.tariff_base)
+        model = GEModel(
+            world,
+            trade_elasticity=settings.trade_elasticity,
+            closure=settings.closure,
+            imbalances=settings.imbalances,
+            tariffs=compiled.tariff_base,
+        )
     n_workers = available_workers() if not workers else int(workers)
     tasks = chunk_tasks(model, compiled, _OUTPUT, values, n_chunks=max(1, 4 * n_workers))
     out = np.empty((values.shape[0], len(compiled.countries)))
@@ -153,8 +174,10 @@ def crisis_shelter(
 
         world = World.builtin()
     if needs_sectors(with_union.spec, world) or needs_sectors(without_union.spec, world):
-        raise ScenarioError("the crisis shelter is measured on one-sector worlds; this world runs "
-                            "the scenarios on its sector data")
+        raise ScenarioError(
+            "the crisis shelter is measured on one-sector worlds; this world runs "
+            "the scenarios on its sector data"
+        )
     crisis_idx, union_idx = _split(with_union, without_union)
     n_draws = with_union.spec.uncertainty.draws if draws is None else int(draws)
     seed = with_union.spec.uncertainty.seed if seed is None else int(seed)
@@ -169,8 +192,11 @@ def crisis_shelter(
         return [q for q, p in enumerate(full.parameters) if p.shock in keep]
 
     parts = {}
-    for tag, keep in (("full", list(range(len(with_union.spec.shocks)))), ("union", union_idx),
-                      ("crisis", crisis_idx)):
+    for tag, keep in (
+        ("full", list(range(len(with_union.spec.shocks)))),
+        ("union", union_idx),
+        ("crisis", crisis_idx),
+    ):
         scenario = _part(with_union, keep)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ScenarioWarning)
@@ -180,8 +206,11 @@ def crisis_shelter(
     shelter = loss_without - loss_with
     codes = list(full.countries)
     frame = pd.DataFrame(index=pd.Index(codes, name="country"))
-    for name, data in (("loss_without", loss_without), ("loss_with", loss_with),
-                       ("shelter", shelter)):
+    for name, data in (
+        ("loss_without", loss_without),
+        ("loss_with", loss_with),
+        ("shelter", shelter),
+    ):
         frame[name] = data[0]
         if n_draws:
             lo, hi = np.percentile(data[1:], [LOW, HIGH], axis=0)
@@ -191,8 +220,14 @@ def crisis_shelter(
     frame["band_excludes_zero"] = (frame["shelter_p05"] > 0) | (frame["shelter_p95"] < 0)
     if not np.all(np.isfinite(frame.select_dtypes("number").to_numpy())):
         raise ScenarioError("non-finite crisis losses; check the shocks for extreme values")
-    return ShelterResult(union=with_union.name, crisis=without_union.name,
-                         claim=with_union.claim, draws=n_draws, seed=seed, _countries=frame)
+    return ShelterResult(
+        union=with_union.name,
+        crisis=without_union.name,
+        claim=with_union.claim,
+        draws=n_draws,
+        seed=seed,
+        _countries=frame,
+    )
 
 
 __all__ = ["ShelterResult", "crisis_shelter"]

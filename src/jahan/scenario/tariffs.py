@@ -23,14 +23,22 @@ COLUMNS = ("importer", "exporter", "rate")
 
 def _read(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise ScenarioError(f"{path}: no such tariff table; give a CSV or Parquet file with "
-                            "columns importer, exporter, rate (and optionally sector)")
+        raise ScenarioError(
+            f"{path}: no such tariff table; give a CSV or Parquet file with "
+            "columns importer, exporter, rate (and optionally sector)"
+        )
     if path.suffix.lower() in (".parquet", ".pq"):
         return pd.read_parquet(path)
     if path.suffix.lower() in (".csv", ".txt"):
-        return pd.read_csv(path, dtype={"importer": str, "exporter": str},
-                           keep_default_na=False, na_values=["", "NA", "NaN", "nan"])
-    raise ScenarioError(f"{path}: unknown tariff table format {path.suffix!r}; use .csv or .parquet")
+        return pd.read_csv(
+            path,
+            dtype={"importer": str, "exporter": str},
+            keep_default_na=False,
+            na_values=["", "NA", "NaN", "nan"],
+        )
+    raise ScenarioError(
+        f"{path}: unknown tariff table format {path.suffix!r}; use .csv or .parquet"
+    )
 
 
 def read_tariff_table(path: str | Path, countries: Sequence[str]) -> pd.DataFrame:
@@ -53,15 +61,19 @@ def read_tariff_table(path: str | Path, countries: Sequence[str]) -> pd.DataFram
     frame = _read(path)
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
-        raise ScenarioError(f"{path}: missing column(s) {missing}; a tariff table has columns "
-                            f"importer, exporter, rate (found {list(frame.columns)[:10]})")
+        raise ScenarioError(
+            f"{path}: missing column(s) {missing}; a tariff table has columns "
+            f"importer, exporter, rate (found {list(frame.columns)[:10]})"
+        )
     if "sector" in frame.columns:
         bad = frame["sector"].astype(str).str.strip().str.lower() != "all"
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ScenarioError(f"{path}, row {row + 2}: sector {frame['sector'].iloc[row]!r} on "
-                                "a world without sector data; drop the sector column or use a "
-                                "world with sectors")
+            raise ScenarioError(
+                f"{path}, row {row + 2}: sector {frame['sector'].iloc[row]!r} on "
+                "a world without sector data; drop the sector column or use a "
+                "world with sectors"
+            )
     index = set(countries)
     seen: dict[tuple[str, str], int] = {}
     rates = pd.to_numeric(frame["rate"], errors="coerce").to_numpy(dtype=float)
@@ -74,21 +86,28 @@ def read_tariff_table(path: str | Path, countries: Sequence[str]) -> pd.DataFram
             code = str(frame[column].iloc[row]).strip().upper()
             if code not in index:
                 hint = nearest(code, list(countries))
-                raise ScenarioError(f"{where}: unknown {column} code {code!r}; use an ISO3 code "
-                                    "of this world" + (f" (did you mean {hint!r}?)" if hint else ""))
+                raise ScenarioError(
+                    f"{where}: unknown {column} code {code!r}; use an ISO3 code "
+                    "of this world" + (f" (did you mean {hint!r}?)" if hint else "")
+                )
             pair.append(code)
         importer, exporter = pair
         rate = rates[row]
         if not np.isfinite(rate) or rate < 0 or rate > 10:
-            raise ScenarioError(f"{where} ({importer} on {exporter}): rate "
-                                f"{frame['rate'].tolist()[row]!r} must be a finite share from 0 to 10 "
-                                "(0.05 = 5 %)")
+            raise ScenarioError(
+                f"{where} ({importer} on {exporter}): rate "
+                f"{frame['rate'].tolist()[row]!r} must be a finite share from 0 to 10 "
+                "(0.05 = 5 %)"
+            )
         if importer == exporter:
-            raise ScenarioError(f"{where}: {importer} on itself; tariffs apply to imports only, "
-                                "drop the row")
+            raise ScenarioError(
+                f"{where}: {importer} on itself; tariffs apply to imports only, drop the row"
+            )
         if (importer, exporter) in seen:
-            raise ScenarioError(f"{where}: duplicate of row {seen[(importer, exporter)]} "
-                                f"({importer} on {exporter}); keep one row per pair")
+            raise ScenarioError(
+                f"{where}: duplicate of row {seen[(importer, exporter)]} "
+                f"({importer} on {exporter}); keep one row per pair"
+            )
         seen[(importer, exporter)] = line
         out.append((exporter, importer, float(rate)))
     return pd.DataFrame(out, columns=["exporter", "importer", "rate"])

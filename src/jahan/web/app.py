@@ -137,8 +137,13 @@ def create_app(
     """
     limits = limits or Limits()
     get_world = _World(world)
-    jobs = JobManager(get_world, workers=limits.workers, max_queued=limits.max_queued,
-                      keep=limits.keep_jobs, in_memory=limits.results_in_memory)
+    jobs = JobManager(
+        get_world,
+        workers=limits.workers,
+        max_queued=limits.max_queued,
+        keep=limits.keep_jobs,
+        in_memory=limits.results_in_memory,
+    )
 
     def render(request: Request, template: str, lang: str, **context) -> HTMLResponse:
         here = request.url.path
@@ -146,9 +151,16 @@ def create_app(
         switch = {}
         for code in LANGUAGES:
             switch[code] = f"{here}?{urlencode({**params, 'lang': code})}"
-        html = template_environment("jahan.web").get_template(template).render(
-            lang=lang, path=here, switch=switch, messages=json.dumps(pages.js_messages(lang), ensure_ascii=False),
-            **context,
+        html = (
+            template_environment("jahan.web")
+            .get_template(template)
+            .render(
+                lang=lang,
+                path=here,
+                switch=switch,
+                messages=json.dumps(pages.js_messages(lang), ensure_ascii=False),
+                **context,
+            )
         )
         response = HTMLResponse(html)
         response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict")
@@ -163,9 +175,15 @@ def create_app(
     async def builder_view(request: Request) -> Response:
         lang = request_lang(request)
         context = await run_in_threadpool(pages.builder_page, get_world(), lang, limits.max_draws)
-        return render(request, "builder.html", lang, page="builder",
-                      groups_json=json.dumps(context.pop("groups")),
-                      names_json=json.dumps(context.pop("names"), ensure_ascii=False), **context)
+        return render(
+            request,
+            "builder.html",
+            lang,
+            page="builder",
+            groups_json=json.dumps(context.pop("groups")),
+            names_json=json.dumps(context.pop("names"), ensure_ascii=False),
+            **context,
+        )
 
     def _done_job(job_id: str):
         job = jobs.get(job_id)
@@ -176,7 +194,10 @@ def create_app(
         job = _done_job(request.path_params["job"])
         if job is None:
             return HTMLResponse(
-                tr("No finished run with this id: it may still be running, or it was dropped.", lang),
+                tr(
+                    "No finished run with this id: it may still be running, or it was dropped.",
+                    lang,
+                ),
                 status_code=404,
             )
         context = await run_in_threadpool(pages.results_page, job.result, lang)
@@ -185,8 +206,11 @@ def create_app(
     async def compare_view(request: Request) -> Response:
         lang = request_lang(request)
         finished = [
-            {"id": j.id, "label": f"{pages.localised(j.scenario.spec.scenario, 'name', lang)} "
-                                  f"({tr('draws', lang)} {j.draws}, {tr('seed', lang)} {j.seed})"}
+            {
+                "id": j.id,
+                "label": f"{pages.localised(j.scenario.spec.scenario, 'name', lang)} "
+                f"({tr('draws', lang)} {j.draws}, {tr('seed', lang)} {j.seed})",
+            }
             for j in jobs.finished()
         ]
         a, b = request.query_params.get("a"), request.query_params.get("b")
@@ -194,11 +218,24 @@ def create_app(
         if a and b:
             ja, jb = _done_job(a), _done_job(b)
             if ja is None or jb is None:
-                return HTMLResponse(tr("No finished run with this id: it may still be running, or it was dropped.", lang),
-                                    status_code=404)
+                return HTMLResponse(
+                    tr(
+                        "No finished run with this id: it may still be running, or it was dropped.",
+                        lang,
+                    ),
+                    status_code=404,
+                )
             context = await run_in_threadpool(pages.compare_page, ja.result, jb.result, lang)
-        return render(request, "compare.html", lang, page="compare", finished=finished, a=a or "",
-                      b=b or "", comparison=context)
+        return render(
+            request,
+            "compare.html",
+            lang,
+            page="compare",
+            finished=finished,
+            a=a or "",
+            b=b or "",
+            comparison=context,
+        )
 
     # -- API --------------------------------------------------------------------------------
     async def read_body(request: Request) -> bytes | JSONResponse:
@@ -229,14 +266,17 @@ def create_app(
         try:
             text = body.decode("utf-8")
             if nesting_depth(text) > MAX_NESTING:  # json.loads recurses: bound it first
-                return error(f"the request body nests arrays or objects more than {MAX_NESTING} "
-                             "levels deep; a run request needs at most 4")
+                return error(
+                    f"the request body nests arrays or objects more than {MAX_NESTING} "
+                    "levels deep; a run request needs at most 4"
+                )
             payload = json.loads(text)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             return error(f"the request body is not valid JSON: {exc}")
         try:
             scenario, text, draws, seed = await run_in_threadpool(
-                parse_run_request, payload, get_world(), limits.max_draws)
+                parse_run_request, payload, get_world(), limits.max_draws
+            )
         except JahanError as exc:
             answer = {"error": str(exc)}
             if isinstance(exc, ScenarioFileError):
@@ -265,7 +305,9 @@ def create_app(
     async def job_api(request: Request) -> Response:
         job = jobs.get(request.path_params["job"])
         if job is None:
-            return error("no run with this id (finished runs are kept for a while, then dropped)", 404)
+            return error(
+                "no run with this id (finished runs are kept for a while, then dropped)", 404
+            )
         return JSONResponse(job.public())
 
     async def cancel_api(request: Request) -> Response:
@@ -282,30 +324,48 @@ def create_app(
         result = job.result
         stem = job.id
         if what == "scenario.toml":
-            return Response(job.toml, media_type="application/toml; charset=utf-8",
-                            headers=_attachment("scenario.toml"))
+            return Response(
+                job.toml,
+                media_type="application/toml; charset=utf-8",
+                headers=_attachment("scenario.toml"),
+            )
         if what == "countries.csv":
-            text = await run_in_threadpool(lambda: result.countries.reset_index().to_csv(index=False))
-            return Response(text, media_type="text/csv; charset=utf-8",
-                            headers=_attachment(f"countries_{stem}.csv"))
+            text = await run_in_threadpool(
+                lambda: result.countries.reset_index().to_csv(index=False)
+            )
+            return Response(
+                text,
+                media_type="text/csv; charset=utf-8",
+                headers=_attachment(f"countries_{stem}.csv"),
+            )
         if what == "countries.parquet":
+
             def parquet() -> bytes:
                 buffer = io.BytesIO()
                 result.to_frame().to_parquet(buffer)
                 return buffer.getvalue()
 
             data = await run_in_threadpool(parquet)
-            return Response(data, media_type="application/vnd.apache.parquet",
-                            headers=_attachment(f"countries_{stem}.parquet"))
+            return Response(
+                data,
+                media_type="application/vnd.apache.parquet",
+                headers=_attachment(f"countries_{stem}.parquet"),
+            )
         if what == "report.html":
             from jahan.report.html import render_report
 
             lang = request_lang(request)
             html = await run_in_threadpool(render_report, result, lang)
-            return Response(html, media_type="text/html; charset=utf-8",
-                            headers=_attachment(f"report_{stem}_{lang}.html"))
-        return error(f"unknown download {what!r}; use scenario.toml, countries.csv, "
-                     "countries.parquet or report.html", 404)
+            return Response(
+                html,
+                media_type="text/html; charset=utf-8",
+                headers=_attachment(f"report_{stem}_{lang}.html"),
+            )
+        return error(
+            f"unknown download {what!r}; use scenario.toml, countries.csv, "
+            "countries.parquet or report.html",
+            404,
+        )
 
     async def scenarios_api(request: Request) -> Response:
         from jahan.scenario import library
@@ -316,18 +376,22 @@ def create_app(
     async def world_api(request: Request) -> Response:
         w = get_world()
         frame = w.countries[["name_en", "name_ru", "name_kk", "region", "population", "gdp_usd"]]
-        return JSONResponse({
-            "baseline_year": w.baseline_year, "flows_kind": w.flows_kind,
-            "countries": frame.reset_index().to_dict(orient="records"),
-            "groups": {g: w.group(g) for g in w.group_names()},
-        })
+        return JSONResponse(
+            {
+                "baseline_year": w.baseline_year,
+                "flows_kind": w.flows_kind,
+                "countries": frame.reset_index().to_dict(orient="records"),
+                "groups": {g: w.group(g) for g in w.group_names()},
+            }
+        )
 
     async def static(request: Request) -> Response:
         name = request.path_params["name"]
         if name not in _STATIC_TYPES:
             return PlainTextResponse("not found", status_code=404)
-        return Response(_static(name), media_type=_STATIC_TYPES[name],
-                        headers={"Cache-Control": "max-age=3600"})
+        return Response(
+            _static(name), media_type=_STATIC_TYPES[name], headers={"Cache-Control": "max-age=3600"}
+        )
 
     routes = [
         Route("/", world_view),
@@ -343,6 +407,7 @@ def create_app(
         Route("/api/world", world_api),
         Route("/static/{name}", static),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(_app):
         yield
@@ -422,7 +487,8 @@ class _Guard:
         hostname = urlsplit(f"//{host}").hostname or ""
         if self.loopback and hostname not in LOOPBACK_HOSTS:
             await error(f"host {host!r} is not served: this server answers on 127.0.0.1 only", 421)(
-                scope, receive, send)
+                scope, receive, send
+            )
             return
         if request.method == "POST":
             origin = request.headers.get("origin")
@@ -432,17 +498,25 @@ class _Guard:
         set_cookie = False
         if self.token is not None:
             if not secrets.compare_digest(_given_token(request), self.token.encode("utf-8")):
-                await error("a token is required: open the address printed by `jahan serve` "
-                            "(it ends in ?token=...)", 401)(scope, receive, send)
+                await error(
+                    "a token is required: open the address printed by `jahan serve` "
+                    "(it ends in ?token=...)",
+                    401,
+                )(scope, receive, send)
                 return
             set_cookie = request.query_params.get("token") is not None
 
         async def send_with_cookie(message) -> None:
             if set_cookie and message["type"] == "http.response.start":
-                value = quote(self.token, safe="")  # ASCII whatever the token's alphabet
+                value = quote(self.token or "", safe="")  # ASCII whatever the token's alphabet
                 cookie = f"{TOKEN_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict"
-                message = {**message, "headers": [*message.get("headers", []),
-                                                  (b"set-cookie", cookie.encode("latin-1"))]}
+                message = {
+                    **message,
+                    "headers": [
+                        *message.get("headers", []),
+                        (b"set-cookie", cookie.encode("latin-1")),
+                    ],
+                }
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)

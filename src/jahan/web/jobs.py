@@ -90,8 +90,15 @@ class JobManager:
         (:class:`jahan.web.store.ResultStore`), so memory does not grow with ``keep``.
     """
 
-    def __init__(self, world, *, workers: int = 2, max_queued: int = 8, keep: int = 40,
-                 in_memory: int = IN_MEMORY) -> None:
+    def __init__(
+        self,
+        world,
+        *,
+        workers: int = 2,
+        max_queued: int = 8,
+        keep: int = 40,
+        in_memory: int = IN_MEMORY,
+    ) -> None:
         self._store = ResultStore(in_memory=in_memory)
         self._world = world
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jahan-run")
@@ -110,16 +117,24 @@ class JobManager:
                     f"{waiting} runs are already queued or running; wait for one to finish "
                     "or cancel one, then submit again"
                 )
-            job = Job(id=secrets.token_hex(8), scenario=scenario, toml=toml, draws=draws, seed=seed,
-                      total=draws)
+            job = Job(
+                id=secrets.token_hex(8),
+                scenario=scenario,
+                toml=toml,
+                draws=draws,
+                seed=seed,
+                total=draws,
+            )
             self._jobs[job.id] = job
             self._trim()
         job.future = self._pool.submit(self._run, job)
         return job
 
     def _trim(self) -> None:
-        finished = sorted((j for j in self._jobs.values() if j.status in (DONE, FAILED, CANCELLED)),
-                          key=lambda j: j.finished or 0.0)
+        finished = sorted(
+            (j for j in self._jobs.values() if j.status in (DONE, FAILED, CANCELLED)),
+            key=lambda j: j.finished or 0.0,
+        )
         for job in finished[: max(0, len(self._jobs) - self._keep)]:
             del self._jobs[job.id]
             self._store.drop(job.id)
@@ -136,8 +151,9 @@ class JobManager:
                 raise _Cancelled
 
         try:
-            result = job.scenario.run(self._world(), draws=job.draws, seed=job.seed, workers=1,
-                                      progress=progress)
+            result = job.scenario.run(
+                self._world(), draws=job.draws, seed=job.seed, workers=1, progress=progress
+            )
         except _Cancelled:
             self._finish(job, CANCELLED)
             return

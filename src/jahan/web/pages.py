@@ -51,11 +51,18 @@ def js_messages(lang: str) -> dict[str, str]:
         "error": tr("The server refused the request:", lang),
         "members_hint": tr("Click countries on the map to add them to the selected shock.", lang),
         "no_shocks": tr("Add at least one shock.", lang),
-        "blank_shock": tr("Shock {n}: choose its countries (a group, ISO3 codes or clicks on the map).", lang),
+        "blank_shock": tr(
+            "Shock {n}: choose its countries (a group, ISO3 codes or clicks on the map).", lang
+        ),
         "blank_other": tr("Shock {n}: choose the other side (a group or ISO3 codes).", lang),
-        "unknown_code": tr("Shock {n}: {code} is neither a country code nor a group of this world.", lang),
-        "unknown_code_near": tr("Shock {n}: {code} is neither a country code nor a group of this world. "
-                                "Did you mean {near}?", lang),
+        "unknown_code": tr(
+            "Shock {n}: {code} is neither a country code nor a group of this world.", lang
+        ),
+        "unknown_code_near": tr(
+            "Shock {n}: {code} is neither a country code nor a group of this world. "
+            "Did you mean {near}?",
+            lang,
+        ),
         "valid": tr("The scenario is valid; this is the file that will run.", lang),
     }
 
@@ -129,28 +136,42 @@ def world_page(world, lang: str) -> dict:
         for c in codes
     ]
     ticks = [2, 3, 4, 5]
-    fig = go.Figure(go.Choropleth(
-        geojson=GEOJSON_URL, featureidkey="id", locations=codes, z=z, colorscale="Viridis",
-        marker_line_width=0.3, marker_line_color="#555", text=hover,
-        hovertemplate="%{text}<extra></extra>",
-        colorbar={"title": {"text": tr("GDP per person, USD", lang)}, "tickvals": ticks,
-                  "ticktext": [fmt_number(10.0**t, lang, 0) for t in ticks], "thickness": 14},
-    ))
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=GEOJSON_URL,
+            featureidkey="id",
+            locations=codes,
+            z=z,
+            colorscale="Viridis",
+            marker_line_width=0.3,
+            marker_line_color="#555",
+            text=hover,
+            hovertemplate="%{text}<extra></extra>",
+            colorbar={
+                "title": {"text": tr("GDP per person, USD", lang)},
+                "tickvals": ticks,
+                "ticktext": [fmt_number(10.0**t, lang, 0) for t in ticks],
+                "thickness": 14,
+            },
+        )
+    )
     _geo_layout(fig, 460)
     cards = []
     for c in sorted(codes, key=lambda k: names[k]):
         row = frame.loc[c]
-        cards.append({
-            "code": c,
-            "name": names[c],
-            "capital": str(row.get("capital") or ""),
-            "region": region_name(str(row.get("subregion") or row.get("region") or ""), lang),
-            "population": fmt_number(float(row["population"]) / 1e6, lang, 1),
-            "gdp": fmt_number(float(row["gdp_usd"]) / 1e9, lang, 1),
-            "per_person": fmt_number(float(per_person[c]), lang, 0),
-            "landlocked": bool(row.get("landlocked")),
-            "groups": ", ".join(world.groups_of(c)),
-        })
+        cards.append(
+            {
+                "code": c,
+                "name": names[c],
+                "capital": str(row.get("capital") or ""),
+                "region": region_name(str(row.get("subregion") or row.get("region") or ""), lang),
+                "population": fmt_number(float(row["population"]) / 1e6, lang, 1),
+                "gdp": fmt_number(float(row["gdp_usd"]) / 1e9, lang, 1),
+                "per_person": fmt_number(float(per_person[c]), lang, 0),
+                "landlocked": bool(row.get("landlocked")),
+                "groups": ", ".join(world.groups_of(c)),
+            }
+        )
     return {
         "map_json": _json(fig, lang),
         "cards": cards,
@@ -161,8 +182,9 @@ def world_page(world, lang: str) -> dict:
 
 
 def _geo_layout(fig: go.Figure, height: int) -> None:
-    fig.update_geos(visible=False, projection_type="natural earth", lataxis_range=[-58, 85],
-                    showframe=False)
+    fig.update_geos(
+        visible=False, projection_type="natural earth", lataxis_range=[-58, 85], showframe=False
+    )
     fig.update_layout(margin={"l": 0, "r": 0, "t": MODEBAR_MARGIN_PX, "b": 0}, height=height)
 
 
@@ -178,17 +200,33 @@ def builder_page(world, lang: str, max_draws: int) -> dict:
     for name in library_names():
         sc = Scenario.load(name)
         meta = sc.spec.scenario
-        library.append({"name": name, "title": localised(meta, "name", lang),
-                        "description": localised(meta, "description", lang),
-                        "draws": sc.spec.uncertainty.draws, "seed": sc.spec.uncertainty.seed})
+        library.append(
+            {
+                "name": name,
+                "title": localised(meta, "name", lang),
+                "description": localised(meta, "description", lang),
+                "draws": sc.spec.uncertainty.draws,
+                "seed": sc.spec.uncertainty.seed,
+            }
+        )
     groups = {g: world.group(g) for g in world.group_names()}
     codes = list(world.countries.index)
-    fig = go.Figure(go.Choropleth(
-        geojson=GEOJSON_URL, featureidkey="id", locations=codes, z=[0] * len(codes),
-        zmin=0, zmax=1, colorscale=[[0, "#dfe6ee"], [1, "#d9822b"]], showscale=False,
-        marker_line_width=0.3, marker_line_color="#555",
-        text=[f"{names[c]} ({c})" for c in codes], hovertemplate="%{text}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=GEOJSON_URL,
+            featureidkey="id",
+            locations=codes,
+            z=[0] * len(codes),
+            zmin=0,
+            zmax=1,
+            colorscale=[[0, "#dfe6ee"], [1, "#d9822b"]],
+            showscale=False,
+            marker_line_width=0.3,
+            marker_line_color="#555",
+            text=[f"{names[c]} ({c})" for c in codes],
+            hovertemplate="%{text}<extra></extra>",
+        )
+    )
     _geo_layout(fig, 380)
     return {
         "library": library,
@@ -196,8 +234,15 @@ def builder_page(world, lang: str, max_draws: int) -> dict:
         "names": names,
         "shock_types": [(t, tr_shock_type(t, lang)) for t in SHOCK_TYPES if t != "corridor"],
         # The library's defaults, so an agreement composed here is the one `jahan run` solves.
-        "agreement_kinds": [(kind, tr(label, lang), repr(AGREEMENT_DEFAULTS[kind].effect),
-                             repr(AGREEMENT_DEFAULTS[kind].se)) for kind, label in AGREEMENT_KINDS],
+        "agreement_kinds": [
+            (
+                kind,
+                tr(label, lang),
+                repr(AGREEMENT_DEFAULTS[kind].effect),
+                repr(AGREEMENT_DEFAULTS[kind].se),
+            )
+            for kind, label in AGREEMENT_KINDS
+        ],
         "map_json": _json(fig, lang),
         "max_draws": max_draws,
     }
@@ -213,12 +258,17 @@ def _band(frame, code: str, output: str, lang: str) -> dict:
     }
 
 
-def result_rows(result, codes: list[str], lang: str, outputs: tuple[str, ...] = OUTPUTS) -> list[dict]:
+def result_rows(
+    result, codes: list[str], lang: str, outputs: tuple[str, ...] = OUTPUTS
+) -> list[dict]:
     """Table rows: name, code and for each output the central value with its band."""
     frame = result.countries
     return [
-        {"code": c, "name": result.name_of(c, lang),
-         "cells": [_band(frame, c, o, lang) for o in outputs]}
+        {
+            "code": c,
+            "name": result.name_of(c, lang),
+            "cells": [_band(frame, c, o, lang) for o in outputs],
+        }
         for c in codes
     ]
 
@@ -237,7 +287,9 @@ def results_page(result, lang: str) -> dict:
     from jahan.report.html import claim_context, inequality_section, tr_shock_type
 
     codes = focus_codes(result)
-    shown, same_notes = distinct_outputs(result.countries, [(o, output_label(o, lang)) for o in OUTPUTS], lang)
+    shown, same_notes = distinct_outputs(
+        result.countries, [(o, output_label(o, lang)) for o in OUTPUTS], lang
+    )
     outputs = tuple(o for o, _ in shown)
     fig = welfare_map(result, lang)
     fig.update_traces(geojson=GEOJSON_URL)
@@ -246,29 +298,52 @@ def results_page(result, lang: str) -> dict:
     shocks = []
     for number, row in result.shocks.iterrows():
         has_trade = bool(row["pairs"]) and math.isfinite(row["trade_pct"])
-        shocks.append({
-            "number": number, "label": row.get(f"label_{lang}", row["label"]) if lang != "en" else row["label"], "type": tr_shock_type(row["type"], lang),
-            "members": row["members"], "pairs": fmt_number(row["pairs"], lang, 0),
-            "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
-            "band": (f"[{fmt_pct(row['trade_pct_p05'], lang, 2)}; {fmt_pct(row['trade_pct_p95'], lang, 2)}]"
-                     if has_trade and has_bands(result) else ""),
-        })
+        shocks.append(
+            {
+                "number": number,
+                "label": row.get(f"label_{lang}", row["label"]) if lang != "en" else row["label"],
+                "type": tr_shock_type(row["type"], lang),
+                "members": row["members"],
+                "pairs": fmt_number(row["pairs"], lang, 0),
+                "trade": fmt_pct(row["trade_pct"], lang, 2) if has_trade else "",
+                "band": (
+                    f"[{fmt_pct(row['trade_pct_p05'], lang, 2)}; {fmt_pct(row['trade_pct_p95'], lang, 2)}]"
+                    if has_trade and has_bands(result)
+                    else ""
+                ),
+            }
+        )
     s = result.settings
     settings = [
         (tr("Trade elasticity", lang), fmt_number(s["trade_elasticity"], lang, 2)),
-        (tr("Closure", lang), tr("full general equilibrium", lang) if s["closure"] == "full"
-         else tr("conditional general equilibrium", lang)),
-        (tr("Uncertainty draws", lang), fmt_number(s["draws"], lang, 0) if has_bands(result)
-         else tr("none: no parameter is uncertain", lang)),
+        (
+            tr("Closure", lang),
+            tr("full general equilibrium", lang)
+            if s["closure"] == "full"
+            else tr("conditional general equilibrium", lang),
+        ),
+        (
+            tr("Uncertainty draws", lang),
+            fmt_number(s["draws"], lang, 0)
+            if has_bands(result)
+            else tr("none: no parameter is uncertain", lang),
+        ),
         (tr("Seed", lang), str(s["seed"])),
         (tr("Baseline year", lang), str(s["baseline_year"])),
-        (tr("Solver converged", lang), tr("yes", lang) if s["central_converged"] else tr("no", lang)),
+        (
+            tr("Solver converged", lang),
+            tr("yes", lang) if s["central_converged"] else tr("no", lang),
+        ),
     ]
     # Central values of every output in the map's country order, for the output switch.
     locations = list(fig.data[0].locations)
-    map_outputs = {o: {"label": output_label(o, lang),
-                       "z": [float(v) for v in result.countries.loc[locations, o]]}
-                   for o in OUTPUTS}
+    map_outputs = {
+        o: {
+            "label": output_label(o, lang),
+            "z": [float(v) for v in result.countries.loc[locations, o]],
+        }
+        for o in OUTPUTS
+    }
     return {
         "map_outputs": json.dumps(map_outputs),
         "title": localised(result.spec.scenario, "name", lang),
@@ -305,26 +380,44 @@ def compare_page(ra, rb, lang: str) -> dict:
         cell = {}
         for tag in ("a", "b"):
             lo, hi = ("_p05", "_p95")
-            cell[tag] = {"central": fmt_pct(r[tag], lang, 3), "value": repr(float(r[tag])),
-                         "band": f"[{fmt_pct(r[tag + lo], lang, 3)}; {fmt_pct(r[tag + hi], lang, 3)}]"}
-        cell["d"] = {"central": fmt_pct(r["difference"], lang, 3), "value": repr(float(r["difference"])),
-                     "band": f"[{fmt_pct(r['difference_p05'], lang, 3)}; {fmt_pct(r['difference_p95'], lang, 3)}]"}
+            cell[tag] = {
+                "central": fmt_pct(r[tag], lang, 3),
+                "value": repr(float(r[tag])),
+                "band": f"[{fmt_pct(r[tag + lo], lang, 3)}; {fmt_pct(r[tag + hi], lang, 3)}]",
+            }
+        cell["d"] = {
+            "central": fmt_pct(r["difference"], lang, 3),
+            "value": repr(float(r["difference"])),
+            "band": f"[{fmt_pct(r['difference_p05'], lang, 3)}; {fmt_pct(r['difference_p95'], lang, 3)}]",
+        }
         rows.append({"code": c, "name": ra.name_of(c, lang), "focus": c in codes, **cell})
     labels = [ra.name_of(c, lang) for c in codes]
     fig = go.Figure()
     for tag, result, color in (("a", ra, "#2166ac"), ("b", rb, "#d9822b")):
         central = frame.loc[codes, tag].to_numpy(dtype=float)
         fig.add_bar(
-            x=central, y=labels, orientation="h", name=f"{tag.upper()}: {localised(result.spec.scenario, 'name', lang)}",
+            x=central,
+            y=labels,
+            orientation="h",
+            name=f"{tag.upper()}: {localised(result.spec.scenario, 'name', lang)}",
             marker_color=color,
-            error_x={"type": "data", "symmetric": False,
-                     "array": np.maximum(frame.loc[codes, f"{tag}_p95"].to_numpy(float) - central, 0),
-                     "arrayminus": np.maximum(central - frame.loc[codes, f"{tag}_p05"].to_numpy(float), 0)},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": np.maximum(frame.loc[codes, f"{tag}_p95"].to_numpy(float) - central, 0),
+                "arrayminus": np.maximum(
+                    central - frame.loc[codes, f"{tag}_p05"].to_numpy(float), 0
+                ),
+            },
         )
-    fig.update_layout(barmode="group", height=max(260, 60 * len(codes) + 80),
-                      margin={"l": 10, "r": 30, "t": 10, "b": 40},
-                      xaxis={"title": {"text": tr("Welfare change, percent", lang)}},
-                      yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.15})
+    fig.update_layout(
+        barmode="group",
+        height=max(260, 60 * len(codes) + 80),
+        margin={"l": 10, "r": 30, "t": 10, "b": 40},
+        xaxis={"title": {"text": tr("Welfare change, percent", lang)}},
+        yaxis={"autorange": "reversed"},
+        legend={"orientation": "h", "y": -0.15},
+    )
     return {
         "title_a": localised(ra.spec.scenario, "name", lang),
         "title_b": localised(rb.spec.scenario, "name", lang),
@@ -334,4 +427,11 @@ def compare_page(ra, rb, lang: str) -> dict:
     }
 
 
-__all__ = ["builder_page", "compare_page", "country_names", "js_messages", "results_page", "world_page"]
+__all__ = [
+    "builder_page",
+    "compare_page",
+    "country_names",
+    "js_messages",
+    "results_page",
+    "world_page",
+]

@@ -49,7 +49,8 @@ def base_scenario(payload: dict):
         if not isinstance(name, str) or name not in names:
             # Only library names: a request may not make the server read a file by path.
             raise scenario_error(
-                str(name), (),
+                str(name),
+                (),
                 f"unknown scenario; built-in scenarios are {', '.join(names)}, or give a path to a .toml file",
                 suggestion=nearest(str(name), names),
             )
@@ -82,8 +83,10 @@ def scenario_dict(spec) -> dict:
     the same scenario."""
     data = spec.model_dump(by_alias=True, exclude_none=True)
     data["scenario"] = _without_empty_defaults(spec.scenario, data["scenario"])
-    data["shocks"] = [_without_empty_defaults(shock, values)
-                      for shock, values in zip(spec.shocks, data["shocks"], strict=True)]
+    data["shocks"] = [
+        _without_empty_defaults(shock, values)
+        for shock, values in zip(spec.shocks, data["shocks"], strict=True)
+    ]
     return data
 
 
@@ -114,22 +117,37 @@ def parse_run_request(payload: Any, world, max_draws: int):
     from jahan.scenario import Scenario
 
     if not isinstance(payload, dict):
-        raise ScenarioError("the run request must be a JSON object, e.g. "
-                            '{"scenario": "eaeu_customs_union", "draws": 20, "seed": 1}')
+        raise ScenarioError(
+            "the run request must be a JSON object, e.g. "
+            '{"scenario": "eaeu_customs_union", "draws": 20, "seed": 1}'
+        )
     unknown = [k for k in payload if k not in REQUEST_FIELDS]
     if unknown:
-        raise ScenarioError(f"unknown field {unknown[0]!r} in the run request; allowed: "
-                            f"{', '.join(REQUEST_FIELDS)}")
+        raise ScenarioError(
+            f"unknown field {unknown[0]!r} in the run request; allowed: {', '.join(REQUEST_FIELDS)}"
+        )
     base = base_scenario(payload)
-    draws = base.spec.uncertainty.draws if payload.get("draws") is None else _whole(payload["draws"], "draws")
-    seed = base.spec.uncertainty.seed if payload.get("seed") is None else _whole(payload["seed"], "seed")
+    draws = (
+        base.spec.uncertainty.draws
+        if payload.get("draws") is None
+        else _whole(payload["draws"], "draws")
+    )
+    seed = (
+        base.spec.uncertainty.seed
+        if payload.get("seed") is None
+        else _whole(payload["seed"], "seed")
+    )
     if not 0 <= draws <= max_draws:
-        raise ScenarioError(f"draws must be between 0 and {max_draws} on this server, got {draws}; "
-                            "run larger studies with `jahan run SCENARIO --draws N`")
+        raise ScenarioError(
+            f"draws must be between 0 and {max_draws} on this server, got {draws}; "
+            "run larger studies with `jahan run SCENARIO --draws N`"
+        )
     check_number(seed, "seed", where="run request")  # the bound a file and the CLI have
     data = scenario_dict(base.spec)
     data["uncertainty"] = {"draws": draws, "seed": seed}
-    header = f"{base.name}: draws and seed as run in the jahan dashboard.\nRun it: jahan run {SOURCE}"
+    header = (
+        f"{base.name}: draws and seed as run in the jahan dashboard.\nRun it: jahan run {SOURCE}"
+    )
     text = spec_to_toml(data, header=header)
     scenario = Scenario.from_toml(text, SOURCE)
     try:
@@ -139,4 +157,12 @@ def parse_run_request(payload: Any, world, max_draws: int):
     return scenario, text, draws, seed
 
 
-__all__ = ["REQUEST_FIELDS", "SOURCE", "ScenarioFileError", "base_scenario", "parse_run_request", "scenario_dict", "spec_to_toml"]
+__all__ = [
+    "REQUEST_FIELDS",
+    "SOURCE",
+    "ScenarioFileError",
+    "base_scenario",
+    "parse_run_request",
+    "scenario_dict",
+    "spec_to_toml",
+]

@@ -31,8 +31,10 @@ def check_binding(host: str, token: str | None) -> None:
             "(at least 16 characters) or bind to 127.0.0.1"
         )
     if token is not None and len(token) < 16:
-        raise JahanError("the token is too short: use at least 16 characters "
-                         "(python -c 'import secrets; print(secrets.token_urlsafe())')")
+        raise JahanError(
+            "the token is too short: use at least 16 characters "
+            "(python -c 'import secrets; print(secrets.token_urlsafe())')"
+        )
 
 
 @dataclass
@@ -52,12 +54,25 @@ class RunningServer:
 def _config(app, host: str, port: int):
     import uvicorn
 
-    return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                          timeout_graceful_shutdown=2, lifespan="on")
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+        lifespan="on",
+    )
 
 
-def serve(host: str = "127.0.0.1", port: int = 8050, token: str | None = None, *,
-          world=None, limits: Limits | None = None) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8050,
+    token: str | None = None,
+    *,
+    world=None,
+    limits: Limits | None = None,
+) -> None:
     """Run the dashboard until interrupted (blocking).
 
     Parameters
@@ -78,8 +93,14 @@ def serve(host: str = "127.0.0.1", port: int = 8050, token: str | None = None, *
     uvicorn.Server(_config(app, host, port)).run()
 
 
-def start_in_thread(host: str = "127.0.0.1", port: int = 0, token: str | None = None, *,
-                    world=None, limits: Limits | None = None) -> RunningServer:
+def start_in_thread(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    token: str | None = None,
+    *,
+    world=None,
+    limits: Limits | None = None,
+) -> RunningServer:
     """Start the dashboard in a daemon thread; ``port=0`` picks a free port. Returns when listening."""
     import uvicorn
 

@@ -35,12 +35,16 @@ class ResultStore:
         Where the files go (default: a new private temporary folder, removed by :meth:`close`).
     """
 
-    def __init__(self, in_memory: int = IN_MEMORY, folder: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, in_memory: int = IN_MEMORY, folder: str | os.PathLike[str] | None = None
+    ) -> None:
         if in_memory < 0:
             raise ValueError(f"in_memory must be >= 0, got {in_memory}")
         self.in_memory = int(in_memory)
         self._own = folder is None
-        self._dir = Path(tempfile.mkdtemp(prefix="jahan-results-")) if folder is None else Path(folder)
+        self._dir = (
+            Path(tempfile.mkdtemp(prefix="jahan-results-")) if folder is None else Path(folder)
+        )
         self._dir.mkdir(parents=True, exist_ok=True)
         self._cache: OrderedDict[str, Any] = OrderedDict()
         self._keys: set[str] = set()
@@ -65,7 +69,9 @@ class ResultStore:
     def put(self, key: str, result: Any) -> None:
         """Store ``result`` under ``key`` (written to disk before this returns)."""
         path = self._path(key)
-        atomic_write(path, lambda p: p.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+        atomic_write(
+            path, lambda p: p.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        )
         with self._lock:
             self._keys.add(key)
             self._remember(key, result)

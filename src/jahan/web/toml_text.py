@@ -28,7 +28,9 @@ def _value(value: Any, where: str) -> str:
         return str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise ScenarioError(f"scenario.toml, field {where}: bad value {value!r}; give a finite number")
+            raise ScenarioError(
+                f"scenario.toml, field {where}: bad value {value!r}; give a finite number"
+            )
         return repr(value)
     if isinstance(value, str):
         # A JSON string literal is a valid TOML basic string (same escapes), kept on one line.
@@ -37,8 +39,11 @@ def _value(value: Any, where: str) -> str:
         return "[" + ", ".join(_value(v, f"{where}[{k + 1}]") for k, v in enumerate(value)) + "]"
     if isinstance(value, dict):
         # An inline table, e.g. a customs union's tariffs_before = { KAZ = 0.053 }.
-        items = [f"{_key(str(k))} = {_value(v, f'{where}.{k}')}" for k, v in value.items()
-                 if v is not None]
+        items = [
+            f"{_key(str(k))} = {_value(v, f'{where}.{k}')}"
+            for k, v in value.items()
+            if v is not None
+        ]
         return "{ " + ", ".join(items) + " }" if items else "{}"
     kind = "an empty value" if value is None else f"a {type(value).__name__}"
     raise ScenarioError(
@@ -72,8 +77,10 @@ def spec_to_toml(spec: dict, header: str = "") -> str:
         A value that TOML cannot hold (a nested object, NaN), naming the field.
     """
     if not isinstance(spec, dict):
-        raise ScenarioError("scenario.toml: the scenario must be an object with tables "
-                            "'scenario', 'model', 'uncertainty' and a list 'shocks'")
+        raise ScenarioError(
+            "scenario.toml: the scenario must be an object with tables "
+            "'scenario', 'model', 'uncertainty' and a list 'shocks'"
+        )
     out = [f"# {line}" for line in header.splitlines()] if header else []
     # Unknown top-level keys go before the first table (where TOML reads them as top-level), so
     # the validator reports them by name.
@@ -84,14 +91,18 @@ def spec_to_toml(spec: dict, header: str = "") -> str:
         if table in spec:
             body = spec[table]
             if not isinstance(body, dict):
-                raise ScenarioError(f"scenario.toml, field {table}: must be a table of keys and values")
+                raise ScenarioError(
+                    f"scenario.toml, field {table}: must be a table of keys and values"
+                )
             out += ["", f"[{table}]", *_table_lines(body, table)]
     shocks = spec.get("shocks", [])
     if not isinstance(shocks, list):
         raise ScenarioError("scenario.toml, field shocks: must be a list of shocks")
     for k, shock in enumerate(shocks):
         if not isinstance(shock, dict):
-            raise ScenarioError(f"scenario.toml, field shocks[{k + 1}]: each shock is a table of keys")
+            raise ScenarioError(
+                f"scenario.toml, field shocks[{k + 1}]: each shock is a table of keys"
+            )
         out += ["", "[[shocks]]", *_table_lines(shock, f"shocks[{k + 1}]")]
     return "\n".join(out).lstrip("\n") + "\n"
 

@@ -98,7 +98,9 @@ def check_year(year: int, years: list[int]) -> int:
     try:
         y = int(year)
     except (TypeError, ValueError):
-        raise DataError(f"year {year!r}: give a whole year from {years[0]} to {years[-1]}") from None
+        raise DataError(
+            f"year {year!r}: give a whole year from {years[0]} to {years[-1]}"
+        ) from None
     if y != year or y not in years:
         raise DataError(
             f"year {year!r}: the built-in observed world covers {years[0]}-{years[-1]} "
@@ -142,9 +144,9 @@ def year_tables(
         pop.notna().to_numpy(), f"worldbank_{y}", countries["population_source"].to_numpy()
     )
     countries["domestic_rule"] = (
-        cy["domestic_rule"].to_numpy() if domestic == "default" else np.where(
-            cy["itpde_domestic"].to_numpy() > 0, "itpde", "gdp_net_exports"
-        )
+        cy["domestic_rule"].to_numpy()
+        if domestic == "default"
+        else np.where(cy["itpde_domestic"].to_numpy() > 0, "itpde", "gdp_net_exports")
     )
 
     index = pd.MultiIndex.from_product([codes, codes], names=["exporter", "importer"])
@@ -155,7 +157,9 @@ def year_tables(
     if flows == "modelled":
         values = t.flows_modelled.reindex(index).to_numpy()
         if np.isnan(values).any():
-            raise DataError("the modelled flows do not cover this world's countries; rebuild the data")
+            raise DataError(
+                "the modelled flows do not cover this world's countries; rebuild the data"
+            )
         kind = "modelled"
     else:
         pos = pd.Index(codes)
@@ -174,7 +178,9 @@ def year_tables(
         "baseline_year": y,
         "flows_kind": kind,
         "flows_unit": t.meta.get("flows_unit"),
-        "flows_source": t.meta.get("flows_source") if kind == "observed" else t.meta.get("modelled_flows"),
+        "flows_source": t.meta.get("flows_source")
+        if kind == "observed"
+        else t.meta.get("modelled_flows"),
         "domestic": domestic,
         "domestic_rule": t.meta.get("domestic_rule"),
         "years": years,
@@ -186,7 +192,11 @@ def year_tables(
 
 
 def trade_panel(
-    codes: list[str], groups: pd.DataFrame, years: list[int] | None = None, *, domestic: str = "default"
+    codes: list[str],
+    groups: pd.DataFrame,
+    years: list[int] | None = None,
+    *,
+    domestic: str = "default",
 ) -> pd.DataFrame:
     """The observed panel, long: one row per ordered pair of economies in each year's trade model.
 

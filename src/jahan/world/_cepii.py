@@ -90,7 +90,9 @@ def read_cepii_gravity(
     df = raw[raw["year"] == year]
     if df.empty:
         years = sorted(raw["year"].dropna().unique().tolist())
-        raise DataError(f"{where}: no rows for year {year}; years present: {years[:5]}...{years[-3:]}")
+        raise DataError(
+            f"{where}: no rows for year {year}; years present: {years[:5]}...{years[-3:]}"
+        )
     for side in ("o", "d"):
         col = f"country_exists_{side}"
         if col in df.columns:
@@ -105,7 +107,10 @@ def read_cepii_gravity(
     nan = value.isna()
     if nan.any():
         if missing == "error":
-            rows = [f"{e}->{i}" for e, i in zip(df.loc[nan, "exporter"], df.loc[nan, "importer"], strict=True)]
+            rows = [
+                f"{e}->{i}"
+                for e, i in zip(df.loc[nan, "exporter"], df.loc[nan, "importer"], strict=True)
+            ]
             raise DataError(
                 f"{where}: {len(rows)} pair(s) without a trade value in {year}: {', '.join(rows[:8])}"
                 " (pass missing='zero' to count them as no trade)"
@@ -167,8 +172,16 @@ def read_cepii_gravity(
         baseline_year=year,
         flows_kind="observed",
         sources=pd.DataFrame(
-            [{"key": "cepii_gravity", "package": "CEPII Gravity database", "version": "",
-              "path": where, "licence": "Etalab Open Licence 2.0", "year": year,
-              "used_for": f"flows ({flow}), distance ({dist_col}), bilateral variables"}]
+            [
+                {
+                    "key": "cepii_gravity",
+                    "package": "CEPII Gravity database",
+                    "version": "",
+                    "path": where,
+                    "licence": "Etalab Open Licence 2.0",
+                    "year": year,
+                    "used_for": f"flows ({flow}), distance ({dist_col}), bilateral variables",
+                }
+            ]
         ),
     )

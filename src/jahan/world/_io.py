@@ -15,9 +15,9 @@ from jahan.world._sectors import SECTOR_FOLDER, read_sectors, write_sectors
 _TABLES = ("countries", "pairs", "flows", "groups", "sources")
 
 
-
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
     frame.to_parquet(path, index=True)
+
 
 def _read_table(path: Path) -> pd.DataFrame:
     try:
@@ -64,8 +64,11 @@ def read_world(path: Path, *, require_domestic: bool = False):
     if found["countries"] is None and found["flows"] is None:
         raise DataError(
             f"{path}: expected countries.csv/.parquet or flows.csv/.parquet in this folder"
-            + (" (a world with sectors also needs countries.csv)" if (path / SECTOR_FOLDER).is_dir()
-               else "")
+            + (
+                " (a world with sectors also needs countries.csv)"
+                if (path / SECTOR_FOLDER).is_dir()
+                else ""
+            )
         )
     tables = {name: (_read_table(p) if p is not None else None) for name, p in found.items()}
     meta: dict = {}
@@ -94,9 +97,6 @@ def read_world(path: Path, *, require_domestic: bool = False):
         )
     except DataError as exc:
         raise DataError(f"{path}: {exc}") from None
-
-
-
 
 
 def write_world(world, folder: Path) -> Path:

@@ -35,11 +35,14 @@ SECTOR_FOLDER = "sectors"
 def _table(frame: object, name: str) -> pd.DataFrame:
     columns = SECTOR_TABLES[name]
     if frame is None and name == "tariffs":
-        return pd.DataFrame({c: pd.Series([], dtype=float if c == "rate" else object)
-                             for c in columns})
+        return pd.DataFrame(
+            {c: pd.Series([], dtype=float if c == "rate" else object) for c in columns}
+        )
     if not isinstance(frame, pd.DataFrame):
-        raise DataError(f"sectors.{name}: expected a pandas DataFrame with columns {list(columns)}, "
-                        f"got {type(frame).__name__}")
+        raise DataError(
+            f"sectors.{name}: expected a pandas DataFrame with columns {list(columns)}, "
+            f"got {type(frame).__name__}"
+        )
     df = frame.reset_index() if not set(columns) <= set(frame.columns) else frame
     missing = [c for c in columns if c not in df.columns]
     if missing:
@@ -51,15 +54,19 @@ def _table(frame: object, name: str) -> pd.DataFrame:
     bad = value.isna() | ~np.isfinite(value.to_numpy(dtype=float, na_value=np.nan))
     if bad.any():
         rows = ", ".join(str(r) for r in np.flatnonzero(bad.to_numpy())[:5])
-        raise DataError(f"sectors.{name}: column {columns[-1]!r} has missing or non-numeric "
-                        f"values in row(s) {rows}; give a number in every row")
+        raise DataError(
+            f"sectors.{name}: column {columns[-1]!r} has missing or non-numeric "
+            f"values in row(s) {rows}; give a number in every row"
+        )
     df[columns[-1]] = value.astype(float)
     return df
 
 
 def _elasticity(theta: object) -> pd.DataFrame:
     if isinstance(theta, pd.Series):
-        return pd.DataFrame({"sector": theta.index.astype(str), "theta": theta.to_numpy(dtype=float)})
+        return pd.DataFrame(
+            {"sector": theta.index.astype(str), "theta": theta.to_numpy(dtype=float)}
+        )
     return _table(theta, "trade_elasticity")
 
 
@@ -120,15 +127,26 @@ class SectorData:
         )
 
     @classmethod
-    def from_inputs(cls, inputs: Mapping[str, object],
-                    trade_elasticity: pd.Series | pd.DataFrame | float | None = None) -> SectorData:
+    def from_inputs(
+        cls,
+        inputs: Mapping[str, object],
+        trade_elasticity: pd.Series | pd.DataFrame | float | None = None,
+    ) -> SectorData:
         """From the dict of :func:`jahan.world.mrio_to_inputs` (plus the trade elasticities)."""
         theta = trade_elasticity if trade_elasticity is not None else inputs.get("trade_elasticity")
         if theta is None:
-            raise DataError("sector data needs trade elasticities by sector: pass "
-                            "trade_elasticity=pd.Series({sector: theta}) or one number")
-        return cls.from_frames(inputs["flows"], inputs.get("tariffs"), inputs["gross_output"],
-                               inputs["value_added_share"], inputs["io_shares"], theta)
+            raise DataError(
+                "sector data needs trade elasticities by sector: pass "
+                "trade_elasticity=pd.Series({sector: theta}) or one number"
+            )
+        return cls.from_frames(
+            inputs["flows"],
+            inputs.get("tariffs"),
+            inputs["gross_output"],
+            inputs["value_added_share"],
+            inputs["io_shares"],
+            theta,
+        )
 
     @property
     def countries(self) -> list[str]:
@@ -182,8 +200,10 @@ def read_sectors(folder: Path) -> SectorData:
     for name in SECTOR_TABLES:
         path = _find(folder, name)
         if path is None and name != "tariffs":
-            raise DataError(f"{folder}: missing {name}.parquet or {name}.csv (a sector folder holds "
-                            f"{', '.join(SECTOR_TABLES)}; tariffs is optional)")
+            raise DataError(
+                f"{folder}: missing {name}.parquet or {name}.csv (a sector folder holds "
+                f"{', '.join(SECTOR_TABLES)}; tariffs is optional)"
+            )
         frame = _read_table(path) if path is not None else None
         if frame is not None:
             for column in SECTOR_TABLES[name][:-1]:

@@ -31,7 +31,9 @@ def nearest(code: str, known: Iterable[str]) -> str:
 def check_codes(codes: Iterable[object], known: Iterable[str] | None, where: str) -> None:
     """Raise DataError if a code is not an ISO3 code or (when ``known`` is given) not known."""
     codes = list(codes)
-    bad_format = sorted({str(c) for c in codes if not isinstance(c, str) or not ISO3_PATTERN.match(c)})
+    bad_format = sorted(
+        {str(c) for c in codes if not isinstance(c, str) or not ISO3_PATTERN.match(c)}
+    )
     if bad_format:
         raise DataError(
             f"{where}: {len(bad_format)} code(s) are not ISO 3166 alpha-3 codes (three capital "
@@ -103,7 +105,9 @@ def as_flow_series(flows: pd.Series | pd.DataFrame, where: str = "flows") -> pd.
                 )
         s = frame[value_col]
     else:
-        raise DataError(f"{where}: expected a pandas Series or DataFrame, got {type(flows).__name__}")
+        raise DataError(
+            f"{where}: expected a pandas Series or DataFrame, got {type(flows).__name__}"
+        )
     try:
         s = pd.to_numeric(s, errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
@@ -144,8 +148,12 @@ def check_flows(
         )
     bad_neg = values < 0
     if bad_neg.any():
-        rows = [f"{e}->{i} ({v:g})" for (e, i), v in zip(idx[bad_neg], values[bad_neg], strict=True)]
-        raise DataError(f"{where}: {len(rows)} negative flow(s): {_listing(rows)}; trade flows must be >= 0")
+        rows = [
+            f"{e}->{i} ({v:g})" for (e, i), v in zip(idx[bad_neg], values[bad_neg], strict=True)
+        ]
+        raise DataError(
+            f"{where}: {len(rows)} negative flow(s): {_listing(rows)}; trade flows must be >= 0"
+        )
     codes = sorted(set(exporters) | set(importers)) if countries is None else list(countries)
     code_set = set(codes)
     only_exp = sorted(code_set - set(exporters))

@@ -58,7 +58,9 @@ def _norm_countries(countries: pd.DataFrame) -> pd.DataFrame:
     check_codes(df.index, None, "countries")
     dup = sorted(set(df.index[df.index.duplicated()]))
     if dup:
-        raise DataError(f"countries: duplicate ISO3 code(s): {', '.join(dup)}; keep one row per country")
+        raise DataError(
+            f"countries: duplicate ISO3 code(s): {', '.join(dup)}; keep one row per country"
+        )
     if len(df) == 0:
         raise DataError("countries: the table is empty")
     for col in COUNTRY_COLUMNS:
@@ -132,7 +134,11 @@ def _norm_pairs(pairs: pd.DataFrame | None, countries: pd.DataFrame) -> pd.DataF
     df = as_pair_frame(pairs, "pairs")
     idx = df.index
     codes = list(countries.index)
-    check_codes(list(idx.get_level_values(0).unique()) + list(idx.get_level_values(1).unique()), codes, "pairs")
+    check_codes(
+        list(idx.get_level_values(0).unique()) + list(idx.get_level_values(1).unique()),
+        codes,
+        "pairs",
+    )
     check_duplicates(idx, "pairs")
     if "distance_km" in df.columns:
         d = pd.to_numeric(df["distance_km"], errors="coerce")
@@ -170,7 +176,16 @@ class World:
         One row per input (package, version, path, licence, year).
     """
 
-    __slots__ = ("_countries", "_pairs", "_flows", "_groups", "_sources", "_meta", "_sectors", "_builtin")
+    __slots__ = (
+        "_countries",
+        "_pairs",
+        "_flows",
+        "_groups",
+        "_sources",
+        "_meta",
+        "_sectors",
+        "_builtin",
+    )
 
     def __init__(
         self,
@@ -251,7 +266,9 @@ class World:
             raise DataError("flows: none given, but domestic flows are required")
         g = _norm_groups(groups, codes)
         if sources is None:
-            sources = pd.DataFrame(columns=["key", "package", "version", "path", "licence", "year", "used_for"])
+            sources = pd.DataFrame(
+                columns=["key", "package", "version", "path", "licence", "year", "used_for"]
+            )
         meta = {
             "baseline_year": None if baseline_year is None else int(baseline_year),
             "flows_kind": flows_kind,
@@ -286,7 +303,9 @@ class World:
         from jahan.world._builtin import builtin_tables, year_tables
 
         y = builtin_tables().meta["baseline_year"] if year is None else year
-        countries, pairs, flow_series, groups, sources, meta = year_tables(y, domestic=domestic, flows=flows)
+        countries, pairs, flow_series, groups, sources, meta = year_tables(
+            y, domestic=domestic, flows=flows
+        )
         return cls(countries, pairs, flow_series, groups, sources, meta, builtin=True)
 
     @property
@@ -297,14 +316,18 @@ class World:
         built-in world carries them.
         """
         if not self._builtin:
-            raise DataError("migrants: only the built-in world carries migrant stocks (World.builtin())")
+            raise DataError(
+                "migrants: only the built-in world carries migrant stocks (World.builtin())"
+            )
         from jahan.world._builtin import builtin_migrants
 
         m = builtin_migrants()
         keep = set(self.iso3)
         return m[m["origin"].isin(keep) & m["destination"].isin(keep)].reset_index(drop=True)
 
-    def trade_panel(self, years: Sequence[int] | None = None, *, domestic: str | None = None) -> pd.DataFrame:
+    def trade_panel(
+        self, years: Sequence[int] | None = None, *, domestic: str | None = None
+    ) -> pd.DataFrame:
         """The observed trade panel 2000-2016 among this world's countries, ready for ``fepois``.
 
         Long frame: exporter, importer, year, value (USD millions, current; 0 where no trade is
@@ -328,7 +351,9 @@ class World:
         from jahan.world._builtin import trade_panel
 
         rule = self._meta.get("domestic", "default") if domestic is None else domestic
-        return trade_panel(self.iso3, self._groups, None if years is None else list(years), domestic=rule)
+        return trade_panel(
+            self.iso3, self._groups, None if years is None else list(years), domestic=rule
+        )
 
     @classmethod
     def read(cls, path: str | Path, *, require_domestic: bool = False) -> World:
@@ -357,11 +382,21 @@ class World:
         """
         if sectors is not None:
             if not isinstance(sectors, SectorData):
-                raise DataError(f"sectors: expected a jahan.world.SectorData, got {type(sectors).__name__}; "
-                                "build one with SectorData.from_frames(...) or SectorData.from_inputs(...)")
+                raise DataError(
+                    f"sectors: expected a jahan.world.SectorData, got {type(sectors).__name__}; "
+                    "build one with SectorData.from_frames(...) or SectorData.from_inputs(...)"
+                )
             sectors.check_countries(self.iso3)
-        return World(self._countries, self._pairs, self._flows, self._groups, self._sources,
-                     self._meta, sectors, builtin=self._builtin)
+        return World(
+            self._countries,
+            self._pairs,
+            self._flows,
+            self._groups,
+            self._sources,
+            self._meta,
+            sectors,
+            builtin=self._builtin,
+        )
 
     # -- tables ---------------------------------------------------------------------------------
 
@@ -385,7 +420,9 @@ class World:
     @property
     def flows(self) -> pd.Series:
         if self._flows is None:
-            raise DataError("this world has no flows; give flows to World.from_frames or World.read")
+            raise DataError(
+                "this world has no flows; give flows to World.from_frames or World.read"
+            )
         return self._flows
 
     @property
@@ -495,7 +532,9 @@ class World:
         folded = {g.casefold(): g for g in names}
         if str(name).casefold() in folded:
             return folded[str(name).casefold()]
-        near = difflib.get_close_matches(str(name).upper(), [g.upper() for g in names], n=1, cutoff=0.3)
+        near = difflib.get_close_matches(
+            str(name).upper(), [g.upper() for g in names], n=1, cutoff=0.3
+        )
         hint = f" Did you mean {folded[near[0].casefold()]!r}?" if near else ""
         raise DataError(f"unknown group {name!r}; known groups: {', '.join(names)}.{hint}")
 
@@ -556,20 +595,28 @@ class World:
         rows = [
             [tr("Countries", lang), str(numbers["countries"])],
             [tr("Baseline year", lang), str(numbers["baseline_year"])],
-            [tr("World GDP, USD billions", lang),
-             fmt_number(float(numbers["gdp_usd_total"]) / 1e9, lang, 0)],
-            [tr("Population, millions", lang),
-             fmt_number(float(numbers["population_total"]) / 1e6, lang, 0)],
+            [
+                tr("World GDP, USD billions", lang),
+                fmt_number(float(numbers["gdp_usd_total"]) / 1e9, lang, 0),
+            ],
+            [
+                tr("Population, millions", lang),
+                fmt_number(float(numbers["population_total"]) / 1e6, lang, 0),
+            ],
             [tr("Groups", lang), str(numbers["groups"])],
         ]
         if self.has_flows:
             kind = tr("observed", lang) if self.flows_kind == "observed" else tr("modelled", lang)
             rows += [
                 [tr("Flows", lang), kind],
-                [tr("International trade, USD billions", lang),
-                 fmt_number(float(numbers["international_flows_musd"]) / 1e3, lang, 0)],
-                [tr("Domestic sales, USD billions", lang),
-                 fmt_number(float(numbers["domestic_flows_musd"]) / 1e3, lang, 0)],
+                [
+                    tr("International trade, USD billions", lang),
+                    fmt_number(float(numbers["international_flows_musd"]) / 1e3, lang, 0),
+                ],
+                [
+                    tr("Domestic sales, USD billions", lang),
+                    fmt_number(float(numbers["domestic_flows_musd"]) / 1e3, lang, 0),
+                ],
             ]
         text = "\n".join(text_table([tr("World", lang), ""], rows))
         return SummaryText(text, numbers, "World.headline()")

@@ -125,8 +125,9 @@ def mrio_to_inputs(
             stacklevel=3,
         )
         va = np.where(low, 1e-3, va)
-    share = np.divide(purchases, bought[None, :, :], out=np.zeros_like(purchases),
-                      where=bought[None, :, :] > 0)  # [k, n, j]
+    share = np.divide(
+        purchases, bought[None, :, :], out=np.zeros_like(purchases), where=bought[None, :, :] > 0
+    )  # [k, n, j]
     share[:, va >= 1.0] = 0.0
 
     ex, sec, im = np.nonzero(flows > 0)
@@ -150,8 +151,14 @@ def mrio_to_inputs(
             "share": share[k_idx, n_idx, j_idx],
         }
     )
-    tariffs = pd.DataFrame({"exporter": pd.Series(dtype=object), "importer": pd.Series(dtype=object),
-                            "sector": pd.Series(dtype=object), "rate": pd.Series(dtype=float)})
+    tariffs = pd.DataFrame(
+        {
+            "exporter": pd.Series(dtype=object),
+            "importer": pd.Series(dtype=object),
+            "sector": pd.Series(dtype=object),
+            "rate": pd.Series(dtype=float),
+        }
+    )
     return {
         "flows": flow_frame,
         "tariffs": tariffs,
@@ -167,8 +174,9 @@ _INDUSTRY_ROW = re.compile(r"^c\d+$", re.IGNORECASE)
 _COUNTRY = re.compile(r"^[A-Za-z][A-Za-z0-9]{2}$")
 
 
-def _labelled_block(raw: pd.DataFrame, *, name: str, n_labels: int, country_col: int,
-                    sector_col: int, code_col: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _labelled_block(
+    raw: pd.DataFrame, *, name: str, n_labels: int, country_col: int, sector_col: int, code_col: int
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Split a WIOD/ADB-style raw grid into Z and F with (country, sector) labels."""
     grid = raw.reset_index(drop=True)
     grid.columns = range(grid.shape[1])
@@ -219,15 +227,18 @@ def _labelled_block(raw: pd.DataFrame, *, name: str, n_labels: int, country_col:
             f"column codes must repeat the row codes (c1, c2, ...); {_LAYOUT_DOC}"
         )
     index = pd.MultiIndex.from_arrays([row_country, row_sector])
-    z = pd.DataFrame(values[z_cols].to_numpy(), index=index,
-                     columns=pd.MultiIndex.from_tuples(z_labels))
-    f = pd.DataFrame(values[f_cols].to_numpy(), index=index,
-                     columns=pd.MultiIndex.from_tuples(f_labels))
+    z = pd.DataFrame(
+        values[z_cols].to_numpy(), index=index, columns=pd.MultiIndex.from_tuples(z_labels)
+    )
+    f = pd.DataFrame(
+        values[f_cols].to_numpy(), index=index, columns=pd.MultiIndex.from_tuples(f_labels)
+    )
     return z, f
 
 
-def read_wiod(source: str | os.PathLike[str] | pd.DataFrame, *,
-              sheet: str | int | None = None) -> dict[str, pd.DataFrame]:
+def read_wiod(
+    source: str | os.PathLike[str] | pd.DataFrame, *, sheet: str | int | None = None
+) -> dict[str, pd.DataFrame]:
     """Read one year of the World Input-Output Database (2016 release, WIOT layout).
 
     Layout assumed (the ``WIOT<year>_Nov16_ROW`` sheet, read without a header): four label
@@ -239,13 +250,15 @@ def read_wiod(source: str | os.PathLike[str] | pd.DataFrame, *,
     Sectors are named by the industry code (``A01``).
     """
     raw = _read_grid(source, header=False, sheet=sheet)
-    z, f = _labelled_block(raw, name="WIOD table", n_labels=4, country_col=2, sector_col=0,
-                           code_col=3)
+    z, f = _labelled_block(
+        raw, name="WIOD table", n_labels=4, country_col=2, sector_col=0, code_col=3
+    )
     return mrio_to_inputs(z, f)
 
 
-def read_adb_mrio(source: str | os.PathLike[str] | pd.DataFrame, *,
-                  sheet: str | int | None = None) -> dict[str, pd.DataFrame]:
+def read_adb_mrio(
+    source: str | os.PathLike[str] | pd.DataFrame, *, sheet: str | int | None = None
+) -> dict[str, pd.DataFrame]:
     """Read one year of the ADB Multi-Regional Input-Output tables (62/72 economies x 35 sectors).
 
     Layout assumed (an ``ADB MRIO <year>`` sheet, read without a header): four label columns
@@ -256,13 +269,15 @@ def read_adb_mrio(source: str | os.PathLike[str] | pd.DataFrame, *,
     Sectors are named by their code (``c1`` ... ``c35``), so different years line up.
     """
     raw = _read_grid(source, header=False, sheet=sheet)
-    z, f = _labelled_block(raw, name="ADB MRIO table", n_labels=4, country_col=2, sector_col=0,
-                           code_col=0)
+    z, f = _labelled_block(
+        raw, name="ADB MRIO table", n_labels=4, country_col=2, sector_col=0, code_col=0
+    )
     return mrio_to_inputs(z, f)
 
 
-def read_oecd_icio(source: str | os.PathLike[str] | pd.DataFrame, *,
-                   merge: Mapping[str, str] | None = None) -> dict[str, pd.DataFrame]:
+def read_oecd_icio(
+    source: str | os.PathLike[str] | pd.DataFrame, *, merge: Mapping[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
     """Read one year of the OECD Inter-Country Input-Output tables (CSV release).
 
     Layout assumed (``ICIO<release>_<year>.csv``): the first column holds row labels, the
@@ -282,10 +297,10 @@ def read_oecd_icio(source: str | os.PathLike[str] | pd.DataFrame, *,
     def split(labels: pd.Index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         parts = list(labels.str.split("_", n=1))
         ok = np.array([len(p) == 2 for p in parts], dtype=bool)
-        country = np.array([p[0] if k else "" for p, k in zip(parts, ok, strict=True)],
-                           dtype=object)
-        code = np.array([p[1] if k else "" for p, k in zip(parts, ok, strict=True)],
-                        dtype=object)
+        country = np.array(
+            [p[0] if k else "" for p, k in zip(parts, ok, strict=True)], dtype=object
+        )
+        code = np.array([p[1] if k else "" for p, k in zip(parts, ok, strict=True)], dtype=object)
         country = np.array([merge.get(c, c) for c in country], dtype=object)
         return country, code, ok
 
@@ -299,10 +314,16 @@ def read_oecd_icio(source: str | os.PathLike[str] | pd.DataFrame, *,
     rows = pd.MultiIndex.from_arrays([r_country[r_ok], r_code[r_ok]])
     is_z = c_ok & np.isin(c_code, industries) & np.isin(c_country, list(countries))
     is_f = c_ok & ~np.isin(c_code, industries) & np.isin(c_country, list(countries))
-    z = pd.DataFrame(values.loc[:, is_z].to_numpy(), index=rows,
-                     columns=pd.MultiIndex.from_arrays([c_country[is_z], c_code[is_z]]))
-    f = pd.DataFrame(values.loc[:, is_f].to_numpy(), index=rows,
-                     columns=pd.MultiIndex.from_arrays([c_country[is_f], c_code[is_f]]))
+    z = pd.DataFrame(
+        values.loc[:, is_z].to_numpy(),
+        index=rows,
+        columns=pd.MultiIndex.from_arrays([c_country[is_z], c_code[is_z]]),
+    )
+    f = pd.DataFrame(
+        values.loc[:, is_f].to_numpy(),
+        index=rows,
+        columns=pd.MultiIndex.from_arrays([c_country[is_f], c_code[is_f]]),
+    )
     # merged countries: sum rows and columns that now share a label
     z = z.groupby(level=[0, 1], sort=False).sum()
     z = z.T.groupby(level=[0, 1], sort=False).sum().T

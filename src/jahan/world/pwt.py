@@ -30,7 +30,9 @@ def _read() -> pd.DataFrame:
         frame = pd.read_parquet(fh)
     missing = [c for c in PWT_COLUMNS if c not in frame.columns]
     if missing:
-        raise DataError(f"pwt91_extract.parquet lacks columns {missing}: rebuild it with tools/build_pwt_extract.py")
+        raise DataError(
+            f"pwt91_extract.parquet lacks columns {missing}: rebuild it with tools/build_pwt_extract.py"
+        )
     return frame[list(PWT_COLUMNS)]
 
 

@@ -26,7 +26,9 @@ def _check(pwt: pd.DataFrame) -> pd.DataFrame:
     return pwt
 
 
-def gdp_per_capita(pwt: pd.DataFrame, countries: list[str] | pd.Index | None = None) -> pd.DataFrame:
+def gdp_per_capita(
+    pwt: pd.DataFrame, countries: list[str] | pd.Index | None = None
+) -> pd.DataFrame:
     """GDP per capita (rgdpe / pop, 2011 USD at chained PPPs) as a year x country table.
 
     Countries outside ``countries`` (when given) and non-positive or missing values are left out.
@@ -151,8 +153,14 @@ def theil_change(
     pop = population(pwt)
     if first not in y.index or last not in y.index:
         raise DataError(f"PWT panel has no GDP per capita for {first} or {last}")
-    keep = [c for c in y.columns if pd.notna(y.at[first, c]) and pd.notna(y.at[last, c])
-            and pd.notna(pop.at[first, c]) and pd.notna(pop.at[last, c])]
+    keep = [
+        c
+        for c in y.columns
+        if pd.notna(y.at[first, c])
+        and pd.notna(y.at[last, c])
+        and pd.notna(pop.at[first, c])
+        and pd.notna(pop.at[last, c])
+    ]
     if len(keep) < 10:
         raise DataError(f"only {len(keep)} countries have data in both {first} and {last}")
     x0, x1 = y.loc[first, keep].to_numpy(float), y.loc[last, keep].to_numpy(float)
@@ -160,14 +168,21 @@ def theil_change(
     rng = np.random.default_rng(seed)
     idx = rng.integers(0, len(keep), size=(draws, len(keep)))
     rows = {}
-    for name, (w0, w1) in {"unweighted": (np.ones_like(p0), np.ones_like(p1)),
-                           "population_weighted": (p0, p1)}.items():
+    for name, (w0, w1) in {
+        "unweighted": (np.ones_like(p0), np.ones_like(p1)),
+        "population_weighted": (p0, p1),
+    }.items():
         t0 = theil(pd.Series(x0, index=keep), pd.Series(w0, index=keep))
         t1 = theil(pd.Series(x1, index=keep), pd.Series(w1, index=keep))
         boot = _theil_matrix(x1[idx], w1[idx]) - _theil_matrix(x0[idx], w0[idx])
-        rows[name] = {"first": t0, "last": t1, "change": t1 - t0,
-                      "p05": float(np.percentile(boot, 5)), "p95": float(np.percentile(boot, 95)),
-                      "countries": len(keep)}
+        rows[name] = {
+            "first": t0,
+            "last": t1,
+            "change": t1 - t0,
+            "p05": float(np.percentile(boot, 5)),
+            "p95": float(np.percentile(boot, 95)),
+            "countries": len(keep),
+        }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -194,7 +209,10 @@ def ols_hc1(y: np.ndarray, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def openness_growth(
-    pwt: pd.DataFrame, countries: list[str] | pd.Index, first: int = 1970, last: int = 2017,
+    pwt: pd.DataFrame,
+    countries: list[str] | pd.Index,
+    first: int = 1970,
+    last: int = 2017,
     min_years: int = 30,
 ) -> dict[str, float]:
     """Cross-country association of openness with growth (a correlation, not a cause).
@@ -226,8 +244,14 @@ def openness_growth(
 
 
 def neighbour_growth_correlation(
-    pwt: pd.DataFrame, contiguity: pd.Series, first: int = 1991, last: int = 2017, *,
-    min_years: int = 15, draws: int = 500, seed: int = 1,
+    pwt: pd.DataFrame,
+    contiguity: pd.Series,
+    first: int = 1991,
+    last: int = 2017,
+    *,
+    min_years: int = 15,
+    draws: int = 500,
+    seed: int = 1,
 ) -> dict[str, float]:
     """Mean correlation of annual per-capita growth between neighbours minus that between
     non-neighbours, ``first``..``last``.
@@ -254,7 +278,9 @@ def neighbour_growth_correlation(
     if len(a) < 10:
         raise DataError(f"only {len(a)} neighbouring pairs have {min_years} common years of growth")
     rng = np.random.default_rng(seed)
-    boot = np.array([rng.choice(a, len(a)).mean() - rng.choice(b, len(b)).mean() for _ in range(draws)])
+    boot = np.array(
+        [rng.choice(a, len(a)).mean() - rng.choice(b, len(b)).mean() for _ in range(draws)]
+    )
     return {
         "neighbours": float(a.mean()),
         "others": float(b.mean()),

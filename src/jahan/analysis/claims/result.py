@@ -93,7 +93,9 @@ class Claim(Result):
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "figures", tuple(self.figures))
-        object.__setattr__(self, "notes", tuple((m, MappingProxyType(dict(v))) for m, v in self.notes))
+        object.__setattr__(
+            self, "notes", tuple((m, MappingProxyType(dict(v))) for m, v in self.notes)
+        )
         object.__setattr__(self, "_table", _sealed(self._table))
         object.__setattr__(self, "_series", _sealed(self._series))
 
@@ -143,15 +145,17 @@ def _digits(*values: float) -> int:
 
 
 def figure_line(fig: Figure, lang: str = "en") -> str:
-    """"EAEU effect on members' trade: -0.158 [-0.278; -0.038] log points"."""
+    """ "EAEU effect on members' trade: -0.158 [-0.278; -0.038] log points"."""
     digits = _digits(fig.value, fig.low, fig.high)
     if not math.isfinite(fig.value):
         return f"{fig.label_text(lang)}: {tr('not available', lang)}"
     if not fig.testable:
         return f"{fig.label_text(lang)}: {fmt_number(fig.value, lang, digits)} {tr(fig.unit, lang)}"
-    return (f"{fig.label_text(lang)}: {fmt_number(fig.value, lang, digits)} "
-            f"[{fmt_number(fig.low, lang, digits)}; {fmt_number(fig.high, lang, digits)}] "
-            f"{tr(fig.unit, lang)}")
+    return (
+        f"{fig.label_text(lang)}: {fmt_number(fig.value, lang, digits)} "
+        f"[{fmt_number(fig.low, lang, digits)}; {fmt_number(fig.high, lang, digits)}] "
+        f"{tr(fig.unit, lang)}"
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,12 +195,24 @@ class ClaimsResult(Result):
         rows = []
         for c in self.claims:
             for f in c.figures:
-                rows.append({
-                    "claim": c.number, "claim_key": c.key, "figure": f.key, "label": f.label,
-                    "value": f.value, "low": f.low, "high": f.high, "unit": f.unit,
-                    "direction": f.direction, "threshold": f.threshold, "counts": f.counts,
-                    "figure_verdict": f.verdict, "claim_verdict": c.verdict, "data": f.data,
-                })
+                rows.append(
+                    {
+                        "claim": c.number,
+                        "claim_key": c.key,
+                        "figure": f.key,
+                        "label": f.label,
+                        "value": f.value,
+                        "low": f.low,
+                        "high": f.high,
+                        "unit": f.unit,
+                        "direction": f.direction,
+                        "threshold": f.threshold,
+                        "counts": f.counts,
+                        "figure_verdict": f.verdict,
+                        "claim_verdict": c.verdict,
+                        "data": f.data,
+                    }
+                )
         return pd.DataFrame(rows)
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
@@ -214,7 +230,9 @@ class ClaimsResult(Result):
         for c in self.claims:
             lines.append(f"{c.number}. {tr(c.title, lang)}: {verdict_text(c.verdict, lang)}")
             for f in c.figures:
-                lines.append(f"   - {figure_line(f, lang)}" + (f" ({f.data_text(lang)})" if f.data else ""))
+                lines.append(
+                    f"   - {figure_line(f, lang)}" + (f" ({f.data_text(lang)})" if f.data else "")
+                )
             if c.verdict == "untestable" and c.decide:
                 lines.append(f"   {tr('Data that would decide it', lang)}: {tr(c.decide, lang)}")
         return "\n".join(lines)

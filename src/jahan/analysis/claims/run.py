@@ -66,7 +66,9 @@ def claims(
         from jahan.world import pwt_panel
 
         pwt = pwt_panel()
-    inputs = Inputs(world=world, pwt=pwt, draws=int(draws), seed=int(seed), language_shares=language_shares)
+    inputs = Inputs(
+        world=world, pwt=pwt, draws=int(draws), seed=int(seed), language_shares=language_shares
+    )
     sections = tuple(SECTIONS[k - 1](inputs) for k in numbers)
     return ClaimsResult(
         sections,

@@ -40,15 +40,18 @@ def _run_scenario(scenario: Any, world: Any, draws: int, seed: int) -> tuple[Any
         out = scenario.run(world=world, draws=draws, seed=seed)
     overlap = False
     for w in caught:
-        if issubclass(w.category, ScenarioWarning) and "already share an agreement" in str(w.message):
+        if issubclass(w.category, ScenarioWarning) and "already share an agreement" in str(
+            w.message
+        ):
             overlap = True
         else:
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return out, overlap
 
 
-def scenario_band(name: str, world: Any, codes: list[str], *, draws: int, seed: int,
-                  reduce: str = "each") -> tuple[Any, dict[str, float]]:
+def scenario_band(
+    name: str, world: Any, codes: list[str], *, draws: int, seed: int, reduce: str = "each"
+) -> tuple[Any, dict[str, float]]:
     """Run a library scenario and return it with a welfare change (percent) and its band:
     ``reduce="each"`` gives that of ``codes[0]``, ``reduce="min"`` the smallest change among
     ``codes`` (central run, and per draw for the band). ``overlap`` says whether the scenario's
@@ -62,12 +65,20 @@ def scenario_band(name: str, world: Any, codes: list[str], *, draws: int, seed: 
         value, spread = float(central.min()), per_draw.min(axis=1).to_numpy()
     else:
         value, spread = float(central.iloc[0]), per_draw.iloc[:, 0].to_numpy()
-    return out, {"value": value, "low": float(np.percentile(spread, 5)),
-                 "high": float(np.percentile(spread, 95)), "overlap": overlap}
+    return out, {
+        "value": value,
+        "low": float(np.percentile(spread, 5)),
+        "high": float(np.percentile(spread, 95)),
+        "overlap": overlap,
+    }
 
 
-def trade_moves(world: Any, country: str = "KAZ", members: list[str] | None = None,
-                windows: tuple[tuple[int, int], ...] = ((2008, 2009), (2014, 2016))) -> pd.DataFrame:
+def trade_moves(
+    world: Any,
+    country: str = "KAZ",
+    members: list[str] | None = None,
+    windows: tuple[tuple[int, int], ...] = ((2008, 2009), (2014, 2016)),
+) -> pd.DataFrame:
     """Change of ``country``'s international trade (exports plus imports, current USD) in each
     window, against the changes of non-members.
 
@@ -91,14 +102,23 @@ def trade_moves(world: Any, country: str = "KAZ", members: list[str] | None = No
         own = float(change[country])
         q05, q50, q95 = np.percentile(others.to_numpy(), [5, 50, 95])
         rows[f"{start}-{end}"] = {
-            "start": start, "end": end, "country_change": own, "nonmember_median": float(q50),
-            "nonmember_p05": float(q05), "nonmember_p95": float(q95), "relative": own - float(q50),
-            "low": own - float(q95), "high": own - float(q05), "nonmembers": int(len(others)),
+            "start": start,
+            "end": end,
+            "country_change": own,
+            "nonmember_median": float(q50),
+            "nonmember_p05": float(q05),
+            "nonmember_p95": float(q95),
+            "relative": own - float(q50),
+            "low": own - float(q95),
+            "high": own - float(q05),
+            "nonmembers": int(len(others)),
         }
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def shelter_model(world: Any, draws: int, seed: int, country: str = "KAZ") -> dict[str, float] | None:
+def shelter_model(
+    world: Any, draws: int, seed: int, country: str = "KAZ"
+) -> dict[str, float] | None:
     """The model's shelter figure: the difference in differences of crisis losses with and without
     the union (library scenarios global_crisis_with_eaeu / global_crisis_without_eaeu), paired
     draws. None while :func:`jahan.scenario.crisis_shelter` is not available in this installation.
@@ -109,13 +129,22 @@ def shelter_model(world: Any, draws: int, seed: int, country: str = "KAZ") -> di
         return None
     from jahan.scenario import Scenario
 
-    result = crisis_shelter(Scenario.load("global_crisis_with_eaeu"),
-                            Scenario.load("global_crisis_without_eaeu"), world,
-                            draws=draws, seed=seed)
+    result = crisis_shelter(
+        Scenario.load("global_crisis_with_eaeu"),
+        Scenario.load("global_crisis_without_eaeu"),
+        world,
+        draws=draws,
+        seed=seed,
+    )
     row = result.countries.loc[country]
-    return {"value": float(row["shelter"]), "low": float(row["shelter_p05"]),
-            "high": float(row["shelter_p95"]), "loss_without": float(row["loss_without"]),
-            "loss_with": float(row["loss_with"]), "draws": int(result.draws)}
+    return {
+        "value": float(row["shelter"]),
+        "low": float(row["shelter_p05"]),
+        "high": float(row["shelter_p95"]),
+        "loss_without": float(row["loss_without"]),
+        "loss_with": float(row["loss_with"]),
+        "draws": int(result.draws),
+    }
 
 
 def autarky_costs(world: Any, theta: float) -> pd.Series:
@@ -143,10 +172,18 @@ def landlocked_gravity(world: Any, year: int | None = None) -> dict[str, float]:
     panel = panel.assign(intl_landlocked=panel["international"] * either)
     est = _quiet_fepois(
         "value ~ ln_dist + contiguity + common_language + international + intl_landlocked"
-        " | exporter + importer", panel)
+        " | exporter + importer",
+        panel,
+    )
     coef, se = float(est.coef["intl_landlocked"]), float(est.se["intl_landlocked"])
-    return {"coef": coef, "se": se, "low": coef - Z90 * se, "high": coef + Z90 * se,
-            "nobs": int(est.nobs), "year": year}
+    return {
+        "coef": coef,
+        "se": se,
+        "low": coef - Z90 * se,
+        "high": coef + Z90 * se,
+        "nobs": int(est.nobs),
+        "year": year,
+    }
 
 
 __all__ = [

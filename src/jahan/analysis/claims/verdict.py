@@ -93,18 +93,30 @@ class Figure:
     def testable(self) -> bool:
         """True when the value and both ends of the band are numbers."""
         return all(
-            isinstance(v, (int, float)) and math.isfinite(float(v)) for v in (self.value, self.low, self.high)
+            isinstance(v, (int, float)) and math.isfinite(float(v))
+            for v in (self.value, self.low, self.high)
         )
 
     @property
     def verdict(self) -> str:
         """Rules 1-3 of the module docstring for this figure alone."""
-        return figure_verdict(self.low, self.high, self.direction, self.threshold,
-                              counts=self.counts, testable=self.testable)
+        return figure_verdict(
+            self.low,
+            self.high,
+            self.direction,
+            self.threshold,
+            counts=self.counts,
+            testable=self.testable,
+        )
 
 
 def figure_verdict(
-    low: float, high: float, direction: int, threshold: float = 0.0, *, counts: bool = True,
+    low: float,
+    high: float,
+    direction: int,
+    threshold: float = 0.0,
+    *,
+    counts: bool = True,
     testable: bool | None = None,
 ) -> str:
     """Verdict of one figure from its 90% band (rules 1-3 of the module docstring).

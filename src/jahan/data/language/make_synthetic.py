@@ -31,7 +31,10 @@ def main() -> None:
     mono_b = np.round(np.clip(path["monolingual_b"] + rng.normal(0, 0.004, len(years)), 0, 1), 4)
     bilingual = np.round(1.0 - mono_a - mono_b, 4)
     lines = [HEADER, "year,monolingual_a,bilingual,monolingual_b\n"]
-    lines += [f"{int(y)},{a:.4f},{z:.4f},{b:.4f}\n" for y, a, z, b in zip(years, mono_a, bilingual, mono_b, strict=True)]
+    lines += [
+        f"{int(y)},{a:.4f},{z:.4f},{b:.4f}\n"
+        for y, a, z, b in zip(years, mono_a, bilingual, mono_b, strict=True)
+    ]
     target = Path(__file__).with_name("synthetic_language_shift.csv")
     fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
