@@ -29,7 +29,7 @@ setup: $(STAMP)
 # into reports/eaeu_ex_post (lang=kk|ru|en).
 lang ?= kk
 run: $(STAMP)
-	$(VENV)/bin/jahan evaluate EAEU --focus KAZ --draws 500 --seed 1 --lang $(lang) --out reports/eaeu_ex_post
+	$(VENV)/bin/jahan evaluate EAEU --focus KAZ --draws 500 --seed 1 --lang $(lang) --out reports/eaeu_ex_post --force
 
 # The default test suite (fast; slow tests and benchmarks are marked and excluded), on every core
 # (pytest-xdist; one test file per worker, so module fixtures are built once per worker).

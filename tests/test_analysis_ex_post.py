@@ -7,6 +7,7 @@ them) and a year subset; the full panel runs are marked slow. Expectations come 
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -326,3 +327,8 @@ def test_cli_prints_the_summary_and_writes_the_folder(tmp_path):
     assert "Казахстан (KAZ)" in res.output and "Оговорки:" in res.output
     assert sorted(p.name for p in out.iterdir()) == sorted(output_files("ru"))
     assert "Казахстан (KAZ)" in (out / "report.html").read_text(encoding="utf-8")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["bloc"] == "EAEU" and manifest["draws"] == 20 and manifest["seed"] == 1
+    # a second run into the same folder is refused before any work, unless --force
+    again = CliRunner().invoke(app, ["evaluate", "EAEU", "--draws", "0", "--out", str(out)])
+    assert again.exit_code != 0 and "--force" in (again.output + str(again.exception))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -26,7 +28,14 @@ def _years(text: str | None) -> list[int] | None:
 
 def output_files(lang: str) -> tuple[str, ...]:
     """Names of the files ``jahan evaluate`` writes into its output folder."""
-    return ("report.html", "results.parquet", "results.csv", "effects.csv", "summary.txt")
+    return (
+        "report.html",
+        "results.parquet",
+        "results.csv",
+        "effects.csv",
+        "summary.txt",
+        "manifest.json",
+    )
 
 
 def evaluate(
@@ -44,7 +53,7 @@ def evaluate(
     trade_elasticity: Annotated[
         float, typer.Option("--trade-elasticity", help="theta of the GE model.")
     ] = 5.0,
-    lang: LangOption = "kk",
+    lang: LangOption = None,
     out: Annotated[
         Path | None,
         typer.Option("--out", "-o", help="Output folder (default: reports/<bloc>_ex_post)."),
@@ -52,16 +61,22 @@ def evaluate(
     workers: Annotated[
         int, typer.Option("--workers", "-j", help="Local worker processes (0 = all CPUs).")
     ] = 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output folder of an earlier run.")
+    ] = False,
 ) -> None:
     """Estimate a bloc's effect on members' trade (three-way PPML on the observed panel) and
     evaluate it ex post in GE next to the published average RTA effect; print the summary and
     write the report and results."""
     from jahan.analysis import evaluate_bloc
     from jahan.report.ex_post import render_ex_post_report
-    from jahan.report.io import write_folder
+    from jahan.report.outputs import versions
+    from jahan.report.run_folder import check_target, write_run_folder
 
     lang = lang_or_exit(lang)
     con = console()
+    folder = out if out is not None else Path("reports") / f"{bloc.strip().lower()}_ex_post"
+    check_target(folder, force=force)  # refuse an existing run folder before any work is done
     with con.status(tr("Estimating and solving draws", lang)):
         result = evaluate_bloc(
             bloc,
@@ -74,7 +89,6 @@ def evaluate(
         )
     text = result.summary(lang=lang)
     con.print(text, markup=False, soft_wrap=True)
-    folder = out if out is not None else Path("reports") / f"{result.bloc.lower()}_ex_post"
     html = render_ex_post_report(result, lang)
     long = result.to_frame()
     effects = result.effects.reset_index()
@@ -85,7 +99,22 @@ def evaluate(
         "effects.csv": lambda p: effects.to_csv(p, index=False),
         "summary.txt": lambda p: p.write_text(text + "\n", encoding="utf-8"),
     }
-    written = write_folder(files, folder)
+    manifest = {
+        "format": "jahan-run/1",
+        "created_utc": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "analysis": "evaluate_bloc",
+        "bloc": result.bloc,
+        "focus": focus,
+        "draws": draws,
+        "seed": seed,
+        "years": _years(years),
+        "trade_elasticity": trade_elasticity,
+        "lang": lang,
+        "data": {"flows_kind": "observed", "source": "ITPD-E release 1 (built-in world)"},
+        "versions": versions(),
+        "command": [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv else [],
+    }
+    written = write_run_folder(files, folder, manifest=manifest, force=force)
     con.print(tr("Report: {path}", lang, path=str(written["report.html"].resolve())))
     con.print(tr("Results (Parquet, CSV): {path}", lang, path=str(Path(folder).resolve())))
 
