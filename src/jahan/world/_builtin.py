@@ -116,6 +116,20 @@ def model_codes(tables: BuiltinTables, year: int) -> list[str]:
     return sorted(str(c) for c in rows["iso3"] if c in tables.countries.index)
 
 
+def flow_matrix(t: BuiltinTables, codes: list[str], year: int, domestic: np.ndarray) -> np.ndarray:
+    """Observed flows among ``codes`` in ``year`` (exporters in rows), ``domestic`` on the diagonal."""
+    n = len(codes)
+    pos = pd.Index(codes)
+    tr = t.trade[t.trade["year"] == year]
+    e = pos.get_indexer(tr["exporter"])
+    i = pos.get_indexer(tr["importer"])
+    ok = (e >= 0) & (i >= 0)
+    m = np.zeros((n, n))
+    m[e[ok], i[ok]] = tr["value"].to_numpy()[ok]
+    m[np.arange(n), np.arange(n)] = domestic
+    return m
+
+
 def year_tables(
     year: int, *, domestic: str = "default", flows: str = "observed"
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, pd.DataFrame, pd.DataFrame, dict]:
@@ -133,7 +147,6 @@ def year_tables(
             f"the observed flows cover {years[0]}-{years[-1]}"
         )
     codes = model_codes(t, y)
-    n = len(codes)
     cy = t.country_years[t.country_years["year"] == y].set_index("iso3").reindex(codes)
     countries = t.countries.loc[codes].copy()
     countries["gdp_usd"] = cy["gdp_usd"].to_numpy()
@@ -162,15 +175,7 @@ def year_tables(
             )
         kind = "modelled"
     else:
-        pos = pd.Index(codes)
-        tr = t.trade[t.trade["year"] == y]
-        e = pos.get_indexer(tr["exporter"])
-        i = pos.get_indexer(tr["importer"])
-        ok = (e >= 0) & (i >= 0)
-        m = np.zeros((n, n))
-        m[e[ok], i[ok]] = tr["value"].to_numpy()[ok]
-        m[np.arange(n), np.arange(n)] = cy[DOMESTIC_RULES[domestic]].to_numpy()
-        values = m.ravel()
+        values = flow_matrix(t, codes, y, cy[DOMESTIC_RULES[domestic]].to_numpy()).ravel()
         kind = "observed"
     flow_series = pd.Series(values, index=index, name="value")
     groups = t.groups[t.groups["iso3"].isin(codes)].reset_index(drop=True)
@@ -219,14 +224,7 @@ def trade_panel(
         cy = cy[cy["iso3"].isin(wanted)].set_index("iso3").sort_index()
         yc = [str(c) for c in cy.index]
         n = len(yc)
-        pos = pd.Index(yc)
-        tr = t.trade[t.trade["year"] == y]
-        e = pos.get_indexer(tr["exporter"])
-        i = pos.get_indexer(tr["importer"])
-        ok = (e >= 0) & (i >= 0)
-        m = np.zeros((n, n))
-        m[e[ok], i[ok]] = tr["value"].to_numpy()[ok]
-        m[np.arange(n), np.arange(n)] = cy[DOMESTIC_RULES[domestic]].to_numpy()
+        m = flow_matrix(t, yc, y, cy[DOMESTIC_RULES[domestic]].to_numpy())
         index = pd.MultiIndex.from_product([yc, yc], names=["exporter", "importer"])
         frame = t.pairs.reindex(index)[static_cols].reset_index()
         frame.insert(2, "year", np.int64(y))
