@@ -126,3 +126,24 @@ def test_cli_compare_shelter_writes_the_paired_table(tmp_path, monkeypatch):
     np.testing.assert_allclose(
         table.loc[CODES, "shelter"], expected.loc[CODES, "shelter"], rtol=1e-9
     )
+
+
+@pytest.mark.parametrize("draws", [0, 6])
+def test_cli_compare_shows_bands_only_for_runs_with_draws(tmp_path, monkeypatch, draws):
+    from typer.testing import CliRunner
+
+    import jahan._cli.run as cli_run
+    from jahan.cli import app
+
+    world = _world(linked=True)
+    monkeypatch.setattr(cli_run, "_world", lambda spec: world)
+    with_, without = _pair(draws=draws)
+    (tmp_path / "with.toml").write_text(with_.text, encoding="utf-8")
+    (tmp_path / "without.toml").write_text(without.text, encoding="utf-8")
+    args = ["compare", str(tmp_path / "without.toml"), str(tmp_path / "with.toml")]
+    res = CliRunner().invoke(app, [*args, "--draws", str(draws), "--lang", "en", "--focus", "AAA"])
+    assert res.exit_code == 0, res.output
+    row = next(line for line in res.output.splitlines() if "(AAA)" in line)
+    # a band is "[lo; hi]": three of them with draws, none for one central run each
+    assert row.count(";") == (3 if draws else 0), row
+    assert ("95th percentile" in res.output) == bool(draws)

@@ -300,25 +300,35 @@ def compare_cmd(
     rb = _run_with_progress(b, w, draws, seed, workers, scheduler, lang)
     frame = compare(ra, rb)
     codes = focus_codes or list(dict.fromkeys([*ra.focus, *rb.focus]))
-    table = Table(title=tr("Welfare change, percent [5th; 95th percentile]", lang))
+    # Bands only where there are draws: a central run has none, and a difference of two runs has
+    # a band only when both share their draws.
+    banded = {"a": ra.draws > 0, "b": rb.draws > 0}
+    banded["difference"] = bool(frame.attrs.get("paired")) and ra.draws > 0
+    title = (
+        "Welfare change, percent [5th; 95th percentile]"
+        if any(banded.values())
+        else "Welfare change, percent"
+    )
+    table = Table(title=tr(title, lang))
     table.add_column(tr("Country", lang))
     table.add_column(f"A: {_title(ra, lang)}", justify="right")
     table.add_column(f"B: {_title(rb, lang)}", justify="right")
     table.add_column(tr("B minus A", lang), justify="right")
+
+    def cell(row, tag: str) -> str:
+        text = fmt_pct(row[tag], lang, 3)
+        if not banded[tag]:
+            return text
+        return (
+            f"{text} [dim][{fmt_pct(row[f'{tag}_p05'], lang, 3)}; "
+            f"{fmt_pct(row[f'{tag}_p95'], lang, 3)}][/]"
+        )
+
     for code in codes:
         if code not in frame.index:
             continue
         row = frame.loc[code]
-        cells = []
-        for tag in ("a", "b"):
-            cells.append(
-                f"{fmt_pct(row[tag], lang, 3)} [dim][{fmt_pct(row[f'{tag}_p05'], lang, 3)}; "
-                f"{fmt_pct(row[f'{tag}_p95'], lang, 3)}][/]"
-            )
-        cells.append(
-            f"{fmt_pct(row['difference'], lang, 3)} [dim][{fmt_pct(row['difference_p05'], lang, 3)}; "
-            f"{fmt_pct(row['difference_p95'], lang, 3)}][/]"
-        )
+        cells = [cell(row, "a"), cell(row, "b"), cell(row, "difference")]
         table.add_row(f"{ra.name_of(code, lang)} ({code})", *cells)
     if ra.modelled_baseline:
         con.print(
