@@ -158,6 +158,21 @@ def _claims_result():
     return ClaimsResult((claim,), settings={"draws": 10, "seed": 1})
 
 
+def _measured_index():
+    from jahan.index.measured import VARIABLES, measured_index
+
+    rng = np.random.default_rng(3)
+    rows = [
+        (f"C{i:02d}", year, code, float(rng.uniform(1, 100)))
+        for year in (2015, 2016)
+        for i in range(10)
+        for code, _, _ in VARIABLES
+    ]
+    return measured_index(
+        pd.DataFrame(rows, columns=["country", "year", "indicator", "value"]), 2016
+    )
+
+
 FACTORIES = {
     "GEResult": _ge_result,
     "MultiSectorGEResult": _multisector_result,
@@ -171,6 +186,7 @@ FACTORIES = {
     "LanguageFit": _language_fit,
     "LanguageProjection": _language_projection,
     "ClaimsResult": _claims_result,
+    "MeasuredIndex": _measured_index,
 }
 
 

@@ -32,6 +32,7 @@ import pandas as pd
 
 from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
+from jahan._result import Result
 from jahan.errors import DataError
 from jahan.index.data import validate_long
 from jahan.index.engine import CompositeIndex, rank_descending
@@ -183,8 +184,8 @@ def check_user_table(
     return validate_long(data)
 
 
-@dataclass(frozen=True)
-class MeasuredIndex:
+@dataclass(frozen=True, eq=False)
+class MeasuredIndex(Result):
     """The globalization index from measured variables, with its coverage stated first.
 
     Attributes
