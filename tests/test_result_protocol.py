@@ -173,6 +173,15 @@ def _measured_index():
     )
 
 
+def _bloc_evaluation():
+    from jahan.analysis import evaluate_bloc
+    from jahan.world import World
+
+    codes = ["ARM", "BLR", "KAZ", "KGZ", "RUS", "CHN", "DEU", "UZB", "TUR", "UKR", "USA", "ITA"]
+    world = World.builtin().restrict(codes)
+    return evaluate_bloc("EAEU", world=world, years=[2004, 2008, 2012, 2016], draws=10, seed=1)
+
+
 FACTORIES = {
     "GEResult": _ge_result,
     "MultiSectorGEResult": _multisector_result,
@@ -187,6 +196,7 @@ FACTORIES = {
     "LanguageProjection": _language_projection,
     "ClaimsResult": _claims_result,
     "MeasuredIndex": _measured_index,
+    "BlocEvaluation": _bloc_evaluation,
 }
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jahan._result import Result
 from jahan.errors import DataError, ModelledDataWarning
 from jahan.estimate.bloc import BlocEstimate, estimate_bloc
 from jahan.scenario.defaults import RTA_EFFECT_YOTOV_2016, RTA_SE_YOTOV_2016
@@ -60,7 +61,7 @@ def _band(central: np.ndarray, draws: np.ndarray | None) -> tuple[np.ndarray, np
 
 
 @dataclass(frozen=True, eq=False)
-class BlocEvaluation:
+class BlocEvaluation(Result):
     """Result of :func:`evaluate_bloc` (read-only: accessors return copies).
 
     Attributes
