@@ -19,7 +19,7 @@ def claims(
         int, typer.Option("--draws", help="Draws for the bands of the model figures.")
     ] = 50,
     seed: Annotated[int, typer.Option("--seed", help="Seed of every draw and bootstrap.")] = 1,
-    lang: LangOption = "en",
+    lang: LangOption = None,
 ) -> None:
     """Test the founding texts' claims on observed data: one section and one verdict per claim."""
     import jahan as jh
