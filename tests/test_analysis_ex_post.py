@@ -234,6 +234,9 @@ def test_kazakh_report_text_without_a_browser(evaluation, tmp_path):
     assert f"{b:.4f}".replace(".", ",") in html  # Kazakh decimal comma
     for english in ("Caveats", "Welfare effect of the union", "Trade among the members"):
         assert english not in html
+    # the union by the name Kazakh readers know (the regressor keeps its column name)
+    assert "ЕАЭО: одақ не берді" in html
+    assert "EAEU" not in html.replace("both_EAEU", "")
     assert "<script" not in html and 'src="http' not in html  # opens offline
     assert "<svg" in html
 

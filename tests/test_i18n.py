@@ -110,3 +110,11 @@ def test_noise_below_precision_is_not_a_negative_zero():
     assert fmt_pct(-1e-16, "en", 3) == "0.000%"
     assert fmt_pct(-0.0004, "en", 3) == "-0.00040%"
     assert fmt_pct(-0.0006, "en", 3) == "-0.001%"
+
+
+def test_group_labels_in_each_language():
+    from jahan._i18n import group_label
+
+    assert group_label("EAEU", "kk") == "ЕАЭО" and group_label("EAEU", "ru") == "ЕАЭС"
+    assert group_label("EAEU", "en") == "EAEU"
+    assert group_label("CA5", "kk") == "CA5"  # no usual abbreviation: shown as it is

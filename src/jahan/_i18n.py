@@ -95,6 +95,28 @@ def tr(msgid: str, lang: str = "en", /, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# The usual Kazakh and Russian abbreviations of the groups a World may hold; other group names
+# (and every name in English) are shown as they are.
+GROUP_ABBREVIATIONS: dict[str, dict[str, str]] = {
+    "EAEU": {"kk": "ЕАЭО", "ru": "ЕАЭС"},
+    "CU": {"kk": "Кеден одағы", "ru": "Таможенный союз"},
+    "CIS": {"kk": "ТМД", "ru": "СНГ"},
+    "EU": {"kk": "ЕО", "ru": "ЕС"},
+    "SCO": {"kk": "ШЫҰ", "ru": "ШОС"},
+    "CSTO": {"kk": "ҰҚШҰ", "ru": "ОДКБ"},
+    "WTO": {"kk": "ДСҰ", "ru": "ВТО"},
+    "OECD": {"kk": "ЭЫДҰ", "ru": "ОЭСР"},
+    "BRICS": {"kk": "БРИКС", "ru": "БРИКС"},
+    "ASEAN": {"kk": "АСЕАН", "ru": "АСЕАН"},
+    "MERCOSUR": {"kk": "МЕРКОСУР", "ru": "МЕРКОСУР"},
+}
+
+
+def group_label(name: str, lang: str = "en") -> str:
+    """A group's name as a reader of ``lang`` knows it (EAEU is ЕАЭО in Kazakh, ЕАЭС in Russian)."""
+    return GROUP_ABBREVIATIONS.get(str(name), {}).get(check_lang(lang), str(name))
+
+
 def babel_locale(lang: str) -> str:
     """The babel/CLDR locale used to format numbers for ``lang``."""
     return _BABEL_LOCALE[check_lang(lang)]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from jahan._i18n import check_lang, fmt_number, fmt_pct, tr
+from jahan._i18n import check_lang, fmt_number, fmt_pct, group_label, tr
 from jahan._text import text_table
 
 
@@ -27,7 +27,7 @@ def case_labels(result: Any, lang: str) -> dict[str, str]:
         "estimated": tr(
             "Estimated for {bloc}: {effect}",
             lang,
-            bloc=result.bloc,
+            bloc=group_label(result.bloc, lang),
             effect=fmt_number(result.estimate.effect, lang, 3),
         ),
         "reference": tr(
@@ -82,7 +82,7 @@ def specification(result: Any, lang: str) -> list[str]:
             lang,
             year=s["baseline_year"],
             n=s["n_countries"],
-            bloc=result.bloc,
+            bloc=group_label(result.bloc, lang),
             members=", ".join(result.members),
             theta=fmt_number(s["trade_elasticity"], lang, 1),
             draws=s["draws"],
@@ -175,7 +175,7 @@ def summary_text(result: Any, lang: str = "en") -> str:
         "{bloc}: what the union did, ex post (observed world of {year} minus the world "
         "without it), percent [5th; 95th percentile]",
         lang,
-        bloc=result.bloc,
+        bloc=group_label(result.bloc, lang),
         year=result.settings["baseline_year"],
     )
     lines = [title, "", *text_table(header, rows), ""]

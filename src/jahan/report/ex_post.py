@@ -10,7 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from jahan._i18n import check_lang, fmt_number, fmt_pct, tr
+from jahan._i18n import check_lang, fmt_number, fmt_pct, group_label, tr
 from jahan.analysis.text import case_labels, caveats, cell, outcome_labels, specification
 from jahan.report.html import _version, template_environment
 from jahan.report.io import write_text
@@ -119,7 +119,7 @@ def render_ex_post_report(result: Any, lang: str = "kk") -> str:
     return template.render(
         lang=lang,
         version=_version(),
-        title=tr("{bloc}: what the union did, ex post", lang, bloc=result.bloc),
+        title=tr("{bloc}: what the union did, ex post", lang, bloc=group_label(result.bloc, lang)),
         cases=cases,
         rows=rows,
         trade=[cell(trade.loc[c], "trade_pct", lang, 1) for c in ("estimated", "reference")],
