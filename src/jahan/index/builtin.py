@@ -2,8 +2,9 @@
 
 Each indicator is defined from the world's countries, pairs, flows and group memberships for the
 baseline year. Indicators computed from the flows (trade openness, export partner diversity) state
-the kind of flows in their source: the built-in baseline flows are modelled
-(``World.flows_kind == "modelled"``), not observed, and every output that shows them says so.
+the kind of flows in their source: the built-in flows are observed (ITPD-E); a world whose flows
+are modelled (``World.flows_kind == "modelled"``) marks them so, and every output that shows them
+says so.
 """
 
 from __future__ import annotations
