@@ -19,6 +19,7 @@ from jahan.report.columns import distinct_outputs, draws_text, has_bands
 from jahan.report.figures import focus_bars, sector_bars, welfare_map
 from jahan.report.io import write_text
 from jahan.scenario import tr_shock_type
+from jahan.scenario.shelter import shelter_line
 
 _GEO_LAYERS = ("land", "ocean", "coastlines", "lakes", "rivers", "countries", "subunits")
 
@@ -393,25 +394,7 @@ def scenario_notes(result, lang: str) -> list[str]:
             )
         )
         for code, row in shelter["countries"].items():
-            verdict = (
-                tr("the band excludes zero", lang)
-                if row["band_excludes_zero"]
-                else tr("the band includes zero", lang)
-            )
-            notes.append(
-                tr(
-                    "{country}: crisis loss {without} without the union, {with_} with it; shelter "
-                    "{shelter} [{low}; {high}], {verdict}",
-                    lang,
-                    country=result.name_of(code, lang),
-                    without=fmt_pct(row["loss_without"], lang, 4),
-                    with_=fmt_pct(row["loss_with"], lang, 4),
-                    shelter=fmt_pct(row["shelter"], lang, 4),
-                    low=fmt_pct(row["shelter_p05"], lang, 4),
-                    high=fmt_pct(row["shelter_p95"], lang, 4),
-                    verdict=verdict,
-                )
-            )
+            notes.append(shelter_line(result.name_of(code, lang), row, lang, digits=4))
     return notes
 
 

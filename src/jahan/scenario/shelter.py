@@ -32,6 +32,31 @@ from jahan.scenario.sectoral import needs_sectors
 _OUTPUT = ("welfare_pct",)
 
 
+def shelter_line(country: str, row, lang: str, digits: int = 3) -> str:
+    """One country's crisis losses and shelter with its band, as a sentence in ``lang``.
+
+    ``row`` holds ``loss_without``, ``loss_with``, ``shelter``, ``shelter_p05``, ``shelter_p95``
+    and ``band_excludes_zero`` (a row of :attr:`ShelterResult.countries` or its dict form).
+    """
+    verdict = (
+        tr("the band excludes zero", lang)
+        if row["band_excludes_zero"]
+        else tr("the band includes zero", lang)
+    )
+    return tr(
+        "{country}: crisis loss {without} without the union, {with_} with it; shelter "
+        "{shelter} [{low}; {high}], {verdict}",
+        lang,
+        country=country,
+        without=fmt_pct(row["loss_without"], lang, digits),
+        with_=fmt_pct(row["loss_with"], lang, digits),
+        shelter=fmt_pct(row["shelter"], lang, digits),
+        low=fmt_pct(row["shelter_p05"], lang, digits),
+        high=fmt_pct(row["shelter_p95"], lang, digits),
+        verdict=verdict,
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class ShelterResult:
     """Crisis losses with and without the union and the shelter, by country (immutable copies).
@@ -56,25 +81,7 @@ class ShelterResult:
         frame = self._countries if codes is None else self._countries.loc[codes]
         lines = [tr("Claim: {claim}", lang, claim=self.claim)] if self.claim else []
         for code, row in frame.iterrows():
-            verdict = (
-                tr("the band excludes zero", lang)
-                if row["band_excludes_zero"]
-                else tr("the band includes zero", lang)
-            )
-            lines.append(
-                tr(
-                    "{country}: crisis loss {without} without the union, {with_} with it; shelter "
-                    "{shelter} [{low}; {high}], {verdict}",
-                    lang,
-                    country=code,
-                    without=fmt_pct(row["loss_without"], lang, 3),
-                    with_=fmt_pct(row["loss_with"], lang, 3),
-                    shelter=fmt_pct(row["shelter"], lang, 3),
-                    low=fmt_pct(row["shelter_p05"], lang, 3),
-                    high=fmt_pct(row["shelter_p95"], lang, 3),
-                    verdict=verdict,
-                )
-            )
+            lines.append(shelter_line(str(code), row, lang, digits=3))
         return lines
 
 
@@ -230,4 +237,4 @@ def crisis_shelter(
     )
 
 
-__all__ = ["ShelterResult", "crisis_shelter"]
+__all__ = ["ShelterResult", "crisis_shelter", "shelter_line"]
