@@ -38,12 +38,19 @@ def _clean(uniques: object) -> np.ndarray:
 class CountryCodes:
     """The model's country codes with a position lookup built once (dict and arrays)."""
 
-    __slots__ = ("codes", "index", "_position")
+    __slots__ = ("codes", "_index", "_position")
 
-    def __init__(self, codes: tuple[str, ...]) -> None:
+    def __init__(self, codes: tuple[str, ...], index: pd.Index | None = None) -> None:
         self.codes = codes
-        self.index = pd.Index(codes, dtype="str")
+        self._index = index
         self._position = {c: k for k, c in enumerate(codes)}
+
+    @property
+    def index(self) -> pd.Index:
+        """The codes as a pandas Index (built on first use unless given)."""
+        if self._index is None:
+            self._index = pd.Index(self.codes)
+        return self._index
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -220,7 +227,10 @@ def unknown_error(argument: str, unknown: Sequence[str], countries: tuple[str, .
 
 
 def flows_frame(flows: object) -> pd.DataFrame:
-    """Bring every accepted input to a long frame (exporter, importer, value)."""
+    """Bring every accepted input to a long frame with columns exporter, importer, value.
+
+    A frame is returned as it is (other columns and its index are ignored by the readers).
+    """
     if hasattr(flows, "flows_frame") and callable(flows.flows_frame):
         flows = flows.flows_frame()
     if isinstance(flows, pd.Series):
@@ -243,7 +253,7 @@ def flows_frame(flows: object) -> pd.DataFrame:
                 f"flows frame lacks column(s) {missing}: it needs exporter, importer, value "
                 f"(columns found: {list(flows.columns)[:10]})."
             )
-        return flows[["exporter", "importer", "value"]].reset_index(drop=True)
+        return flows  # read by column and by position only: no copy needed
     raise DataError(
         "flows must be a DataFrame (exporter, importer, value), a Series indexed by "
         f"(exporter, importer), or a World; got {type(flows).__name__}."

@@ -36,6 +36,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import lapack
 
 from jahan.errors import ConvergenceError
 
@@ -63,8 +64,10 @@ class HatSolution:
         ``Phi_j``; the consumer price index changes by ``Phi_j^(-1/theta)``.
     expenditure : ndarray (N,)
         Counterfactual expenditure ``E'_j`` in the units of the baseline flows.
-    flows : ndarray (N, N)
-        Counterfactual flows ``X'_ij = pi'_ij E'_j``.
+    flow_kernel, flow_rows, flow_cols
+        The counterfactual flows in factored form, ``X'_ij = K_ij r_i c_j``: the N^2 matrix is
+        formed only when :attr:`flows` is read; its row and column sums and its diagonal cost
+        a matrix-vector product or less.
     """
 
     converged: bool
@@ -73,7 +76,31 @@ class HatSolution:
     factory_price: np.ndarray
     phi: np.ndarray
     expenditure: np.ndarray
-    flows: np.ndarray
+    flow_kernel: np.ndarray
+    flow_rows: np.ndarray
+    flow_cols: np.ndarray
+
+    @property
+    def flows(self) -> np.ndarray:
+        """Counterfactual flows ``X'_ij = pi'_ij E'_j`` (net of tariffs), a new (N, N) array."""
+        out = np.multiply(self.flow_kernel, self.flow_rows[:, None])
+        np.multiply(out, self.flow_cols[None, :], out=out)
+        return out
+
+    @property
+    def sales(self) -> np.ndarray:
+        """Row sums of :attr:`flows`: each exporter's counterfactual sales, domestic included."""
+        return self.flow_rows * (self.flow_kernel @ self.flow_cols)
+
+    @property
+    def purchases(self) -> np.ndarray:
+        """Column sums of :attr:`flows`: each importer's purchases net of tariffs."""
+        return self.flow_cols * (self.flow_rows @ self.flow_kernel)
+
+    @property
+    def domestic(self) -> np.ndarray:
+        """The diagonal of :attr:`flows`: counterfactual domestic sales."""
+        return np.diagonal(self.flow_kernel) * self.flow_rows * self.flow_cols
 
 
 class _System:
@@ -114,31 +141,36 @@ class _System:
         # in the trade shares u_i M_ij / phi_j.
         log_u = -self.theta * x
         u = np.exp(log_u - log_u.max())
-        phi = u @ self.M
-        if self.scale is not None:
-            phi *= self.scale
-        if not phi.min() > 0:  # also False for NaN
-            return None, None
-        # F_j: share of spending that reaches exporters (1 without tariffs); the rest is
-        # tariff revenue, spent again by the importer, so E'_j = (w_j Y_j + D_j) / F_j.
-        net = 1.0 if self.N is self.M else self.scaled(u @ self.N) / phi
-        e_new = self.expenditure(w) / net
-        # Iterates may pass through points where a surplus country's expenditure
-        # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
-        sales = u * (self.N @ self.scaled(e_new / phi))
-        if not sales.min() > 0:
+        # Phi_j = raw_j * scale_j; the scale cancels in E'_j / Phi_j times the shares' scale.
+        raw = u @ self.M
+        if not raw.min() > 0:  # also False for NaN
             return None, None
         output = w * self.Y
+        spend = w * self.E if self.multiplicative else output + self.D
+        if self.N is self.M:
+            net = 1.0
+        else:
+            # F_j: share of spending that reaches exporters; the rest is tariff revenue, spent
+            # again by the importer, so E'_j = (w_j Y_j + D_j) / F_j.
+            net = (u @ self.N) / raw
+            spend = spend / net
+        # Iterates may pass through points where a surplus country's expenditure
+        # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
+        sales = u * (self.N @ (spend / raw))
+        if not sales.min() > 0:
+            return None, None
+        total = output.sum()
         # log(S_i / sum S) - log(w_i Y_i / sum w Y), with the two logs of sums taken once.
         residual = np.log(sales / output)
-        residual -= np.log(sales.sum() / output.sum())
+        residual -= np.log(sales.sum() / total)
         if not np.isfinite(residual.sum()):
             return None, None
-        return residual, (w, u, phi, e_new, sales, output, net)
+        phi = raw if self.scale is None else raw * self.scale
+        return residual, (w, u, phi, spend, sales, output, net, total)
 
     def jacobian(self, parts):
         """Jacobian of the residual, with the last equation replaced by the numeraire."""
-        w, u, phi, e_new, sales, output, net = parts
+        w, u, phi, e_new, sales, output, net = parts[:7]
         A = self.N * (u[:, None] * self.scaled(1.0 / phi)[None, :])  # pi'_ij / (1 + t'_ij)
         d_exp = (w * self.E if self.multiplicative else w * self.Y) / net
         # dS_i/dx_k = -theta S_i 1[i=k] + theta sum_j A_ij A_kj E'_j / F_j + A_ik dE'_k/dx_k,
@@ -239,7 +271,7 @@ def _solve(system, tol, max_iter, raise_on_failure):
 
     def system_residual(r, parts):
         F = r.copy()
-        F[-1] = np.log(parts[5].sum()) - target
+        F[-1] = np.log(parts[7]) - target  # the numeraire: log sum w Y - log sum Y
         return F
 
     def normalise(x_new):
@@ -377,15 +409,15 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
         if m:
             G = dF[:m]
             gram = G @ G.T
-            # Least squares by the normal equations (m <= 6 rows), lightly regularised.
+            # Least squares by the normal equations (m <= 6 rows), lightly regularised; the
+            # Gram matrix is symmetric positive definite unless the steps are collinear, which
+            # the Cholesky solve reports (info > 0) and the plain step then covers.
             gram.flat[:: m + 1] *= 1.0 + 1e-12
-            try:
-                gamma = np.linalg.solve(gram, G @ f)
+            gamma, info = lapack.dposv(gram, G @ f)[1:]
+            if info == 0:
                 mixed = candidate - gamma @ dXF[:m]
                 if np.isfinite(mixed.sum()):
                     candidate = mixed
-            except np.linalg.LinAlgError:
-                pass
         out = normalise(candidate)
         if out[1] is None:
             out = normalise(x + f)
@@ -408,12 +440,12 @@ def _record(system, x, converged, iterations, norm):
         log_u = -system.theta * x
         shift = log_u.max()
         u = np.exp(log_u - shift)
-        phi_scaled = system.scaled(u @ system.M)
-        net = 1.0 if system.N is system.M else system.scaled(u @ system.N) / phi_scaled
+        raw = u @ system.M
+        net = 1.0 if system.N is system.M else (u @ system.N) / raw
         e_new = system.expenditure(w) / net
-        flows = np.multiply(system.N, u[:, None])
-        np.multiply(flows, system.scaled(e_new / phi_scaled)[None, :], out=flows)
-        phi = phi_scaled * np.exp(shift)
+        # X'_ij = N_ij u_i (E'_j / Phi_j) times the shares' scale: N_ij u_i E'_j / raw_j.
+        cols = e_new / raw
+        phi = system.scaled(raw) * np.exp(shift)
     return HatSolution(
         converged=converged,
         iterations=iterations,
@@ -421,7 +453,9 @@ def _record(system, x, converged, iterations, norm):
         factory_price=w,
         phi=phi,
         expenditure=e_new,
-        flows=flows,
+        flow_kernel=system.N,
+        flow_rows=u,
+        flow_cols=cols,
     )
 
 
@@ -469,7 +503,6 @@ def conditional_hat(
         N = M * net_factor
         E = np.asarray(income, dtype=float) / (N.sum(axis=0) / phi)
         M = N
-    flows = M * (E / phi)[None, :]
     return HatSolution(
         converged=True,
         iterations=0,
@@ -477,7 +510,9 @@ def conditional_hat(
         factory_price=np.ones(n),
         phi=phi,
         expenditure=E.copy(),
-        flows=flows,
+        flow_kernel=M,
+        flow_rows=np.ones(n),
+        flow_cols=E / phi,
     )
 
 

@@ -51,6 +51,7 @@ COUNTRY_COLUMNS = (
     "expenditure_pct",
 )
 FLOW_COLUMNS = ("exporter", "importer", "baseline", "counterfactual", "change_pct")
+_COUNTRY_INDEX = pd.Index(COUNTRY_COLUMNS)  # built once: pandas indexes are immutable
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
@@ -93,7 +94,14 @@ class GEResult(Result):
     trade_elasticity: float
     _codes: tuple[str, ...] = field(repr=False, compare=False)
     _baseline: np.ndarray = field(repr=False, compare=False)
-    _counterfactual: np.ndarray = field(repr=False, compare=False)
+    _solution: HatSolution = field(repr=False, compare=False)
+
+    @cached_property
+    def _counterfactual(self) -> np.ndarray:
+        """Counterfactual flows (N, N), formed on first use from the solver's factors."""
+        flows = self._solution.flows
+        flows.setflags(write=False)
+        return flows
 
     @cached_property
     def flows(self) -> pd.DataFrame:
@@ -242,7 +250,7 @@ class GEModel(FixedParameters):
         codes, X = baseline_matrix(flows_frame(flows))
         self._codes = codes
         self._index = pd.Index(codes, name="country")
-        self._lookup = CountryCodes(codes)
+        self._lookup = CountryCodes(codes, self._index)
         self._observed = X
         zero = np.zeros(X.shape)  # calloc: pages are touched only where written
         self._tariff = zero if tariffs is None else self._tariff_matrix(tariffs, zero, "tariffs")
@@ -494,9 +502,11 @@ class GEModel(FixedParameters):
         self, sol: HatSolution, cost: np.ndarray, t_new: np.ndarray, taxed: bool
     ) -> GEResult:
         theta = self.trade_elasticity
-        Xn = sol.flows
-        out_new = Xn.sum(axis=1)
-        exp_new = Xn.sum(axis=0)
+        # Row and column sums and the diagonal of the new flows, from the solver's factors
+        # (matrix-vector products): the N^2 flows are formed only when asked for.
+        out_new = sol.sales
+        exp_new = sol.purchases
+        diag = sol.domestic
         # A NaN or infinite flow makes its row and column sums non-finite: N checks, not N^2.
         if not (np.isfinite(out_new).all() and np.isfinite(exp_new).all()):
             raise ConvergenceError(
@@ -505,7 +515,7 @@ class GEModel(FixedParameters):
             )
         w = sol.factory_price
         price = sol.phi ** (-1.0 / theta)
-        diag = np.diagonal(Xn)
+        Xn = sol.flows if taxed else None  # needed for revenue and the volume of trade
         exports_new = out_new - diag
         imports_new = exp_new - diag
         welfare = sol.expenditure / self._E / price
@@ -524,6 +534,8 @@ class GEModel(FixedParameters):
             theta,
             w,
             self._Y + revenue0 + self._D,
+            self._Y,
+            self._E,
         )
 
         def ratio(new, old):
@@ -545,7 +557,11 @@ class GEModel(FixedParameters):
             "output_pct": out_new / self._Y,
             "expenditure_pct": exp_new / self._E,
         }
-        countries = pd.DataFrame({k: 100.0 * (v - 1.0) for k, v in pct.items()}, index=self._index)
+        # One block of N x 14 numbers: a single array for pandas to wrap.
+        table = np.column_stack([pct[c] for c in COUNTRY_COLUMNS])
+        table -= 1.0
+        table *= 100.0
+        countries = pd.DataFrame(table, index=self._index, columns=_COUNTRY_INDEX)
         bad = ~np.isfinite(countries.to_numpy())
         if bad.any():
             # e.g. a trade elasticity near zero: welfare is Phi**(1/theta), which overflows.
@@ -567,7 +583,7 @@ class GEModel(FixedParameters):
             trade_elasticity=theta,
             _codes=self._codes,
             _baseline=self._X,
-            _counterfactual=Xn,
+            _solution=sol,
         )
 
     def __repr__(self) -> str:
