@@ -33,6 +33,7 @@ fixed-point map is taken instead.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -129,18 +130,20 @@ class _System:
             v *= self.scale
         return v
 
-    def evaluate(self, x):
+    def evaluate(self, x, w=None):
         """Return (residual, parts) at ``x``; residual is None where the point is infeasible.
+
+        ``w`` is ``exp(x)`` when the caller has it already.
 
         Called with floating-point errors silenced (see :func:`solve_hat`): an infeasible point
         shows as a non-positive or non-finite value and is refused by the checks below. Each
         call costs two matrix-vector products and a few dozen O(N) operations.
         """
-        w = np.exp(x)
+        if w is None:
+            w = np.exp(x)
         # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
         # in the trade shares u_i M_ij / phi_j.
-        log_u = -self.theta * x
-        u = np.exp(log_u - log_u.max())
+        u = np.exp(self.theta * (x.min() - x))
         # Phi_j = raw_j * scale_j; the scale cancels in E'_j / Phi_j times the shares' scale.
         raw = u @ self.M
         if not raw.min() > 0:  # also False for NaN
@@ -162,8 +165,8 @@ class _System:
         total = output.sum()
         # log(S_i / sum S) - log(w_i Y_i / sum w Y), with the two logs of sums taken once.
         residual = np.log(sales / output)
-        residual -= np.log(sales.sum() / total)
-        if not np.isfinite(residual.sum()):
+        residual -= math.log(sales.sum() / total)
+        if not math.isfinite(residual.sum()):
             return None, None
         phi = raw if self.scale is None else raw * self.scale
         return residual, (w, u, phi, spend, sales, output, net, total)
@@ -257,7 +260,7 @@ def _solve(system, tol, max_iter, raise_on_failure):
     target = np.log(Y.sum())
 
     x = np.zeros(n)
-    residual, parts = system.evaluate(x)
+    residual, parts = system.evaluate(x, np.ones(n))
     if residual is None:
         return _fail(
             system,
@@ -271,15 +274,23 @@ def _solve(system, tol, max_iter, raise_on_failure):
 
     def system_residual(r, parts):
         F = r.copy()
-        F[-1] = np.log(parts[7]) - target  # the numeraire: log sum w Y - log sum Y
+        F[-1] = math.log(parts[7]) - target  # the numeraire: log sum w Y - log sum Y
         return F
 
     def normalise(x_new):
         # Numeraire: sum_i w_i Y_i = sum_i Y_i (a shift of log w, computed before evaluating,
         # since with fixed imbalances feasibility depends on the price level).
-        top = x_new.max()
-        x_new = x_new - (top + np.log(np.exp(x_new - top) @ Y) - target)
-        r_new, p_new = system.evaluate(x_new)
+        w = np.exp(x_new)
+        total = w @ Y
+        if 0.0 < total < math.inf:
+            shift = math.log(total) - target
+            x_new = x_new - shift
+            w *= math.exp(-shift)
+        else:  # exp(x) overflows: shift by the largest log price first
+            top = x_new.max()
+            x_new = x_new - (top + math.log(np.exp(x_new - top) @ Y) - target)
+            w = None
+        r_new, p_new = system.evaluate(x_new, w)
         if r_new is None:
             return x_new, None, None, None
         return x_new, r_new, p_new, system_residual(r_new, p_new)
@@ -393,18 +404,17 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
     dF = np.empty((_ANDERSON_MEMORY, x.size))
     dXF = np.empty((_ANDERSON_MEMORY, x.size))
     stored = 0
-    last: tuple[np.ndarray, np.ndarray] | None = None
+    last: tuple[np.ndarray, np.ndarray] | None = None  # the last step f and point x + f
     while best_norm > tol and iterations < max_iter and since_best < _ANDERSON_PATIENCE:
         iterations += 1
         f = residual / (1.0 + theta)
+        candidate = x + f
         if last is not None:
             slot = stored % _ANDERSON_MEMORY
-            np.subtract(f, last[1], out=dF[slot])
-            np.subtract(x, last[0], out=dXF[slot])
-            dXF[slot] += dF[slot]
+            np.subtract(f, last[0], out=dF[slot])
+            np.subtract(candidate, last[1], out=dXF[slot])  # dX + dF
             stored += 1
-        last = (x, f)
-        candidate = x + f
+        last = (f, candidate)
         m = min(stored, _ANDERSON_MEMORY)
         if m:
             G = dF[:m]
@@ -416,7 +426,7 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
             gamma, info = lapack.dposv(gram, G @ f)[1:]
             if info == 0:
                 mixed = candidate - gamma @ dXF[:m]
-                if np.isfinite(mixed.sum()):
+                if math.isfinite(mixed.sum()):
                     candidate = mixed
         out = normalise(candidate)
         if out[1] is None:
