@@ -68,6 +68,29 @@ def _readonly(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.copy()
 
 
+def focus_codes(focus: Any, countries: pd.Index) -> list[str]:
+    """``focus`` as a list of codes of ``countries``; an unknown code is an error naming it."""
+    codes = [focus] if isinstance(focus, str) else list(focus)
+    unknown = [c for c in codes if c not in countries]
+    if unknown:
+        from jahan.scenario._errors import nearest
+
+        hint = nearest(str(unknown[0]), countries)
+        raise ScenarioError(
+            f"focus country {unknown[0]!r} is not in the results"
+            + (f"; did you mean {hint!r}?" if hint else "")
+        )
+    return codes
+
+
+def band_text(row: Any, column: str, lang: str, digits: int = 2) -> str:
+    """``"central [p05; p95]"`` of ``column`` in ``row`` (its ``_p05`` and ``_p95``), for ``lang``."""
+    return (
+        f"{fmt_pct(row[column], lang, digits)} [{fmt_pct(row[f'{column}_p05'], lang, digits)}; "
+        f"{fmt_pct(row[f'{column}_p95'], lang, digits)}]"
+    )
+
+
 def parameter_table(compiled: Any, values: np.ndarray, n_draws: int) -> pd.DataFrame:
     """The uncertain effect parameters: stated mean and s.e., and the 5th-95th percentiles of
     the draws (the means when there are no draws)."""
@@ -285,14 +308,7 @@ class ScenarioResult(Result):
         outputs = list(self.summary_outputs)
         header = [tr("Country", lang), *(labels.get(o, o) for o in outputs)]
         rows = [
-            [
-                f"{row['name']} ({code})",
-                *(
-                    f"{fmt_pct(row[o], lang, 2)} [{fmt_pct(row[f'{o}_p05'], lang, 2)}; "
-                    f"{fmt_pct(row[f'{o}_p95'], lang, 2)}]"
-                    for o in outputs
-                ),
-            ]
+            [f"{row['name']} ({code})", *(band_text(row, o, lang, 2) for o in outputs)]
             for code, row in frame.iterrows()
         ]
         title = tr(
@@ -307,16 +323,7 @@ class ScenarioResult(Result):
         Returns a frame indexed by ISO3 with ``name`` (in ``lang``) and, for welfare, real GDP
         (real wage in a run with sectors), exports and imports, the central value and its band.
         """
-        codes = focus if focus is not None else self.focus
-        unknown = [c for c in codes if c not in self._countries.index]
-        if unknown:
-            from jahan.scenario._errors import nearest
-
-            hint = nearest(unknown[0], self._countries.index)
-            raise ScenarioError(
-                f"focus country {unknown[0]!r} is not in the results"
-                + (f"; did you mean {hint!r}?" if hint else "")
-            )
+        codes = focus_codes(focus if focus is not None else self.focus, self._countries.index)
         cols = [c for o in self.summary_outputs for c in (o, f"{o}_p05", f"{o}_p95")]
         out = self._countries.loc[list(codes), cols].copy()
         out.insert(0, "name", [self.name_of(c, lang) for c in out.index])
@@ -367,6 +374,8 @@ class ScenarioResult(Result):
 
 __all__ = [
     "LOW",
+    "band_text",
+    "focus_codes",
     "HIGH",
     "OUTPUTS",
     "SECTORAL_OUTPUTS",
