@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,7 +16,7 @@ import pandas as pd
 from jahan._compat import deprecated
 from jahan._i18n import check_lang, fmt_pct, tr
 from jahan._io import write_parquet_atomic
-from jahan._result import Result, SummaryText
+from jahan._result import Result, SummaryText, band_frame
 from jahan._text import text_table
 from jahan.errors import ScenarioError
 
@@ -64,8 +65,10 @@ LOW, HIGH = 5.0, 95.0
 """Percentiles of the uncertainty band."""
 
 
-def _readonly(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.copy()
+def _table(name: str, doc: str) -> property:
+    """A read-only attribute showing the record's field ``_name``; :class:`Result` hands the
+    frame out as a new object, so a caller's edit never reaches the record."""
+    return property(attrgetter(f"_{name}"), doc=doc)
 
 
 def focus_codes(focus: Any, countries: pd.Index) -> list[str]:
@@ -180,15 +183,16 @@ class ScenarioResult(Result):
     spec: Any
     source: str
     text: str
-    _countries: pd.DataFrame = field(repr=False)
-    _shocks: pd.DataFrame = field(repr=False)
-    _parameters: pd.DataFrame = field(repr=False)
-    _flows: pd.DataFrame = field(repr=False)
-    _names: pd.DataFrame = field(repr=False)
-    _draw_values: np.ndarray = field(repr=False)
-    _draw_outputs: np.ndarray = field(repr=False)
-    _settings: dict = field(repr=False, default_factory=dict)
-    _sectors: pd.DataFrame | None = field(repr=False, default=None)
+    # The tables (shown through the read-only attributes below; __repr__ is the class's own).
+    _countries: pd.DataFrame
+    _shocks: pd.DataFrame
+    _parameters: pd.DataFrame
+    _flows: pd.DataFrame
+    _names: pd.DataFrame
+    _draw_values: np.ndarray
+    _draw_outputs: np.ndarray
+    _settings: dict = field(default_factory=dict)
+    _sectors: pd.DataFrame | None = None
     _outputs: tuple[str, ...] = OUTPUTS
 
     def __post_init__(self) -> None:
@@ -201,31 +205,13 @@ class ScenarioResult(Result):
                 # in cannot reach the result (copy-on-write shallow copy).
                 object.__setattr__(self, name, frame.copy(deep=False))
 
-    # -- accessors -------------------------------------------------------------------------
-    @property
-    def countries(self) -> pd.DataFrame:
-        return _readonly(self._countries)
-
-    @property
-    def shocks(self) -> pd.DataFrame:
-        return _readonly(self._shocks)
-
-    @property
-    def parameters(self) -> pd.DataFrame:
-        return _readonly(self._parameters)
-
-    @property
-    def flows(self) -> pd.DataFrame:
-        return _readonly(self._flows)
-
-    @property
-    def names(self) -> pd.DataFrame:
-        return _readonly(self._names)
-
-    @property
-    def sectors(self) -> pd.DataFrame | None:
-        """Results by country and sector (runs on a world with sectors), else None."""
-        return None if self._sectors is None else _readonly(self._sectors)
+    # -- accessors: the record's tables, each handed out as a new frame (Result) ----------------
+    countries = _table("countries", "Outputs by country with their bands.")
+    shocks = _table("shocks", "One row per shock with its trade change and band.")
+    parameters = _table("parameters", "The uncertain effects and the band of their draws.")
+    flows = _table("flows", "Central bilateral flows, baseline and counterfactual.")
+    names = _table("names", "Country names in each language.")
+    sectors = _table("sectors", "Results by country and sector (runs with sectors), else None.")
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -331,22 +317,8 @@ class ScenarioResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Long frame: country, output, central, p05, p95 (one row per country and output)."""
-        parts = []
-        for o in self._outputs:
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "country": self._countries.index,
-                        "output": o,
-                        "central": self._countries[o].to_numpy(),
-                        "p05": self._countries[f"{o}_p05"].to_numpy(),
-                        "p95": self._countries[f"{o}_p95"].to_numpy(),
-                    }
-                )
-            )
-        frame = pd.concat(parts, ignore_index=True)
-        frame.attrs.update({k: v for k, v in self._settings.items() if np.isscalar(v)})
-        return frame
+        columns = [(o, {"output": o}) for o in self._outputs]
+        return band_frame(self._countries, columns, self._settings)
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to a Parquet file atomically (temporary file, then rename)."""

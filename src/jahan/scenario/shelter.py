@@ -297,23 +297,15 @@ def crisis_shelter(
     shelter = loss_without - loss_with
     codes = list(full.countries)
     frame = pd.DataFrame(index=pd.Index(codes, name="country"))
-    for name, data in (
-        ("loss_without", loss_without),
-        ("loss_with", loss_with),
-        ("shelter", shelter),
-    ):
+    for name, data in zip(_MEASURES, (loss_without, loss_with, shelter), strict=True):
         lo, hi = band(data[0], data[1:])
         frame[name], frame[f"{name}_p05"], frame[f"{name}_p95"] = data[0], lo, hi
     frame["band_excludes_zero"] = (frame["shelter_p05"] > 0) | (frame["shelter_p95"] < 0)
     if not np.all(np.isfinite(frame.select_dtypes("number").to_numpy())):
         raise ScenarioError("non-finite crisis losses; check the shocks for extreme values")
+    # union, crisis, claim, draws, seed, countries
     return ShelterResult(
-        union=with_union.name,
-        crisis=without_union.name,
-        claim=with_union.claim,
-        draws=n_draws,
-        seed=seed,
-        _countries=frame,
+        with_union.name, without_union.name, with_union.claim, n_draws, seed, frame
     )
 
 
