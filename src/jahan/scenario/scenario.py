@@ -345,28 +345,29 @@ class Scenario:
         return frame
 
 
+_LIBRARY_TEXTS = (("title", "name"), ("claim", "claim"))
+"""Columns of :func:`library` taken from ``[scenario]``, each with its ``_ru`` and ``_kk`` form."""
+
+
 def library() -> pd.DataFrame:
-    """The built-in scenarios: name, title, claim, source text id, shock types."""
+    """The built-in scenarios: name, title, claim (each in en, ru, kk), source text id, shock types."""
     from jahan.scenario.load import library_names
 
-    rows = []
+    rows = {}
     for name in library_names():
-        sc = Scenario.load(name)
-        meta = sc.spec.scenario
-        rows.append(
-            {
-                "name": name,
-                "title": meta.name,
-                "title_ru": meta.name_ru,
-                "title_kk": meta.name_kk,
-                "claim": meta.claim,
-                "claim_ru": meta.claim_ru,
-                "claim_kk": meta.claim_kk,
-                "source": meta.source,
-                "shocks": ", ".join(s.type for s in sc.spec.shocks),
-            }
-        )
-    return pd.DataFrame(rows).set_index("name")
+        spec = Scenario.load(name).spec
+        meta = spec.scenario
+        row = {
+            f"{column}{suffix}": getattr(meta, f"{key}{suffix}")
+            for column, key in _LIBRARY_TEXTS
+            for suffix in ("", "_ru", "_kk")
+        }
+        rows[name] = {
+            **row,
+            "source": meta.source,
+            "shocks": ", ".join(s.type for s in spec.shocks),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
 
 
 __all__ = ["Scenario", "library"]
