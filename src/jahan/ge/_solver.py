@@ -79,12 +79,14 @@ class HatSolution:
 class _System:
     """The equilibrium equations for one shock, evaluated at ``x = log w``."""
 
-    __slots__ = ("M", "N", "Y", "E", "D", "theta", "multiplicative")
+    __slots__ = ("M", "N", "scale", "Y", "E", "D", "theta", "multiplicative")
 
-    def __init__(self, M, Y, E, D, theta, multiplicative, net_factor=None):
+    def __init__(self, M, Y, E, D, theta, multiplicative, net_factor=None, scale=None):
         self.M = M
         # N: the shares' kernel net of tariffs (what exporters receive); M itself without them.
         self.N = M if net_factor is None else M * net_factor
+        # The shares are M_ij * scale_j when M holds flows rather than shares (scale = 1 / E).
+        self.scale = scale
         self.Y = Y
         self.E = E
         self.D = D
@@ -94,37 +96,50 @@ class _System:
     def expenditure(self, w):
         return w * self.E if self.multiplicative else w * self.Y + self.D
 
+    def scaled(self, v):
+        """``v_j * scale_j`` (``v`` itself when M holds shares); ``v`` is a fresh array."""
+        if self.scale is not None:
+            v *= self.scale
+        return v
+
     def evaluate(self, x):
-        """Return (residual, parts) at ``x``; residual is None where the point is infeasible."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            w = np.exp(x)
-            # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
-            # in the trade shares u_i M_ij / phi_j.
-            log_u = -self.theta * x
-            u = np.exp(log_u - log_u.max())
-            phi = u @ self.M
-            if not (np.all(phi > 0) and np.all(np.isfinite(phi)) and np.all(np.isfinite(w))):
-                return None, None
-            # F_j: share of spending that reaches exporters (1 without tariffs); the rest is
-            # tariff revenue, spent again by the importer, so E'_j = (w_j Y_j + D_j) / F_j.
-            net = 1.0 if self.N is self.M else (u @ self.N) / phi
-            e_new = self.expenditure(w) / net
-            # Iterates may pass through points where a surplus country's expenditure
-            # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
-            demand = e_new / phi
-            sales = u * (self.N @ demand)
-            if not np.all(sales > 0):
-                return None, None
-            output = w * self.Y
-            residual = np.log(sales / sales.sum()) - np.log(output / output.sum())
-        if not np.all(np.isfinite(residual)):
+        """Return (residual, parts) at ``x``; residual is None where the point is infeasible.
+
+        Called with floating-point errors silenced (see :func:`solve_hat`): an infeasible point
+        shows as a non-positive or non-finite value and is refused by the checks below. Each
+        call costs two matrix-vector products and a few dozen O(N) operations.
+        """
+        w = np.exp(x)
+        # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
+        # in the trade shares u_i M_ij / phi_j.
+        log_u = -self.theta * x
+        u = np.exp(log_u - log_u.max())
+        phi = u @ self.M
+        if self.scale is not None:
+            phi *= self.scale
+        if not phi.min() > 0:  # also False for NaN
+            return None, None
+        # F_j: share of spending that reaches exporters (1 without tariffs); the rest is
+        # tariff revenue, spent again by the importer, so E'_j = (w_j Y_j + D_j) / F_j.
+        net = 1.0 if self.N is self.M else self.scaled(u @ self.N) / phi
+        e_new = self.expenditure(w) / net
+        # Iterates may pass through points where a surplus country's expenditure
+        # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
+        sales = u * (self.N @ self.scaled(e_new / phi))
+        if not sales.min() > 0:
+            return None, None
+        output = w * self.Y
+        # log(S_i / sum S) - log(w_i Y_i / sum w Y), with the two logs of sums taken once.
+        residual = np.log(sales / output)
+        residual -= np.log(sales.sum() / output.sum())
+        if not np.isfinite(residual.sum()):
             return None, None
         return residual, (w, u, phi, e_new, sales, output, net)
 
     def jacobian(self, parts):
         """Jacobian of the residual, with the last equation replaced by the numeraire."""
         w, u, phi, e_new, sales, output, net = parts
-        A = self.N * (u[:, None] / phi[None, :])  # pi'_ij / (1 + t'_ij)
+        A = self.N * (u[:, None] * self.scaled(1.0 / phi)[None, :])  # pi'_ij / (1 + t'_ij)
         d_exp = (w * self.E if self.multiplicative else w * self.Y) / net
         # dS_i/dx_k = -theta S_i 1[i=k] + theta sum_j A_ij A_kj E'_j / F_j + A_ik dE'_k/dx_k,
         # with A net shares and F_j = sum_i A_ij (F = 1 and A = pi' without tariffs).
@@ -150,6 +165,7 @@ def solve_hat(
     raise_on_failure: bool = True,
     deficit: np.ndarray | None = None,
     net_factor: np.ndarray | None = None,
+    column_scale: np.ndarray | None = None,
 ) -> HatSolution:
     """Solve the full-endowment GE of a one-sector Armington/Eaton-Kortum model in changes.
 
@@ -178,6 +194,9 @@ def solve_hat(
     net_factor : ndarray (N, N), optional
         ``1 / (1 + t'_ij)`` for counterfactual tariffs ``t'`` (``pi`` then holds shares of
         spending gross of tariffs, ``expenditure`` is gross, ``output`` and ``deficit`` net).
+    column_scale : ndarray (N,), optional
+        ``pi`` given unnormalised: the shares are ``pi_ij * column_scale_j``. Passing the
+        baseline flows and ``1 / E`` spares forming the N^2 shares.
 
     Returns
     -------
@@ -191,7 +210,17 @@ def solve_hat(
     if shock is not None:
         M = M * np.asarray(shock, dtype=float)
     D = E - Y if deficit is None else np.asarray(deficit, dtype=float)
-    system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative", net_factor)
+    scale = None if column_scale is None else np.asarray(column_scale, dtype=float)
+    system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative", net_factor, scale)
+    # Floating-point errors are silenced for the whole solve: every iterate is checked for
+    # feasibility (positive, finite) explicitly, and an infeasible trial point is simply refused.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _solve(system, tol, max_iter, raise_on_failure)
+
+
+def _solve(system, tol, max_iter, raise_on_failure):
+    """The accelerated fixed point, then Newton's method; see :func:`solve_hat`."""
+    Y = system.Y
     n = Y.size
     target = np.log(Y.sum())
 
@@ -326,10 +355,11 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
     best_norm = float(np.abs(F).max())
     since_best = 0
     iterations = 0
-    # The last _ANDERSON_MEMORY differences of iterates and of their steps, as columns filled
-    # in turn (the least-squares fit does not depend on their order).
-    dX = np.empty((x.size, _ANDERSON_MEMORY))
-    dF = np.empty((x.size, _ANDERSON_MEMORY))
+    # The last _ANDERSON_MEMORY steps' residual differences dF and the sums dX + dF (dX the
+    # differences of iterates), as rows filled in turn: the least-squares fit does not depend
+    # on their order, and contiguous rows keep each update one pass over N numbers.
+    dF = np.empty((_ANDERSON_MEMORY, x.size))
+    dXF = np.empty((_ANDERSON_MEMORY, x.size))
     stored = 0
     last: tuple[np.ndarray, np.ndarray] | None = None
     while best_norm > tol and iterations < max_iter and since_best < _ANDERSON_PATIENCE:
@@ -337,21 +367,22 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
         f = residual / (1.0 + theta)
         if last is not None:
             slot = stored % _ANDERSON_MEMORY
-            np.subtract(x, last[0], out=dX[:, slot])
-            np.subtract(f, last[1], out=dF[:, slot])
+            np.subtract(f, last[1], out=dF[slot])
+            np.subtract(x, last[0], out=dXF[slot])
+            dXF[slot] += dF[slot]
             stored += 1
         last = (x, f)
         candidate = x + f
         m = min(stored, _ANDERSON_MEMORY)
         if m:
-            G = dF[:, :m]
-            gram = G.T @ G
-            # Least squares by the normal equations (m <= 6 columns), lightly regularised.
+            G = dF[:m]
+            gram = G @ G.T
+            # Least squares by the normal equations (m <= 6 rows), lightly regularised.
             gram.flat[:: m + 1] *= 1.0 + 1e-12
             try:
-                gamma = np.linalg.solve(gram, G.T @ f)
-                mixed = candidate - (dX[:, :m] + G) @ gamma
-                if np.isfinite(mixed).all():
+                gamma = np.linalg.solve(gram, G @ f)
+                mixed = candidate - gamma @ dXF[:m]
+                if np.isfinite(mixed.sum()):
                     candidate = mixed
             except np.linalg.LinAlgError:
                 pass
@@ -377,10 +408,11 @@ def _record(system, x, converged, iterations, norm):
         log_u = -system.theta * x
         shift = log_u.max()
         u = np.exp(log_u - shift)
-        phi_scaled = u @ system.M
-        net = 1.0 if system.N is system.M else (u @ system.N) / phi_scaled
+        phi_scaled = system.scaled(u @ system.M)
+        net = 1.0 if system.N is system.M else system.scaled(u @ system.N) / phi_scaled
         e_new = system.expenditure(w) / net
-        flows = system.N * u[:, None] * (e_new / phi_scaled)[None, :]
+        flows = np.multiply(system.N, u[:, None])
+        np.multiply(flows, system.scaled(e_new / phi_scaled)[None, :], out=flows)
         phi = phi_scaled * np.exp(shift)
     return HatSolution(
         converged=converged,
