@@ -49,24 +49,14 @@ from jahan.scenario.schema import (
     TariffShock,
     TradeCostShock,
 )
+from jahan.world.globalization import AGREEMENTS
 
 PROHIBITIVE = 1e-12
 """Factor on ``t_ij^(-theta)`` for a prohibitive barrier (sanctions, autarky)."""
 
-AGREEMENT_GROUPS = (
-    "EU",
-    "EAEU",
-    "CU",
-    "CISFTA",
-    "ASEAN",
-    "MERCOSUR",
-    "USMCA",
-    "GCC",
-    "AfCFTA",
-    "EFTA",
-    "CES",
-)
-"""Groups that are trade agreements: a shock among their members overlaps the baseline."""
+AGREEMENT_GROUPS: tuple[str, ...] = (*AGREEMENTS, "EFTA", "CES")
+"""Groups that are trade agreements: a shock among their members overlaps the baseline (the
+built-in world's agreements and two a user's world may hold, EFTA and the CES)."""
 
 
 @dataclass(frozen=True)
@@ -213,6 +203,19 @@ class _Resolver:
                 )
         return list(dict.fromkeys(out))
 
+    def error(
+        self, loc: tuple[object, ...], problem: str, suggestion: str | None = None
+    ) -> ScenarioError:
+        """The error at ``loc`` of this scenario file, quoting its line."""
+        return scenario_error(self.source, loc, problem, text=self.text, suggestion=suggestion)
+
+    def members(self, value: str | list[str], loc: tuple[object, ...], need: str) -> list[str]:
+        """The codes of ``value`` when they are at least two; else an error saying ``need``."""
+        codes = self.codes(value, loc)
+        if len(codes) < 2:
+            raise self.error(loc, f"{need}, got {codes}")
+        return codes
+
     def idx(self, codes: Sequence[str]) -> np.ndarray:
         return np.array([self.index[c] for c in codes], dtype=np.intp)
 
@@ -309,21 +312,16 @@ def compile_scenario(
         loc = ("shocks", k)
         label = shock.label or f"{k + 1}: {shock.type}"
         if isinstance(shock, AgreementShock):
-            codes = res.codes(shock.members, (*loc, "members"))
-            if len(codes) < 2:
-                raise scenario_error(
-                    source,
-                    (*loc, "members"),
-                    f"an agreement needs at least two members, got {codes}",
-                    text=text,
-                )
+            codes = res.members(
+                shock.members, (*loc, "members"), "an agreement needs at least two members"
+            )
             default = AGREEMENT_DEFAULTS.get(shock.kind)
             effect = (
                 shock.effect if shock.effect is not None else (default.effect if default else 0.0)
             )
             se = shock.se if shock.se is not None else (default.se if default else 0.0)
             if shock.kind == "exit":
-                leaving = _leavers(res, shock, codes, loc, year, source, text)
+                leaving = _leavers(res, shock, codes, loc, year)
                 if effect is None or shock.effect is None:
                     default = AGREEMENT_DEFAULTS["customs_union"]
                     effect = default.effect if shock.effect is None else effect
@@ -430,14 +428,11 @@ def compile_scenario(
             if sectors is None and shock.sectors != "all":
                 raise scenario_error(source, (*loc, "sectors"), NO_SECTORS, text=text)
             if shock.members is not None:
-                codes = res.codes(shock.members, (*loc, "members"))
-                if len(codes) < 2:
-                    raise scenario_error(
-                        source,
-                        (*loc, "members"),
-                        f"tariffs among members need at least two countries, got {codes}",
-                        text=text,
-                    )
+                codes = res.members(
+                    shock.members,
+                    (*loc, "members"),
+                    "tariffs among members need at least two countries",
+                )
                 a = res.idx(codes)
                 rows, cols = _cross(a, a, symmetric=False)
                 involved = codes
@@ -500,7 +495,7 @@ def compile_scenario(
         tariff_base, notes = _baseline_tariffs(spec, res, source, text)
         for k, shock, codes, leaving, label in union_tariffs:
             add = _union_tariffs(
-                res, tariff_base, shock, k, codes, leaving, label, add_param, source, text, notes
+                res, tariff_base, shock, k, codes, leaving, label, add_param, notes
             )
             tariffs.extend(add)
         _check_central_rates(tariffs, tariff_base, [p.mean for p in params], res, source, text)
@@ -567,23 +562,18 @@ def _is_rest(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("rest", "rest of world")
 
 
-def _leavers(
-    res: _Resolver, shock: AgreementShock, codes: list[str], loc, year, source: str, text: str
-) -> list[str]:
-    leaving = res.codes(shock.leaving, (*loc, "leaving"))
+def _leavers(res: _Resolver, shock: AgreementShock, codes: list[str], loc, year) -> list[str]:
+    where = (*loc, "leaving")
+    leaving = res.codes(shock.leaving, where)
     outside = [c for c in leaving if c not in codes]
     if outside:
-        raise scenario_error(
-            source,
-            (*loc, "leaving"),
+        raise res.error(
+            where,
             f"{', '.join(outside)} cannot leave: not a member of {shock.members!r} in {year} "
             f"(members then: {', '.join(codes)}); name members of the bloc in the baseline year",
-            text=text,
         )
     if len(leaving) == len(codes):
-        raise scenario_error(
-            source, (*loc, "leaving"), "every member leaves; at least one must stay", text=text
-        )
+        raise res.error(where, "every member leaves; at least one must stay")
     return leaving
 
 
@@ -656,8 +646,6 @@ def _union_tariffs(
     leaving: list[str],
     label: str,
     add_param,
-    source: str,
-    text: str,
     notes: list[str],
 ) -> list[TariffCells]:
     """Baseline and counterfactual tariffs of a customs union (or an exit from one)."""
@@ -694,22 +682,18 @@ def _union_tariffs(
         ]
     unknown = [c for c in shock.tariffs_before if c.strip().upper() not in codes]
     if unknown:
-        raise scenario_error(
-            source,
+        raise res.error(
             (*loc, "tariffs_before", unknown[0]),
             f"{unknown[0]!r} is not a member of this union ({', '.join(codes)}); give the tariff "
             "before joining for members only",
-            text=text,
         )
     before = {c.strip().upper(): v for c, v in shock.tariffs_before.items()}
     lacking = [c for c in codes if c not in before]
     if lacking:
-        raise scenario_error(
-            source,
+        raise res.error(
             (*loc, "tariffs_before"),
             f"no tariff before joining for {', '.join(lacking)}; state each member's rate on "
             "non-members (an unknown rate is an assumption to write down, not a silent 0)",
-            text=text,
         )
     for code, rate in before.items():
         r, c = _cross(outside, res.idx([code]), symmetric=False)
