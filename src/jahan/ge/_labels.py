@@ -35,6 +35,15 @@ def _clean(uniques: object) -> np.ndarray:
     return np.array([str(u).strip() for u in np.asarray(uniques, dtype=object)], dtype=object)
 
 
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default dtype for text
+
+
+def code_index(codes: tuple[str, ...], name: str = "country") -> pd.Index:
+    """``pd.Index(codes, name=name)``, built from an Arrow array (no per-label type inference)."""
+    values = pd.arrays.ArrowStringArray(pa.array(codes, type=pa.large_string()), dtype=_STR)
+    return pd.Index(values, name=name)
+
+
 class CountryCodes:
     """The model's country codes with a position lookup built once (dict and arrays)."""
 
@@ -473,6 +482,7 @@ def country_vector(values: object, countries: CountryCodes, argument: str) -> np
 __all__ = [
     "CountryCodes",
     "baseline_matrix",
+    "code_index",
     "country_vector",
     "factorize_labels",
     "flows_frame",

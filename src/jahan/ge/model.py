@@ -24,6 +24,7 @@ from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
 from jahan.ge._labels import (
     CountryCodes,
     baseline_matrix,
+    code_index,
     country_vector,
     flows_frame,
     shock_matrix,
@@ -249,7 +250,7 @@ class GEModel(FixedParameters):
         self.max_iter = int(max_iter)
         codes, X = baseline_matrix(flows_frame(flows))
         self._codes = codes
-        self._index = pd.Index(codes, name="country")
+        self._index = code_index(codes)
         self._lookup = CountryCodes(codes, self._index)
         self._observed = X
         zero = np.zeros(X.shape)  # calloc: pages are touched only where written
