@@ -146,7 +146,7 @@ def _fixed_width_bytes(a: pa.ChunkedArray) -> np.ndarray | None:
 
 
 def square_layout(exporter: object, importer: object) -> tuple[np.ndarray, np.ndarray] | None:
-    """Row and column labels of an N x N pair table in the usual order, or None.
+    """Row and column labels (stripped of blanks) of an N x N pair table in the usual order.
 
     The usual order holds each exporter in one block of N rows and the importers as one cycle
     of N labels repeated N times. For Arrow string columns whose labels share a byte width (ISO3
@@ -174,9 +174,15 @@ def square_layout(exporter: object, importer: object) -> tuple[np.ndarray, np.nd
     flat, period = ib.reshape(-1), n * ib.shape[1]
     if not _same_bytes(flat[period:], flat[:-period]):
         return None
-    rows = a.take(pa.array(np.arange(0, size, n))).to_numpy(zero_copy_only=False)
-    cols = b.slice(0, n).to_numpy(zero_copy_only=False)
-    return rows, cols
+    # The row labels are the blocks' first labels (bytes in hand); labels that differ only by
+    # surrounding blanks name the same country, as in factorize_labels.
+    offsets = pa.py_buffer(np.arange(0, (n + 1) * width, width, dtype=np.int64))
+    rows = pa.Array.from_buffers(pa.large_string(), n, [None, offsets, pa.py_buffer(firsts)])
+    cols = b.slice(0, n)
+    return (
+        pc.utf8_trim_whitespace(rows).to_numpy(zero_copy_only=False),
+        pc.utf8_trim_whitespace(cols).to_numpy(zero_copy_only=False),
+    )
 
 
 def factorize_labels(values: object) -> tuple[np.ndarray, np.ndarray]:
@@ -318,7 +324,7 @@ def _square_baseline(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray] 
     layout = square_layout(frame["exporter"], frame["importer"])
     if layout is None:
         return None
-    rows, cols = _clean(layout[0]), _clean(layout[1])
+    rows, cols = layout
     n = rows.size
     names = set(rows.tolist())
     if len(names) != n or names != set(cols.tolist()):

@@ -47,6 +47,9 @@ _FIXED_POINT_BURST = 25  # fixed-point steps taken when Newton stalls
 _NEWTON_ZONE = 0.05  # Newton is tried once the largest log gap is below this
 _ANDERSON_MEMORY = 6  # iterates mixed by the accelerated fixed point
 _ANDERSON_PATIENCE = 25  # accelerated steps without a new best gap before Newton takes over
+# Reductions of 1-D arrays called directly (the ndarray methods add a Python wrapper per call,
+# which shows at a few dozen calls per step on small N).
+_sum, _min, _max = np.add.reduce, np.minimum.reduce, np.maximum.reduce
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,10 +146,10 @@ class _System:
             w = np.exp(x)
         # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
         # in the trade shares u_i M_ij / phi_j.
-        u = np.exp(self.theta * (x.min() - x))
+        u = np.exp(self.theta * (_min(x) - x))
         # Phi_j = raw_j * scale_j; the scale cancels in E'_j / Phi_j times the shares' scale.
         raw = u @ self.M
-        if not raw.min() > 0:  # also False for NaN
+        if not _min(raw) > 0:  # also False for NaN
             return None, None
         output = w * self.Y
         spend = w * self.E if self.multiplicative else output + self.D
@@ -160,13 +163,13 @@ class _System:
         # Iterates may pass through points where a surplus country's expenditure
         # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
         sales = u * (self.N @ (spend / raw))
-        if not sales.min() > 0:
+        if not _min(sales) > 0:
             return None, None
-        total = output.sum()
+        total = _sum(output)
         # log(S_i / sum S) - log(w_i Y_i / sum w Y), with the two logs of sums taken once.
         residual = np.log(sales / output)
-        residual -= math.log(sales.sum() / total)
-        if not math.isfinite(residual.sum()):
+        residual -= math.log(_sum(sales) / total)
+        if not math.isfinite(_sum(residual)):
             return None, None
         phi = raw if self.scale is None else raw * self.scale
         return residual, (w, u, phi, spend, sales, output, net, total)
@@ -426,7 +429,7 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
             gamma, info = lapack.dposv(gram, G @ f)[1:]
             if info == 0:
                 mixed = candidate - gamma @ dXF[:m]
-                if math.isfinite(mixed.sum()):
+                if math.isfinite(_sum(mixed)):
                     candidate = mixed
         out = normalise(candidate)
         if out[1] is None:
@@ -436,7 +439,7 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
             if out[1] is None:
                 break
         x, residual, parts, F = out
-        norm = float(np.abs(F).max())
+        norm = float(_max(np.abs(F)))
         if norm < best_norm:
             best, best_norm, since_best = out, norm, 0
         else:
