@@ -212,7 +212,7 @@ def level_positions(
     Python is O(unique labels), not O(pairs).
     """
     codes = np.asarray(index.codes[level])
-    if index.levels[level].equals(countries.index) and (codes >= 0).all():
+    if index.levels[level].equals(countries.index) and codes.min(initial=0) >= 0:
         # The level is the model's own code list (a shock built on GEModel.countries).
         return codes, []
     labels = _clean(index.levels[level])

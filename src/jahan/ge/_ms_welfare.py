@@ -128,6 +128,7 @@ def decompose_one_sector(
     income_base: Array,
     output_base: Array,
     spending: Array,
+    weighted_spending: Array | None = None,
 ) -> tuple[Array, Array, Array]:
     """Terms of trade, volume of trade and trade cost of :func:`decompose` with one sector.
 
@@ -137,7 +138,8 @@ def decompose_one_sector(
     checks it against :func:`decompose`). ``tariff_base`` None means no baseline tariffs (the
     volume-of-trade term is then zero and ``flows_new`` is not read). ``output_base`` and
     ``spending`` are the row sums of ``flows_base`` and the column sums of the flows gross of
-    tariffs, which the caller already holds.
+    tariffs, which the caller already holds; ``weighted_spending``, if the caller holds it too,
+    is ``sum_i gross_in cost_factor_in``.
     """
     # ToT_n = [ (c_n - 1) sum_i X_ni - sum_i X_in (c_i - 1) ] / I_n, domestic sales included
     # on both sides as in decompose (they cancel).
@@ -151,8 +153,10 @@ def decompose_one_sector(
         taxed = tariff_base * flows_base
         vot = (np.einsum("in,in->n", taxed, ratio) - cost_hat @ taxed) / income_base
         gross = flows_base * (1.0 + tariff_base)
+    if weighted_spending is None:
+        weighted_spending = np.einsum("in,in->n", gross, cost_factor)
     kept = np.divide(
-        np.einsum("in,in->n", gross, cost_factor),
+        weighted_spending,
         spending,
         out=np.ones_like(spending),
         where=spending > 0,

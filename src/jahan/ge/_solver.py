@@ -171,13 +171,13 @@ class _System:
         residual -= math.log(_sum(sales) / total)
         if not math.isfinite(_sum(residual)):
             return None, None
-        phi = raw if self.scale is None else raw * self.scale
-        return residual, (w, u, phi, spend, sales, output, net, total)
+        return residual, (w, u, raw, spend, sales, output, net, total)
 
     def jacobian(self, parts):
         """Jacobian of the residual, with the last equation replaced by the numeraire."""
-        w, u, phi, e_new, sales, output, net = parts[:7]
-        A = self.N * (u[:, None] * self.scaled(1.0 / phi)[None, :])  # pi'_ij / (1 + t'_ij)
+        w, u, raw, e_new, sales, output, net = parts[:7]
+        # pi'_ij / (1 + t'_ij) = N_ij u_i scale_j / Phi_j = N_ij u_i / raw_j.
+        A = self.N * (u[:, None] / raw[None, :])
         d_exp = (w * self.E if self.multiplicative else w * self.Y) / net
         # dS_i/dx_k = -theta S_i 1[i=k] + theta sum_j A_ij A_kj E'_j / F_j + A_ik dE'_k/dx_k,
         # with A net shares and F_j = sum_i A_ij (F = 1 and A = pi' without tariffs).
@@ -421,12 +421,10 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
         m = min(stored, _ANDERSON_MEMORY)
         if m:
             G = dF[:m]
-            gram = G @ G.T
-            # Least squares by the normal equations (m <= 6 rows), lightly regularised; the
-            # Gram matrix is symmetric positive definite unless the steps are collinear, which
-            # the Cholesky solve reports (info > 0) and the plain step then covers.
-            gram.flat[:: m + 1] *= 1.0 + 1e-12
-            gamma, info = lapack.dposv(gram, G @ f)[1:]
+            # Least squares by the normal equations (m <= 6 rows): the Gram matrix is
+            # symmetric positive definite unless the steps are collinear, which the Cholesky
+            # solve reports (info > 0); the plain step is taken then.
+            gamma, info = lapack.dposv(G @ G.T, G @ f)[1:]
             if info == 0:
                 mixed = candidate - gamma @ dXF[:m]
                 if math.isfinite(_sum(mixed)):

@@ -506,8 +506,16 @@ class GEModel(FixedParameters):
         # Row and column sums and the diagonal of the new flows, from the solver's factors
         # (matrix-vector products): the N^2 flows are formed only when asked for.
         out_new = sol.sales
-        exp_new = sol.purchases
         diag = sol.domestic
+        if taxed or self.closure == "conditional":
+            exp_new = sol.purchases
+            weighted = None
+        else:
+            # Here the solver's kernel is X_ij B_ij itself: one pass over it gives the column
+            # sums of the new flows and those of X_ij B_ij, the trade-cost term's weights.
+            both = np.stack([sol.flow_rows, np.ones_like(sol.flow_rows)])
+            exp_new, weighted = both @ sol.flow_kernel
+            exp_new *= sol.flow_cols
         # A NaN or infinite flow makes its row and column sums non-finite: N checks, not N^2.
         if not (np.isfinite(out_new).all() and np.isfinite(exp_new).all()):
             raise ConvergenceError(
@@ -537,6 +545,7 @@ class GEModel(FixedParameters):
             self._Y + revenue0 + self._D,
             self._Y,
             self._E,
+            weighted,
         )
 
         def ratio(new, old):
