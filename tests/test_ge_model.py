@@ -405,3 +405,11 @@ def test_newton_matches_plain_fixed_point_on_large_shocks(imbalances, seed):
     assert r.converged
     np.testing.assert_allclose(1 + r.countries["factory_price_pct"] / 100, w_ref, rtol=1e-9)
     np.testing.assert_allclose(1 + r.countries["welfare_pct"] / 100, welfare_ref, rtol=1e-9)
+
+
+def test_accelerated_steps_keep_mixing_with_fewer_countries_than_stored_steps():
+    # Two countries, up to six stored steps: the least-squares system of the mixing is
+    # singular, and without its ridge the solver crawls by plain steps past max_iter.
+    m = GEModel(long_frame(random_world(2, 127)), 4.0, "full", "fixed")
+    result = m.simulate(random_shock(2, 127))
+    assert result.converged and result.iterations < 20

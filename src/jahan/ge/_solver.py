@@ -421,10 +421,13 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
         m = min(stored, _ANDERSON_MEMORY)
         if m:
             G = dF[:m]
-            # Least squares by the normal equations (m <= 6 rows): the Gram matrix is
-            # symmetric positive definite unless the steps are collinear, which the Cholesky
-            # solve reports (info > 0); the plain step is taken then.
-            gamma, info = lapack.dposv(G @ G.T, G @ f)[1:]
+            gram = G @ G.T
+            # Least squares by the normal equations (m <= 6 rows), lightly regularised: with
+            # fewer countries than stored steps the Gram matrix is singular, and the ridge keeps
+            # the mixing going there. Should the Cholesky solve still fail (info > 0), the
+            # plain step is taken.
+            gram.flat[:: m + 1] *= 1.0 + 1e-12
+            gamma, info = lapack.dposv(gram, G @ f)[1:]
             if info == 0:
                 mixed = candidate - gamma @ dXF[:m]
                 if math.isfinite(_sum(mixed)):
