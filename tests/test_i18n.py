@@ -15,21 +15,39 @@ from jahan.errors import JahanError
 SRC = Path(__file__).resolve().parents[1] / "src" / "jahan"
 
 
+def _has_words(msgid: str) -> bool:
+    """A template of placeholders and punctuation only ("{where}: {problem}") needs no translation."""
+    return any(ch.isalpha() for text, _, _, _ in string.Formatter().parse(msgid) for ch in text)
+
+
 def _messages_in_code() -> dict[str, str]:
-    """msgid -> 'file:line' for every literal first argument of tr(...) in the package."""
+    """msgid -> 'file:line' for every literal first argument of tr(...) or Message(...) and every
+    literal ``msgid=`` keyword (errors: ``JahanError(msgid=...)``) in the package."""
     found: dict[str, str] = {}
     for path in SRC.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            literals = []
             if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "tr"
+                name in ("tr", "Message")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                found.setdefault(node.args[0].value, f"{path.relative_to(SRC)}:{node.lineno}")
+                literals.append(node.args[0].value)
+            literals += [
+                kw.value.value
+                for kw in node.keywords
+                if kw.arg == "msgid"
+                and isinstance(kw.value, ast.Constant)
+                and isinstance(kw.value.value, str)
+            ]
+            for msgid in literals:
+                if _has_words(msgid):
+                    found.setdefault(msgid, f"{path.relative_to(SRC)}:{node.lineno}")
     for path in SRC.rglob("*.html"):
         for match in re.finditer(r"""tr\(\s*(['"])(.+?)\1""", path.read_text(encoding="utf-8")):
             found.setdefault(match.group(2), str(path.relative_to(SRC)))
