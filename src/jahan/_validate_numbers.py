@@ -46,8 +46,9 @@ class Bound:
 
     def describe_message(self) -> Message:
         """:meth:`describe` as a translatable message."""
-        low = _plain(self.low)
-        high = _plain(self.high)
+        # Numbers (not text) so Kazakh and Russian show them with their decimal comma.
+        low = _shown(self.low)
+        high = _shown(self.high)
         if self.low_open:
             if self.integer:
                 return Message(
@@ -71,6 +72,13 @@ class Bound:
     def pydantic(self) -> dict[str, float]:
         """Keyword limits for ``pydantic.Field``."""
         return {"gt" if self.low_open else "ge": self.low, "le": self.high}
+
+
+def _shown(value: float) -> int | float | str:
+    """A bound as :func:`_plain` writes it, kept a number where it is one."""
+    if float(value).is_integer():
+        return _plain(value) if abs(value) >= 100_000 else int(value)
+    return float(value)
 
 
 def _plain(value: float) -> str:
