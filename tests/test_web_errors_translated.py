@@ -162,3 +162,59 @@ def test_a_failed_run_reports_in_the_page_language():
 def test_an_error_without_a_translatable_form_still_shows_in_english():
     exc = JahanError("something plain")
     assert exc.translated("kk") == "something plain"
+
+
+# -- a user world with missing numbers ----------------------------------------------------------
+@pytest.fixture(scope="module")
+def gappy_server():
+    """A world of three countries, one without GDP and one without population."""
+    import pandas as pd
+
+    codes = ["AAA", "BBB", "CCC"]
+    countries = pd.DataFrame(
+        {
+            "iso3": codes,
+            "name_en": ["Aland", "Bland", "Cland"],
+            "gdp_usd": [1.0e11, float("nan"), 3.0e11],
+            "population": [1.0e6, 2.0e6, float("nan")],
+        }
+    )
+    flows = pd.DataFrame(
+        [
+            {"exporter": e, "importer": i, "value": 100.0 if e == i else 10.0}
+            for e in codes
+            for i in codes
+        ]
+    )
+    running = start_in_thread(world=World.from_frames(countries=countries, flows=flows))
+    yield running
+    running.stop()
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_world_api_gives_null_for_missing_numbers(gappy_server):
+    status, body = _get(gappy_server.url + "/api/world")
+    assert status == 200, body[:300]
+    rows = {row["iso3"]: row for row in json.loads(body)["countries"]}
+    assert rows["BBB"]["gdp_usd"] is None and rows["CCC"]["population"] is None
+    assert rows["AAA"]["gdp_usd"] == 1.0e11 and rows["BBB"]["population"] == 2.0e6
+
+
+@pytest.mark.parametrize(("lang", "no_data"), [("kk", "деректер жоқ"), ("ru", "нет данных")])
+def test_world_page_says_no_data_in_its_language(gappy_server, lang, no_data):
+    from jahan._i18n import tr
+
+    assert tr("no data", lang) == no_data
+    status, body = _get(f"{gappy_server.url}/?lang={lang}")
+    assert status == 200
+    page = body.decode("utf-8")
+    # BBB lacks GDP (so GDP and GDP per person), CCC lacks population (and per person).
+    assert page.count(no_data) == 4, page.count(no_data)
+    assert "NaN" not in page.replace("NaN,", "")  # no "NaN" shown as a number

@@ -139,6 +139,11 @@ def _missing(value: object) -> bool:
         return False
 
 
+def _text(value: object) -> str:
+    """A text field of a user world, "" where it is missing (NA, NaN, None)."""
+    return "" if value is None or _missing(value) else str(value)
+
+
 def shown_number(value: object, lang: str, digits: int, scale: float = 1.0) -> str:
     """``value / scale`` formatted for ``lang``, or "no data" in ``lang`` when it is missing."""
     number = float(value) if not _missing(value) else float("nan")
@@ -190,12 +195,14 @@ def world_page(world, lang: str) -> dict:
             {
                 "code": c,
                 "name": names[c],
-                "capital": str(row.get("capital") or ""),
-                "region": region_name(str(row.get("subregion") or row.get("region") or ""), lang),
+                "capital": _text(row.get("capital")),
+                "region": region_name(
+                    _text(row.get("subregion")) or _text(row.get("region")), lang
+                ),
                 "population": shown_number(population[c], lang, 1, 1e6),
                 "gdp": shown_number(gdp[c], lang, 1, 1e9),
                 "per_person": shown_number(per_person[c], lang, 0),
-                "landlocked": bool(row.get("landlocked")),
+                "landlocked": not _missing(row.get("landlocked")) and bool(row.get("landlocked")),
                 "groups": ", ".join(world.groups_of(c)),
             }
         )
