@@ -136,3 +136,50 @@ def test_group_labels_in_each_language():
     assert group_label("EAEU", "kk") == "ЕАЭО" and group_label("EAEU", "ru") == "ЕАЭС"
     assert group_label("EAEU", "en") == "EAEU"
     assert group_label("CA5", "kk") == "CA5"  # no usual abbreviation: shown as it is
+
+
+def test_an_error_message_renders_in_each_language():
+    import pickle
+
+    from jahan.errors import Message, ScenarioError
+
+    where = [Message("{path}, row {line}", path="t.csv", line=12)]
+    exc = ScenarioError(
+        Message(
+            "{where}: the file is {size:,} bytes; a scenario file is at most {limit:,} bytes "
+            "(the built-in ones are under 4 KB)",
+            where=where,
+            size=1234567,
+            limit=1048576,
+        )
+    )
+    # English is str.format's own text: existing messages read as before.
+    assert str(exc) == (
+        "t.csv, row 12: the file is 1,234,567 bytes; a scenario file is at most 1,048,576 bytes "
+        "(the built-in ones are under 4 KB)"
+    )
+    ru = exc.translated("ru")
+    assert ru.startswith("t.csv, строка 12:")
+    assert "1\xa0234\xa0567" in ru and "," not in ru.split(":")[1].split("(")[0]
+    kk = exc.translated("kk")
+    assert "12-жол" in kk and "1\xa0234\xa0567" in kk
+    # A process pool hands errors back pickled: the translatable form survives.
+    assert pickle.loads(pickle.dumps(exc)).translated("kk") == kk
+
+
+def test_lists_of_codes_are_joined_and_quoted_values_stay_as_typed():
+    from jahan.errors import Message
+
+    text = Message(
+        "{outside} cannot leave: not a member of {bloc!r} in {year} (members then: {codes}); "
+        "name members of the bloc in the baseline year",
+        outside=["UZB"],
+        bloc="EAEU",
+        year=2016,
+        codes=["ARM", "BLR", "KAZ"],
+    )
+    assert str(text).startswith(
+        "UZB cannot leave: not a member of 'EAEU' in 2016 (members then: ARM, BLR, KAZ)"
+    )
+    ru = text.render("ru")
+    assert "'EAEU'" in ru and "ARM, BLR, KAZ" in ru and "2016" in ru  # years are not grouped

@@ -35,10 +35,15 @@ def check_lang(lang: str) -> str:
     code = str(lang).strip().lower().replace("-", "_").split("_")[0]
     if code not in LANGUAGES:
         near = difflib.get_close_matches(code, LANGUAGES, n=1)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
+        hint = Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else ""
         raise JahanError(
-            f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)} "
-            f"(kk = Kazakh, ru = Russian, en = English).{hint}"
+            Message(
+                "unknown language {lang!r}: use one of {codes} "
+                "(kk = Kazakh, ru = Russian, en = English).{hint}",
+                lang=lang,
+                codes=LANGUAGES,
+                hint=hint,
+            )
         )
     return code
 
@@ -57,7 +62,9 @@ def default_lang() -> str:
     try:
         return check_lang(value)
     except JahanError as exc:
-        raise JahanError(f"environment variable {LANG_ENV}: {exc}") from None
+        raise JahanError(
+            Message("environment variable {name}: {error}", name=LANG_ENV, error=exc)
+        ) from None
 
 
 def resolve_lang(lang: str | None) -> str:

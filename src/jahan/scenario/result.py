@@ -17,7 +17,7 @@ from jahan._i18n import check_lang, fmt_pct, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result, SummaryText
 from jahan._text import text_table
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 
 OUTPUTS: tuple[str, ...] = (
     "welfare_pct",
@@ -313,9 +313,11 @@ class ScenarioResult(Result):
             from jahan.scenario._errors import nearest
 
             hint = nearest(unknown[0], self._countries.index)
+            found = Message("focus country {code!r} is not in the results", code=unknown[0])
             raise ScenarioError(
-                f"focus country {unknown[0]!r} is not in the results"
-                + (f"; did you mean {hint!r}?" if hint else "")
+                Message("{found}; did you mean {hint!r}?", found=found, hint=hint)
+                if hint
+                else found
             )
         cols = [c for o in self.summary_outputs for c in (o, f"{o}_p05", f"{o}_p95")]
         out = self._countries.loc[list(codes), cols].copy()
