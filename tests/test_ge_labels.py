@@ -9,7 +9,7 @@ from pandas.core.arrays.arrow.array import ArrowExtensionArray
 
 from jahan.errors import DataError
 from jahan.ge import GEModel
-from jahan.ge._labels import factorize_labels
+from jahan.ge._labels import factorize_labels, square_layout
 
 N = 90  # large enough for the block and cycle layouts (at least 64 rows)
 
@@ -112,3 +112,72 @@ def test_no_python_iteration_over_label_arrays(monkeypatch):
     monkeypatch.setattr(ArrowExtensionArray, "__iter__", refuse)
     result = GEModel(frame, 5.0).simulate(shock)
     assert result.converged
+
+
+def test_square_tables_in_the_usual_order_take_the_fast_reading():
+    X, B, codes = world()
+    frame = long(X, codes)
+    rows, cols = square_layout(frame["exporter"], frame["importer"])
+    assert list(rows) == codes and list(cols) == codes
+    # Any other layout is not taken for it (and is read by the general path).
+    assert square_layout(frame["importer"], frame["exporter"]) is None
+    shuffled = long(X, codes, np.random.default_rng(4).permutation(N * N))
+    assert square_layout(shuffled["exporter"], shuffled["importer"]) is None
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ("nan", r"1 flow\(s\) are missing or not numbers \(rows \[95\]"),
+        ("negative", r"1 flow\(s\) are negative \(rows \[95\]"),
+        ("domestic", r"domestic flows X_ii must be positive; zero for K002"),
+        ("repeated", r"appear more than once \(rows \[(181|182), 182\]"),
+    ],
+)
+def test_square_tables_with_a_fault_get_the_general_error(change, message):
+    X, _, codes = world()
+    frame = long(X, codes)
+    if change == "nan":
+        frame.loc[95, "value"] = np.nan
+    elif change == "negative":
+        frame.loc[95, "value"] = -1.0
+    elif change == "domestic":
+        frame.loc[2 * N + 2, "value"] = 0.0
+    else:  # the same width, so only the byte comparison can see it
+        frame.loc[182, "importer"] = frame.loc[181, "importer"]
+    with pytest.raises(DataError, match=message):
+        GEModel(frame, 5.0)
+
+
+def test_square_tables_with_uneven_or_unsorted_labels_give_the_same_result():
+    X, B, codes = world()
+    reference = GEModel(long(X, codes), 5.0).simulate(B).countries
+    blanks = long(X, codes)
+    blanks.loc[blanks["exporter"] == codes[7], "exporter"] = f" {codes[7]}"
+    pd.testing.assert_frame_equal(GEModel(blanks, 5.0).simulate(B).countries, reference)
+    # Labels of one width, not in sorted order (Cyrillic: two bytes a letter). Sorted, the
+    # table is X again, so an array shock aligned with GEModel.countries is B.
+    named = [f"Ж{k:03d}" for k in range(N)][::-1]
+    frame = long(X[::-1, ::-1], named)
+    assert square_layout(frame["exporter"], frame["importer"]) is not None
+    result = GEModel(frame, 5.0).simulate(B).countries
+    np.testing.assert_allclose(result.to_numpy(), reference.to_numpy(), rtol=1e-10, atol=1e-12)
+    assert list(result.index) == sorted(named)
+
+
+def test_the_callers_shock_and_flows_are_never_written():
+    X, B, codes = world()
+    frame = long(X, codes)
+    shock = as_series(long(B, codes))
+    before_frame, before_shock = frame.copy(), shock.copy()
+    model = GEModel(frame, 5.0)
+    result = model.simulate(shock, productivity_change=pd.Series({codes[3]: 1.1}))
+    pd.testing.assert_frame_equal(frame, before_frame)
+    pd.testing.assert_series_equal(shock, before_shock)
+    # The counterfactual flows add up to the country table's output change.
+    flows = result.flows
+    out = flows.groupby("exporter")["counterfactual"].sum()
+    base = flows.groupby("exporter")["baseline"].sum()
+    np.testing.assert_allclose(
+        100 * (out / base - 1).to_numpy(), result.countries["output_pct"].to_numpy(), atol=1e-9
+    )

@@ -116,3 +116,49 @@ def test_tariff_only_shock_has_no_trade_cost_effect():
     world = synthetic_world(6, 3, seed=4)
     result = MultiSectorGEModel(**world).simulate(tariffs=world["tariffs"].assign(rate=0.0))
     np.testing.assert_array_equal(result.countries["trade_cost_pct"], 0.0)
+
+
+@pytest.mark.parametrize("tariffs", [False, True])
+def test_one_sector_decomposition_equals_the_general_one(tariffs):
+    """The matrix-vector form used by GEModel gives decompose's terms with J = 1."""
+    from jahan.ge._ms_welfare import decompose, decompose_one_sector
+
+    rng = np.random.default_rng(7)
+    n = 9
+    X = rng.lognormal(0.0, 1.0, (n, n)) + np.diag(rng.uniform(5, 10, n))
+    Xn = X * rng.lognormal(0.0, 0.2, (n, n))
+    X[2, 5] = Xn[2, 5] = 0.0  # a pair without trade
+    t0 = rng.uniform(0.0, 0.2, (n, n)) * tariffs
+    t1 = rng.uniform(0.0, 0.2, (n, n)) * tariffs
+    np.fill_diagonal(t0, 0.0)
+    np.fill_diagonal(t1, 0.0)
+    B = rng.lognormal(0.0, 0.3, (n, n))
+    B[4, 1] = 0.0  # a prohibitive pair
+    theta = 4.5
+    w = rng.lognormal(0.0, 0.05, n)
+    price = rng.lognormal(0.0, 0.05, n)
+    Y = X.sum(axis=1)
+    D = rng.normal(0.0, 0.5, n)
+    general = decompose(
+        X.T[None],
+        Xn.T[None],
+        t0.T[None],
+        t1.T[None],
+        B.T[None],
+        np.array([theta]),
+        w[None],
+        price[None],
+        w,
+        np.ones((1, n)),
+        Y,
+        D,
+    )
+    income = Y + (t0 * X).sum(axis=0) + D
+    spending = (X * (1.0 + t0)).sum(axis=0)
+    tot, vot, tc = decompose_one_sector(
+        X, Xn, t0 if tariffs else None, B, theta, w, income, Y, spending
+    )
+    np.testing.assert_allclose(tot, general.terms_of_trade, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(vot, general.volume_of_trade, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(tc, general.trade_cost, rtol=1e-12, atol=1e-15)
+    assert np.abs(vot).max() > 0 if tariffs else np.all(vot == 0)

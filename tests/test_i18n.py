@@ -183,3 +183,18 @@ def test_lists_of_codes_are_joined_and_quoted_values_stay_as_typed():
     )
     ru = text.render("ru")
     assert "'EAEU'" in ru and "ARM, BLR, KAZ" in ru and "2016" in ru  # years are not grouped
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_every_shock_type_is_named_in_every_language(lang):
+    from jahan.scenario import tr_shock_type
+    from jahan.scenario.schema import SHOCK_TYPES
+
+    # The English name is the message id (tr falls back to it).
+    missing = [t for t in SHOCK_TYPES if tr_shock_type(t, "en") not in catalog(lang)]
+    assert not missing, f"shock types without a {lang} name: {missing}"
+    names = {t: tr_shock_type(t, lang) for t in SHOCK_TYPES}
+    assert all(any("\u0400" <= ch <= "\u04ff" for ch in n) for n in names.values()), names
+    assert len(set(names.values())) == len(SHOCK_TYPES)  # no two types share a name
+    assert tr_shock_type("trade_cost", "en") == "trade cost"
+    assert tr_shock_type("not_a_type", lang) == "not_a_type"

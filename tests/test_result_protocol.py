@@ -182,6 +182,15 @@ def _bloc_evaluation():
     return evaluate_bloc("EAEU", world=world, years=[2004, 2008, 2012, 2016], draws=10, seed=1)
 
 
+def _shelter_result():
+    from test_scenario_shelter import _pair, _world
+
+    from jahan.scenario import crisis_shelter
+
+    with_union, without_union = _pair(draws=6)
+    return crisis_shelter(with_union, without_union, _world(linked=True))
+
+
 FACTORIES = {
     "GEResult": _ge_result,
     "MultiSectorGEResult": _multisector_result,
@@ -197,6 +206,7 @@ FACTORIES = {
     "ClaimsResult": _claims_result,
     "MeasuredIndex": _measured_index,
     "BlocEvaluation": _bloc_evaluation,
+    "ShelterResult": _shelter_result,
 }
 
 

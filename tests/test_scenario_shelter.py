@@ -147,3 +147,76 @@ def test_cli_compare_shows_bands_only_for_runs_with_draws(tmp_path, monkeypatch,
     # a band is "[lo; hi]": three of them with draws, none for one central run each
     assert row.count(";") == (3 if draws else 0), row
     assert ("95th percentile" in res.output) == bool(draws)
+
+
+def test_summary_is_a_table_of_the_losses_and_the_shelter_with_bands():
+    with_, without = _pair(draws=6)
+    result = crisis_shelter(with_, without, _world(linked=True))
+    text = result.summary(lang="en", focus=["AAA", "DDD"], digits=4)
+    assert isinstance(text, str) and not isinstance(text, list)
+    rows = [line for line in text.splitlines() if line.startswith(("AAA", "DDD", "BBB"))]
+    assert [r.split()[0] for r in rows] == ["AAA", "DDD"]  # the focus, in its order
+    from jahan._i18n import fmt_pct
+
+    frame = result.countries
+    for line in rows:
+        code = line.split()[0]
+        for column in ("loss_without", "loss_with", "shelter"):
+            band = "[{}; {}]".format(
+                fmt_pct(frame.at[code, f"{column}_p05"], "en", 4),
+                fmt_pct(frame.at[code, f"{column}_p95"], "en", 4),
+            )
+            assert f"{fmt_pct(frame.at[code, column], 'en', 4)} {band}" in line
+        assert line.rstrip().endswith("yes" if frame.at[code, "band_excludes_zero"] else "no")
+    assert "Без союза" in result.summary(lang="ru") and "Одақсыз" in result.summary(lang="kk")
+
+
+def test_summary_without_draws_shows_no_bands():
+    with_, without = _pair(draws=0)
+    text = crisis_shelter(with_, without, _world(linked=True)).summary(focus=["AAA"])
+    assert "percentile" not in text and "Band excludes zero" not in text
+    row = next(line for line in text.splitlines() if line.startswith("AAA"))
+    assert ";" not in row and len(row.split()) == 4
+
+
+def test_an_unknown_focus_country_is_named_with_a_suggestion():
+    with_, without = _pair(draws=0)
+    result = crisis_shelter(with_, without, _world(linked=True))
+    with pytest.raises(ScenarioError, match=r"'AAB' is not in the results; did you mean 'AAA'"):
+        result.summary(focus=["AAB"])
+    with pytest.raises(TypeError, match="by keyword"):
+        result.summary("en", ["AAA"])
+
+
+def test_the_old_summary_form_returns_the_sentences_with_a_deprecation_warning():
+    with_, without = _pair(draws=6)
+    result = crisis_shelter(with_, without, _world(linked=True))
+    expected = result.lines("ru", focus=["AAA"])
+    assert len(expected) == 1 and expected[0].startswith("AAA: ")
+    with pytest.warns(DeprecationWarning, match=r"lines\(lang, focus=\.\.\.\)"):
+        assert result.summary(["AAA"], "ru") == expected
+    with pytest.warns(DeprecationWarning):
+        assert result.summary(codes=["AAA"], lang="ru") == expected
+    with pytest.warns(DeprecationWarning):
+        assert result.summary(None, "ru") == result.lines("ru")
+    assert len(result.lines("en")) == len(CODES)
+
+
+def test_lines_open_with_the_claim():
+    with_, without = _pair(draws=0)
+    claimed = Scenario.from_toml(
+        with_.text.replace('focus = ["AAA"]', 'focus = ["AAA"]\nclaim = "The union shelters"'),
+        "with.toml",
+    )
+    lines = crisis_shelter(claimed, without, _world(linked=True)).lines("en", focus=["AAA"])
+    assert lines[0] == "Claim: The union shelters" and lines[1].startswith("AAA: crisis loss")
+
+
+def test_to_frame_is_one_row_per_country_and_parquet_reads_back(tmp_path):
+    with_, without = _pair(draws=6)
+    result = crisis_shelter(with_, without, _world(linked=True))
+    frame = result.to_frame()
+    assert list(frame["country"]) == CODES and frame.attrs["draws"] == 6
+    back = pd.read_parquet(result.to_parquet(tmp_path / "shelter.parquet"))
+    pd.testing.assert_frame_equal(back, frame, check_dtype=False)
+    pd.testing.assert_frame_equal(back.set_index("country"), result.countries, check_dtype=False)

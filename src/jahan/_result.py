@@ -23,6 +23,7 @@ from __future__ import annotations
 import copy
 import os
 import warnings
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,35 @@ def lang_and_top(lang: Any, top: int, where: str) -> tuple[str, int]:
         )
         return "en", int(lang)
     return check_lang(lang), int(top)
+
+
+def band_frame(
+    countries: pd.DataFrame,
+    columns: Iterable[tuple[str, Mapping[str, Any]]],
+    attrs: Mapping[str, Any],
+) -> pd.DataFrame:
+    """The long ``to_frame()`` of a result with bands: one row per country and banded column.
+
+    ``columns`` pairs each column of ``countries`` (which also holds its ``_p05`` and ``_p95``)
+    with the labels its rows carry (e.g. ``{"output": "welfare_pct"}``). Columns: ``country``,
+    the labels, ``central``, ``p05``, ``p95``; the scalar entries of ``attrs`` go to
+    ``frame.attrs``.
+    """
+    parts = [
+        pd.DataFrame(
+            {
+                "country": countries.index,
+                **labels,
+                "central": countries[column].to_numpy(),
+                "p05": countries[f"{column}_p05"].to_numpy(),
+                "p95": countries[f"{column}_p95"].to_numpy(),
+            }
+        )
+        for column, labels in columns
+    ]
+    frame = pd.concat(parts, ignore_index=True)
+    frame.attrs.update({k: v for k, v in attrs.items() if np.isscalar(v)})
+    return frame
 
 
 class SummaryText(str):
@@ -174,4 +204,11 @@ class FixedParameters:
         object.__delattr__(self, name)
 
 
-__all__ = ["FixedParameters", "Result", "SummaryText", "handout", "lang_and_top"]
+__all__ = [
+    "FixedParameters",
+    "Result",
+    "SummaryText",
+    "band_frame",
+    "handout",
+    "lang_and_top",
+]

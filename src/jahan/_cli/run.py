@@ -391,7 +391,7 @@ def _shelter(a, b, w, draws, seed, workers, scheduler, lang, focus, out) -> None
         )
     )
     if out is not None:
-        path = write_frame(frame.reset_index(), Path(out) / "shelter.csv")
+        path = write_frame(result.to_frame(), Path(out) / "shelter.csv")
         con.print(tr("Table: {path}", lang, path=str(path.resolve())))
 
 

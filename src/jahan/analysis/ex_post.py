@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jahan._result import Result
+from jahan._result import Result, band_frame
 from jahan.errors import DataError, ModelledDataWarning
 from jahan.estimate.bloc import BlocEstimate, estimate_bloc
 from jahan.scenario.defaults import RTA_EFFECT_YOTOV_2016, RTA_SE_YOTOV_2016
@@ -142,26 +142,13 @@ class BlocEvaluation(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Long frame: country, outcome, case, effect (log points fed in), central, p05, p95."""
-        parts = []
         effects = self.effects["effect"]
-        for case in CASES:
-            for o in OUTCOMES:
-                parts.append(
-                    pd.DataFrame(
-                        {
-                            "country": self._countries.index,
-                            "outcome": o,
-                            "case": case,
-                            "effect": float(effects[case]),
-                            "central": self._countries[f"{o}_{case}"].to_numpy(),
-                            "p05": self._countries[f"{o}_{case}_p05"].to_numpy(),
-                            "p95": self._countries[f"{o}_{case}_p95"].to_numpy(),
-                        }
-                    )
-                )
-        frame = pd.concat(parts, ignore_index=True)
-        frame.attrs.update({k: v for k, v in self._settings.items() if np.isscalar(v)})
-        return frame
+        columns = [
+            (f"{o}_{case}", {"outcome": o, "case": case, "effect": float(effects[case])})
+            for case in CASES
+            for o in OUTCOMES
+        ]
+        return band_frame(self._countries, columns, self._settings)
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to Parquet atomically."""

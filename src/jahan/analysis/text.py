@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from jahan._i18n import check_lang, fmt_number, fmt_pct, group_label, tr
+from jahan._i18n import check_lang, fmt_number, group_label, tr
 from jahan._text import text_table
+from jahan.scenario.result import band_text as cell  # "central [p05; p95]", as every result
 
 
 def outcome_labels(lang: str) -> dict[str, str]:
@@ -36,14 +37,6 @@ def case_labels(result: Any, lang: str) -> dict[str, str]:
             effect=fmt_number(result.reference_effect, lang, 3),
         ),
     }
-
-
-def cell(row: Any, column: str, lang: str, digits: int = 2) -> str:
-    """ "central [p05; p95]" of one outcome, formatted for ``lang``."""
-    return (
-        f"{fmt_pct(row[column], lang, digits)} [{fmt_pct(row[column + '_p05'], lang, digits)}; "
-        f"{fmt_pct(row[column + '_p95'], lang, digits)}]"
-    )
 
 
 def specification(result: Any, lang: str) -> list[str]:

@@ -9,6 +9,8 @@ an error message, over at most a handful of culprits.
 from __future__ import annotations
 
 import difflib
+import functools
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,14 +35,31 @@ def _clean(uniques: object) -> np.ndarray:
     return np.array([str(u).strip() for u in np.asarray(uniques, dtype=object)], dtype=object)
 
 
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default dtype for text
+
+
+def code_index(codes: tuple[str, ...], name: str = "country") -> pd.Index:
+    """``pd.Index(codes, name=name)``, built from an Arrow array (no per-label type inference)."""
+    values = pd.arrays.ArrowStringArray(pa.array(codes, type=pa.large_string()), dtype=_STR)
+    return pd.Index(values, name=name)
+
+
 class CountryCodes:
     """The model's country codes with a position lookup built once (dict and arrays)."""
 
-    __slots__ = ("codes", "_position")
+    __slots__ = ("codes", "_index", "_position")
 
-    def __init__(self, codes: tuple[str, ...]) -> None:
+    def __init__(self, codes: tuple[str, ...], index: pd.Index | None = None) -> None:
         self.codes = codes
+        self._index = index
         self._position = {c: k for k, c in enumerate(codes)}
+
+    @property
+    def index(self) -> pd.Index:
+        """The codes as a pandas Index (built on first use unless given)."""
+        if self._index is None:
+            self._index = pd.Index(self.codes)
+        return self._index
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -96,6 +115,76 @@ def _structured_factorize(a: pa.ChunkedArray) -> tuple[np.ndarray, object] | Non
     return np.resize(cycle_codes, size), uniques
 
 
+@functools.lru_cache(maxsize=2)
+def _regular_offsets(size: int, width: int, kind: str) -> pa.Buffer:
+    """The offsets of ``size`` labels of ``width`` bytes each, from 0 (kept for the next call)."""
+    return pa.py_buffer(np.arange(0, width * (size + 1), width, dtype=kind))
+
+
+def _same_bytes(a: np.ndarray | bytes, b: np.ndarray | bytes) -> bool:
+    """Byte-for-byte equality of two contiguous buffers (one memcmp, no temporary array)."""
+    return bool(pa.py_buffer(a).equals(pa.py_buffer(b)))
+
+
+def _fixed_width_bytes(a: pa.ChunkedArray) -> np.ndarray | None:
+    """The labels' UTF-8 bytes as a (rows, width) array, without a copy, if all share a width."""
+    if a.num_chunks != 1:
+        return None
+    chunk = a.chunk(0)
+    size = len(chunk)
+    offsets, data = chunk.buffers()[1:3]
+    if size == 0 or data is None:
+        return None
+    kind = np.dtype(np.int64 if pa.types.is_large_string(chunk.type) else np.int32)
+    off = np.frombuffer(offsets, dtype=kind, count=size + 1, offset=chunk.offset * kind.itemsize)
+    width, rest = divmod(int(off[-1]), size)
+    if rest or width == 0 or off[0] != 0:
+        return None
+    if not _same_bytes(off, _regular_offsets(size, width, kind.str)):
+        return None
+    return np.frombuffer(data, dtype=np.uint8, count=size * width).reshape(size, width)
+
+
+def square_layout(exporter: object, importer: object) -> tuple[np.ndarray, np.ndarray] | None:
+    """Row and column labels (stripped of blanks) of an N x N pair table in the usual order.
+
+    The usual order holds each exporter in one block of N rows and the importers as one cycle
+    of N labels repeated N times. For Arrow string columns whose labels share a byte width (ISO3
+    codes do), both are recognised by comparing the raw label bytes with what that layout
+    implies (memcmp, at memory speed); only the 2N labels that name the rows and columns are
+    read as strings. Any other input returns None (and is factorised row by row in C).
+    """
+    a, b = _arrow_strings(exporter), _arrow_strings(importer)
+    if a is None or b is None or len(a) != len(b):
+        return None
+    size = len(a)
+    n = math.isqrt(size)
+    if n < 8 or n * n != size:
+        return None
+    ea, ib = _fixed_width_bytes(a), _fixed_width_bytes(b)
+    if ea is None or ib is None:
+        return None
+    # One exporter per block of n rows: the column is each block's first label repeated n times.
+    width = ea.shape[1]
+    firsts = ea[::n].tobytes()
+    expected = b"".join([firsts[k : k + width] * n for k in range(0, n * width, width)])
+    if not _same_bytes(ea, expected):
+        return None
+    # One cycle of importers repeated: the column's bytes repeat with the period of a cycle.
+    flat, period = ib.reshape(-1), n * ib.shape[1]
+    if not _same_bytes(flat[period:], flat[:-period]):
+        return None
+    # The row labels are the blocks' first labels (bytes in hand); labels that differ only by
+    # surrounding blanks name the same country, as in factorize_labels.
+    offsets = pa.py_buffer(np.arange(0, (n + 1) * width, width, dtype=np.int64))
+    rows = pa.Array.from_buffers(pa.large_string(), n, [None, offsets, pa.py_buffer(firsts)])
+    cols = b.slice(0, n)
+    return (
+        pc.utf8_trim_whitespace(rows).to_numpy(zero_copy_only=False),
+        pc.utf8_trim_whitespace(cols).to_numpy(zero_copy_only=False),
+    )
+
+
 def factorize_labels(values: object) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes and cleaned unique labels of a label column.
 
@@ -123,6 +212,9 @@ def level_positions(
     Python is O(unique labels), not O(pairs).
     """
     codes = np.asarray(index.codes[level])
+    if index.levels[level].equals(countries.index) and codes.min(initial=0) >= 0:
+        # The level is the model's own code list (a shock built on GEModel.countries).
+        return codes, []
     labels = _clean(index.levels[level])
     lookup = countries.find(labels)
     # A missing label (NaN) has code -1: send it to an extra slot marked unknown.
@@ -150,7 +242,10 @@ def unknown_error(argument: str, unknown: Sequence[str], countries: tuple[str, .
 
 
 def flows_frame(flows: object) -> pd.DataFrame:
-    """Bring every accepted input to a long frame (exporter, importer, value)."""
+    """Bring every accepted input to a long frame with columns exporter, importer, value.
+
+    A frame is returned as it is (other columns and its index are ignored by the readers).
+    """
     if hasattr(flows, "flows_frame") and callable(flows.flows_frame):
         flows = flows.flows_frame()
     if isinstance(flows, pd.Series):
@@ -173,7 +268,7 @@ def flows_frame(flows: object) -> pd.DataFrame:
                 f"flows frame lacks column(s) {missing}: it needs exporter, importer, value "
                 f"(columns found: {list(flows.columns)[:10]})."
             )
-        return flows[["exporter", "importer", "value"]].reset_index(drop=True)
+        return flows  # read by column and by position only: no copy needed
     raise DataError(
         "flows must be a DataFrame (exporter, importer, value), a Series indexed by "
         f"(exporter, importer), or a World; got {type(flows).__name__}."
@@ -189,8 +284,10 @@ def _in_order(i: np.ndarray, j: np.ndarray, n: int) -> bool:
     """True when the pairs are every (i, j) exactly once, exporter-major (a plain reshape)."""
     if i.size != n * n:
         return False
-    step = np.arange(n)
-    return bool((i.reshape(n, n) == step[:, None]).all() and (j.reshape(n, n) == step).all())
+    # Compared in the codes' own integer type: no N^2 conversion.
+    rows = np.broadcast_to(np.arange(n, dtype=i.dtype)[:, None], (n, n))
+    cols = np.broadcast_to(np.arange(n, dtype=j.dtype)[None, :], (n, n))
+    return np.array_equal(i.reshape(n, n), rows) and np.array_equal(j.reshape(n, n), cols)
 
 
 def _scatter(
@@ -198,7 +295,10 @@ def _scatter(
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """Values placed in an (n, n) matrix, and the row mask of repeated pairs (None if none)."""
     if _in_order(i, j, n):
-        return values.reshape(n, n).copy(), None
+        # A read-only view: callers use the matrix within one call and never write to it.
+        view = values.reshape(n, n)
+        view.flags.writeable = False
+        return view, None
     flat = i.astype(np.int64) * n + j
     counts = np.bincount(flat, minlength=n * n)
     if (counts > 1).any():
@@ -212,11 +312,46 @@ MAX_FLOW = 1e100
 """Largest single flow accepted (any unit); see :func:`baseline_matrix`."""
 
 
+def numbers(values: object) -> np.ndarray:
+    """A float array of a column (no copy when it already holds floats; text becomes NaN)."""
+    if isinstance(values, pd.Series) and pd.api.types.is_float_dtype(values.dtype):
+        return values.to_numpy(dtype=float, na_value=np.nan)
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
+
+
+def _square_baseline(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray] | None:
+    """:func:`baseline_matrix` for a valid table in the usual order, or None for any other."""
+    layout = square_layout(frame["exporter"], frame["importer"])
+    if layout is None:
+        return None
+    rows, cols = layout
+    n = rows.size
+    names = set(rows.tolist())
+    if len(names) != n or names != set(cols.tolist()):
+        return None
+    value = numbers(frame["value"])
+    # min/max are NaN when a value is: the comparisons fail and the full check reports it.
+    if not (value.min() >= 0 and value.max() <= MAX_FLOW):
+        return None
+    V = value.reshape(n, n)
+    by_row, by_col = np.argsort(rows), np.argsort(cols)
+    if np.array_equal(by_row, np.arange(n)) and np.array_equal(by_col, np.arange(n)):
+        X = V.copy()
+    else:
+        X = V[np.ix_(by_row, by_col)]
+    if not np.diagonal(X).min() > 0:
+        return None
+    return tuple(rows[by_row].tolist()), X
+
+
 def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     """Sorted country codes and the square flow matrix of a long frame, validated."""
+    fast = _square_baseline(frame)
+    if fast is not None:
+        return fast
     e_codes, e_labels = factorize_labels(frame["exporter"])
     i_codes, i_labels = factorize_labels(frame["importer"])
-    value = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    value = numbers(frame["value"])
 
     def rows_text(mask: np.ndarray) -> tuple[list[int], str]:
         rows = np.flatnonzero(mask)
@@ -252,6 +387,8 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     i = _relabel(e_codes, index.find(e_labels))
     j = _relabel(i_codes, index.find(i_labels))
     X, repeated = _scatter(i, j, n, value, np.nan)
+    if not X.flags.writeable:
+        X = X.copy()  # the model keeps X: it must not share the caller's memory
     if repeated is not None:
         rows, text = rows_text(repeated)
         n_repeated = np.unique(i[repeated].astype(np.int64) * n + j[repeated]).size
@@ -297,7 +434,7 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
         unknown = sorted(set(unknown_i) | set(unknown_j))
         if unknown:
             raise unknown_error("cost_change", unknown, codes)
-        values = pd.to_numeric(cost_change, errors="coerce").to_numpy(dtype=float)
+        values = numbers(cost_change)
         B, repeated = _scatter(i, j, n, values, 1.0)
         if repeated is not None:
             gi, gj = np.divmod(np.unique(i[repeated].astype(np.int64) * n + j[repeated]), n)
@@ -312,6 +449,9 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
                 f"cost_change array has shape {B.shape}; expected ({n}, {n}) aligned with "
                 "GEModel.countries (rows exporters, columns importers)."
             )
+    # Two reductions decide the usual case; NaN makes both comparisons fail.
+    if B.min() >= 0 and B.max() < np.inf:
+        return B
     bad = ~np.isfinite(B) | (B < 0)
     if bad.any():
         gi, gj = np.nonzero(bad)
@@ -348,6 +488,7 @@ def country_vector(values: object, countries: CountryCodes, argument: str) -> np
 __all__ = [
     "CountryCodes",
     "baseline_matrix",
+    "code_index",
     "country_vector",
     "factorize_labels",
     "flows_frame",

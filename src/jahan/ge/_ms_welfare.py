@@ -118,4 +118,52 @@ def decompose(
     )
 
 
-__all__ = ["Welfare", "decompose"]
+def decompose_one_sector(
+    flows_base: Array,
+    flows_new: Array | None,
+    tariff_base: Array | None,
+    cost_factor: Array,
+    theta: float,
+    cost_hat: Array,
+    income_base: Array,
+    output_base: Array,
+    spending: Array,
+    weighted_spending: Array | None = None,
+) -> tuple[Array, Array, Array]:
+    """Terms of trade, volume of trade and trade cost of :func:`decompose` with one sector.
+
+    The same equations with ``J = 1``, no intermediate inputs and the one-sector model's
+    layout: flows ``(N exporter, N importer)``. Written with matrix-vector products, so a call
+    costs a few passes over the N^2 flows instead of a dozen (``tests/test_ge_welfare.py``
+    checks it against :func:`decompose`). ``tariff_base`` None means no baseline tariffs (the
+    volume-of-trade term is then zero and ``flows_new`` is not read). ``output_base`` and
+    ``spending`` are the row sums of ``flows_base`` and the column sums of the flows gross of
+    tariffs, which the caller already holds; ``weighted_spending``, if the caller holds it too,
+    is ``sum_i gross_in cost_factor_in``.
+    """
+    # ToT_n = [ (c_n - 1) sum_i X_ni - sum_i X_in (c_i - 1) ] / I_n, domestic sales included
+    # on both sides as in decompose (they cancel).
+    tot = ((cost_hat - 1.0) * output_base - (cost_hat - 1.0) @ flows_base) / income_base
+    if tariff_base is None:
+        vot = np.zeros_like(income_base)
+        gross = flows_base
+    else:
+        assert flows_new is not None
+        ratio = np.divide(flows_new, flows_base, out=np.ones_like(flows_new), where=flows_base > 0)
+        taxed = tariff_base * flows_base
+        vot = (np.einsum("in,in->n", taxed, ratio) - cost_hat @ taxed) / income_base
+        gross = flows_base * (1.0 + tariff_base)
+    if weighted_spending is None:
+        weighted_spending = np.einsum("in,in->n", gross, cost_factor)
+    kept = np.divide(
+        weighted_spending,
+        spending,
+        out=np.ones_like(spending),
+        where=spending > 0,
+    )
+    log_kept = np.log(np.where(kept > 0, kept, 1.0))
+    trade_cost = spending * log_kept / theta / income_base
+    return tot, vot, trade_cost
+
+
+__all__ = ["Welfare", "decompose", "decompose_one_sector"]

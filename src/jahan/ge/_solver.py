@@ -33,9 +33,11 @@ fixed-point map is taken instead.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.linalg import lapack
 
 from jahan.errors import ConvergenceError, Message
 
@@ -45,6 +47,9 @@ _FIXED_POINT_BURST = 25  # fixed-point steps taken when Newton stalls
 _NEWTON_ZONE = 0.05  # Newton is tried once the largest log gap is below this
 _ANDERSON_MEMORY = 6  # iterates mixed by the accelerated fixed point
 _ANDERSON_PATIENCE = 25  # accelerated steps without a new best gap before Newton takes over
+# Reductions of 1-D arrays called directly (the ndarray methods add a Python wrapper per call,
+# which shows at a few dozen calls per step on small N).
+_sum, _min, _max = np.add.reduce, np.minimum.reduce, np.maximum.reduce
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +68,10 @@ class HatSolution:
         ``Phi_j``; the consumer price index changes by ``Phi_j^(-1/theta)``.
     expenditure : ndarray (N,)
         Counterfactual expenditure ``E'_j`` in the units of the baseline flows.
-    flows : ndarray (N, N)
-        Counterfactual flows ``X'_ij = pi'_ij E'_j``.
+    flow_kernel, flow_rows, flow_cols
+        The counterfactual flows in factored form, ``X'_ij = K_ij r_i c_j``: the N^2 matrix is
+        formed only when :attr:`flows` is read; its row and column sums and its diagonal cost
+        a matrix-vector product or less.
     """
 
     converged: bool
@@ -73,18 +80,44 @@ class HatSolution:
     factory_price: np.ndarray
     phi: np.ndarray
     expenditure: np.ndarray
-    flows: np.ndarray
+    flow_kernel: np.ndarray
+    flow_rows: np.ndarray
+    flow_cols: np.ndarray
+
+    @property
+    def flows(self) -> np.ndarray:
+        """Counterfactual flows ``X'_ij = pi'_ij E'_j`` (net of tariffs), a new (N, N) array."""
+        out = np.multiply(self.flow_kernel, self.flow_rows[:, None])
+        np.multiply(out, self.flow_cols[None, :], out=out)
+        return out
+
+    @property
+    def sales(self) -> np.ndarray:
+        """Row sums of :attr:`flows`: each exporter's counterfactual sales, domestic included."""
+        return self.flow_rows * (self.flow_kernel @ self.flow_cols)
+
+    @property
+    def purchases(self) -> np.ndarray:
+        """Column sums of :attr:`flows`: each importer's purchases net of tariffs."""
+        return self.flow_cols * (self.flow_rows @ self.flow_kernel)
+
+    @property
+    def domestic(self) -> np.ndarray:
+        """The diagonal of :attr:`flows`: counterfactual domestic sales."""
+        return np.diagonal(self.flow_kernel) * self.flow_rows * self.flow_cols
 
 
 class _System:
     """The equilibrium equations for one shock, evaluated at ``x = log w``."""
 
-    __slots__ = ("M", "N", "Y", "E", "D", "theta", "multiplicative")
+    __slots__ = ("M", "N", "scale", "Y", "E", "D", "theta", "multiplicative")
 
-    def __init__(self, M, Y, E, D, theta, multiplicative, net_factor=None):
+    def __init__(self, M, Y, E, D, theta, multiplicative, net_factor=None, scale=None):
         self.M = M
         # N: the shares' kernel net of tariffs (what exporters receive); M itself without them.
         self.N = M if net_factor is None else M * net_factor
+        # The shares are M_ij * scale_j when M holds flows rather than shares (scale = 1 / E).
+        self.scale = scale
         self.Y = Y
         self.E = E
         self.D = D
@@ -94,37 +127,57 @@ class _System:
     def expenditure(self, w):
         return w * self.E if self.multiplicative else w * self.Y + self.D
 
-    def evaluate(self, x):
-        """Return (residual, parts) at ``x``; residual is None where the point is infeasible."""
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    def scaled(self, v):
+        """``v_j * scale_j`` (``v`` itself when M holds shares); ``v`` is a fresh array."""
+        if self.scale is not None:
+            v *= self.scale
+        return v
+
+    def evaluate(self, x, w=None):
+        """Return (residual, parts) at ``x``; residual is None where the point is infeasible.
+
+        ``w`` is ``exp(x)`` when the caller has it already.
+
+        Called with floating-point errors silenced (see :func:`solve_hat`): an infeasible point
+        shows as a non-positive or non-finite value and is refused by the checks below. Each
+        call costs two matrix-vector products and a few dozen O(N) operations.
+        """
+        if w is None:
             w = np.exp(x)
-            # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
-            # in the trade shares u_i M_ij / phi_j.
-            log_u = -self.theta * x
-            u = np.exp(log_u - log_u.max())
-            phi = u @ self.M
-            if not (np.all(phi > 0) and np.all(np.isfinite(phi)) and np.all(np.isfinite(w))):
-                return None, None
-            # F_j: share of spending that reaches exporters (1 without tariffs); the rest is
-            # tariff revenue, spent again by the importer, so E'_j = (w_j Y_j + D_j) / F_j.
-            net = 1.0 if self.N is self.M else (u @ self.N) / phi
-            e_new = self.expenditure(w) / net
-            # Iterates may pass through points where a surplus country's expenditure
-            # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
-            demand = e_new / phi
-            sales = u * (self.N @ demand)
-            if not np.all(sales > 0):
-                return None, None
-            output = w * self.Y
-            residual = np.log(sales / sales.sum()) - np.log(output / output.sum())
-        if not np.all(np.isfinite(residual)):
+        # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
+        # in the trade shares u_i M_ij / phi_j.
+        u = np.exp(self.theta * (_min(x) - x))
+        # Phi_j = raw_j * scale_j; the scale cancels in E'_j / Phi_j times the shares' scale.
+        raw = u @ self.M
+        if not _min(raw) > 0:  # also False for NaN
             return None, None
-        return residual, (w, u, phi, e_new, sales, output, net)
+        output = w * self.Y
+        spend = w * self.E if self.multiplicative else output + self.D
+        if self.N is self.M:
+            net = 1.0
+        else:
+            # F_j: share of spending that reaches exporters; the rest is tariff revenue, spent
+            # again by the importer, so E'_j = (w_j Y_j + D_j) / F_j.
+            net = (u @ self.N) / raw
+            spend = spend / net
+        # Iterates may pass through points where a surplus country's expenditure
+        # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
+        sales = u * (self.N @ (spend / raw))
+        if not _min(sales) > 0:
+            return None, None
+        total = _sum(output)
+        # log(S_i / sum S) - log(w_i Y_i / sum w Y), with the two logs of sums taken once.
+        residual = np.log(sales / output)
+        residual -= math.log(_sum(sales) / total)
+        if not math.isfinite(_sum(residual)):
+            return None, None
+        return residual, (w, u, raw, spend, sales, output, net, total)
 
     def jacobian(self, parts):
         """Jacobian of the residual, with the last equation replaced by the numeraire."""
-        w, u, phi, e_new, sales, output, net = parts
-        A = self.N * (u[:, None] / phi[None, :])  # pi'_ij / (1 + t'_ij)
+        w, u, raw, e_new, sales, output, net = parts[:7]
+        # pi'_ij / (1 + t'_ij) = N_ij u_i scale_j / Phi_j = N_ij u_i / raw_j.
+        A = self.N * (u[:, None] / raw[None, :])
         d_exp = (w * self.E if self.multiplicative else w * self.Y) / net
         # dS_i/dx_k = -theta S_i 1[i=k] + theta sum_j A_ij A_kj E'_j / F_j + A_ik dE'_k/dx_k,
         # with A net shares and F_j = sum_i A_ij (F = 1 and A = pi' without tariffs).
@@ -150,6 +203,7 @@ def solve_hat(
     raise_on_failure: bool = True,
     deficit: np.ndarray | None = None,
     net_factor: np.ndarray | None = None,
+    column_scale: np.ndarray | None = None,
 ) -> HatSolution:
     """Solve the full-endowment GE of a one-sector Armington/Eaton-Kortum model in changes.
 
@@ -178,6 +232,9 @@ def solve_hat(
     net_factor : ndarray (N, N), optional
         ``1 / (1 + t'_ij)`` for counterfactual tariffs ``t'`` (``pi`` then holds shares of
         spending gross of tariffs, ``expenditure`` is gross, ``output`` and ``deficit`` net).
+    column_scale : ndarray (N,), optional
+        ``pi`` given unnormalised: the shares are ``pi_ij * column_scale_j``. Passing the
+        baseline flows and ``1 / E`` spares forming the N^2 shares.
 
     Returns
     -------
@@ -191,12 +248,22 @@ def solve_hat(
     if shock is not None:
         M = M * np.asarray(shock, dtype=float)
     D = E - Y if deficit is None else np.asarray(deficit, dtype=float)
-    system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative", net_factor)
+    scale = None if column_scale is None else np.asarray(column_scale, dtype=float)
+    system = _System(M, Y, E, D, float(theta), imbalances == "multiplicative", net_factor, scale)
+    # Floating-point errors are silenced for the whole solve: every iterate is checked for
+    # feasibility (positive, finite) explicitly, and an infeasible trial point is simply refused.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        return _solve(system, tol, max_iter, raise_on_failure)
+
+
+def _solve(system, tol, max_iter, raise_on_failure):
+    """The accelerated fixed point, then Newton's method; see :func:`solve_hat`."""
+    Y = system.Y
     n = Y.size
     target = np.log(Y.sum())
 
     x = np.zeros(n)
-    residual, parts = system.evaluate(x)
+    residual, parts = system.evaluate(x, np.ones(n))
     if residual is None:
         return _fail(
             system,
@@ -212,15 +279,23 @@ def solve_hat(
 
     def system_residual(r, parts):
         F = r.copy()
-        F[-1] = np.log(parts[5].sum()) - target
+        F[-1] = math.log(parts[7]) - target  # the numeraire: log sum w Y - log sum Y
         return F
 
     def normalise(x_new):
         # Numeraire: sum_i w_i Y_i = sum_i Y_i (a shift of log w, computed before evaluating,
         # since with fixed imbalances feasibility depends on the price level).
-        top = x_new.max()
-        x_new = x_new - (top + np.log(np.exp(x_new - top) @ Y) - target)
-        r_new, p_new = system.evaluate(x_new)
+        w = np.exp(x_new)
+        total = w @ Y
+        if 0.0 < total < math.inf:
+            shift = math.log(total) - target
+            x_new = x_new - shift
+            w *= math.exp(-shift)
+        else:  # exp(x) overflows: shift by the largest log price first
+            top = x_new.max()
+            x_new = x_new - (top + math.log(np.exp(x_new - top) @ Y) - target)
+            w = None
+        r_new, p_new = system.evaluate(x_new, w)
         if r_new is None:
             return x_new, None, None, None
         return x_new, r_new, p_new, system_residual(r_new, p_new)
@@ -333,35 +408,34 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
     best_norm = float(np.abs(F).max())
     since_best = 0
     iterations = 0
-    # The last _ANDERSON_MEMORY differences of iterates and of their steps, as columns filled
-    # in turn (the least-squares fit does not depend on their order).
-    dX = np.empty((x.size, _ANDERSON_MEMORY))
-    dF = np.empty((x.size, _ANDERSON_MEMORY))
+    # The last _ANDERSON_MEMORY steps' residual differences dF and the sums dX + dF (dX the
+    # differences of iterates), as rows filled in turn: the least-squares fit does not depend
+    # on their order, and contiguous rows keep each update one pass over N numbers.
+    dF = np.empty((_ANDERSON_MEMORY, x.size))
+    dXF = np.empty((_ANDERSON_MEMORY, x.size))
     stored = 0
-    last: tuple[np.ndarray, np.ndarray] | None = None
+    last: tuple[np.ndarray, np.ndarray] | None = None  # the last step f and point x + f
     while best_norm > tol and iterations < max_iter and since_best < _ANDERSON_PATIENCE:
         iterations += 1
         f = residual / (1.0 + theta)
+        candidate = x + f
         if last is not None:
             slot = stored % _ANDERSON_MEMORY
-            np.subtract(x, last[0], out=dX[:, slot])
-            np.subtract(f, last[1], out=dF[:, slot])
+            np.subtract(f, last[0], out=dF[slot])
+            np.subtract(candidate, last[1], out=dXF[slot])  # dX + dF
             stored += 1
-        last = (x, f)
-        candidate = x + f
+        last = (f, candidate)
         m = min(stored, _ANDERSON_MEMORY)
         if m:
-            G = dF[:, :m]
-            gram = G.T @ G
-            # Least squares by the normal equations (m <= 6 columns), lightly regularised.
-            gram.flat[:: m + 1] *= 1.0 + 1e-12
-            try:
-                gamma = np.linalg.solve(gram, G.T @ f)
-                mixed = candidate - (dX[:, :m] + G) @ gamma
-                if np.isfinite(mixed).all():
+            G = dF[:m]
+            # Least squares by the normal equations (m <= 6 rows): the Gram matrix is
+            # symmetric positive definite unless the steps are collinear, which the Cholesky
+            # solve reports (info > 0); the plain step is taken then.
+            gamma, info = lapack.dposv(G @ G.T, G @ f)[1:]
+            if info == 0:
+                mixed = candidate - gamma @ dXF[:m]
+                if math.isfinite(_sum(mixed)):
                     candidate = mixed
-            except np.linalg.LinAlgError:
-                pass
         out = normalise(candidate)
         if out[1] is None:
             out = normalise(x + f)
@@ -370,7 +444,7 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
             if out[1] is None:
                 break
         x, residual, parts, F = out
-        norm = float(np.abs(F).max())
+        norm = float(_max(np.abs(F)))
         if norm < best_norm:
             best, best_norm, since_best = out, norm, 0
         else:
@@ -384,11 +458,12 @@ def _record(system, x, converged, iterations, norm):
         log_u = -system.theta * x
         shift = log_u.max()
         u = np.exp(log_u - shift)
-        phi_scaled = u @ system.M
-        net = 1.0 if system.N is system.M else (u @ system.N) / phi_scaled
+        raw = u @ system.M
+        net = 1.0 if system.N is system.M else (u @ system.N) / raw
         e_new = system.expenditure(w) / net
-        flows = system.N * u[:, None] * (e_new / phi_scaled)[None, :]
-        phi = phi_scaled * np.exp(shift)
+        # X'_ij = N_ij u_i (E'_j / Phi_j) times the shares' scale: N_ij u_i E'_j / raw_j.
+        cols = e_new / raw
+        phi = system.scaled(raw) * np.exp(shift)
     return HatSolution(
         converged=converged,
         iterations=iterations,
@@ -396,7 +471,9 @@ def _record(system, x, converged, iterations, norm):
         factory_price=w,
         phi=phi,
         expenditure=e_new,
-        flows=flows,
+        flow_kernel=system.N,
+        flow_rows=u,
+        flow_cols=cols,
     )
 
 
@@ -449,7 +526,6 @@ def conditional_hat(
         N = M * net_factor
         E = np.asarray(income, dtype=float) / (N.sum(axis=0) / phi)
         M = N
-    flows = M * (E / phi)[None, :]
     return HatSolution(
         converged=True,
         iterations=0,
@@ -457,7 +533,9 @@ def conditional_hat(
         factory_price=np.ones(n),
         phi=phi,
         expenditure=E.copy(),
-        flows=flows,
+        flow_kernel=M,
+        flow_rows=np.ones(n),
+        flow_cols=E / phi,
     )
 
 

@@ -24,12 +24,13 @@ from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, Messag
 from jahan.ge._labels import (
     CountryCodes,
     baseline_matrix,
+    code_index,
     country_vector,
     flows_frame,
     shock_matrix,
 )
 from jahan.ge._labels import pairs_text as _pairs_text
-from jahan.ge._ms_welfare import decompose
+from jahan.ge._ms_welfare import decompose_one_sector
 from jahan.ge._solver import HatSolution, conditional_hat, solve_hat
 
 CLOSURES = ("full", "conditional")
@@ -51,6 +52,7 @@ COUNTRY_COLUMNS = (
     "expenditure_pct",
 )
 FLOW_COLUMNS = ("exporter", "importer", "baseline", "counterfactual", "change_pct")
+_COUNTRY_INDEX = pd.Index(COUNTRY_COLUMNS)  # built once: pandas indexes are immutable
 
 
 def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
@@ -93,7 +95,14 @@ class GEResult(Result):
     trade_elasticity: float
     _codes: tuple[str, ...] = field(repr=False, compare=False)
     _baseline: np.ndarray = field(repr=False, compare=False)
-    _counterfactual: np.ndarray = field(repr=False, compare=False)
+    _solution: HatSolution = field(repr=False, compare=False)
+
+    @cached_property
+    def _counterfactual(self) -> np.ndarray:
+        """Counterfactual flows (N, N), formed on first use from the solver's factors."""
+        flows = self._solution.flows
+        flows.setflags(write=False)
+        return flows
 
     @cached_property
     def flows(self) -> pd.DataFrame:
@@ -241,11 +250,13 @@ class GEModel(FixedParameters):
         self.max_iter = int(max_iter)
         codes, X = baseline_matrix(flows_frame(flows))
         self._codes = codes
-        self._index = pd.Index(codes, name="country")
-        self._lookup = CountryCodes(codes)
+        self._index = code_index(codes)
+        self._lookup = CountryCodes(codes, self._index)
         self._observed = X
-        zero = np.zeros_like(X)
+        zero = np.zeros(X.shape)  # calloc: pages are touched only where written
         self._tariff = zero if tariffs is None else self._tariff_matrix(tariffs, zero, "tariffs")
+        # Without baseline tariffs every tariff term is zero: skip their N^2 products.
+        self._tariff_given = tariffs is not None and bool(self._tariff.any())
         if self.imbalances == "balanced":
             Y = X.sum(axis=1)
             gross = X * (1.0 + self._tariff)
@@ -264,13 +275,18 @@ class GEModel(FixedParameters):
             X = purge.flows
         self._X = X
         self._Y = X.sum(axis=1)
-        self._D = X.sum(axis=0) - self._Y  # net of tariffs: imports minus exports
+        purchases = X.sum(axis=0)
+        self._D = purchases - self._Y  # net of tariffs: imports minus exports
         # Spending gross of tariffs (X itself when there are none: skip the N^2 products).
-        gross = X * (1.0 + self._tariff) if self._tariff.any() else X
-        self._E = gross.sum(axis=0)  # gross: Y + D + tariff revenue
-        self._pi = gross / self._E[None, :]
+        gross = X * (1.0 + self._tariff) if self._tariff_given else X
+        self._E = gross.sum(axis=0) if self._tariff_given else purchases  # Y + D + revenue
+        # Spending gross of tariffs by (exporter, importer); the shares gross / E are never
+        # formed (the kernel scales columns by 1 / E), which spares an N^2 pass per model.
+        self._gross = gross
         self._exports = self._Y - np.diagonal(X)
-        self._imports = X.sum(axis=0) - np.diagonal(X)
+        self._imports = purchases - np.diagonal(X)
+        # Countries with no foreign trade at all in the baseline (see simulate's check).
+        self._closed = (self._exports <= 0) & (self._imports <= 0)
         self._seal()  # parameters are fixed from here on (docs/ARCHITECTURE.md, results)
 
     @property
@@ -418,7 +434,7 @@ class GEModel(FixedParameters):
         B = shock_matrix(cost_change, self._lookup)
         A = self._productivity(productivity_change)
         if A is not None:
-            B *= (A**theta)[:, None]
+            B = B * (A**theta)[:, None]
         t_new = (
             self._tariff
             if tariffs is None
@@ -426,7 +442,7 @@ class GEModel(FixedParameters):
         )
         # Tariffs enter like iceberg costs on what buyers pay, ((1 + t') / (1 + t))^(-theta),
         # while exporters receive the price net of the tariff.
-        taxed = bool(np.any(t_new) or np.any(self._tariff))
+        taxed = self._tariff_given or (tariffs is not None and bool(np.any(t_new)))
         # Without tariffs the tariff factor is 1: skip the N^2 power.
         K = B * ((1.0 + t_new) / (1.0 + self._tariff)) ** (-theta) if taxed else B
         net = 1.0 / (1.0 + t_new) if taxed else None
@@ -434,12 +450,13 @@ class GEModel(FixedParameters):
         if self.closure == "full" and self.imbalances != "balanced":
             self._refuse_isolated_with_imbalance(K)
         if self.closure == "conditional":
-            sol = conditional_hat(self._pi, self._E, K, theta, net_factor=net, income=income)
+            pi = self._gross / self._E[None, :]
+            sol = conditional_hat(pi, self._E, K, theta, net_factor=net, income=income)
         else:
             rule = "fixed" if self.imbalances == "balanced" else self.imbalances
             raise_now = self.on_nonconvergence == "raise"
             sol = solve_hat(
-                self._pi,
+                self._gross,
                 self._Y,
                 income,
                 K,
@@ -450,6 +467,7 @@ class GEModel(FixedParameters):
                 raise_on_failure=raise_now,
                 deficit=self._D,
                 net_factor=net,
+                column_scale=1.0 / self._E,
             )
             if not sol.converged:
                 warnings.warn(
@@ -459,13 +477,17 @@ class GEModel(FixedParameters):
                     ConvergenceWarning,
                     stacklevel=2,
                 )
-        return self._result(sol, B, t_new)
+        return self._result(sol, B, t_new, taxed)
 
     def _refuse_isolated_with_imbalance(self, B: np.ndarray) -> None:
         # A country cut off from every partner cannot run a trade imbalance: no equilibrium.
-        M = self._pi * B
-        np.fill_diagonal(M, 0.0)
-        isolated = (M.sum(axis=0) <= 0) & (M.sum(axis=1) <= 0)
+        if B.min() > 0:
+            # A shock without zeros cuts no pair: only a baseline without trade is isolated.
+            isolated = self._closed
+        else:
+            M = self._gross * B  # zero where the shares pi * B are
+            np.fill_diagonal(M, 0.0)
+            isolated = (M.sum(axis=0) <= 0) & (M.sum(axis=1) <= 0)
         gap = np.abs(self._D) > 1e-9 * self._Y
         bad = np.flatnonzero(isolated & gap)
         if bad.size:
@@ -477,40 +499,54 @@ class GEModel(FixedParameters):
                 "for autarky and embargo scenarios."
             )
 
-    def _result(self, sol: HatSolution, cost: np.ndarray, t_new: np.ndarray) -> GEResult:
+    def _result(
+        self, sol: HatSolution, cost: np.ndarray, t_new: np.ndarray, taxed: bool
+    ) -> GEResult:
         theta = self.trade_elasticity
-        Xn = sol.flows
-        if not np.all(np.isfinite(Xn)):
+        # Row and column sums and the diagonal of the new flows, from the solver's factors
+        # (matrix-vector products): the N^2 flows are formed only when asked for.
+        out_new = sol.sales
+        diag = sol.domestic
+        if taxed or self.closure == "conditional":
+            exp_new = sol.purchases
+            weighted = None
+        else:
+            # Here the solver's kernel is X_ij B_ij itself: one pass over it gives the column
+            # sums of the new flows and those of X_ij B_ij, the trade-cost term's weights.
+            both = np.stack([sol.flow_rows, np.ones_like(sol.flow_rows)])
+            exp_new, weighted = both @ sol.flow_kernel
+            exp_new *= sol.flow_cols
+        # A NaN or infinite flow makes its row and column sums non-finite: N checks, not N^2.
+        if not (np.isfinite(out_new).all() and np.isfinite(exp_new).all()):
             raise ConvergenceError(
                 Message("GE solution has non-finite flows; check the shock for extreme values."),
                 record=sol,
             )
         w = sol.factory_price
         price = sol.phi ** (-1.0 / theta)
-        diag = np.diagonal(Xn)
-        out_new = Xn.sum(axis=1)
-        exp_new = Xn.sum(axis=0)
+        Xn = sol.flows if taxed else None  # needed for revenue and the volume of trade
         exports_new = out_new - diag
         imports_new = exp_new - diag
         welfare = sol.expenditure / self._E / price
-        # The same decomposition as the multi-sector model with one sector, no inputs, input
-        # cost hat c = hat w, and productivity folded into the cost factor (docs/ge.md).
-        parts = decompose(
-            self._X.T[None],
-            Xn.T[None],
-            self._tariff.T[None],
-            t_new.T[None],
-            cost.T[None],
-            np.array([theta]),
-            w[None],
-            price[None],
+        # The decomposition of the multi-sector model with one sector, no inputs, input cost
+        # hat c = hat w, and productivity folded into the cost factor (docs/ge.md).
+        if taxed:
+            revenue0 = (self._tariff * self._X).sum(axis=0)
+            revenue1 = (t_new * Xn).sum(axis=0)
+        else:
+            revenue0 = revenue1 = np.zeros_like(w)
+        tot, vot, trade_cost = decompose_one_sector(
+            self._X,
+            Xn,
+            self._tariff if self._tariff_given else None,
+            cost,
+            theta,
             w,
-            np.ones((1, w.size)),
+            self._Y + revenue0 + self._D,
             self._Y,
-            self._D,
+            self._E,
+            weighted,
         )
-        revenue0 = (self._tariff * self._X).sum(axis=0)
-        revenue1 = (t_new * Xn).sum(axis=0)
 
         def ratio(new, old):
             return np.divide(new, old, out=np.ones_like(new), where=old > 0)
@@ -520,13 +556,10 @@ class GEModel(FixedParameters):
             "real_gdp_pct": w / price,
             "factory_price_pct": w,
             "price_index_pct": price,
-            "terms_of_trade_pct": 1.0 + parts.terms_of_trade,
-            "volume_of_trade_pct": 1.0 + parts.volume_of_trade,
-            "trade_cost_pct": 1.0 + parts.trade_cost,
-            "decomposition_remainder_pct": welfare
-            - parts.terms_of_trade
-            - parts.volume_of_trade
-            - parts.trade_cost,
+            "terms_of_trade_pct": 1.0 + tot,
+            "volume_of_trade_pct": 1.0 + vot,
+            "trade_cost_pct": 1.0 + trade_cost,
+            "decomposition_remainder_pct": welfare - tot - vot - trade_cost,
             "tariff_revenue_income_pct": 1.0 + (revenue1 - revenue0) / self._E,
             "exports_pct": ratio(exports_new, self._exports),
             "imports_pct": ratio(imports_new, self._imports),
@@ -534,7 +567,11 @@ class GEModel(FixedParameters):
             "output_pct": out_new / self._Y,
             "expenditure_pct": exp_new / self._E,
         }
-        countries = pd.DataFrame({k: 100.0 * (v - 1.0) for k, v in pct.items()}, index=self._index)
+        # One block of N x 14 numbers: a single array for pandas to wrap.
+        table = np.column_stack([pct[c] for c in COUNTRY_COLUMNS])
+        table -= 1.0
+        table *= 100.0
+        countries = pd.DataFrame(table, index=self._index, columns=_COUNTRY_INDEX)
         bad = ~np.isfinite(countries.to_numpy())
         if bad.any():
             # e.g. a trade elasticity near zero: welfare is Phi**(1/theta), which overflows.
@@ -561,7 +598,7 @@ class GEModel(FixedParameters):
             trade_elasticity=theta,
             _codes=self._codes,
             _baseline=self._X,
-            _counterfactual=Xn,
+            _solution=sol,
         )
 
     def __repr__(self) -> str:

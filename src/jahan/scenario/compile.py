@@ -49,24 +49,14 @@ from jahan.scenario.schema import (
     TariffShock,
     TradeCostShock,
 )
+from jahan.world.globalization import AGREEMENTS
 
 PROHIBITIVE = 1e-12
 """Factor on ``t_ij^(-theta)`` for a prohibitive barrier (sanctions, autarky)."""
 
-AGREEMENT_GROUPS = (
-    "EU",
-    "EAEU",
-    "CU",
-    "CISFTA",
-    "ASEAN",
-    "MERCOSUR",
-    "USMCA",
-    "GCC",
-    "AfCFTA",
-    "EFTA",
-    "CES",
-)
-"""Groups that are trade agreements: a shock among their members overlaps the baseline."""
+AGREEMENT_GROUPS: tuple[str, ...] = (*AGREEMENTS, "EFTA", "CES")
+"""Groups that are trade agreements: a shock among their members overlaps the baseline (the
+built-in world's agreements and two a user's world may hold, EFTA and the CES)."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +215,19 @@ class _Resolver:
                 )
         return list(dict.fromkeys(out))
 
+    def error(
+        self, loc: tuple[object, ...], problem: str | Message, suggestion: str | None = None
+    ) -> ScenarioError:
+        """The error at ``loc`` of this scenario file, quoting its line."""
+        return scenario_error(self.source, loc, problem, text=self.text, suggestion=suggestion)
+
+    def members(self, value: str | list[str], loc: tuple[object, ...], need: Message) -> list[str]:
+        """The codes of ``value`` when they are at least two; else an error saying ``need``."""
+        codes = self.codes(value, loc)
+        if len(codes) < 2:
+            raise self.error(loc, Message("{need}, got {codes!r}", need=need, codes=codes))
+        return codes
+
     def idx(self, codes: Sequence[str]) -> np.ndarray:
         return np.array([self.index[c] for c in codes], dtype=np.intp)
 
@@ -328,21 +331,18 @@ def compile_scenario(
         loc = ("shocks", k)
         label = shock.label or f"{k + 1}: {shock.type}"
         if isinstance(shock, AgreementShock):
-            codes = res.codes(shock.members, (*loc, "members"))
-            if len(codes) < 2:
-                raise scenario_error(
-                    source,
-                    (*loc, "members"),
-                    Message("an agreement needs at least two members, got {codes!r}", codes=codes),
-                    text=text,
-                )
+            codes = res.members(
+                shock.members,
+                (*loc, "members"),
+                Message("an agreement needs at least two members"),
+            )
             default = AGREEMENT_DEFAULTS.get(shock.kind)
             effect = (
                 shock.effect if shock.effect is not None else (default.effect if default else 0.0)
             )
             se = shock.se if shock.se is not None else (default.se if default else 0.0)
             if shock.kind == "exit":
-                leaving = _leavers(res, shock, codes, loc, year, source, text)
+                leaving = _leavers(res, shock, codes, loc, year)
                 if effect is None or shock.effect is None:
                     default = AGREEMENT_DEFAULTS["customs_union"]
                     effect = default.effect if shock.effect is None else effect
@@ -458,17 +458,11 @@ def compile_scenario(
             if sectors is None and shock.sectors != "all":
                 raise scenario_error(source, (*loc, "sectors"), NO_SECTORS, text=text)
             if shock.members is not None:
-                codes = res.codes(shock.members, (*loc, "members"))
-                if len(codes) < 2:
-                    raise scenario_error(
-                        source,
-                        (*loc, "members"),
-                        Message(
-                            "tariffs among members need at least two countries, got {codes!r}",
-                            codes=codes,
-                        ),
-                        text=text,
-                    )
+                codes = res.members(
+                    shock.members,
+                    (*loc, "members"),
+                    Message("tariffs among members need at least two countries"),
+                )
                 a = res.idx(codes)
                 rows, cols = _cross(a, a, symmetric=False)
                 involved = codes
@@ -538,7 +532,7 @@ def compile_scenario(
         tariff_base, notes = _baseline_tariffs(spec, res, source, text)
         for k, shock, codes, leaving, label in union_tariffs:
             add = _union_tariffs(
-                res, tariff_base, shock, k, codes, leaving, label, add_param, source, text, notes
+                res, tariff_base, shock, k, codes, leaving, label, add_param, notes
             )
             tariffs.extend(add)
         _check_central_rates(tariffs, tariff_base, [p.mean for p in params], res, source, text)
@@ -609,15 +603,13 @@ def _is_rest(value: object) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("rest", "rest of world")
 
 
-def _leavers(
-    res: _Resolver, shock: AgreementShock, codes: list[str], loc, year, source: str, text: str
-) -> list[str]:
-    leaving = res.codes(shock.leaving, (*loc, "leaving"))
+def _leavers(res: _Resolver, shock: AgreementShock, codes: list[str], loc, year) -> list[str]:
+    where = (*loc, "leaving")
+    leaving = res.codes(shock.leaving, where)
     outside = [c for c in leaving if c not in codes]
     if outside:
-        raise scenario_error(
-            source,
-            (*loc, "leaving"),
+        raise res.error(
+            where,
             Message(
                 "{outside} cannot leave: not a member of {bloc!r} in {year} "
                 "(members then: {codes}); name members of the bloc in the baseline year",
@@ -626,15 +618,9 @@ def _leavers(
                 year=year,
                 codes=codes,
             ),
-            text=text,
         )
     if len(leaving) == len(codes):
-        raise scenario_error(
-            source,
-            (*loc, "leaving"),
-            Message("every member leaves; at least one must stay"),
-            text=text,
-        )
+        raise res.error(where, Message("every member leaves; at least one must stay"))
     return leaving
 
 
@@ -711,8 +697,6 @@ def _union_tariffs(
     leaving: list[str],
     label: str,
     add_param,
-    source: str,
-    text: str,
     notes: list[str],
 ) -> list[TariffCells]:
     """Baseline and counterfactual tariffs of a customs union (or an exit from one)."""
@@ -749,8 +733,7 @@ def _union_tariffs(
         ]
     unknown = [c for c in shock.tariffs_before if c.strip().upper() not in codes]
     if unknown:
-        raise scenario_error(
-            source,
+        raise res.error(
             (*loc, "tariffs_before", unknown[0]),
             Message(
                 "{code!r} is not a member of this union ({codes}); give the tariff "
@@ -758,20 +741,17 @@ def _union_tariffs(
                 code=unknown[0],
                 codes=codes,
             ),
-            text=text,
         )
     before = {c.strip().upper(): v for c, v in shock.tariffs_before.items()}
     lacking = [c for c in codes if c not in before]
     if lacking:
-        raise scenario_error(
-            source,
+        raise res.error(
             (*loc, "tariffs_before"),
             Message(
                 "no tariff before joining for {codes}; state each member's rate on "
                 "non-members (an unknown rate is an assumption to write down, not a silent 0)",
                 codes=lacking,
             ),
-            text=text,
         )
     for code, rate in before.items():
         r, c = _cross(outside, res.idx([code]), symmetric=False)

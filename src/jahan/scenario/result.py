@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,7 +16,7 @@ import pandas as pd
 from jahan._compat import deprecated
 from jahan._i18n import check_lang, fmt_pct, tr
 from jahan._io import write_parquet_atomic
-from jahan._result import Result, SummaryText
+from jahan._result import Result, SummaryText, band_frame
 from jahan._text import text_table
 from jahan.errors import Message, ScenarioError
 
@@ -64,8 +65,33 @@ LOW, HIGH = 5.0, 95.0
 """Percentiles of the uncertainty band."""
 
 
-def _readonly(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.copy()
+def _table(name: str, doc: str) -> property:
+    """A read-only attribute showing the record's field ``_name``; :class:`Result` hands the
+    frame out as a new object, so a caller's edit never reaches the record."""
+    return property(attrgetter(f"_{name}"), doc=doc)
+
+
+def focus_codes(focus: Any, countries: pd.Index) -> list[str]:
+    """``focus`` as a list of codes of ``countries``; an unknown code is an error naming it."""
+    codes = [focus] if isinstance(focus, str) else list(focus)
+    unknown = [c for c in codes if c not in countries]
+    if unknown:
+        from jahan.scenario._errors import nearest
+
+        hint = nearest(str(unknown[0]), countries)
+        found = Message("focus country {code!r} is not in the results", code=unknown[0])
+        raise ScenarioError(
+            Message("{found}; did you mean {hint!r}?", found=found, hint=hint) if hint else found
+        )
+    return codes
+
+
+def band_text(row: Any, column: str, lang: str, digits: int = 2) -> str:
+    """``"central [p05; p95]"`` of ``column`` in ``row`` (its ``_p05`` and ``_p95``), for ``lang``."""
+    return (
+        f"{fmt_pct(row[column], lang, digits)} [{fmt_pct(row[f'{column}_p05'], lang, digits)}; "
+        f"{fmt_pct(row[f'{column}_p95'], lang, digits)}]"
+    )
 
 
 def parameter_table(compiled: Any, values: np.ndarray, n_draws: int) -> pd.DataFrame:
@@ -157,15 +183,16 @@ class ScenarioResult(Result):
     spec: Any
     source: str
     text: str
-    _countries: pd.DataFrame = field(repr=False)
-    _shocks: pd.DataFrame = field(repr=False)
-    _parameters: pd.DataFrame = field(repr=False)
-    _flows: pd.DataFrame = field(repr=False)
-    _names: pd.DataFrame = field(repr=False)
-    _draw_values: np.ndarray = field(repr=False)
-    _draw_outputs: np.ndarray = field(repr=False)
-    _settings: dict = field(repr=False, default_factory=dict)
-    _sectors: pd.DataFrame | None = field(repr=False, default=None)
+    # The tables (shown through the read-only attributes below; __repr__ is the class's own).
+    _countries: pd.DataFrame
+    _shocks: pd.DataFrame
+    _parameters: pd.DataFrame
+    _flows: pd.DataFrame
+    _names: pd.DataFrame
+    _draw_values: np.ndarray
+    _draw_outputs: np.ndarray
+    _settings: dict = field(default_factory=dict)
+    _sectors: pd.DataFrame | None = None
     _outputs: tuple[str, ...] = OUTPUTS
 
     def __post_init__(self) -> None:
@@ -178,31 +205,13 @@ class ScenarioResult(Result):
                 # in cannot reach the result (copy-on-write shallow copy).
                 object.__setattr__(self, name, frame.copy(deep=False))
 
-    # -- accessors -------------------------------------------------------------------------
-    @property
-    def countries(self) -> pd.DataFrame:
-        return _readonly(self._countries)
-
-    @property
-    def shocks(self) -> pd.DataFrame:
-        return _readonly(self._shocks)
-
-    @property
-    def parameters(self) -> pd.DataFrame:
-        return _readonly(self._parameters)
-
-    @property
-    def flows(self) -> pd.DataFrame:
-        return _readonly(self._flows)
-
-    @property
-    def names(self) -> pd.DataFrame:
-        return _readonly(self._names)
-
-    @property
-    def sectors(self) -> pd.DataFrame | None:
-        """Results by country and sector (runs on a world with sectors), else None."""
-        return None if self._sectors is None else _readonly(self._sectors)
+    # -- accessors: the record's tables, each handed out as a new frame (Result) ----------------
+    countries = _table("countries", "Outputs by country with their bands.")
+    shocks = _table("shocks", "One row per shock with its trade change and band.")
+    parameters = _table("parameters", "The uncertain effects and the band of their draws.")
+    flows = _table("flows", "Central bilateral flows, baseline and counterfactual.")
+    names = _table("names", "Country names in each language.")
+    sectors = _table("sectors", "Results by country and sector (runs with sectors), else None.")
 
     @property
     def outputs(self) -> tuple[str, ...]:
@@ -245,7 +254,11 @@ class ScenarioResult(Result):
     def _output_index(self, output: str) -> int:
         if output not in self._outputs:
             raise ScenarioError(
-                f"unknown output {output!r}; choose one of {', '.join(self._outputs)}"
+                Message(
+                    "unknown output {output!r}; choose one of {outputs}",
+                    output=output,
+                    outputs=list(self._outputs),
+                )
             )
         return self._outputs.index(output)
 
@@ -285,14 +298,7 @@ class ScenarioResult(Result):
         outputs = list(self.summary_outputs)
         header = [tr("Country", lang), *(labels.get(o, o) for o in outputs)]
         rows = [
-            [
-                f"{row['name']} ({code})",
-                *(
-                    f"{fmt_pct(row[o], lang, 2)} [{fmt_pct(row[f'{o}_p05'], lang, 2)}; "
-                    f"{fmt_pct(row[f'{o}_p95'], lang, 2)}]"
-                    for o in outputs
-                ),
-            ]
+            [f"{row['name']} ({code})", *(band_text(row, o, lang, 2) for o in outputs)]
             for code, row in frame.iterrows()
         ]
         title = tr(
@@ -307,18 +313,7 @@ class ScenarioResult(Result):
         Returns a frame indexed by ISO3 with ``name`` (in ``lang``) and, for welfare, real GDP
         (real wage in a run with sectors), exports and imports, the central value and its band.
         """
-        codes = focus if focus is not None else self.focus
-        unknown = [c for c in codes if c not in self._countries.index]
-        if unknown:
-            from jahan.scenario._errors import nearest
-
-            hint = nearest(unknown[0], self._countries.index)
-            found = Message("focus country {code!r} is not in the results", code=unknown[0])
-            raise ScenarioError(
-                Message("{found}; did you mean {hint!r}?", found=found, hint=hint)
-                if hint
-                else found
-            )
+        codes = focus_codes(focus if focus is not None else self.focus, self._countries.index)
         cols = [c for o in self.summary_outputs for c in (o, f"{o}_p05", f"{o}_p95")]
         out = self._countries.loc[list(codes), cols].copy()
         out.insert(0, "name", [self.name_of(c, lang) for c in out.index])
@@ -326,22 +321,8 @@ class ScenarioResult(Result):
 
     def to_frame(self) -> pd.DataFrame:
         """Long frame: country, output, central, p05, p95 (one row per country and output)."""
-        parts = []
-        for o in self._outputs:
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "country": self._countries.index,
-                        "output": o,
-                        "central": self._countries[o].to_numpy(),
-                        "p05": self._countries[f"{o}_p05"].to_numpy(),
-                        "p95": self._countries[f"{o}_p95"].to_numpy(),
-                    }
-                )
-            )
-        frame = pd.concat(parts, ignore_index=True)
-        frame.attrs.update({k: v for k, v in self._settings.items() if np.isscalar(v)})
-        return frame
+        columns = [(o, {"output": o}) for o in self._outputs]
+        return band_frame(self._countries, columns, self._settings)
 
     def to_parquet(self, path: str | os.PathLike[str]) -> Path:
         """Write :meth:`to_frame` to a Parquet file atomically (temporary file, then rename)."""
@@ -369,6 +350,8 @@ class ScenarioResult(Result):
 
 __all__ = [
     "LOW",
+    "band_text",
+    "focus_codes",
     "HIGH",
     "OUTPUTS",
     "SECTORAL_OUTPUTS",

@@ -140,11 +140,7 @@ class Scenario:
         else:
             kind, outputs = "one-sector", OUTPUTS
             model, compiled = self._one_sector(world, estimate)
-            model_settings = {
-                "trade_elasticity": spec.model.trade_elasticity,
-                "closure": spec.model.closure,
-                "imbalances": spec.model.imbalances,
-            }
+            model_settings = spec.model.model_dump()
         run = run_draws(
             model,
             compiled,
@@ -223,27 +219,23 @@ class Scenario:
                 Message("{source}: [estimate]: {error}", source=self.source, error=exc)
             ) from exc
 
-    def _one_sector(self, world: Any, estimate: Any) -> tuple[Any, CompiledScenario]:
-        """The one-sector model of ``world`` (with the scenario's stated tariffs) and the shocks."""
+    def _model(self, world: Any) -> tuple[Any, CompiledScenario]:
+        """The one-sector model of ``world`` and the shocks compiled on its countries, with
+        their effects as stated; a scenario that states tariffs gets a baseline that carries them."""
         from jahan.ge import GEModel
 
-        settings = self.spec.model
-        model = GEModel(
-            world,
-            trade_elasticity=settings.trade_elasticity,
-            closure=settings.closure,
-            imbalances=settings.imbalances,
-        )
-        compiled = self._with_estimate(self.compile(world, tuple(model.countries)), estimate)
+        options = self.spec.model.model_dump()  # trade_elasticity, closure, imbalances
+        model = GEModel(world, **options)
+        compiled = self.compile(world, tuple(model.countries))
         if compiled.tariff_base is not None:
-            # Tariffs stated by the scenario: the baseline equilibrium carries them.
-            model = GEModel(
-                world,
-                trade_elasticity=settings.trade_elasticity,
-                closure=settings.closure,
-                imbalances=settings.imbalances,
-                tariffs=compiled.tariff_base,
-            )
+            model = GEModel(world, tariffs=compiled.tariff_base, **options)
+        return model, compiled
+
+    def _one_sector(self, world: Any, estimate: Any) -> tuple[Any, CompiledScenario]:
+        """The one-sector model and its shocks, effects taken from ``estimate`` where a shock
+        names a coefficient; a shock on pairs without baseline trade is refused."""
+        model, compiled = self._model(world)
+        compiled = self._with_estimate(compiled, estimate)
         check_shocked_trade(
             compiled,
             model.baseline["value"].to_numpy().reshape(len(model.countries), -1),
@@ -368,28 +360,29 @@ class Scenario:
         return frame
 
 
+_LIBRARY_TEXTS = (("title", "name"), ("claim", "claim"))
+"""Columns of :func:`library` taken from ``[scenario]``, each with its ``_ru`` and ``_kk`` form."""
+
+
 def library() -> pd.DataFrame:
-    """The built-in scenarios: name, title, claim, source text id, shock types."""
+    """The built-in scenarios: name, title, claim (each in en, ru, kk), source text id, shock types."""
     from jahan.scenario.load import library_names
 
-    rows = []
+    rows = {}
     for name in library_names():
-        sc = Scenario.load(name)
-        meta = sc.spec.scenario
-        rows.append(
-            {
-                "name": name,
-                "title": meta.name,
-                "title_ru": meta.name_ru,
-                "title_kk": meta.name_kk,
-                "claim": meta.claim,
-                "claim_ru": meta.claim_ru,
-                "claim_kk": meta.claim_kk,
-                "source": meta.source,
-                "shocks": ", ".join(s.type for s in sc.spec.shocks),
-            }
-        )
-    return pd.DataFrame(rows).set_index("name")
+        spec = Scenario.load(name).spec
+        meta = spec.scenario
+        row = {
+            f"{column}{suffix}": getattr(meta, f"{key}{suffix}")
+            for column, key in _LIBRARY_TEXTS
+            for suffix in ("", "_ru", "_kk")
+        }
+        rows[name] = {
+            **row,
+            "source": meta.source,
+            "shocks": ", ".join(s.type for s in spec.shocks),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index").rename_axis("name")
 
 
 __all__ = ["Scenario", "library"]

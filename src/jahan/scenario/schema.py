@@ -85,6 +85,14 @@ class _Shock(_Strict):
     label: str = ""
     label_kk: str = ""
     label_ru: str = ""
+    type: str  # each shock narrows it to its own name, the tag of the union of shocks
+
+
+class _ChangeShock(_Shock):
+    """A shock whose size is a percentage change ``change_pct`` with standard error ``se_pct``."""
+
+    change_pct: float = _limited("change_pct")
+    se_pct: float = _limited("se_pct", 0.0)
 
 
 class AgreementShock(_Shock):
@@ -183,24 +191,20 @@ class AgreementShock(_Shock):
         return self
 
 
-class TradeCostShock(_Shock):
+class TradeCostShock(_ChangeShock):
     """Ad-valorem trade costs from ``exporters`` to ``importers`` change by ``change_pct`` percent."""
 
     type: Literal["trade_cost"]
     exporters: Members
     importers: Members
-    change_pct: float = _limited("change_pct")
-    se_pct: float = _limited("se_pct", 0.0)
     symmetric: bool = True
 
 
-class BorderShock(_Shock):
+class BorderShock(_ChangeShock):
     """A country's international border thickens (change_pct > 0) or thins (< 0), both directions."""
 
     type: Literal["border"]
     country: Members
-    change_pct: float = _limited("change_pct")
-    se_pct: float = _limited("se_pct", 0.0)
 
 
 class SanctionsShock(_Shock):
@@ -217,14 +221,12 @@ class SanctionsShock(_Shock):
     se_pct: float = _limited("se_pct", 0.0)
 
 
-class CorridorShock(_Shock):
+class CorridorShock(_ChangeShock):
     """Costs fall along a list of pairs (each side a code or group) or a route of consecutive countries."""
 
     type: Literal["corridor"]
     pairs: list[list[str]] = Field(default_factory=list)
     route: list[str] = Field(default_factory=list)
-    change_pct: float = _limited("change_pct")
-    se_pct: float = _limited("se_pct", 0.0)
     symmetric: bool = True
 
     @model_validator(mode="after")
@@ -241,13 +243,11 @@ class CorridorShock(_Shock):
         return self
 
 
-class ProductivityShock(_Shock):
+class ProductivityShock(_ChangeShock):
     """Productivity (hat A_i) of the countries changes by ``change_pct`` percent: a crisis or a boom."""
 
     type: Literal["productivity"]
     countries: Members
-    change_pct: float = _limited("change_pct")
-    se_pct: float = _limited("se_pct", 0.0)
 
 
 class AutarkyShock(_Shock):

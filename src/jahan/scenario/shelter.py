@@ -16,20 +16,28 @@ band of a paired difference. One-sector worlds only.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from jahan._i18n import fmt_pct, tr
+from jahan._compat import _MISSING, deprecated
+from jahan._i18n import check_lang, fmt_pct, tr
+from jahan._io import write_parquet_atomic
 from jahan._parallel import available_workers, run_tasks
+from jahan._result import Result
+from jahan._text import text_table
 from jahan.errors import Message, ScenarioError
-from jahan.scenario.draws import chunk_tasks, draw_parameters, solve_chunk
-from jahan.scenario.result import HIGH, LOW
+from jahan.scenario.draws import band, chunk_tasks, draw_parameters, solve_chunk
+from jahan.scenario.result import band_text, focus_codes
 from jahan.scenario.sectoral import needs_sectors
 
 _OUTPUT = ("welfare_pct",)
+_MEASURES = ("loss_without", "loss_with", "shelter")
+"""The measures of a :class:`ShelterResult`, each with its band (percent of real income)."""
 
 
 def shelter_line(country: str, row, lang: str, digits: int = 3) -> str:
@@ -58,11 +66,13 @@ def shelter_line(country: str, row, lang: str, digits: int = 3) -> str:
 
 
 @dataclass(frozen=True, eq=False)
-class ShelterResult:
-    """Crisis losses with and without the union and the shelter, by country (immutable copies).
+class ShelterResult(Result):
+    """Crisis losses with and without the union and the shelter, by country (a sealed record).
 
-    ``countries`` columns: ``loss_without``, ``loss_with``, ``shelter``, each with ``_p05`` and
-    ``_p95`` (percent of real income), and ``band_excludes_zero`` for the shelter.
+    ``countries`` is indexed by ISO3 (``country``) with ``loss_without``, ``loss_with``,
+    ``shelter``, each with its band ``_p05`` and ``_p95`` (percent of real income), and
+    ``band_excludes_zero`` for the shelter. ``union`` and ``crisis`` name the two scenarios;
+    ``draws`` and ``seed`` are those of the paired draws (no bands when ``draws`` is 0).
     """
 
     union: str
@@ -72,17 +82,108 @@ class ShelterResult:
     seed: int
     _countries: pd.DataFrame = field(repr=False)
 
+    def __post_init__(self) -> None:
+        # The record keeps its own frame: a later edit of the frame passed in cannot reach it.
+        object.__setattr__(self, "_countries", self._raw("_countries").copy(deep=False))
+
     @property
     def countries(self) -> pd.DataFrame:
-        return self._countries.copy()
+        """Losses and shelter by country (a new frame over the record's data)."""
+        return self._countries
 
-    def summary(self, codes: list[str] | None = None, lang: str = "en") -> list[str]:
-        """Lines stating the claim and, per country, the shelter with its band."""
-        frame = self._countries if codes is None else self._countries.loc[codes]
-        lines = [tr("Claim: {claim}", lang, claim=self.claim)] if self.claim else []
-        for code, row in frame.iterrows():
-            lines.append(shelter_line(str(code), row, lang, digits=3))
-        return lines
+    def _rows(self, focus: Any) -> pd.DataFrame:
+        if focus is None:
+            return self._countries
+        return self._countries.loc[focus_codes(focus, self._countries.index)]
+
+    def lines(self, lang: str = "en", *, focus: Any = None, digits: int = 3) -> list[str]:
+        """The claim, then one sentence per country: its losses and its shelter with the band.
+
+        ``focus``: the countries (ISO3 codes) to state, default every country.
+        """
+        lang = check_lang(lang)
+        head = [tr("Claim: {claim}", lang, claim=self.claim)] if self.claim else []
+        rows = self._rows(focus)
+        return head + [shelter_line(str(c), row, lang, digits) for c, row in rows.iterrows()]
+
+    def summary(  # type: ignore[override]
+        self,
+        lang: Any = "en",
+        *legacy: Any,
+        focus: Any = None,
+        digits: int = 3,
+        codes: Any = _MISSING,
+    ) -> str | list[str]:
+        """A text table of the crisis losses and the shelter, with bands, in ``lang``.
+
+        ``focus``: the countries (ISO3 codes) shown, default every country. The old form
+        ``summary(codes, lang)`` (or ``codes=``) still returns the sentences of :meth:`lines`
+        for one release, with a :class:`DeprecationWarning`.
+        """
+        if codes is not _MISSING or not isinstance(lang, str):
+            if codes is _MISSING:
+                codes, lang = lang, (legacy[0] if legacy else "en")
+            deprecated(
+                "ShelterResult.summary(codes, lang)",
+                "summary(lang, focus=...) returns a text table; the sentences are "
+                "lines(lang, focus=...).",
+            )
+            return self.lines(lang, focus=codes)
+        if legacy:
+            raise TypeError(
+                "ShelterResult.summary takes the language first and its options by keyword: "
+                "summary(lang, focus=[...], digits=3)"
+            )
+        lang = check_lang(lang)
+        bands = self.draws > 0  # one central run has no band to show
+        header = [
+            tr("Country", lang),
+            tr("Without the union", lang),
+            tr("With the union", lang),
+            tr("Shelter", lang),
+        ]
+        if bands:
+            header.append(tr("Band excludes zero", lang))
+        rows = []
+        for code, row in self._rows(focus).iterrows():
+            cells = [
+                band_text(row, k, lang, digits) if bands else fmt_pct(row[k], lang, digits)
+                for k in _MEASURES
+            ]
+            if bands:
+                cells.append(tr("yes", lang) if row["band_excludes_zero"] else tr("no", lang))
+            rows.append([str(code), *cells])
+        title = (
+            tr(
+                "Crisis loss, percent of real income, each from its own pre-crisis world "
+                "[5th; 95th percentile]",
+                lang,
+            )
+            if bands
+            else tr("Crisis loss, percent of real income, each from its own pre-crisis world", lang)
+        )
+        against = tr(
+            'Crisis shelter against "{against}": each crisis is measured from its own '
+            "pre-crisis world; shelter = loss without the union minus loss with it "
+            "(paired draws).",
+            lang,
+            against=self.crisis,
+        )
+        head = [tr("Claim: {claim}", lang, claim=self.claim)] if self.claim else []
+        return "\n".join([*head, against, title, "", *text_table(header, rows)])
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per country: ``country`` and the columns of :attr:`countries`.
+
+        The two scenarios, the draws and the seed are in ``attrs``.
+        """
+        frame = self._countries.reset_index()
+        frame.attrs.update(union=self.union, crisis=self.crisis, draws=self.draws, seed=self.seed)
+        return frame
+
+    def to_parquet(self, path: str | os.PathLike[str]) -> Path:
+        """Write :meth:`to_frame` to a Parquet file atomically and return the path."""
+        return write_parquet_atomic(self.to_frame(), path, index=False)
 
 
 def _split(with_union, without_union) -> tuple[list[int], list[int]]:
@@ -132,24 +233,7 @@ def _part(scenario, keep: list[int]):
 
 def _welfare(scenario, world, values: np.ndarray, workers, scheduler) -> np.ndarray:
     """Welfare change (draws, countries) of ``scenario`` at each row of ``values``."""
-    from jahan.ge import GEModel
-
-    settings = scenario.spec.model
-    model = GEModel(
-        world,
-        trade_elasticity=settings.trade_elasticity,
-        closure=settings.closure,
-        imbalances=settings.imbalances,
-    )
-    compiled = scenario.compile(world, tuple(model.countries))
-    if compiled.tariff_base is not None:
-        model = GEModel(
-            world,
-            trade_elasticity=settings.trade_elasticity,
-            closure=settings.closure,
-            imbalances=settings.imbalances,
-            tariffs=compiled.tariff_base,
-        )
+    model, compiled = scenario._model(world)
     n_workers = available_workers() if not workers else int(workers)
     tasks = chunk_tasks(model, compiled, _OUTPUT, values, n_chunks=max(1, 4 * n_workers))
     out = np.empty((values.shape[0], len(compiled.countries)))
@@ -226,27 +310,15 @@ def crisis_shelter(
     shelter = loss_without - loss_with
     codes = list(full.countries)
     frame = pd.DataFrame(index=pd.Index(codes, name="country"))
-    for name, data in (
-        ("loss_without", loss_without),
-        ("loss_with", loss_with),
-        ("shelter", shelter),
-    ):
-        frame[name] = data[0]
-        if n_draws:
-            lo, hi = np.percentile(data[1:], [LOW, HIGH], axis=0)
-        else:
-            lo = hi = data[0]
-        frame[f"{name}_p05"], frame[f"{name}_p95"] = lo, hi
+    for name, data in zip(_MEASURES, (loss_without, loss_with, shelter), strict=True):
+        lo, hi = band(data[0], data[1:])
+        frame[name], frame[f"{name}_p05"], frame[f"{name}_p95"] = data[0], lo, hi
     frame["band_excludes_zero"] = (frame["shelter_p05"] > 0) | (frame["shelter_p95"] < 0)
     if not np.all(np.isfinite(frame.select_dtypes("number").to_numpy())):
         raise ScenarioError("non-finite crisis losses; check the shocks for extreme values")
+    # union, crisis, claim, draws, seed, countries
     return ShelterResult(
-        union=with_union.name,
-        crisis=without_union.name,
-        claim=with_union.claim,
-        draws=n_draws,
-        seed=seed,
-        _countries=frame,
+        with_union.name, without_union.name, with_union.claim, n_draws, seed, frame
     )
 
 
