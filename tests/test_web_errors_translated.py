@@ -218,3 +218,28 @@ def test_world_page_says_no_data_in_its_language(gappy_server, lang, no_data):
     # BBB lacks GDP (so GDP and GDP per person), CCC lacks population (and per person).
     assert page.count(no_data) == 4, page.count(no_data)
     assert "NaN" not in page.replace("NaN,", "")  # no "NaN" shown as a number
+
+
+def test_a_full_queue_is_explained_in_the_page_language(world):
+    running = start_in_thread(
+        world=world, limits=Limits(max_draws=MAX_DRAWS, workers=1, max_queued=0)
+    )
+    try:
+        first = _post(
+            running, json.dumps({"scenario": "eaeu_customs_union", "draws": 50}).encode(), "en"
+        )
+        assert first[0] == 202
+        busy = json.dumps({"scenario": "eaeu_customs_union", "draws": 0}).encode()
+        answers = {lang: _post(running, busy, lang) for lang in ("en", "kk", "ru")}
+        english = answers["en"][1]["error"]
+        assert answers["en"][0] == 429 and "already queued or running" in english
+        for lang in ("kk", "ru"):
+            status, answer = answers[lang]
+            assert status == 429 and has_cyrillic(answer["error"])
+            assert not english_left(english, answer["error"]), answer["error"]
+        cancel = urllib.request.Request(
+            f"{running.url}/api/jobs/{first[1]['job']}/cancel", data=b"", method="POST"
+        )
+        urllib.request.urlopen(cancel, timeout=60).close()
+    finally:
+        running.stop()

@@ -519,8 +519,11 @@ def conditional_hat(
     if not np.all(phi > 0):
         bad = np.flatnonzero(~(phi > 0))
         raise ConvergenceError(
-            f"conditional GE has no solution: importers at positions {bad.tolist()} lose every "
-            "supplier under the shock; keep at least one B_ij > 0 in each column."
+            Message(
+                "conditional GE has no solution: importers at positions {positions} lose every "
+                "supplier under the shock; keep at least one B_ij > 0 in each column.",
+                positions=str(bad.tolist()),
+            )
         )
     if net_factor is not None:
         N = M * net_factor
