@@ -13,7 +13,7 @@ flow and shock matrices as given and runs the plain fixed point of Zylkin's ``ge
 plainly as possible (no acceleration), until the largest change in ``log w`` is below 1e-12.
 Both answers are compared (welfare to 1e-8 percent) before any time is reported.
 
-Prints the median of ``--repeats`` runs for each side and their ratio (reference / jahan; above
+Prints the median of ``--repeats`` runs for each side (the two sides run in turn) and their ratio (reference / jahan; above
 1 means the whole jahan call is faster than the bare fixed point). ``--profile`` adds a cProfile
 of one jahan call at the largest size, showing which share of the time the kernel takes.
 """
@@ -95,14 +95,19 @@ def jahan_call(frame: pd.DataFrame, shock: pd.Series):
     return GEModel(frame, trade_elasticity=THETA).simulate(shock)
 
 
-def timed(fn, repeats: int) -> tuple[float, object]:
-    times = []
-    out = None
+def timed_pair(first, second, repeats: int) -> tuple[float, object, float, object]:
+    """Median times of two calls run in turn (first, second, first, ...) and their answers.
+
+    Alternating the two spreads any change in the machine's load evenly over both sides.
+    """
+    times: tuple[list[float], list[float]] = ([], [])
+    out: list[object] = [None, None]
     for _ in range(repeats):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
+        for k, fn in enumerate((first, second)):
+            start = time.perf_counter()
+            out[k] = fn()
+            times[k].append(time.perf_counter() - start)
+    return statistics.median(times[0]), out[0], statistics.median(times[1]), out[1]
 
 
 def main() -> None:
@@ -124,8 +129,11 @@ def main() -> None:
     for n in args.sizes:
         frame, shock, X, B = synthetic(n)
         jahan_call(frame, shock)  # warm caches (imports, BLAS) before timing
-        t_j, res = timed(lambda f=frame, s=shock: jahan_call(f, s), args.repeats)
-        t_r, (ref, iters) = timed(lambda x=X, b=B: bare_fixed_point(x, b, THETA), args.repeats)
+        t_j, res, t_r, (ref, iters) = timed_pair(
+            lambda f=frame, s=shock: jahan_call(f, s),
+            lambda x=X, b=B: bare_fixed_point(x, b, THETA),
+            args.repeats,
+        )
         gap = float(np.abs(res.countries["welfare_pct"].to_numpy() - ref).max())
         if gap > 1e-8:
             raise SystemExit(f"N={n}: jahan and the fixed point disagree by {gap:.3g} pp")
