@@ -63,7 +63,8 @@ def test_fixest_operators_are_accepted(data, formula):
 def test_command_line_prints_one_line_instead_of_a_traceback(tmp_path, data):
     path = tmp_path / "flows.csv"
     data.to_csv(path, index=False)
-    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    # English: the message and its "error:" prefix are in the command's language.
+    env = {**os.environ, "PYTHONPATH": str(SRC), "JAHAN_LANG": "en"}
     run = subprocess.run(
         [
             sys.executable,

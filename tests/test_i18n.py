@@ -15,21 +15,39 @@ from jahan.errors import JahanError
 SRC = Path(__file__).resolve().parents[1] / "src" / "jahan"
 
 
+def _has_words(msgid: str) -> bool:
+    """A template of placeholders and punctuation only ("{where}: {problem}") needs no translation."""
+    return any(ch.isalpha() for text, _, _, _ in string.Formatter().parse(msgid) for ch in text)
+
+
 def _messages_in_code() -> dict[str, str]:
-    """msgid -> 'file:line' for every literal first argument of tr(...) in the package."""
+    """msgid -> 'file:line' for every literal first argument of tr(...) or Message(...) and every
+    literal ``msgid=`` keyword (errors: ``JahanError(msgid=...)``) in the package."""
     found: dict[str, str] = {}
     for path in SRC.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            literals = []
             if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "tr"
+                name in ("tr", "Message")
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)
             ):
-                found.setdefault(node.args[0].value, f"{path.relative_to(SRC)}:{node.lineno}")
+                literals.append(node.args[0].value)
+            literals += [
+                kw.value.value
+                for kw in node.keywords
+                if kw.arg == "msgid"
+                and isinstance(kw.value, ast.Constant)
+                and isinstance(kw.value.value, str)
+            ]
+            for msgid in literals:
+                if _has_words(msgid):
+                    found.setdefault(msgid, f"{path.relative_to(SRC)}:{node.lineno}")
     for path in SRC.rglob("*.html"):
         for match in re.finditer(r"""tr\(\s*(['"])(.+?)\1""", path.read_text(encoding="utf-8")):
             found.setdefault(match.group(2), str(path.relative_to(SRC)))
@@ -118,6 +136,53 @@ def test_group_labels_in_each_language():
     assert group_label("EAEU", "kk") == "ЕАЭО" and group_label("EAEU", "ru") == "ЕАЭС"
     assert group_label("EAEU", "en") == "EAEU"
     assert group_label("CA5", "kk") == "CA5"  # no usual abbreviation: shown as it is
+
+
+def test_an_error_message_renders_in_each_language():
+    import pickle
+
+    from jahan.errors import Message, ScenarioError
+
+    where = [Message("{path}, row {line}", path="t.csv", line=12)]
+    exc = ScenarioError(
+        Message(
+            "{where}: the file is {size:,} bytes; a scenario file is at most {limit:,} bytes "
+            "(the built-in ones are under 4 KB)",
+            where=where,
+            size=1234567,
+            limit=1048576,
+        )
+    )
+    # English is str.format's own text: existing messages read as before.
+    assert str(exc) == (
+        "t.csv, row 12: the file is 1,234,567 bytes; a scenario file is at most 1,048,576 bytes "
+        "(the built-in ones are under 4 KB)"
+    )
+    ru = exc.translated("ru")
+    assert ru.startswith("t.csv, строка 12:")
+    assert "1\xa0234\xa0567" in ru and "," not in ru.split(":")[1].split("(")[0]
+    kk = exc.translated("kk")
+    assert "12-жол" in kk and "1\xa0234\xa0567" in kk
+    # A process pool hands errors back pickled: the translatable form survives.
+    assert pickle.loads(pickle.dumps(exc)).translated("kk") == kk
+
+
+def test_lists_of_codes_are_joined_and_quoted_values_stay_as_typed():
+    from jahan.errors import Message
+
+    text = Message(
+        "{outside} cannot leave: not a member of {bloc!r} in {year} (members then: {codes}); "
+        "name members of the bloc in the baseline year",
+        outside=["UZB"],
+        bloc="EAEU",
+        year=2016,
+        codes=["ARM", "BLR", "KAZ"],
+    )
+    assert str(text).startswith(
+        "UZB cannot leave: not a member of 'EAEU' in 2016 (members then: ARM, BLR, KAZ)"
+    )
+    ru = text.render("ru")
+    assert "'EAEU'" in ru and "ARM, BLR, KAZ" in ru and "2016" in ru  # years are not grouped
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])

@@ -225,3 +225,44 @@ def test_builder_uses_the_library_defaults_and_checks_blank_shocks(browser, serv
         lambda: status.text == expected, what=f"the unknown-code message (shown: {status.text!r})"
     )
     assert "/results/" not in driver.current_url
+
+
+def test_a_refused_request_is_explained_in_kazakh(browser, server):  # noqa: F811
+    """The server's refusal shown on the Kazakh page has no word left of its English text."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    from _error_words import english_left, has_cyrillic
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    driver = browser
+    driver.get(server.url + "/builder?lang=kk")
+    _figure_ready(driver, "builder-map")
+    Select(driver.find_element(By.ID, "library")).select_by_value("eaeu_customs_union")
+    for field, value in (("draws", "5000"), ("seed", "1")):
+        box = driver.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    driver.find_element(By.ID, "check").click()
+    status = driver.find_element(By.ID, "status-text")
+    prefix = tr("The server refused the request:", "kk")
+    _wait(lambda: status.text.startswith(prefix), what="the refusal")
+    shown = status.text
+    # The same request in English, as the page sends it: the words that must not be left.
+    request = urllib.request.Request(
+        server.url + "/api/validate?lang=en",
+        data=json.dumps({"draws": 5000, "seed": 1, "scenario": "eaeu_customs_union"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    try:
+        urllib.request.urlopen(request, timeout=60)
+        raise AssertionError("the request was not refused")
+    except urllib.error.HTTPError as exc:
+        assert exc.code == 400
+        english = json.loads(exc.read())["error"]
+    assert english.startswith("draws must be between 0 and")
+    assert has_cyrillic(shown.removeprefix(prefix))
+    assert not english_left(english, shown, {"jahan"}), shown
+    _shot(driver, "dashboard_refusal_kk")

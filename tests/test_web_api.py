@@ -31,6 +31,14 @@ from jahan.world import World  # noqa: E402
 MAX_DRAWS = 50
 
 
+@pytest.fixture(autouse=True)
+def english_answers(monkeypatch):
+    """These tests read the English texts: the server answers in the request's language
+    (Kazakh by default); the Kazakh and Russian answers are tested in
+    tests/test_web_errors_translated.py."""
+    monkeypatch.setenv("JAHAN_LANG", "en")
+
+
 @pytest.fixture(scope="module")
 def world():
     return World.builtin()

@@ -25,6 +25,14 @@ TOKEN = "құпия-сөз-секретный-токен"  # Kazakh and Russian 
 JUNK = b"\x00junk\xff" * (10 * 1024 * 1024 // 6)  # about 10 MB
 
 
+@pytest.fixture(autouse=True)
+def english_answers(monkeypatch):
+    """These tests read the English texts: the server answers in the request's language
+    (Kazakh by default); the Kazakh and Russian answers are tested in
+    tests/test_web_errors_translated.py."""
+    monkeypatch.setenv("JAHAN_LANG", "en")
+
+
 @pytest.fixture(scope="module")
 def world():
     from test_scenario import tiny_world

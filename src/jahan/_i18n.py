@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import string
 from functools import cache
 from importlib import resources
 
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 
-from jahan.errors import JahanError
+from jahan.errors import JahanError, Message
 
 LANGUAGES: tuple[str, ...] = ("en", "ru", "kk")
 """Supported interface languages: English, Russian, Kazakh (Cyrillic)."""
@@ -34,10 +35,15 @@ def check_lang(lang: str) -> str:
     code = str(lang).strip().lower().replace("-", "_").split("_")[0]
     if code not in LANGUAGES:
         near = difflib.get_close_matches(code, LANGUAGES, n=1)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
+        hint = Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else ""
         raise JahanError(
-            f"unknown language {lang!r}: use one of {', '.join(LANGUAGES)} "
-            f"(kk = Kazakh, ru = Russian, en = English).{hint}"
+            Message(
+                "unknown language {lang!r}: use one of {codes} "
+                "(kk = Kazakh, ru = Russian, en = English).{hint}",
+                lang=lang,
+                codes=LANGUAGES,
+                hint=hint,
+            )
         )
     return code
 
@@ -56,7 +62,9 @@ def default_lang() -> str:
     try:
         return check_lang(value)
     except JahanError as exc:
-        raise JahanError(f"environment variable {LANG_ENV}: {exc}") from None
+        raise JahanError(
+            Message("environment variable {name}: {error}", name=LANG_ENV, error=exc)
+        ) from None
 
 
 def resolve_lang(lang: str | None) -> str:
@@ -93,6 +101,70 @@ def tr(msgid: str, lang: str = "en", /, **values: object) -> str:
     """
     text = catalog(lang).get(msgid, msgid)
     return text.format(**values) if values else text
+
+
+class _LocaleFormatter(string.Formatter):
+    """``str.format`` with numbers in the language's symbols and lists joined.
+
+    English output is exactly ``str.format``'s, so an error's English text does not change when it
+    becomes a :class:`~jahan.errors.Message`. In Kazakh and Russian a number is formatted as
+    Python would, then its decimal point and grouping commas become the CLDR symbols
+    ("1,048,576" -> "1 048 576", "0.5" -> "0,5"). A value converted with ``!r`` is a literal the
+    user typed and is left as it is.
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(v) for v in value)
+        text = super().format_field(value, format_spec)
+        if (
+            self.lang != "en"
+            and isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and math.isfinite(value)
+        ):
+            from babel.numbers import get_decimal_symbol, get_group_symbol
+
+            locale = babel_locale(self.lang)
+            text = text.translate(
+                {ord("."): get_decimal_symbol(locale), ord(","): get_group_symbol(locale)}
+            )
+        return text
+
+
+def _rendered(value: object, lang: str) -> object:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, JahanError):
+        return value.translated(lang)
+    if isinstance(value, list | tuple) and any(isinstance(v, Message | JahanError) for v in value):
+        return [_rendered(v, lang) for v in value]
+    return value
+
+
+def render_message(message: Message, lang: str = "en") -> str:
+    """``message`` in ``lang``: its msgid translated from the catalogs, values filled in.
+
+    Nested messages are rendered in the same language, numbers in its symbols, lists of codes
+    joined with commas (as Kazakh, Russian and English write them).
+    """
+    lang = check_lang(lang)
+    if lang == "en" and message.english is not None:
+        return message.english
+    text = catalog(lang).get(message.msgid, message.msgid)
+    values = {name: _rendered(value, lang) for name, value in message.values.items()}
+    return _LocaleFormatter(lang).format(text, **values)
+
+
+def error_text(exc: BaseException, lang: str = "en") -> str:
+    """An exception's message for a reader of ``lang``: a jahan error translated, any other
+    exception's own (English) text."""
+    if isinstance(exc, JahanError):
+        return exc.translated(lang)
+    return str(exc)
 
 
 # The usual Kazakh and Russian abbreviations of the groups a World may hold; other group names
@@ -183,7 +255,9 @@ __all__ = [
     "fmt_number",
     "fmt_pct",
     "fmt_signif",
+    "error_text",
     "plotly_separators",
+    "render_message",
     "resolve_lang",
     "tr",
 ]

@@ -27,7 +27,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 @dataclass(frozen=True)
@@ -38,20 +38,47 @@ class Bound:
     high: float
     integer: bool = False
     low_open: bool = False
-    hint: str = ""
+    hint: str | Message = ""
 
     def describe(self) -> str:
         """``"between 0 and 100000"`` or ``"greater than -100 and at most 10000"``."""
-        low = _plain(self.low)
-        high = _plain(self.high)
-        kind = "a whole number" if self.integer else "a finite number"
+        return str(self.describe_message())
+
+    def describe_message(self) -> Message:
+        """:meth:`describe` as a translatable message."""
+        # Numbers (not text) so Kazakh and Russian show them with their decimal comma.
+        low = _shown(self.low)
+        high = _shown(self.high)
         if self.low_open:
-            return f"{kind} greater than {low} and at most {high}"
-        return f"{kind} between {low} and {high}"
+            if self.integer:
+                return Message(
+                    "a whole number greater than {low} and at most {high}", low=low, high=high
+                )
+            return Message(
+                "a finite number greater than {low} and at most {high}", low=low, high=high
+            )
+        if self.integer:
+            return Message("a whole number between {low} and {high}", low=low, high=high)
+        return Message("a finite number between {low} and {high}", low=low, high=high)
+
+    def allowed(self) -> Message:
+        """``allowed: <describe> (<hint>)``, translatable."""
+        if self.hint:
+            return Message(
+                "allowed: {range} ({hint})", range=self.describe_message(), hint=self.hint
+            )
+        return Message("allowed: {range}", range=self.describe_message())
 
     def pydantic(self) -> dict[str, float]:
         """Keyword limits for ``pydantic.Field``."""
         return {"gt" if self.low_open else "ge": self.low, "le": self.high}
+
+
+def _shown(value: float) -> int | float | str:
+    """A bound as :func:`_plain` writes it, kept a number where it is one."""
+    if float(value).is_integer():
+        return _plain(value) if abs(value) >= 100_000 else int(value)
+    return float(value)
 
 
 def _plain(value: float) -> str:
@@ -65,35 +92,43 @@ BOUNDS: dict[str, Bound] = {
         0,
         100_000,
         integer=True,
-        hint="use fewer draws; 500 to 2,000 give stable 5th-95th percentile bands",
+        hint=Message("use fewer draws; 500 to 2,000 give stable 5th-95th percentile bands"),
     ),
-    "seed": Bound(0, 2**63 - 1, integer=True, hint="any whole number from 0 up"),
-    "workers": Bound(0, 1024, integer=True, hint="0 uses every CPU"),
-    "trade_elasticity": Bound(0.5, 50.0, hint="published estimates lie between about 1 and 15"),
+    "seed": Bound(0, 2**63 - 1, integer=True, hint=Message("any whole number from 0 up")),
+    "workers": Bound(0, 1024, integer=True, hint=Message("0 uses every CPU")),
+    "trade_elasticity": Bound(
+        0.5,
+        50.0,
+        hint=Message("published estimates lie between about 1 and 15"),
+    ),
     "effect": Bound(
         -10.0,
         10.0,
-        hint="log points of trade; for a prohibitive barrier use "
-        'type = "autarky" or "sanctions" without change_pct',
+        hint=Message(
+            "log points of trade; for a prohibitive barrier use "
+            'type = "autarky" or "sanctions" without change_pct'
+        ),
     ),
     "effect_se": Bound(0.0, 10.0),
     "change_pct": Bound(
         -100.0,
         10_000.0,
         low_open=True,
-        hint="percent change of trade costs; -100 would make trade free",
+        hint=Message("percent change of trade costs; -100 would make trade free"),
     ),
     "se_pct": Bound(0.0, 10_000.0),
-    "tariff_rate": Bound(0.0, 100.0, hint="a share: 0.05 is 5 %"),
+    "tariff_rate": Bound(0.0, 100.0, hint=Message("a share: 0.05 is 5 %")),
     "tariff_change": Bound(-10_000.0, 10_000.0),
     "tariff_se": Bound(0.0, 10_000.0),
-    "year": Bound(1, 2300, hint="culture projections end by 2300"),
-    "year_span": Bound(0, 500, hint="at most 500 years between the first and last year"),
+    "year": Bound(1, 2300, hint=Message("culture projections end by 2300")),
+    "year_span": Bound(0, 500, hint=Message("at most 500 years between the first and last year")),
 }
 """Every bound, by quantity name."""
 
 
-def check_number(value: Any, name: str, *, where: str = "", bound: str | None = None) -> Any:
+def check_number(
+    value: Any, name: str, *, where: str | Message = "", bound: str | None = None
+) -> Any:
     """Return ``value`` if it is a finite number inside the bound of ``bound`` (default ``name``).
 
     Parameters
@@ -113,22 +148,55 @@ def check_number(value: Any, name: str, *, where: str = "", bound: str | None = 
         One message: where, the name, the value, the allowed range and a hint.
     """
     spec = BOUNDS[bound or name.lstrip("-").replace("-", "_")]
-    prefix = f"{where}: " if where else ""
-    allowed = f"allowed: {spec.describe()}" + (f" ({spec.hint})" if spec.hint else "")
+    allowed = spec.allowed()
+
+    def refused(text: Message) -> DataError:
+        return DataError(
+            Message("{where}: {problem}", where=where, problem=text) if where else text
+        )
+
     if isinstance(value, bool) or not isinstance(value, int | float):
         try:
             value = float(value) if not spec.integer else int(str(value).strip())
         except (TypeError, ValueError):
-            raise DataError(f"{prefix}{name} = {value!r} is not a number; {allowed}") from None
+            raise refused(
+                Message(
+                    "{name} = {value!r} is not a number; {allowed}",
+                    name=name,
+                    value=value,
+                    allowed=allowed,
+                )
+            ) from None
     if spec.integer and isinstance(value, float):
         if not value.is_integer():
-            raise DataError(f"{prefix}{name} = {value!r} is not a whole number; {allowed}")
+            raise refused(
+                Message(
+                    "{name} = {value!r} is not a whole number; {allowed}",
+                    name=name,
+                    value=value,
+                    allowed=allowed,
+                )
+            )
         value = int(value)
     if isinstance(value, float) and not math.isfinite(value):
-        raise DataError(f"{prefix}{name} = {value!r} is not finite; {allowed}")
+        raise refused(
+            Message(
+                "{name} = {value!r} is not finite; {allowed}",
+                name=name,
+                value=value,
+                allowed=allowed,
+            )
+        )
     below = value <= spec.low if spec.low_open else value < spec.low
     if below or value > spec.high:
-        raise DataError(f"{prefix}{name} = {value!r} is out of range; {allowed}")
+        raise refused(
+            Message(
+                "{name} = {value!r} is out of range; {allowed}",
+                name=name,
+                value=value,
+                allowed=allowed,
+            )
+        )
     return value
 
 
@@ -181,8 +249,9 @@ def check_nesting(text: str, where: str, *, limit: int = MAX_NESTING) -> None:
     """Raise DataError when ``text`` nests arrays or tables deeper than ``limit``."""
     if nesting_depth(text, limit=limit) > limit:
         raise DataError(
-            f"{where}: arrays or tables are nested more than {limit} levels deep; "
-            "a scenario needs at most 3 (check for unbalanced brackets)"
+            msgid="{where}: arrays or tables are nested more than {limit} levels deep; "
+            "a scenario needs at most 3 (check for unbalanced brackets)",
+            values={"where": where, "limit": limit},
         )
 
 

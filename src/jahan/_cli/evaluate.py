@@ -21,8 +21,13 @@ def _years(text: str | None) -> list[int] | None:
     try:
         return [int(y) for y in text.replace(" ", "").split(",") if y]
     except ValueError:
+        from jahan.errors import Message
+
         raise DataError(
-            f"--years {text!r}: give years separated by commas, e.g. 2000,2004,2008,2012,2016"
+            Message(
+                "--years {text!r}: give years separated by commas, e.g. 2000,2004,2008,2012,2016",
+                text=text,
+            )
         ) from None
 
 

@@ -13,7 +13,7 @@ import typer
 from jahan._cli.common import LangOption, console, lang_or_exit
 from jahan._i18n import fmt_number, tr
 from jahan._io import write_text_atomic
-from jahan.errors import DataError, JahanWarning
+from jahan.errors import DataError, JahanWarning, Message
 
 ModelOption = Annotated[
     str,
@@ -106,8 +106,8 @@ def _fit(data: Path, model: str, fix: list[str] | None, draws: int, seed: int, l
     from jahan._validate_numbers import check_number
     from jahan.culture import fit_language_model
 
-    check_number(draws, "--draws", where="command line")
-    check_number(seed, "--seed", where="command line")
+    check_number(draws, "--draws", where=Message("command line"))
+    check_number(seed, "--seed", where=Message("command line"))
     frame, lines = read_shares_csv(data)
     model = choose_model(model, frame)
     with warnings.catch_warnings(record=True) as caught:

@@ -10,7 +10,7 @@ from rich.table import Table
 
 from jahan._cli.common import LangOption, console, lang_or_exit
 from jahan._i18n import fmt_number, fmt_pct, tr
-from jahan.errors import JahanError
+from jahan.errors import JahanError, Message
 
 WorldOption = Annotated[
     str, typer.Option("--world", "-w", help="'builtin' or a path to a world folder or flows file.")
@@ -67,7 +67,7 @@ def _check_options(draws: int | None, seed: int | None, workers: int) -> None:
 
     for name, value in (("--draws", draws), ("--seed", seed), ("--workers", workers)):
         if value is not None:
-            check_number(value, name, where="command line")
+            check_number(value, name, where=Message("command line"))
 
 
 def _run_with_progress(scenario, world, draws, seed, workers, scheduler, lang):
@@ -180,7 +180,11 @@ def run(
     _check_options(draws, seed, workers)
     fmt = fmt.strip().lower()
     if fmt not in ("csv", "xlsx"):
-        raise JahanError(f"--format {fmt!r}: use csv or xlsx (CSV and Parquet are always written)")
+        raise JahanError(
+            Message(
+                "--format {fmt!r}: use csv or xlsx (CSV and Parquet are always written)", fmt=fmt
+            )
+        )
     con = console()
     sc = Scenario.load(scenario)
     stem = Path(scenario).stem if scenario.endswith(".toml") else scenario

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import lapack
 
-from jahan.errors import ConvergenceError
+from jahan.errors import ConvergenceError, Message
 
 IMBALANCE_RULES = ("fixed", "multiplicative")
 _MIN_STEP = 1.0 / 64  # shortest Newton step tried before switching to fixed-point steps
@@ -271,8 +271,10 @@ def _solve(system, tol, max_iter, raise_on_failure):
             0,
             np.inf,
             raise_on_failure,
-            "the shock leaves some importer with no supplier (every B_ij = 0 in its column) "
-            "or makes expenditure non-positive",
+            Message(
+                "the shock leaves some importer with no supplier (every B_ij = 0 in its column) "
+                "or makes expenditure non-positive"
+            ),
         )
 
     def system_residual(r, parts):
@@ -366,10 +368,12 @@ def _solve(system, tol, max_iter, raise_on_failure):
     if not converged:
         reason = None
         if infeasible:
-            reason = (
-                f"no step keeps every country's sales positive after {iterations} iterations "
-                f"(largest gap {norm:.3g}); the shock may leave no equilibrium (a country cut "
-                "off from its buyers, or fixed imbalances larger than income)"
+            reason = Message(
+                "no step keeps every country's sales positive after {iterations} iterations "
+                "(largest gap {norm:.3g}); the shock may leave no equilibrium (a country cut "
+                "off from its buyers, or fixed imbalances larger than income)",
+                iterations=iterations,
+                norm=norm,
             )
         return _fail(system, x, iterations, norm, raise_on_failure, reason)
     record = _record(system, x, True, iterations, norm)
@@ -381,9 +385,12 @@ def _solve(system, tol, max_iter, raise_on_failure):
             iterations,
             norm,
             raise_on_failure,
-            f"the market-clearing prices leave non-positive expenditure at positions "
-            f"{bad[:10].tolist()} (their baseline trade surplus exceeds their new income), so no "
-            "equilibrium with fixed imbalances exists",
+            Message(
+                "the market-clearing prices leave non-positive expenditure at positions "
+                "{positions} (their baseline trade surplus exceeds their new income), so no "
+                "equilibrium with fixed imbalances exists",
+                positions=str(bad[:10].tolist()),
+            ),
         )
     return record
 
@@ -477,16 +484,21 @@ def _fail(system, x, iterations, norm, raise_on_failure, reason):
     record = _record(system, x, False, iterations, norm)
     if not raise_on_failure:
         return record
-    why = reason or (
-        f"the largest market-clearing gap is still {norm:.3g} (log points) after {iterations} "
-        "iterations"
+    why = reason or Message(
+        "the largest market-clearing gap is still {norm:.3g} (log points) after {iterations} "
+        "iterations",
+        norm=norm,
+        iterations=iterations,
     )
-    advice = (
+    advice = Message(
         "Raise max_iter, check the shock for extreme or zero values (an importer must keep at "
         "least one supplier), or use imbalances='multiplicative' or 'balanced' when large trade "
         "deficits make expenditure non-positive."
     )
-    raise ConvergenceError(f"GE solver did not converge: {why}. {advice}", record=record)
+    raise ConvergenceError(
+        Message("GE solver did not converge: {why}. {advice}", why=why, advice=advice),
+        record=record,
+    )
 
 
 def conditional_hat(
@@ -510,8 +522,11 @@ def conditional_hat(
     if not np.all(phi > 0):
         bad = np.flatnonzero(~(phi > 0))
         raise ConvergenceError(
-            f"conditional GE has no solution: importers at positions {bad.tolist()} lose every "
-            "supplier under the shock; keep at least one B_ij > 0 in each column."
+            Message(
+                "conditional GE has no solution: importers at positions {positions} lose every "
+                "supplier under the shock; keep at least one B_ij > 0 in each column.",
+                positions=str(bad.tolist()),
+            )
         )
     if net_factor is not None:
         N = M * net_factor

@@ -20,7 +20,7 @@ from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import FixedParameters, Result
 from jahan._text import text_table
-from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
+from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, Message
 from jahan.ge._labels import (
     CountryCodes,
     baseline_matrix,
@@ -519,7 +519,7 @@ class GEModel(FixedParameters):
         # A NaN or infinite flow makes its row and column sums non-finite: N checks, not N^2.
         if not (np.isfinite(out_new).all() and np.isfinite(exp_new).all()):
             raise ConvergenceError(
-                "GE solution has non-finite flows; check the shock for extreme values.",
+                Message("GE solution has non-finite flows; check the shock for extreme values."),
                 record=sol,
             )
         w = sol.factory_price
@@ -577,10 +577,15 @@ class GEModel(FixedParameters):
             # e.g. a trade elasticity near zero: welfare is Phi**(1/theta), which overflows.
             rows, cols = np.nonzero(bad)
             raise ConvergenceError(
-                f"the GE solution gives non-finite {countries.columns[cols[0]]} for "
-                f"{self._codes[rows[0]]} (trade_elasticity={theta}); the shock or the elasticity "
-                "is too extreme for the model to represent (keep trade_elasticity between 0.5 "
-                "and 50 and effects within +-10 log points)",
+                Message(
+                    "the GE solution gives non-finite {column} for "
+                    "{country} (trade_elasticity={theta}); the shock or the elasticity "
+                    "is too extreme for the model to represent (keep trade_elasticity between "
+                    "0.5 and 50 and effects within +-10 log points)",
+                    column=countries.columns[cols[0]],
+                    country=self._codes[rows[0]],
+                    theta=theta,
+                ),
                 record=sol,
             )
         return GEResult(

@@ -21,7 +21,7 @@ from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import FixedParameters, Result
 from jahan._text import text_table
-from jahan.errors import ConvergenceError, ConvergenceWarning, DataError
+from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, Message
 from jahan.ge._ms_data import Calibration, calibrate, index_array
 from jahan.ge._ms_solver import MultiSectorSolution, solve_multisector
 from jahan.ge._ms_welfare import decompose
@@ -296,15 +296,32 @@ class MultiSectorGEModel(FixedParameters):
             damping=self.damping,
         )
         if not record.converged:
-            message = (
-                f"the multi-sector {what} did not converge: {record.iterations} iterations, "
-                f"largest trade-balance gap {record.max_residual:.3g} of value added "
-                f"(tol {self.tol:g}). Raise max_iter, lower damping (now {self.damping:g}) "
-                "or check the shock for extreme values."
+            text = (
+                Message(
+                    "the multi-sector baseline did not converge: {iterations} iterations, "
+                    "largest trade-balance gap {gap:.3g} of value added "
+                    "(tol {tol:g}). Raise max_iter, lower damping (now {damping:g}) "
+                    "or check the shock for extreme values.",
+                    iterations=record.iterations,
+                    gap=record.max_residual,
+                    tol=self.tol,
+                    damping=self.damping,
+                )
+                if what == "baseline"
+                else Message(
+                    "the multi-sector counterfactual did not converge: {iterations} iterations, "
+                    "largest trade-balance gap {gap:.3g} of value added "
+                    "(tol {tol:g}). Raise max_iter, lower damping (now {damping:g}) "
+                    "or check the shock for extreme values.",
+                    iterations=record.iterations,
+                    gap=record.max_residual,
+                    tol=self.tol,
+                    damping=self.damping,
+                )
             )
             if self.on_nonconvergence == "raise" or not np.isfinite(record.max_residual):
-                raise ConvergenceError(message, record=record)
-            warnings.warn(message, ConvergenceWarning, stacklevel=3)
+                raise ConvergenceError(text, record=record)
+            warnings.warn(str(text), ConvergenceWarning, stacklevel=3)
         return record
 
     @cached_property

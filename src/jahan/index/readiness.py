@@ -52,7 +52,7 @@ from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result
 from jahan._suggest import closest
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.index.builtin import ORGANISATION_GROUPS
 
 SECURITY_GROUPS: tuple[str, ...] = ("CSTO", "SCO")
@@ -151,7 +151,9 @@ def parse_bloc(spec: str | Iterable[str], world) -> tuple[str, tuple[str, ...]]:
         parts = [str(p).strip() for p in spec]
         label = ",".join(parts)
     if not parts:
-        raise DataError("no bloc given: name a group (CA5, EAEU, ...) or ISO3 codes (KAZ,UZB)")
+        raise DataError(
+            Message("no bloc given: name a group (CA5, EAEU, ...) or ISO3 codes (KAZ,UZB)")
+        )
     groups = {g.upper(): g for g in world.group_names()}
     countries = set(world.iso3)
     members: set[str] = set()
@@ -162,14 +164,24 @@ def parse_bloc(spec: str | Iterable[str], world) -> tuple[str, tuple[str, ...]]:
             members.add(part.upper())
         else:
             near = closest(part, [*countries, *groups.values()])
-            hint = f" Did you mean {near!r}?" if near else ""
+            hint = Message(" Did you mean {suggestion!r}?", suggestion=near) if near else ""
             raise DataError(
-                f"{part!r} in bloc {label!r} is neither a group ({', '.join(sorted(groups.values()))}) "
-                f"nor an ISO3 code of the world.{hint}"
+                Message(
+                    "{part!r} in bloc {label!r} is neither a group ({groups}) "
+                    "nor an ISO3 code of the world.{hint}",
+                    part=part,
+                    label=label,
+                    groups=sorted(groups.values()),
+                    hint=hint,
+                )
             )
     if len(members) < 2:
         raise DataError(
-            f"bloc {label!r} has {len(members)} member(s): a bloc needs at least two countries"
+            Message(
+                "bloc {label!r} has {count} member(s): a bloc needs at least two countries",
+                label=label,
+                count=len(members),
+            )
         )
     return label, tuple(sorted(members))
 

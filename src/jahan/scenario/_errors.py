@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.]+)\s*\]\]?")
 _KEY = re.compile(r"^\s*([A-Za-z0-9_\"']+)\s*=")
@@ -69,23 +69,35 @@ def nearest(value: str, choices: Iterable[str]) -> str | None:
     return best
 
 
+def did_you_mean(suggestion: str | None) -> Message | str:
+    """`` Did you mean 'KAZ'?`` (with its leading space), or nothing when there is no suggestion."""
+    return Message(" Did you mean {suggestion!r}?", suggestion=suggestion) if suggestion else ""
+
+
 def scenario_error(
     source: str,
     loc: Sequence[object],
-    problem: str,
+    problem: str | Message,
     *,
     text: str = "",
     suggestion: str | None = None,
 ) -> ScenarioError:
-    """Build the error: ``file, line N, field shocks[2].members: <problem>. Did you mean X?``."""
-    where = [source]
+    """Build the error: ``file, line N, field shocks[2].members: <problem>. Did you mean X?``.
+
+    ``problem`` is a :class:`~jahan.errors.Message`, so the error reads in the user's language
+    (``exc.translated(lang)``); the file name, field path and suggested code stay as written.
+    """
+    where: list[object] = [source]
     line = find_line(text, loc)
     if line is not None:
-        where.append(f"line {line}")
+        where.append(Message("line {line}", line=line))
     if loc:
-        where.append(f"field {field_path(loc)}")
-    hint = f" Did you mean {suggestion!r}?" if suggestion else ""
-    return ScenarioError(f"{', '.join(where)}: {problem}{hint}")
+        where.append(Message("field {field}", field=field_path(loc)))
+    return ScenarioError(
+        Message(
+            "{where}: {problem}{hint}", where=where, problem=problem, hint=did_you_mean(suggestion)
+        )
+    )
 
 
-__all__ = ["field_path", "find_line", "nearest", "scenario_error"]
+__all__ = ["did_you_mean", "field_path", "find_line", "nearest", "scenario_error"]

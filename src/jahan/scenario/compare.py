@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 from jahan.scenario.result import HIGH, LOW, ScenarioResult
 
 
@@ -17,10 +17,10 @@ def compare(a: ScenarioResult, b: ScenarioResult, output: str = "welfare_pct") -
     the band of the paired difference ``difference_p05``, ``difference_p95``.
     """
     if output not in a.countries.columns:
-        raise ScenarioError(f"unknown output {output!r}")
+        raise ScenarioError(Message("unknown output {output!r}", output=output))
     common = a.countries.index.intersection(b.countries.index)
     if len(common) == 0:
-        raise ScenarioError("the two results share no country; run them on the same world")
+        raise ScenarioError(Message("the two results share no country; run them on the same world"))
     ca, cb = a.countries.loc[common], b.countries.loc[common]
     out = pd.DataFrame(index=pd.Index(common, name="country"))
     for tag, frame in (("a", ca), ("b", cb)):

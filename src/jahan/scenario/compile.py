@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from jahan.errors import ScenarioError, ScenarioWarning
+from jahan.errors import Message, ScenarioError, ScenarioWarning
 from jahan.scenario._errors import nearest, scenario_error
 from jahan.scenario.defaults import AGREEMENT_DEFAULTS
 from jahan.scenario.schema import (
@@ -171,7 +171,10 @@ class _Resolver:
         items = [value] if isinstance(value, str) else list(value)
         if not items:
             raise scenario_error(
-                self.source, loc, "empty list; give ISO3 codes or a group name", text=self.text
+                self.source,
+                loc,
+                Message("empty list; give ISO3 codes or a group name"),
+                text=self.text,
             )
         out: list[str] = []
         for item in items:
@@ -185,8 +188,13 @@ class _Resolver:
                     raise scenario_error(
                         self.source,
                         loc,
-                        f"group {name!r} has no members in {self.year} among this world's countries; "
-                        "choose another year ([scenario] year = ...) or list ISO3 codes",
+                        Message(
+                            "group {name!r} has no members in {year} among this world's "
+                            "countries; choose another year ([scenario] year = ...) or list ISO3 "
+                            "codes",
+                            name=name,
+                            year=self.year,
+                        ),
                         text=self.text,
                     )
                 out.extend(members)
@@ -195,35 +203,41 @@ class _Resolver:
                 raise scenario_error(
                     self.source,
                     loc,
-                    f"unknown country code or group {item!r}; use an ISO3 code of this world "
-                    f"({len(self.countries)} countries) or a group: "
-                    f"{', '.join(sorted(self.group_names.values()))}",
+                    Message(
+                        "unknown country code or group {item!r}; use an ISO3 code of this world "
+                        "({count} countries) or a group: {groups}",
+                        item=item,
+                        count=len(self.countries),
+                        groups=sorted(self.group_names.values()),
+                    ),
                     text=self.text,
                     suggestion=nearest(item, pool),
                 )
         return list(dict.fromkeys(out))
 
     def error(
-        self, loc: tuple[object, ...], problem: str, suggestion: str | None = None
+        self, loc: tuple[object, ...], problem: str | Message, suggestion: str | None = None
     ) -> ScenarioError:
         """The error at ``loc`` of this scenario file, quoting its line."""
         return scenario_error(self.source, loc, problem, text=self.text, suggestion=suggestion)
 
-    def members(self, value: str | list[str], loc: tuple[object, ...], need: str) -> list[str]:
+    def members(self, value: str | list[str], loc: tuple[object, ...], need: Message) -> list[str]:
         """The codes of ``value`` when they are at least two; else an error saying ``need``."""
         codes = self.codes(value, loc)
         if len(codes) < 2:
-            raise self.error(loc, f"{need}, got {codes}")
+            raise self.error(loc, Message("{need}, got {codes!r}", need=need, codes=codes))
         return codes
 
     def idx(self, codes: Sequence[str]) -> np.ndarray:
         return np.array([self.index[c] for c in codes], dtype=np.intp)
 
 
-_NO_PAIRS = (
-    "{what}: not one pair of two different countries, so this shock would change "
-    "nothing; name different countries on the two sides"
-)
+def _no_pairs(what: Message) -> Message:
+    return Message(
+        "{what}: not one pair of two different countries, so this shock would change "
+        "nothing; name different countries on the two sides",
+        what=what,
+    )
 
 
 def _cross(a: np.ndarray, b: np.ndarray, symmetric: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -236,7 +250,7 @@ def _cross(a: np.ndarray, b: np.ndarray, symmetric: bool) -> tuple[np.ndarray, n
     return pairs[0], pairs[1]
 
 
-NO_SECTORS = (
+NO_SECTORS = Message(
     "this world has no sector data, so it cannot take tariff shocks by sector. Give it sectors: "
     "World.from_frames(..., sectors=SectorData.from_inputs(mrio_to_inputs(...), trade_elasticity=...)), "
     "world.with_sectors(...), or a world folder with a sectors/ sub-folder "
@@ -265,8 +279,13 @@ def _sector_index(
             raise scenario_error(
                 source,
                 loc,
-                f"unknown sector {item!r}; this world's {len(sectors)} sectors are {shown} "
-                '(or write sectors = "all")',
+                Message(
+                    "unknown sector {item!r}; this world's {count} sectors are {shown} "
+                    '(or write sectors = "all")',
+                    item=item,
+                    count=len(sectors),
+                    shown=shown,
+                ),
                 text=text,
                 suggestion=nearest(key, list(map(str, sectors))),
             )
@@ -313,7 +332,9 @@ def compile_scenario(
         label = shock.label or f"{k + 1}: {shock.type}"
         if isinstance(shock, AgreementShock):
             codes = res.members(
-                shock.members, (*loc, "members"), "an agreement needs at least two members"
+                shock.members,
+                (*loc, "members"),
+                Message("an agreement needs at least two members"),
             )
             default = AGREEMENT_DEFAULTS.get(shock.kind)
             effect = (
@@ -354,7 +375,7 @@ def compile_scenario(
                 raise scenario_error(
                     source,
                     (*loc, "importers"),
-                    _NO_PAIRS.format(what=f"exporters {ex} and importers {im}"),
+                    _no_pairs(Message("exporters {ex!r} and importers {im!r}", ex=ex, im=im)),
                     text=text,
                 )
             cells.append(_Cells("pct", rows, cols, p))
@@ -373,8 +394,11 @@ def compile_scenario(
                 raise scenario_error(
                     source,
                     (*loc, "and"),
-                    f"{', '.join(both)} on both sides of the sanctions; "
-                    "each country may be on one side only",
+                    Message(
+                        "{codes} on both sides of the sanctions; "
+                        "each country may be on one side only",
+                        codes=both,
+                    ),
                     text=text,
                 )
             rows, cols = _cross(res.idx(side_a), res.idx(side_b), symmetric=True)
@@ -394,7 +418,10 @@ def compile_scenario(
                 r, c = _cross(res.idx(cx), res.idx(cy), shock.symmetric)
                 if len(r) == 0:
                     raise scenario_error(
-                        source, where, _NO_PAIRS.format(what=f"the leg {x!r} -> {y!r}"), text=text
+                        source,
+                        where,
+                        _no_pairs(Message("the leg {x!r} -> {y!r}", x=x, y=y)),
+                        text=text,
                     )
                 all_rows.append(r)
                 all_cols.append(c)
@@ -417,8 +444,11 @@ def compile_scenario(
                 raise scenario_error(
                     source,
                     ("model", "imbalances"),
-                    f"bad value {spec.model.imbalances!r} for a scenario with autarky: a closed "
-                    'country cannot keep a trade deficit; set imbalances = "balanced"',
+                    Message(
+                        "bad value {value!r} for a scenario with autarky: a closed "
+                        'country cannot keep a trade deficit; set imbalances = "balanced"',
+                        value=spec.model.imbalances,
+                    ),
                     text=text,
                 )
             rows, cols = _cross(res.idx(codes), np.arange(len(res.countries)), symmetric=True)
@@ -431,7 +461,7 @@ def compile_scenario(
                 codes = res.members(
                     shock.members,
                     (*loc, "members"),
-                    "tariffs among members need at least two countries",
+                    Message("tariffs among members need at least two countries"),
                 )
                 a = res.idx(codes)
                 rows, cols = _cross(a, a, symmetric=False)
@@ -449,7 +479,10 @@ def compile_scenario(
                 involved = list(dict.fromkeys([*ex, *im])) if not rest else im
             if len(rows) == 0:
                 raise scenario_error(
-                    source, loc, "no pair of different countries to put a tariff on", text=text
+                    source,
+                    loc,
+                    Message("no pair of different countries to put a tariff on"),
+                    text=text,
                 )
             s_idx = (
                 np.zeros(1, dtype=np.intp)
@@ -479,16 +512,20 @@ def compile_scenario(
         raise scenario_error(
             source,
             ("shocks", k, "external_tariff"),
-            "a common external tariff runs on worlds without sector data; on "
-            "this world state the members' tariffs by sector with tariff shocks",
+            Message(
+                "a common external tariff runs on worlds without sector data; on "
+                "this world state the members' tariffs by sector with tariff shocks"
+            ),
             text=text,
         )
     if spec.tariffs is not None and sectors is not None:
         raise scenario_error(
             source,
             ("tariffs",),
-            "[tariffs] states baseline tariffs of a world "
-            "without sector data; this world's tariffs come from its sector data",
+            Message(
+                "[tariffs] states baseline tariffs of a world "
+                "without sector data; this world's tariffs come from its sector data"
+            ),
             text=text,
         )
     if sectors is None and (tariffs or union_tariffs or spec.tariffs is not None):
@@ -551,9 +588,13 @@ def check_shocked_trade(
             raise scenario_error(
                 source,
                 ("shocks", k, "type"),
-                f"the {len(rows)} pairs of this {shock.type} shock have no trade in the baseline "
-                "flows, so it would change nothing; check the world's flows (all zero between "
-                "these countries?) or the countries named",
+                Message(
+                    "the {count} pairs of this {type} shock have no trade in the baseline "
+                    "flows, so it would change nothing; check the world's flows (all zero "
+                    "between these countries?) or the countries named",
+                    count=len(rows),
+                    type=shock.type,
+                ),
                 text=text,
             )
 
@@ -569,11 +610,17 @@ def _leavers(res: _Resolver, shock: AgreementShock, codes: list[str], loc, year)
     if outside:
         raise res.error(
             where,
-            f"{', '.join(outside)} cannot leave: not a member of {shock.members!r} in {year} "
-            f"(members then: {', '.join(codes)}); name members of the bloc in the baseline year",
+            Message(
+                "{outside} cannot leave: not a member of {bloc!r} in {year} "
+                "(members then: {codes}); name members of the bloc in the baseline year",
+                outside=outside,
+                bloc=shock.members,
+                year=year,
+                codes=codes,
+            ),
         )
     if len(leaving) == len(codes):
-        raise res.error(where, "every member leaves; at least one must stay")
+        raise res.error(where, Message("every member leaves; at least one must stay"))
     return leaving
 
 
@@ -599,9 +646,11 @@ def _baseline_tariffs(
         raise scenario_error(
             source,
             ("tariffs",),
-            "this scenario changes tariffs on a world without tariff data: state the baseline "
-            "rate you assume on pairs you do not list, e.g. [tariffs] elsewhere = 0.0 (and "
-            'optionally file = "tariffs.csv" or [[tariffs.rates]] lines)',
+            Message(
+                "this scenario changes tariffs on a world without tariff data: state the baseline "
+                "rate you assume on pairs you do not list, e.g. [tariffs] elsewhere = 0.0 (and "
+                'optionally file = "tariffs.csv" or [[tariffs.rates]] lines)'
+            ),
             text=text,
         )
     n = len(res.countries)
@@ -617,7 +666,9 @@ def _baseline_tariffs(
         try:
             table = read_tariff_table(path, res.countries)
         except ScenarioError as exc:
-            raise scenario_error(source, ("tariffs", "file"), str(exc), text=text) from None
+            raise scenario_error(
+                source, ("tariffs", "file"), exc.translatable or str(exc), text=text
+            ) from None
         base[res.idx(table["exporter"]), res.idx(table["importer"])] = table["rate"].to_numpy()
         notes.append(f"file: {path.name} ({len(table)} rows)")
     for m, line in enumerate(stated.rates):
@@ -684,16 +735,23 @@ def _union_tariffs(
     if unknown:
         raise res.error(
             (*loc, "tariffs_before", unknown[0]),
-            f"{unknown[0]!r} is not a member of this union ({', '.join(codes)}); give the tariff "
-            "before joining for members only",
+            Message(
+                "{code!r} is not a member of this union ({codes}); give the tariff "
+                "before joining for members only",
+                code=unknown[0],
+                codes=codes,
+            ),
         )
     before = {c.strip().upper(): v for c, v in shock.tariffs_before.items()}
     lacking = [c for c in codes if c not in before]
     if lacking:
         raise res.error(
             (*loc, "tariffs_before"),
-            f"no tariff before joining for {', '.join(lacking)}; state each member's rate on "
-            "non-members (an unknown rate is an assumption to write down, not a silent 0)",
+            Message(
+                "no tariff before joining for {codes}; state each member's rate on "
+                "non-members (an unknown rate is an assumption to write down, not a silent 0)",
+                codes=lacking,
+            ),
         )
     for code, rate in before.items():
         r, c = _cross(outside, res.idx([code]), symmetric=False)
@@ -728,9 +786,15 @@ def _check_central_rates(
             raise scenario_error(
                 source,
                 ("shocks", t.shock, "change"),
-                f"change {means[t.param]:g} percentage points makes {int(bad.sum())} tariff(s) "
-                f"negative, e.g. {res.countries[t.cols[q]]} on {res.countries[t.rows[q]]}; "
-                "use rate = 0.0 to remove tariffs or a smaller cut",
+                Message(
+                    "change {change:g} percentage points makes {count} tariff(s) "
+                    "negative, e.g. {importer} on {exporter}; "
+                    "use rate = 0.0 to remove tariffs or a smaller cut",
+                    change=means[t.param],
+                    count=int(bad.sum()),
+                    importer=res.countries[t.cols[q]],
+                    exporter=res.countries[t.rows[q]],
+                ),
                 text=text,
             )
 

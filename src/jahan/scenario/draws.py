@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from jahan._parallel import available_workers, blas_single_thread, run_tasks
-from jahan.errors import ConvergenceError, ScenarioError
+from jahan.errors import ConvergenceError, Message, ScenarioError
 from jahan.scenario.compile import CompiledScenario
 from jahan.scenario.result import HIGH, LOW
 
@@ -155,8 +155,13 @@ def solve_chunk(task: DrawTask) -> DrawChunk:
                     for p, v in zip(task.compiled.parameters, task.values[d], strict=True)
                 )
                 raise ConvergenceError(
-                    f"draw {task.first + d + 1} did not converge ({shown}): {exc}. "
-                    "Reduce the standard errors or check the shock sizes.",
+                    Message(
+                        "draw {draw} did not converge ({shown}): {error}. "
+                        "Reduce the standard errors or check the shock sizes.",
+                        draw=task.first + d + 1,
+                        shown=shown,
+                        error=exc,
+                    ),
                     record=getattr(exc, "record", None),
                 ) from None
             countries[d], by_sector, pairs[d] = extract(

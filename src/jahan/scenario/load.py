@@ -9,7 +9,9 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from jahan._validate_numbers import BOUNDS, MAX_NESTING, MAX_TEXT_BYTES, nesting_depth
+from jahan.errors import Message
 from jahan.scenario._errors import field_path, nearest, scenario_error
+from jahan.scenario._pydantic_text import pydantic_problem
 from jahan.scenario.schema import SHOCK_TYPES, ScenarioSpec
 
 _FIELD_NAMES: dict[str, tuple[str, ...]] = {}
@@ -36,8 +38,11 @@ def resolve(name_or_path: str | Path) -> tuple[str, str]:
             raise scenario_error(
                 str(path),
                 (),
-                "no such scenario file; give a path to a .toml file "
-                f"or one of the built-in names: {', '.join(library_names())}",
+                Message(
+                    "no such scenario file; give a path to a .toml file "
+                    "or one of the built-in names: {names}",
+                    names=library_names(),
+                ),
             )
         return str(path), read_scenario_text(path)
     names = library_names()
@@ -45,7 +50,7 @@ def resolve(name_or_path: str | Path) -> tuple[str, str]:
         raise scenario_error(
             str(name_or_path),
             (),
-            f"unknown scenario; built-in scenarios are {', '.join(names)}, or give a path to a .toml file",
+            unknown_scenario(names),
             suggestion=nearest(str(name_or_path), names),
         )
     return f"{name_or_path} (built-in)", library_text(str(name_or_path))
@@ -64,21 +69,38 @@ def read_scenario_text(path: Path) -> str:
             raise scenario_error(
                 source,
                 (),
-                f"the file is {size:,} bytes; a scenario file is at most "
-                f"{MAX_TEXT_BYTES:,} bytes (the built-in ones are under 4 KB)",
+                Message(
+                    "the file is {size:,} bytes; a scenario file is at most "
+                    "{limit:,} bytes (the built-in ones are under 4 KB)",
+                    size=size,
+                    limit=MAX_TEXT_BYTES,
+                ),
             )
         data = path.read_bytes()
     except OSError as exc:
-        raise scenario_error(source, (), f"cannot read the file ({exc.strerror or exc})") from None
-    fix = "save it as UTF-8 (in most editors: Save as, Encoding: UTF-8)"
+        raise scenario_error(
+            source,
+            (),
+            Message("cannot read the file ({reason})", reason=exc.strerror or str(exc)),
+        ) from None
+    fix = Message("save it as UTF-8 (in most editors: Save as, Encoding: UTF-8)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:4096]:
-        raise scenario_error(source, (), f"the file is UTF-16 encoded, not UTF-8; {fix}")
+        raise scenario_error(
+            source, (), Message("the file is UTF-16 encoded, not UTF-8; {fix}", fix=fix)
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise scenario_error(
-            source, (), f"line {line}: byte {data[exc.start]:#04x} is not UTF-8 text; {fix}"
+            source,
+            (),
+            Message(
+                "line {line}: byte {byte} is not UTF-8 text; {fix}",
+                line=line,
+                byte=f"{data[exc.start]:#04x}",
+                fix=fix,
+            ),
         ) from None
 
 
@@ -101,14 +123,24 @@ def _bound_of(loc: tuple[object, ...], raw: dict) -> str | None:
     return name if name in BOUNDS else None
 
 
-def _allowed_for(loc: tuple[object, ...], kind: str, ctx: dict | None) -> str:
+def unknown_scenario(names: list[str]) -> Message:
+    """The problem of a scenario name that is not built in."""
+    return Message(
+        "unknown scenario; built-in scenarios are {names}, or give a path to a .toml file",
+        names=names,
+    )
+
+
+def _allowed_for(loc: tuple[object, ...], kind: str, ctx: dict | None) -> Message | str:
     if kind == "extra_forbidden":
-        return "this key is not part of the scenario format"
+        return Message("this key is not part of the scenario format")
     if ctx and "expected" in ctx:
-        return f"allowed: {ctx['expected']}"
+        from jahan.scenario._pydantic_text import choices
+
+        return Message("allowed: {range}", range=choices(str(ctx["expected"])))
     for bound, word in (("gt", ">"), ("ge", ">="), ("lt", "<"), ("le", "<=")):
         if ctx and bound in ctx:
-            return f"must be {word} {ctx[bound]}"
+            return Message("must be {sign} {limit}", sign=word, limit=ctx[bound])
     return ""
 
 
@@ -149,15 +181,22 @@ def parse(text: str, source: str) -> ScenarioSpec:
         raise scenario_error(
             source,
             (),
-            f"arrays or tables are nested more than {MAX_NESTING} "
-            "levels deep; a scenario needs at most 3 (check for unbalanced brackets)",
+            Message(
+                "arrays or tables are nested more than {limit} "
+                "levels deep; a scenario needs at most 3 (check for unbalanced brackets)",
+                limit=MAX_NESTING,
+            ),
         )
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise scenario_error(source, (), f"not valid TOML: {exc}") from None
+        from jahan.scenario._pydantic_text import toml_problem
+
+        raise scenario_error(
+            source, (), Message("not valid TOML: {detail}", detail=toml_problem(exc))
+        ) from None
     except RecursionError:  # a nesting the scan above did not see (it skips strings)
-        raise scenario_error(source, (), "not valid TOML: nested too deeply") from None
+        raise scenario_error(source, (), Message("not valid TOML: nested too deeply")) from None
     try:
         return ScenarioSpec.model_validate(raw)
     except ValidationError as exc:
@@ -181,35 +220,48 @@ def parse(text: str, source: str) -> ScenarioSpec:
             bad = ctx.get("tag") if ctx else None
             loc = (*loc, "type")
             problem = (
-                f"unknown shock type {bad!r}; allowed: {', '.join(SHOCK_TYPES)}"
+                Message("unknown shock type {bad!r}; allowed: {types}", bad=bad, types=SHOCK_TYPES)
                 if bad is not None
-                else f"every shock needs a 'type': one of {', '.join(SHOCK_TYPES)}"
+                else Message("every shock needs a 'type': one of {types}", types=SHOCK_TYPES)
             )
             if bad is not None:
                 suggestion = nearest(str(bad), SHOCK_TYPES)
         elif kind == "extra_forbidden":
-            problem = f"unknown key {loc[-1]!r}; {_allowed_for(loc, kind, ctx)}"
+            problem = Message(
+                "unknown key {key!r}; {allowed}", key=loc[-1], allowed=_allowed_for(loc, kind, ctx)
+            )
             suggestion = nearest(str(loc[-1]), _known_keys(raw, loc))
         elif kind == "missing":
-            problem = f"required key {loc[-1]!r} is missing"
+            problem = Message("required key {key!r} is missing", key=loc[-1])
         elif kind == "value_error" and isinstance(err.get("input"), dict):
-            # A rule across several keys of one table: the rule's own text says what to fix.
-            problem = str(err["msg"]).removeprefix("Value error, ")
+            # A rule across several keys of one table: the rule's own text says what to fix
+            # (schema.py raises it as a ScenarioError, whose message translates).
+            raised = (ctx or {}).get("error")
+            problem = (
+                raised.translatable
+                if getattr(raised, "translatable", None) is not None
+                else str(err["msg"]).removeprefix("Value error, ")
+            )
         else:
             value = err.get("input")
-            allowed = _allowed_for(loc, kind, ctx)
+            allowed: Message | str = _allowed_for(loc, kind, ctx)
             bound = BOUNDS.get(_bound_of(loc, raw) or "")
             if bound is not None and isinstance(value, int | float) and not isinstance(value, bool):
                 # Numbers: one wording with the CLI and the dashboard (jahan._validate_numbers).
-                allowed = f"allowed: {bound.describe()}" + (
-                    f" ({bound.hint})" if bound.hint else ""
-                )
-            problem = f"bad value {value!r} ({err['msg'].lower()})"
-            if allowed and allowed not in problem:
-                problem += f"; {allowed}"
+                allowed = bound.allowed()
+            problem = Message(
+                "bad value {value!r} ({detail})", value=value, detail=pydantic_problem(err)
+            )
+            if allowed and str(allowed) not in str(problem):
+                problem = Message("{problem}; {allowed}", problem=problem, allowed=allowed)
         more = len(exc.errors()) - 1
         if more:
-            problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+            extra = (
+                Message("(and {count} more problem)", count=more)
+                if more == 1
+                else Message("(and {count} more problems)", count=more)
+            )
+            problem = Message("{problem} {more}", problem=problem, more=extra)
         raise scenario_error(source, loc, problem, text=text, suggestion=suggestion) from None
 
 

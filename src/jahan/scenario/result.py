@@ -18,7 +18,7 @@ from jahan._i18n import check_lang, fmt_pct, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result, SummaryText, band_frame
 from jahan._text import text_table
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 
 OUTPUTS: tuple[str, ...] = (
     "welfare_pct",
@@ -79,9 +79,9 @@ def focus_codes(focus: Any, countries: pd.Index) -> list[str]:
         from jahan.scenario._errors import nearest
 
         hint = nearest(str(unknown[0]), countries)
+        found = Message("focus country {code!r} is not in the results", code=unknown[0])
         raise ScenarioError(
-            f"focus country {unknown[0]!r} is not in the results"
-            + (f"; did you mean {hint!r}?" if hint else "")
+            Message("{found}; did you mean {hint!r}?", found=found, hint=hint) if hint else found
         )
     return codes
 
@@ -254,7 +254,11 @@ class ScenarioResult(Result):
     def _output_index(self, output: str) -> int:
         if output not in self._outputs:
             raise ScenarioError(
-                f"unknown output {output!r}; choose one of {', '.join(self._outputs)}"
+                Message(
+                    "unknown output {output!r}; choose one of {outputs}",
+                    output=output,
+                    outputs=list(self._outputs),
+                )
             )
         return self._outputs.index(output)
 

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from jahan._validate_numbers import check_number
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 from jahan.scenario._labels import tr_shock_type
 from jahan.scenario.compile import CompiledScenario, check_shocked_trade, compile_scenario
 from jahan.scenario.draws import band, run_draws
@@ -209,11 +209,15 @@ class Scenario:
 
         settings = self.spec.estimate
         if settings is None:
-            raise ScenarioError(f"{self.source}: the scenario has no [estimate] table")
+            raise ScenarioError(
+                Message("{source}: the scenario has no [estimate] table", source=self.source)
+            )
         try:
             return estimate_bloc(world, settings.bloc, years=settings.years)
         except DataError as exc:
-            raise ScenarioError(f"{self.source}: [estimate]: {exc}") from exc
+            raise ScenarioError(
+                Message("{source}: [estimate]: {error}", source=self.source, error=exc)
+            ) from exc
 
     def _model(self, world: Any) -> tuple[Any, CompiledScenario]:
         """The one-sector model of ``world`` and the shocks compiled on its countries, with
@@ -272,8 +276,13 @@ class Scenario:
             return compiled
         if estimate is None:
             raise ScenarioError(
-                f"{self.source}: shock effect {linked[0].name!r} is taken from coefficient "
-                f"{linked[0].coefficient!r} of an estimate; pass estimate=jh.fepois(...) to run()"
+                Message(
+                    "{source}: shock effect {name!r} is taken from coefficient "
+                    "{coefficient!r} of an estimate; pass estimate=jh.fepois(...) to run()",
+                    source=self.source,
+                    name=linked[0].name,
+                    coefficient=linked[0].coefficient,
+                )
             )
         coef = estimate.coef
         from dataclasses import replace
@@ -287,10 +296,16 @@ class Scenario:
                 continue
             if p.coefficient not in coef.index:
                 hint = nearest(p.coefficient, list(coef.index))
+                found = Message(
+                    "{source}: coefficient {coefficient!r} is not in the estimate (it has {names})",
+                    source=self.source,
+                    coefficient=p.coefficient,
+                    names=list(map(str, coef.index)),
+                )
                 raise ScenarioError(
-                    f"{self.source}: coefficient {p.coefficient!r} is not in the estimate "
-                    f"(it has {', '.join(map(str, coef.index))})"
-                    + (f"; did you mean {hint!r}?" if hint else "")
+                    Message("{found}; did you mean {hint!r}?", found=found, hint=hint)
+                    if hint
+                    else found
                 )
             se = float(np.sqrt(estimate.vcov.loc[p.coefficient, p.coefficient]))
             params.append(replace(p, mean=float(coef[p.coefficient]), se=se))

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from jahan._validate_numbers import field_limits
+from jahan.errors import Message, ScenarioError
 
 Members = str | list[str]
 """A group name ("EAEU"), one ISO3 code ("KAZ") or a list mixing both."""
@@ -130,45 +131,62 @@ class AgreementShock(_Shock):
     @model_validator(mode="after")
     def _custom_needs_effect(self) -> AgreementShock:
         if self.kind == "custom" and self.effect is None and self.coefficient is None:
-            raise ValueError("kind = 'custom' needs an 'effect' (log points) or a 'coefficient'")
+            raise ScenarioError(
+                Message("kind = 'custom' needs an 'effect' (log points) or a 'coefficient'")
+            )
         if self.kind == "exit":
             if not self.leaving:
-                raise ValueError(
-                    "kind = 'exit' needs 'leaving', the members that leave "
-                    '(e.g. leaving = ["KAZ"])'
+                raise ScenarioError(
+                    Message(
+                        "kind = 'exit' needs 'leaving', the members that leave "
+                        '(e.g. leaving = ["KAZ"])'
+                    )
                 )
             if (self.exit_tariff is None) != (self.external_tariff is None):
-                raise ValueError(
-                    "an exit with tariffs needs both 'external_tariff' (the bloc's "
-                    "common tariff) and 'exit_tariff' (the leaver's tariff after)"
+                raise ScenarioError(
+                    Message(
+                        "an exit with tariffs needs both 'external_tariff' (the bloc's "
+                        "common tariff) and 'exit_tariff' (the leaver's tariff after)"
+                    )
                 )
             if self.tariffs_before:
-                raise ValueError(
-                    "'tariffs_before' belongs to a customs union being formed; an "
-                    "exit starts from the common external tariff"
+                raise ScenarioError(
+                    Message(
+                        "'tariffs_before' belongs to a customs union being formed; an "
+                        "exit starts from the common external tariff"
+                    )
                 )
         elif self.leaving or self.exit_tariff is not None:
-            raise ValueError("'leaving' and 'exit_tariff' need kind = 'exit'")
+            raise ScenarioError(Message("'leaving' and 'exit_tariff' need kind = 'exit'"))
         if self.external_tariff is not None:
             if self.kind not in ("customs_union", "exit"):
-                raise ValueError(
-                    f"a common external tariff needs kind = 'customs_union' (or "
-                    f"'exit'), not {self.kind!r}"
+                raise ScenarioError(
+                    Message(
+                        "a common external tariff needs kind = 'customs_union' (or "
+                        "'exit'), not {kind!r}",
+                        kind=self.kind,
+                    )
                 )
             if self.internal_tariff_before is None:
-                raise ValueError(
-                    "state 'internal_tariff_before', the tariff among members before "
-                    "(0.0 when they already trade duty-free, e.g. in the CIS FTA)"
+                raise ScenarioError(
+                    Message(
+                        "state 'internal_tariff_before', the tariff among members before "
+                        "(0.0 when they already trade duty-free, e.g. in the CIS FTA)"
+                    )
                 )
             if self.kind == "customs_union" and not self.tariffs_before:
-                raise ValueError(
-                    "state 'tariffs_before', each member's tariff on non-members "
-                    "before joining (e.g. tariffs_before = { KAZ = 0.053 })"
+                raise ScenarioError(
+                    Message(
+                        "state 'tariffs_before', each member's tariff on non-members "
+                        "before joining (e.g. tariffs_before = {{ KAZ = 0.053 }})"
+                    )
                 )
         elif self.tariffs_before or self.internal_tariff_before is not None:
-            raise ValueError(
-                "'tariffs_before' and 'internal_tariff_before' describe a common "
-                "external tariff: give 'external_tariff' too"
+            raise ScenarioError(
+                Message(
+                    "'tariffs_before' and 'internal_tariff_before' describe a common "
+                    "external tariff: give 'external_tariff' too"
+                )
             )
         return self
 
@@ -214,12 +232,14 @@ class CorridorShock(_ChangeShock):
     @model_validator(mode="after")
     def _needs_pairs(self) -> CorridorShock:
         if not self.pairs and len(self.route) < 2:
-            raise ValueError(
-                "a corridor needs 'pairs' (e.g. [['KAZ', 'CHN']]) or a 'route' of 2+ codes"
+            raise ScenarioError(
+                Message("a corridor needs 'pairs' (e.g. [['KAZ', 'CHN']]) or a 'route' of 2+ codes")
             )
         for pair in self.pairs:
             if len(pair) != 2:
-                raise ValueError(f"each corridor pair has two sides, got {pair!r}")
+                raise ScenarioError(
+                    Message("each corridor pair has two sides, got {pair!r}", pair=pair)
+                )
         return self
 
 
@@ -260,20 +280,32 @@ class TariffShock(_Shock):
     @model_validator(mode="after")
     def _one_target(self) -> TariffShock:
         if (self.rate is None) == (self.change is None):
-            raise ValueError(
-                "give exactly one of 'rate' (the new rate, 0.05 = 5 %) or 'change' "
-                "(percentage points added, -2 = two points lower)"
-                + ("; both were given" if self.rate is not None else "; neither was given")
+            raise ScenarioError(
+                Message(
+                    "give exactly one of 'rate' (the new rate, 0.05 = 5 %) or 'change' "
+                    "(percentage points added, -2 = two points lower); both were given"
+                )
+                if self.rate is not None
+                else Message(
+                    "give exactly one of 'rate' (the new rate, 0.05 = 5 %) or 'change' "
+                    "(percentage points added, -2 = two points lower); neither was given"
+                )
             )
         pairs = self.exporters is not None or self.importers is not None
         if self.members is not None and pairs:
-            raise ValueError("give either 'members' or 'exporters' and 'importers', not both")
+            raise ScenarioError(
+                Message("give either 'members' or 'exporters' and 'importers', not both")
+            )
         if self.members is None and (self.exporters is None or self.importers is None):
-            raise ValueError(
-                "a tariff shock needs 'members' (e.g. \"EAEU\") or both 'exporters' and 'importers'"
+            raise ScenarioError(
+                Message(
+                    "a tariff shock needs 'members' (e.g. \"EAEU\") or both 'exporters' and 'importers'"
+                )
             )
         if isinstance(self.sectors, list) and not self.sectors:
-            raise ValueError("'sectors' is empty; list sector codes or write sectors = \"all\"")
+            raise ScenarioError(
+                Message("'sectors' is empty; list sector codes or write sectors = \"all\"")
+            )
         return self
 
 

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from jahan.errors import Message
 from jahan.ge.multisector import MultiSectorGEModel
 from jahan.scenario._errors import scenario_error
 from jahan.scenario.compile import PROHIBITIVE, CompiledScenario
@@ -109,10 +110,18 @@ def _check_rates(
             raise scenario_error(
                 source,
                 ("shocks", t.shock, "change"),
-                f"change {means[t.param]:g} percentage points makes {int(bad.sum())} traded "
-                f"tariff(s) negative, e.g. {exporter}->{importer} sector {sector!r} "
-                f"({100 * before:.3g} % before); use rate = 0.0 to remove tariffs, a smaller "
-                "cut, or fewer sectors",
+                Message(
+                    "change {change:g} percentage points makes {count} traded "
+                    "tariff(s) negative, e.g. {exporter}->{importer} sector {sector!r} "
+                    "({before:.3g} % before); use rate = 0.0 to remove tariffs, a smaller "
+                    "cut, or fewer sectors",
+                    change=means[t.param],
+                    count=int(bad.sum()),
+                    exporter=exporter,
+                    importer=importer,
+                    sector=sector,
+                    before=100 * before,
+                ),
                 text=text,
             )
         tariff[where] = np.maximum(tariff[where], 0.0)
@@ -168,9 +177,12 @@ def prepare_sectoral(scenario, world, estimate) -> tuple[Any, CompiledScenario, 
             raise scenario_error(
                 source,
                 ("shocks", k, "type"),
-                f"a {shock.type!r} shock has no counterpart in the multi-sector model this world "
-                "with sectors runs; use tariff, agreement, trade_cost, border, corridor or "
-                "sanctions shocks, or run it on a world without sectors",
+                Message(
+                    "a {type!r} shock has no counterpart in the multi-sector model this world "
+                    "with sectors runs; use tariff, agreement, trade_cost, border, corridor or "
+                    "sanctions shocks, or run it on a world without sectors",
+                    type=shock.type,
+                ),
                 text=text,
             )
     imbalances = spec.model.imbalances
@@ -178,8 +190,11 @@ def prepare_sectoral(scenario, world, estimate) -> tuple[Any, CompiledScenario, 
         raise scenario_error(
             source,
             ("model", "imbalances"),
-            f'bad value {imbalances!r} for a world with sectors; allowed: "balanced" (no '
-            'aggregate deficits, the Caliendo-Parro case) or "fixed" (observed deficits)',
+            Message(
+                'bad value {value!r} for a world with sectors; allowed: "balanced" (no '
+                'aggregate deficits, the Caliendo-Parro case) or "fixed" (observed deficits)',
+                value=imbalances,
+            ),
             text=text,
         )
     model = MultiSectorGEModel(**data.inputs(), imbalances=imbalances)

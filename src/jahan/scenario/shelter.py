@@ -30,7 +30,7 @@ from jahan._io import write_parquet_atomic
 from jahan._parallel import available_workers, run_tasks
 from jahan._result import Result
 from jahan._text import text_table
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 from jahan.scenario.draws import band, chunk_tasks, draw_parameters, solve_chunk
 from jahan.scenario.result import band_text, focus_codes
 from jahan.scenario.sectoral import needs_sectors
@@ -194,21 +194,32 @@ def _split(with_union, without_union) -> tuple[list[int], list[int]]:
         matches = [j for j, s in enumerate(shocks) if s == shock and j not in crisis_idx]
         if not matches:
             raise ScenarioError(
-                f"{without_union.source}: shocks[{k + 1}] ({shock.get('label') or shock['type']}) "
-                f"is not in {with_union.source}; the scenario with the union must contain the "
-                "same crisis shocks, unchanged, plus the union's"
+                Message(
+                    "{without}: shocks[{number}] ({label}) "
+                    "is not in {with_union}; the scenario with the union must contain the "
+                    "same crisis shocks, unchanged, plus the union's",
+                    without=without_union.source,
+                    number=k + 1,
+                    label=shock.get("label") or shock["type"],
+                    with_union=with_union.source,
+                )
             )
         crisis_idx.append(matches[0])
     union_idx = [j for j in range(len(shocks)) if j not in crisis_idx]
     if not union_idx:
         raise ScenarioError(
-            f"{with_union.source} adds no shock to {without_union.source}: "
-            "there is no union to measure"
+            Message(
+                "{with_union} adds no shock to {without}: there is no union to measure",
+                with_union=with_union.source,
+                without=without_union.source,
+            )
         )
     if with_union.spec.model != without_union.spec.model:
         raise ScenarioError(
-            "the two scenarios use different [model] settings; give them the same "
-            "trade elasticity, closure and imbalances"
+            Message(
+                "the two scenarios use different [model] settings; give them the same "
+                "trade elasticity, closure and imbalances"
+            )
         )
     return sorted(crisis_idx), union_idx
 
@@ -266,8 +277,10 @@ def crisis_shelter(
         world = World.builtin()
     if needs_sectors(with_union.spec, world) or needs_sectors(without_union.spec, world):
         raise ScenarioError(
-            "the crisis shelter is measured on one-sector worlds; this world runs "
-            "the scenarios on its sector data"
+            Message(
+                "the crisis shelter is measured on one-sector worlds; this world runs "
+                "the scenarios on its sector data"
+            )
         )
     crisis_idx, union_idx = _split(with_union, without_union)
     n_draws = with_union.spec.uncertainty.draws if draws is None else int(draws)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 from jahan.scenario._errors import nearest
 
 COLUMNS = ("importer", "exporter", "rate")
@@ -24,8 +24,11 @@ COLUMNS = ("importer", "exporter", "rate")
 def _read(path: Path) -> pd.DataFrame:
     if not path.is_file():
         raise ScenarioError(
-            f"{path}: no such tariff table; give a CSV or Parquet file with "
-            "columns importer, exporter, rate (and optionally sector)"
+            Message(
+                "{path}: no such tariff table; give a CSV or Parquet file with "
+                "columns importer, exporter, rate (and optionally sector)",
+                path=str(path),
+            )
         )
     if path.suffix.lower() in (".parquet", ".pq"):
         return pd.read_parquet(path)
@@ -37,8 +40,16 @@ def _read(path: Path) -> pd.DataFrame:
             na_values=["", "NA", "NaN", "nan"],
         )
     raise ScenarioError(
-        f"{path}: unknown tariff table format {path.suffix!r}; use .csv or .parquet"
+        Message(
+            "{path}: unknown tariff table format {suffix!r}; use .csv or .parquet",
+            path=str(path),
+            suffix=path.suffix,
+        )
     )
+
+
+def _row(path: Path, line: int) -> Message:
+    return Message("{path}, row {line}", path=str(path), line=line)
 
 
 def read_tariff_table(path: str | Path, countries: Sequence[str]) -> pd.DataFrame:
@@ -62,17 +73,26 @@ def read_tariff_table(path: str | Path, countries: Sequence[str]) -> pd.DataFram
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         raise ScenarioError(
-            f"{path}: missing column(s) {missing}; a tariff table has columns "
-            f"importer, exporter, rate (found {list(frame.columns)[:10]})"
+            Message(
+                "{path}: missing column(s) {missing!r}; a tariff table has columns "
+                "importer, exporter, rate (found {found!r})",
+                path=str(path),
+                missing=missing,
+                found=list(frame.columns)[:10],
+            )
         )
     if "sector" in frame.columns:
         bad = frame["sector"].astype(str).str.strip().str.lower() != "all"
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise ScenarioError(
-                f"{path}, row {row + 2}: sector {frame['sector'].iloc[row]!r} on "
-                "a world without sector data; drop the sector column or use a "
-                "world with sectors"
+                Message(
+                    "{where}: sector {sector!r} on "
+                    "a world without sector data; drop the sector column or use a "
+                    "world with sectors",
+                    where=_row(path, row + 2),
+                    sector=frame["sector"].iloc[row],
+                )
             )
     index = set(countries)
     seen: dict[tuple[str, str], int] = {}
@@ -80,33 +100,61 @@ def read_tariff_table(path: str | Path, countries: Sequence[str]) -> pd.DataFram
     out = []
     for row in range(len(frame)):
         line = row + 2  # the header is line 1 of a CSV
-        where = f"{path}, row {line}"
+        where = _row(path, line)
         pair = []
         for column in ("importer", "exporter"):
             code = str(frame[column].iloc[row]).strip().upper()
             if code not in index:
                 hint = nearest(code, list(countries))
                 raise ScenarioError(
-                    f"{where}: unknown {column} code {code!r}; use an ISO3 code "
-                    "of this world" + (f" (did you mean {hint!r}?)" if hint else "")
+                    Message(
+                        "{where}: unknown {column} code {code!r}; use an ISO3 code "
+                        "of this world (did you mean {hint!r}?)",
+                        where=where,
+                        column=column,
+                        code=code,
+                        hint=hint,
+                    )
+                    if hint
+                    else Message(
+                        "{where}: unknown {column} code {code!r}; use an ISO3 code of this world",
+                        where=where,
+                        column=column,
+                        code=code,
+                    )
                 )
             pair.append(code)
         importer, exporter = pair
         rate = rates[row]
         if not np.isfinite(rate) or rate < 0 or rate > 10:
             raise ScenarioError(
-                f"{where} ({importer} on {exporter}): rate "
-                f"{frame['rate'].tolist()[row]!r} must be a finite share from 0 to 10 "
-                "(0.05 = 5 %)"
+                Message(
+                    "{where} ({importer} on {exporter}): rate "
+                    "{rate!r} must be a finite share from 0 to 10 (0.05 = 5 %)",
+                    where=where,
+                    importer=importer,
+                    exporter=exporter,
+                    rate=frame["rate"].tolist()[row],
+                )
             )
         if importer == exporter:
             raise ScenarioError(
-                f"{where}: {importer} on itself; tariffs apply to imports only, drop the row"
+                Message(
+                    "{where}: {importer} on itself; tariffs apply to imports only, drop the row",
+                    where=where,
+                    importer=importer,
+                )
             )
         if (importer, exporter) in seen:
             raise ScenarioError(
-                f"{where}: duplicate of row {seen[(importer, exporter)]} "
-                f"({importer} on {exporter}); keep one row per pair"
+                Message(
+                    "{where}: duplicate of row {row} ({importer} on {exporter}); "
+                    "keep one row per pair",
+                    where=where,
+                    row=seen[(importer, exporter)],
+                    importer=importer,
+                    exporter=exporter,
+                )
             )
         seen[(importer, exporter)] = line
         out.append((exporter, importer, float(rate)))

@@ -33,7 +33,7 @@ from starlette.routing import Route
 
 from jahan._i18n import LANGUAGES, check_lang, default_lang, tr
 from jahan._validate_numbers import MAX_NESTING, nesting_depth
-from jahan.errors import JahanError
+from jahan.errors import JahanError, Message
 from jahan.report.html import template_environment
 from jahan.web import pages
 from jahan.web.jobs import DONE, JobManager, QueueFull
@@ -96,9 +96,28 @@ _STATIC_TYPES = {
 }
 
 
-def error(message: str, status: int = 400) -> JSONResponse:
-    """A JSON error the page shows as is: ``{"error": message}``."""
+def error(message: str | Message | JahanError, status: int = 400, lang: str = "en") -> JSONResponse:
+    """A JSON error the page shows as is: ``{"error": message}``, in the page's language."""
+    if isinstance(message, JahanError):
+        message = message.translated(lang)
+    elif isinstance(message, Message):
+        message = message.render(lang)
     return JSONResponse({"error": message}, status_code=status)
+
+
+def _not_json(exc: Exception) -> Message:
+    """Why a request body is not JSON: the parser's English text, translated by its position."""
+    english = f"the request body is not valid JSON: {exc}"
+    if isinstance(exc, json.JSONDecodeError):
+        return Message(
+            "the request body is not valid JSON (line {line}, column {column})",
+            english=english,
+            line=exc.lineno,
+            column=exc.colno,
+        )
+    if isinstance(exc, UnicodeDecodeError):
+        return Message("the request body is not valid JSON: it is not UTF-8 text", english=english)
+    return Message("the request body is not valid JSON", english=english)
 
 
 def request_lang(request: Request) -> str:
@@ -201,7 +220,9 @@ def create_app(
                 status_code=404,
             )
         context = await run_in_threadpool(pages.results_page, job.result, lang)
-        return render(request, "results.html", lang, page="results", job=job.public(), **context)
+        return render(
+            request, "results.html", lang, page="results", job=job.public(lang), **context
+        )
 
     async def compare_view(request: Request) -> Response:
         lang = request_lang(request)
@@ -238,9 +259,13 @@ def create_app(
         )
 
     # -- API --------------------------------------------------------------------------------
-    async def read_body(request: Request) -> bytes | JSONResponse:
+    async def read_body(request: Request, lang: str) -> bytes | JSONResponse:
         limit = limits.max_body_bytes
-        too_large = error(f"request body too large: the limit is {limit // 1024} KiB", 413)
+        too_large = error(
+            Message("request body too large: the limit is {limit} KiB", limit=limit // 1024),
+            413,
+            lang,
+        )
         declared = request.headers.get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > 64 * limit):
             return too_large
@@ -258,27 +283,37 @@ def create_app(
 
     async def validated(request: Request):
         """(scenario, text, draws, seed) from a JSON run request, or the error response."""
+        lang = request_lang(request)
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
-            return error("send the run request as JSON (Content-Type: application/json)", 415)
-        body = await read_body(request)
+            return error(
+                Message("send the run request as JSON (Content-Type: application/json)"),
+                415,
+                lang,
+            )
+        body = await read_body(request, lang)
         if isinstance(body, JSONResponse):
             return body
         try:
             text = body.decode("utf-8")
             if nesting_depth(text) > MAX_NESTING:  # json.loads recurses: bound it first
                 return error(
-                    f"the request body nests arrays or objects more than {MAX_NESTING} "
-                    "levels deep; a run request needs at most 4"
+                    Message(
+                        "the request body nests arrays or objects more than {limit} "
+                        "levels deep; a run request needs at most 4",
+                        limit=MAX_NESTING,
+                    ),
+                    400,
+                    lang,
                 )
             payload = json.loads(text)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
-            return error(f"the request body is not valid JSON: {exc}")
+            return error(_not_json(exc), 400, lang)
         try:
             scenario, text, draws, seed = await run_in_threadpool(
                 parse_run_request, payload, get_world(), limits.max_draws
             )
         except JahanError as exc:
-            answer = {"error": str(exc)}
+            answer = {"error": exc.translated(lang)}
             if isinstance(exc, ScenarioFileError):
                 answer["toml"] = exc.toml  # the text the error's line number refers to
             return JSONResponse(answer, status_code=400)
@@ -299,28 +334,32 @@ def create_app(
         try:
             job = jobs.submit(scenario, text, draws, seed)
         except QueueFull as exc:
-            return error(str(exc), 429)
-        return JSONResponse({"job": job.id, **job.public()}, status_code=202)
+            return error(exc, 429, request_lang(request))
+        return JSONResponse({"job": job.id, **job.public(request_lang(request))}, status_code=202)
 
     async def job_api(request: Request) -> Response:
+        lang = request_lang(request)
         job = jobs.get(request.path_params["job"])
         if job is None:
             return error(
-                "no run with this id (finished runs are kept for a while, then dropped)", 404
+                Message("no run with this id (finished runs are kept for a while, then dropped)"),
+                404,
+                lang,
             )
-        return JSONResponse(job.public())
+        return JSONResponse(job.public(lang))
 
     async def cancel_api(request: Request) -> Response:
+        lang = request_lang(request)
         job = jobs.cancel(request.path_params["job"])
         if job is None:
-            return error("no run with this id", 404)
-        return JSONResponse(job.public())
+            return error(Message("no run with this id"), 404, lang)
+        return JSONResponse(job.public(lang))
 
     async def download(request: Request) -> Response:
         job = _done_job(request.path_params["job"])
         what = request.path_params["file"]
         if job is None:
-            return error("no finished run with this id", 404)
+            return error(Message("no finished run with this id"), 404, request_lang(request))
         result = job.result
         stem = job.id
         if what == "scenario.toml":
@@ -362,9 +401,13 @@ def create_app(
                 headers=_attachment(f"report_{stem}_{lang}.html"),
             )
         return error(
-            f"unknown download {what!r}; use scenario.toml, countries.csv, "
-            "countries.parquet or report.html",
+            Message(
+                "unknown download {what!r}; use scenario.toml, countries.csv, "
+                "countries.parquet or report.html",
+                what=what,
+            ),
             404,
+            request_lang(request),
         )
 
     async def scenarios_api(request: Request) -> Response:
@@ -380,7 +423,7 @@ def create_app(
             {
                 "baseline_year": w.baseline_year,
                 "flows_kind": w.flows_kind,
-                "countries": frame.reset_index().to_dict(orient="records"),
+                "countries": pages.json_records(frame.reset_index()),
                 "groups": {g: w.group(g) for g in w.group_names()},
             }
         )
@@ -486,22 +529,31 @@ class _Guard:
         host = request.headers.get("host", "")
         hostname = urlsplit(f"//{host}").hostname or ""
         if self.loopback and hostname not in LOOPBACK_HOSTS:
-            await error(f"host {host!r} is not served: this server answers on 127.0.0.1 only", 421)(
-                scope, receive, send
-            )
+            await error(
+                Message(
+                    "host {host!r} is not served: this server answers on 127.0.0.1 only", host=host
+                ),
+                421,
+                request_lang(request),
+            )(scope, receive, send)
             return
         if request.method == "POST":
             origin = request.headers.get("origin")
             if origin and urlsplit(origin).netloc != host:
-                await error("cross-site request refused", 403)(scope, receive, send)
+                await error(Message("cross-site request refused"), 403, request_lang(request))(
+                    scope, receive, send
+                )
                 return
         set_cookie = False
         if self.token is not None:
             if not secrets.compare_digest(_given_token(request), self.token.encode("utf-8")):
                 await error(
-                    "a token is required: open the address printed by `jahan serve` "
-                    "(it ends in ?token=...)",
+                    Message(
+                        "a token is required: open the address printed by `jahan serve` "
+                        "(it ends in ?token=...)"
+                    ),
                     401,
+                    request_lang(request),
                 )(scope, receive, send)
                 return
             set_cookie = request.query_params.get("token") is not None

@@ -14,7 +14,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-from jahan.errors import JahanError
+from jahan.errors import JahanError, Message
 from jahan.web.store import IN_MEMORY, ResultStore
 
 QUEUED, RUNNING, DONE, FAILED, CANCELLED = "queued", "running", "done", "failed", "cancelled"
@@ -42,6 +42,7 @@ class Job:
     done: int = 0
     total: int = 0
     error: str = ""
+    failure: JahanError | None = field(default=None, repr=False)
     finished: float | None = None
     store: Any = field(default=None, repr=False)
     cancel_event: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -57,8 +58,9 @@ class Job:
         except KeyError:  # dropped meanwhile
             return None
 
-    def public(self) -> dict:
-        """The job's state as JSON-ready values (no result frames)."""
+    def public(self, lang: str = "en") -> dict:
+        """The job's state as JSON-ready values (no result frames); a failure's message in
+        ``lang``."""
         return {
             "id": self.id,
             "name": self.scenario.name,
@@ -67,7 +69,7 @@ class Job:
             "total": self.total,
             "draws": self.draws,
             "seed": self.seed,
-            "error": self.error,
+            "error": self.failure.translated(lang) if self.failure is not None else self.error,
             "seconds": round((self.finished or time.time()) - self.created, 3),
         }
 
@@ -114,8 +116,11 @@ class JobManager:
             waiting = sum(1 for j in self._jobs.values() if j.status in (QUEUED, RUNNING))
             if waiting >= self._workers + self._max_queued:
                 raise QueueFull(
-                    f"{waiting} runs are already queued or running; wait for one to finish "
-                    "or cancel one, then submit again"
+                    Message(
+                        "{waiting} runs are already queued or running; wait for one to finish "
+                        "or cancel one, then submit again",
+                        waiting=waiting,
+                    )
                 )
             job = Job(
                 id=secrets.token_hex(8),
@@ -158,7 +163,7 @@ class JobManager:
             self._finish(job, CANCELLED)
             return
         except JahanError as exc:
-            job.error = str(exc)
+            job.error, job.failure = str(exc), exc
             self._finish(job, FAILED)
             return
         except Exception as exc:  # an unexpected failure is reported to the page, not swallowed
@@ -171,7 +176,10 @@ class JobManager:
         try:
             self._store.put(job.id, result)
         except OSError as exc:  # a full or read-only temporary disk
-            job.error = f"the result could not be kept: {exc}"
+            job.failure = JahanError(
+                Message("the result could not be kept: {reason}", reason=exc.strerror or str(exc))
+            )
+            job.error = str(job.failure)
             self._finish(job, FAILED)
             return
         job.store = self._store

@@ -10,6 +10,7 @@ import json
 import math
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from jahan._i18n import fmt_number, fmt_pct, plotly_separators, tr
@@ -124,13 +125,44 @@ def country_names(world, lang: str) -> dict[str, str]:
     return {c: _name(world, c, lang) for c in world.countries.index}
 
 
+def json_records(frame: pd.DataFrame) -> list[dict]:
+    """A frame's rows as JSON-ready dicts: a missing number or text (NaN, NA, None) is null,
+    since JSON has no NaN."""
+    rows = frame.astype(object).to_dict(orient="records")
+    return [{key: None if _missing(value) else value for key, value in row.items()} for row in rows]
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or array: not a missing scalar
+        return False
+
+
+def _text(value: object) -> str:
+    """A text field of a user world, "" where it is missing (NA, NaN, None)."""
+    return "" if value is None or _missing(value) else str(value)
+
+
+def shown_number(value: object, lang: str, digits: int, scale: float = 1.0) -> str:
+    """``value / scale`` formatted for ``lang``, or "no data" in ``lang`` when it is missing."""
+    number = float(value) if not _missing(value) else float("nan")
+    if not np.isfinite(number):
+        return tr("no data", lang)
+    return fmt_number(number / scale, lang, digits)
+
+
 def world_page(world, lang: str) -> dict:
-    """The world page: a map of income per person and one card per country."""
+    """The world page: a map of income per person and one card per country (a user world may
+    lack GDP or population for some: those read "no data" and are left off the map)."""
     frame = world.countries
-    codes = list(frame.index)
     names = country_names(world, lang)
-    per_person = (frame["gdp_usd"] / frame["population"]).astype(float)
-    z = np.log10(per_person.clip(lower=1.0)).to_numpy()
+    gdp = pd.to_numeric(frame["gdp_usd"], errors="coerce").astype(float)
+    population = pd.to_numeric(frame["population"], errors="coerce").astype(float)
+    per_person = gdp / population
+    all_codes = list(frame.index)
+    codes = [c for c in all_codes if np.isfinite(per_person[c])]
+    z = np.log10(per_person[codes].clip(lower=1.0)).to_numpy()
     hover = [
         f"<b>{names[c]}</b> ({c})<br>{tr('GDP per person, USD', lang)}: {fmt_number(per_person[c], lang, 0)}"
         for c in codes
@@ -157,25 +189,27 @@ def world_page(world, lang: str) -> dict:
     )
     _geo_layout(fig, 460)
     cards = []
-    for c in sorted(codes, key=lambda k: names[k]):
+    for c in sorted(all_codes, key=lambda k: names[k]):
         row = frame.loc[c]
         cards.append(
             {
                 "code": c,
                 "name": names[c],
-                "capital": str(row.get("capital") or ""),
-                "region": region_name(str(row.get("subregion") or row.get("region") or ""), lang),
-                "population": fmt_number(float(row["population"]) / 1e6, lang, 1),
-                "gdp": fmt_number(float(row["gdp_usd"]) / 1e9, lang, 1),
-                "per_person": fmt_number(float(per_person[c]), lang, 0),
-                "landlocked": bool(row.get("landlocked")),
+                "capital": _text(row.get("capital")),
+                "region": region_name(
+                    _text(row.get("subregion")) or _text(row.get("region")), lang
+                ),
+                "population": shown_number(population[c], lang, 1, 1e6),
+                "gdp": shown_number(gdp[c], lang, 1, 1e9),
+                "per_person": shown_number(per_person[c], lang, 0),
+                "landlocked": not _missing(row.get("landlocked")) and bool(row.get("landlocked")),
                 "groups": ", ".join(world.groups_of(c)),
             }
         )
     return {
         "map_json": _json(fig, lang),
         "cards": cards,
-        "n_countries": len(codes),
+        "n_countries": len(all_codes),
         "baseline_year": world.baseline_year,
         "modelled": world.flows_kind == "modelled",
     }
@@ -432,6 +466,8 @@ __all__ = [
     "compare_page",
     "country_names",
     "js_messages",
+    "json_records",
     "results_page",
+    "shown_number",
     "world_page",
 ]

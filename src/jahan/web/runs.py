@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from jahan._validate_numbers import check_number
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 from jahan.web.toml_text import spec_to_toml
 
 SOURCE = "scenario.toml"
@@ -22,26 +22,42 @@ REQUEST_FIELDS = ("scenario", "spec", "toml", "draws", "seed")
 class ScenarioFileError(ScenarioError):
     """A scenario that parsed but does not fit the world; ``toml`` is the text its line numbers refer to."""
 
-    def __init__(self, message: str, toml: str) -> None:
+    def __init__(self, message: str | Message, toml: str) -> None:
         super().__init__(message)
         self.toml = toml
+
+    @classmethod
+    def of(cls, exc: ScenarioError, toml: str) -> ScenarioFileError:
+        """``exc`` (its translatable form kept) with the text its line numbers refer to."""
+        return cls(exc.translatable or str(exc), toml)
 
 
 def _whole(value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ScenarioError(f"{name} must be a whole number, got {value!r}")
+        raise ScenarioError(
+            Message("{name} must be a whole number, got {value!r}", name=name, value=value)
+        )
     return value
 
 
 def base_scenario(payload: dict):
     """The scenario a request names (library name), composes (``spec``) or pastes (``toml``)."""
     from jahan.scenario import Scenario, library_names, nearest, scenario_error
+    from jahan.scenario.load import unknown_scenario
 
     given = [k for k in ("scenario", "spec", "toml") if payload.get(k) is not None]
     if len(given) != 1:
         raise ScenarioError(
-            "a run request needs exactly one of 'scenario' (a built-in name), 'spec' (a composed "
-            f"scenario) or 'toml' (scenario file text); got {given or 'none'}"
+            Message(
+                "a run request needs exactly one of 'scenario' (a built-in name), 'spec' (a "
+                "composed scenario) or 'toml' (scenario file text); got {given!r}",
+                given=given,
+            )
+            if given
+            else Message(
+                "a run request needs exactly one of 'scenario' (a built-in name), 'spec' (a "
+                "composed scenario) or 'toml' (scenario file text); got none"
+            )
         )
     if "scenario" in given:
         name = payload["scenario"]
@@ -51,7 +67,7 @@ def base_scenario(payload: dict):
             raise scenario_error(
                 str(name),
                 (),
-                f"unknown scenario; built-in scenarios are {', '.join(names)}, or give a path to a .toml file",
+                unknown_scenario(names),
                 suggestion=nearest(str(name), names),
             )
         return Scenario.load(name)
@@ -59,7 +75,7 @@ def base_scenario(payload: dict):
         return Scenario.from_toml(spec_to_toml(payload["spec"]), SOURCE)
     text = payload["toml"]
     if not isinstance(text, str):
-        raise ScenarioError("'toml' must be the text of a scenario file")
+        raise ScenarioError(Message("'toml' must be the text of a scenario file"))
     return Scenario.from_toml(text, SOURCE)
 
 
@@ -118,13 +134,19 @@ def parse_run_request(payload: Any, world, max_draws: int):
 
     if not isinstance(payload, dict):
         raise ScenarioError(
-            "the run request must be a JSON object, e.g. "
-            '{"scenario": "eaeu_customs_union", "draws": 20, "seed": 1}'
+            Message(
+                "the run request must be a JSON object, e.g. "
+                '{{"scenario": "eaeu_customs_union", "draws": 20, "seed": 1}}'
+            )
         )
     unknown = [k for k in payload if k not in REQUEST_FIELDS]
     if unknown:
         raise ScenarioError(
-            f"unknown field {unknown[0]!r} in the run request; allowed: {', '.join(REQUEST_FIELDS)}"
+            Message(
+                "unknown field {field!r} in the run request; allowed: {allowed}",
+                field=unknown[0],
+                allowed=REQUEST_FIELDS,
+            )
         )
     base = base_scenario(payload)
     draws = (
@@ -139,10 +161,14 @@ def parse_run_request(payload: Any, world, max_draws: int):
     )
     if not 0 <= draws <= max_draws:
         raise ScenarioError(
-            f"draws must be between 0 and {max_draws} on this server, got {draws}; "
-            "run larger studies with `jahan run SCENARIO --draws N`"
+            Message(
+                "draws must be between 0 and {max_draws} on this server, got {draws}; "
+                "run larger studies with `jahan run SCENARIO --draws N`",
+                max_draws=max_draws,
+                draws=draws,
+            )
         )
-    check_number(seed, "seed", where="run request")  # the bound a file and the CLI have
+    check_number(seed, "seed", where=Message("run request"))  # the bound a file and the CLI have
     data = scenario_dict(base.spec)
     data["uncertainty"] = {"draws": draws, "seed": seed}
     header = (
@@ -153,7 +179,7 @@ def parse_run_request(payload: Any, world, max_draws: int):
     try:
         scenario.compile(world)  # unknown codes and groups, as `jahan run` reports them
     except ScenarioError as exc:
-        raise ScenarioFileError(str(exc), text) from None
+        raise ScenarioFileError.of(exc, text) from None
     return scenario, text, draws, seed
 
 

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from jahan.errors import JahanError
+from jahan.errors import JahanError, Message
 from jahan.web.app import LOOPBACK_HOSTS, Limits, create_app
 
 
@@ -27,13 +27,18 @@ def check_binding(host: str, token: str | None) -> None:
     """Refuse a non-loopback address without a token (anyone on the network could run jobs)."""
     if not is_loopback(host) and not token:
         raise JahanError(
-            f"binding to {host!r} exposes the dashboard beyond this machine; pass --token SECRET "
-            "(at least 16 characters) or bind to 127.0.0.1"
+            Message(
+                "binding to {host!r} exposes the dashboard beyond this machine; pass --token "
+                "SECRET (at least 16 characters) or bind to 127.0.0.1",
+                host=host,
+            )
         )
     if token is not None and len(token) < 16:
         raise JahanError(
-            "the token is too short: use at least 16 characters "
-            "(python -c 'import secrets; print(secrets.token_urlsafe())')"
+            Message(
+                "the token is too short: use at least 16 characters "
+                "(python -c 'import secrets; print(secrets.token_urlsafe())')"
+            )
         )
 
 
@@ -116,7 +121,9 @@ def start_in_thread(
     deadline = time.monotonic() + 20
     while not server.started:
         if not thread.is_alive() or time.monotonic() > deadline:
-            raise JahanError(f"the dashboard did not start on {host}:{port}")
+            raise JahanError(
+                Message("the dashboard did not start on {host}:{port}", host=host, port=str(port))
+            )
         time.sleep(0.02)
     return RunningServer(server, thread, f"http://{host}:{port}")
 

@@ -10,7 +10,7 @@ import json
 import math
 from typing import Any
 
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 
 _TABLES = ("scenario", "model", "uncertainty", "estimate")
 
@@ -29,7 +29,11 @@ def _value(value: Any, where: str) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ScenarioError(
-                f"scenario.toml, field {where}: bad value {value!r}; give a finite number"
+                Message(
+                    "scenario.toml, field {where}: bad value {value!r}; give a finite number",
+                    where=where,
+                    value=value,
+                )
             )
         return repr(value)
     if isinstance(value, str):
@@ -45,10 +49,18 @@ def _value(value: Any, where: str) -> str:
             if v is not None
         ]
         return "{ " + ", ".join(items) + " }" if items else "{}"
-    kind = "an empty value" if value is None else f"a {type(value).__name__}"
+    kind = (
+        Message("an empty value")
+        if value is None
+        else Message("a {kind}", kind=type(value).__name__)
+    )
     raise ScenarioError(
-        f"scenario.toml, field {where}: {kind} cannot be written; give a number, text, "
-        "true/false or a list of them"
+        Message(
+            "scenario.toml, field {where}: {kind} cannot be written; give a number, text, "
+            "true/false or a list of them",
+            where=where,
+            kind=kind,
+        )
     )
 
 
@@ -78,8 +90,10 @@ def spec_to_toml(spec: dict, header: str = "") -> str:
     """
     if not isinstance(spec, dict):
         raise ScenarioError(
-            "scenario.toml: the scenario must be an object with tables "
-            "'scenario', 'model', 'uncertainty' and a list 'shocks'"
+            Message(
+                "scenario.toml: the scenario must be an object with tables "
+                "'scenario', 'model', 'uncertainty' and a list 'shocks'"
+            )
         )
     out = [f"# {line}" for line in header.splitlines()] if header else []
     # Unknown top-level keys go before the first table (where TOML reads them as top-level), so
@@ -92,16 +106,22 @@ def spec_to_toml(spec: dict, header: str = "") -> str:
             body = spec[table]
             if not isinstance(body, dict):
                 raise ScenarioError(
-                    f"scenario.toml, field {table}: must be a table of keys and values"
+                    Message(
+                        "scenario.toml, field {table}: must be a table of keys and values",
+                        table=table,
+                    )
                 )
             out += ["", f"[{table}]", *_table_lines(body, table)]
     shocks = spec.get("shocks", [])
     if not isinstance(shocks, list):
-        raise ScenarioError("scenario.toml, field shocks: must be a list of shocks")
+        raise ScenarioError(Message("scenario.toml, field shocks: must be a list of shocks"))
     for k, shock in enumerate(shocks):
         if not isinstance(shock, dict):
             raise ScenarioError(
-                f"scenario.toml, field shocks[{k + 1}]: each shock is a table of keys"
+                Message(
+                    "scenario.toml, field shocks[{number}]: each shock is a table of keys",
+                    number=k + 1,
+                )
             )
         out += ["", "[[shocks]]", *_table_lines(shock, f"shocks[{k + 1}]")]
     return "\n".join(out).lstrip("\n") + "\n"

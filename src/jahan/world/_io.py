@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from jahan._io import atomic_write
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.world._sectors import SECTOR_FOLDER, read_sectors, write_sectors
 
 _TABLES = ("countries", "pairs", "flows", "groups", "sources")
@@ -25,7 +25,14 @@ def _read_table(path: Path) -> pd.DataFrame:
             return pd.read_parquet(path)
         return pd.read_csv(path, keep_default_na=False, na_values=[""])
     except (OSError, ValueError) as exc:
-        raise DataError(f"{path}: cannot read ({exc})") from None
+        raise DataError(
+            Message(
+                "{path}: cannot read ({detail})",
+                english=f"{path}: cannot read ({exc})",
+                path=str(path),
+                detail=Message("the file is not a readable table"),
+            )
+        ) from None
 
 
 def _find(folder: Path, name: str) -> Path | None:
@@ -49,13 +56,18 @@ def read_world(path: Path, *, require_domestic: bool = False):
     from jahan.world._world import World
 
     if not path.exists():
-        raise DataError(f"{path}: no such file or folder")
+        raise DataError(Message("{path}: no such file or folder", path=str(path)))
     if path.is_file():
         flows = _read_table(path)
         missing = {"exporter", "importer"} - set(flows.columns)
         if missing:
             raise DataError(
-                f"{path}: a flows file needs columns exporter, importer, value; missing {sorted(missing)}"
+                Message(
+                    "{path}: a flows file needs columns exporter, importer, value; missing "
+                    "{missing!r}",
+                    path=str(path),
+                    missing=sorted(missing),
+                )
             )
         return World.from_frames(
             countries=_flows_only_countries(flows), flows=flows, require_domestic=require_domestic
@@ -63,11 +75,15 @@ def read_world(path: Path, *, require_domestic: bool = False):
     found = {name: _find(path, name) for name in _TABLES}
     if found["countries"] is None and found["flows"] is None:
         raise DataError(
-            f"{path}: expected countries.csv/.parquet or flows.csv/.parquet in this folder"
-            + (
-                " (a world with sectors also needs countries.csv)"
-                if (path / SECTOR_FOLDER).is_dir()
-                else ""
+            Message(
+                "{path}: expected countries.csv/.parquet or flows.csv/.parquet in this folder "
+                "(a world with sectors also needs countries.csv)",
+                path=str(path),
+            )
+            if (path / SECTOR_FOLDER).is_dir()
+            else Message(
+                "{path}: expected countries.csv/.parquet or flows.csv/.parquet in this folder",
+                path=str(path),
             )
         )
     tables = {name: (_read_table(p) if p is not None else None) for name, p in found.items()}
@@ -76,7 +92,15 @@ def read_world(path: Path, *, require_domestic: bool = False):
         try:
             meta = json.loads((path / "world.json").read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise DataError(f"{path / 'world.json'}: not valid JSON ({exc})") from None
+            raise DataError(
+                Message(
+                    "{path}: not valid JSON (line {line}, column {column})",
+                    english=f"{path / 'world.json'}: not valid JSON ({exc})",
+                    path=str(path / "world.json"),
+                    line=getattr(exc, "lineno", 0),
+                    column=getattr(exc, "colno", 0),
+                )
+            ) from None
     countries = tables["countries"]
     if countries is None:
         countries = _flows_only_countries(tables["flows"])
@@ -96,7 +120,7 @@ def read_world(path: Path, *, require_domestic: bool = False):
             sectors=sectors,
         )
     except DataError as exc:
-        raise DataError(f"{path}: {exc}") from None
+        raise DataError(Message("{path}: {error}", path=str(path), error=exc)) from None
 
 
 def write_world(world, folder: Path) -> Path:

@@ -8,24 +8,45 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 ISO3_PATTERN = re.compile(r"^[A-Z]{3}$")
 _SHOW = 8
 
 
-def _listing(items: Sequence[str]) -> str:
+def _listing(items: Sequence[str]) -> str | Message:
     items = list(items)
     head = ", ".join(items[:_SHOW])
-    return head + (f", ... ({len(items)} in all)" if len(items) > _SHOW else "")
+    if len(items) > _SHOW:
+        return Message("{head}, ... ({count} in all)", head=head, count=len(items))
+    return head
 
 
-def nearest(code: str, known: Iterable[str]) -> str:
+def _joined(parts: Sequence[object], sep: str) -> Message:
+    """Parts (messages or text) joined by ``sep`` (punctuation only: the same in every language)."""
+    fields = "".join(f"{{p{k}}}" if k == 0 else f"{sep}{{p{k}}}" for k in range(len(parts)))
+    return Message(fields, **{f"p{k}": part for k, part in enumerate(parts)})
+
+
+def _bad_number(exc: Exception) -> Message:
+    """pandas' text for a value that is not a number, e.g. 'Unable to parse string "x" at
+    position 3', translated with the value and its position."""
+    found = re.search(r"Unable to parse string [\"'](.*)[\"'] at position (\d+)", str(exc))
+    if found:
+        return Message(
+            "{value!r} at position {position} is not a number",
+            value=found.group(1),
+            position=int(found.group(2)),
+        )
+    return Message("a value is not a number")
+
+
+def nearest(code: str, known: Iterable[str]) -> Message | str:
     """' (did you mean X?)' for the known code nearest by edit distance, or ''."""
     from jahan._suggest import closest
 
     best = closest(str(code).upper(), known)
-    return f" (did you mean {best}?)" if best is not None else ""
+    return Message(" (did you mean {code}?)", code=best) if best is not None else ""
 
 
 def check_codes(codes: Iterable[object], known: Iterable[str] | None, where: str) -> None:
@@ -36,18 +57,30 @@ def check_codes(codes: Iterable[object], known: Iterable[str] | None, where: str
     )
     if bad_format:
         raise DataError(
-            f"{where}: {len(bad_format)} code(s) are not ISO 3166 alpha-3 codes (three capital "
-            f"letters): {_listing(bad_format)}"
+            Message(
+                "{where}: {count} code(s) are not ISO 3166 alpha-3 codes (three capital "
+                "letters): {codes}",
+                where=where,
+                count=len(bad_format),
+                codes=_listing(bad_format),
+            )
         )
     if known is None:
         return
     known_set = {str(k) for k in known}
     unknown = sorted({str(c) for c in codes} - known_set)
     if unknown:
-        hints = "; ".join(f"{c}{nearest(c, known_set)}" for c in unknown[:_SHOW])
+        hints = [
+            Message("{code}{hint}", code=c, hint=nearest(c, known_set)) for c in unknown[:_SHOW]
+        ]
         raise DataError(
-            f"{where}: {len(unknown)} unknown ISO3 code(s), not in the countries table: {hints}. "
-            "Add them to countries or fix the codes."
+            Message(
+                "{where}: {count} unknown ISO3 code(s), not in the countries table: {hints}. "
+                "Add them to countries or fix the codes.",
+                where=where,
+                count=len(unknown),
+                hints=_joined(hints, "; "),
+            )
         )
 
 
@@ -56,7 +89,11 @@ def pair_index(frame: pd.DataFrame | pd.Series, where: str) -> pd.MultiIndex:
     idx = frame.index
     if not isinstance(idx, pd.MultiIndex) or idx.nlevels != 2:
         raise DataError(
-            f"{where}: expected an (exporter, importer) index or columns 'exporter' and 'importer'"
+            Message(
+                "{where}: expected an (exporter, importer) index or columns 'exporter' and "
+                "'importer'",
+                where=where,
+            )
         )
     return idx
 
@@ -69,8 +106,12 @@ def as_pair_frame(frame: pd.DataFrame, where: str) -> pd.DataFrame:
         out = frame.set_index(["exporter", "importer"])
     else:
         raise DataError(
-            f"{where}: needs columns 'exporter' and 'importer' (ISO3 codes) or an "
-            f"(exporter, importer) index; found columns {list(frame.columns)}"
+            Message(
+                "{where}: needs columns 'exporter' and 'importer' (ISO3 codes) or an "
+                "(exporter, importer) index; found columns {found!r}",
+                where=where,
+                found=list(frame.columns),
+            )
         )
     out.index = out.index.set_names(["exporter", "importer"])
     return out
@@ -81,8 +122,13 @@ def check_duplicates(idx: pd.MultiIndex, where: str) -> None:
     if len(dup):
         pairs = sorted({f"{e}->{i}" for e, i in dup})
         raise DataError(
-            f"{where}: {len(pairs)} duplicate pair(s): {_listing(pairs)}; keep one row per "
-            "(exporter, importer)"
+            Message(
+                "{where}: {count} duplicate pair(s): {pairs}; keep one row per "
+                "(exporter, importer)",
+                where=where,
+                count=len(pairs),
+                pairs=_listing(pairs),
+            )
         )
 
 
@@ -91,7 +137,9 @@ def as_flow_series(flows: pd.Series | pd.DataFrame, where: str = "flows") -> pd.
     if isinstance(flows, pd.Series):
         s = flows.copy()
         if not isinstance(s.index, pd.MultiIndex):
-            raise DataError(f"{where}: a flow Series needs an (exporter, importer) index")
+            raise DataError(
+                Message("{where}: a flow Series needs an (exporter, importer) index", where=where)
+            )
         s.index = s.index.set_names(["exporter", "importer"])
     elif isinstance(flows, pd.DataFrame):
         frame = as_pair_frame(flows, where)
@@ -101,17 +149,32 @@ def as_flow_series(flows: pd.Series | pd.DataFrame, where: str = "flows") -> pd.
                 value_col = frame.columns[0]
             else:
                 raise DataError(
-                    f"{where}: needs a column 'value' (trade in USD millions); found {list(frame.columns)}"
+                    Message(
+                        "{where}: needs a column 'value' (trade in USD millions); found {found!r}",
+                        where=where,
+                        found=list(frame.columns),
+                    )
                 )
         s = frame[value_col]
     else:
         raise DataError(
-            f"{where}: expected a pandas Series or DataFrame, got {type(flows).__name__}"
+            Message(
+                "{where}: expected a pandas Series or DataFrame, got {kind}",
+                where=where,
+                kind=type(flows).__name__,
+            )
         )
     try:
         s = pd.to_numeric(s, errors="raise").astype(float)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"{where}: values must be numbers ({exc})") from None
+        raise DataError(
+            Message(
+                "{where}: values must be numbers ({detail})",
+                english=f"{where}: values must be numbers ({exc})",
+                where=where,
+                detail=_bad_number(exc),
+            )
+        ) from None
     return s.rename("value")
 
 
@@ -143,8 +206,13 @@ def check_flows(
     if bad_nan.any():
         rows = [f"{e}->{i}" for (e, i) in idx[bad_nan]]
         raise DataError(
-            f"{where}: {len(rows)} missing or infinite value(s): {_listing(rows)}; "
-            "flows must be finite numbers (use 0 for no trade)"
+            Message(
+                "{where}: {count} missing or infinite value(s): {rows}; "
+                "flows must be finite numbers (use 0 for no trade)",
+                where=where,
+                count=len(rows),
+                rows=_listing(rows),
+            )
         )
     bad_neg = values < 0
     if bad_neg.any():
@@ -152,28 +220,42 @@ def check_flows(
             f"{e}->{i} ({v:g})" for (e, i), v in zip(idx[bad_neg], values[bad_neg], strict=True)
         ]
         raise DataError(
-            f"{where}: {len(rows)} negative flow(s): {_listing(rows)}; trade flows must be >= 0"
+            Message(
+                "{where}: {count} negative flow(s): {rows}; trade flows must be >= 0",
+                where=where,
+                count=len(rows),
+                rows=_listing(rows),
+            )
         )
     codes = sorted(set(exporters) | set(importers)) if countries is None else list(countries)
     code_set = set(codes)
     only_exp = sorted(code_set - set(exporters))
     only_imp = sorted(code_set - set(importers))
     if only_exp or only_imp:
-        parts = []
+        parts: list[Message] = []
         if only_exp:
-            parts.append(f"never exporters: {_listing(only_exp)}")
+            parts.append(Message("never exporters: {codes}", codes=_listing(only_exp)))
         if only_imp:
-            parts.append(f"never importers: {_listing(only_imp)}")
+            parts.append(Message("never importers: {codes}", codes=_listing(only_imp)))
         raise DataError(
-            f"{where}: the flow set is not square ({'; '.join(parts)}); every country must appear "
-            "as exporter and importer with every partner"
+            Message(
+                "{where}: the flow set is not square ({parts}); every country must appear "
+                "as exporter and importer with every partner",
+                where=where,
+                parts=_joined(parts, "; "),
+            )
         )
     present = set(zip(exporters, importers, strict=True))
     missing = [f"{e}->{i}" for e in codes for i in codes if e != i and (e, i) not in present]
     if missing:
         raise DataError(
-            f"{where}: the flow set is not square: {len(missing)} pair(s) missing, e.g. "
-            f"{_listing(missing)}; add them (0 for no trade)"
+            Message(
+                "{where}: the flow set is not square: {count} pair(s) missing, e.g. "
+                "{pairs}; add them (0 for no trade)",
+                where=where,
+                count=len(missing),
+                pairs=_listing(missing),
+            )
         )
     if require_domestic:
         absent = [c for c in codes if (c, c) not in present]
@@ -182,7 +264,11 @@ def check_flows(
         if absent or nonpos:
             culprits = sorted(set(absent) | set(nonpos))
             raise DataError(
-                f"{where}: domestic flows X_ii are missing or not positive for {_listing(culprits)}; "
-                "general-equilibrium models need each country's sales to itself (e.g. gross output "
-                "minus exports)"
+                Message(
+                    "{where}: domestic flows X_ii are missing or not positive for {codes}; "
+                    "general-equilibrium models need each country's sales to itself (e.g. gross "
+                    "output minus exports)",
+                    where=where,
+                    codes=_listing(culprits),
+                )
             )

@@ -13,7 +13,7 @@ import pandas as pd
 from jahan._i18n import fmt_number, tr
 from jahan._result import SummaryText
 from jahan._text import text_table
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.world._sectors import SectorData
 from jahan.world._validate import (
     as_flow_series,
@@ -50,7 +50,11 @@ _FLOAT_COLUMNS = ("lat", "lon", "population", "gdp_usd", "area_km2")
 
 def _norm_countries(countries: pd.DataFrame) -> pd.DataFrame:
     if not isinstance(countries, pd.DataFrame):
-        raise DataError(f"countries: expected a pandas DataFrame, got {type(countries).__name__}")
+        raise DataError(
+            Message(
+                "countries: expected a pandas DataFrame, got {kind}", kind=type(countries).__name__
+            )
+        )
     df = countries.copy()
     if "iso3" in df.columns:
         df = df.set_index("iso3")
@@ -59,10 +63,12 @@ def _norm_countries(countries: pd.DataFrame) -> pd.DataFrame:
     dup = sorted(set(df.index[df.index.duplicated()]))
     if dup:
         raise DataError(
-            f"countries: duplicate ISO3 code(s): {', '.join(dup)}; keep one row per country"
+            Message(
+                "countries: duplicate ISO3 code(s): {codes}; keep one row per country", codes=dup
+            )
         )
     if len(df) == 0:
-        raise DataError("countries: the table is empty")
+        raise DataError(Message("countries: the table is empty"))
     for col in COUNTRY_COLUMNS:
         if col not in df.columns:
             if col == "name_en":
@@ -96,7 +102,13 @@ def _norm_groups(groups: pd.DataFrame | None, codes: Sequence[str]) -> pd.DataFr
         )
     missing = [c for c in ("group", "iso3") if c not in groups.columns]
     if missing:
-        raise DataError(f"groups: missing column(s) {missing}; expected {list(GROUP_COLUMNS)}")
+        raise DataError(
+            Message(
+                "groups: missing column(s) {missing!r}; expected {expected!r}",
+                missing=missing,
+                expected=list(GROUP_COLUMNS),
+            )
+        )
     df = groups.reset_index(drop=True).copy()
     for col in ("entry_year", "exit_year"):
         if col not in df.columns:
@@ -107,8 +119,11 @@ def _norm_groups(groups: pd.DataFrame | None, codes: Sequence[str]) -> pd.DataFr
     check_codes(df["iso3"], codes, "groups")
     dup = df.duplicated(subset=["group", "iso3", "entry_year"])
     if dup.any():
-        rows = [f"{g}/{c} (row {k})" for k, (g, c) in df.loc[dup, ["group", "iso3"]].iterrows()]
-        raise DataError(f"groups: duplicate membership row(s): {', '.join(rows[:8])}")
+        rows = [
+            Message("{group}/{code} (row {row})", group=g, code=c, row=k)
+            for k, (g, c) in df.loc[dup, ["group", "iso3"]].iterrows()
+        ]
+        raise DataError(Message("groups: duplicate membership row(s): {rows}", rows=rows[:8]))
     return df[list(GROUP_COLUMNS)].sort_values(["group", "iso3"]).reset_index(drop=True)
 
 
@@ -145,7 +160,9 @@ def _norm_pairs(pairs: pd.DataFrame | None, countries: pd.DataFrame) -> pd.DataF
         bad = d.isna() | (d <= 0)
         if bad.any():
             rows = [f"{e}->{i}" for e, i in df.index[bad.to_numpy()]][:8]
-            raise DataError(f"pairs: distance_km must be positive; bad rows: {', '.join(rows)}")
+            raise DataError(
+                Message("pairs: distance_km must be positive; bad rows: {rows}", rows=rows)
+            )
     if "international" not in df.columns:
         e = df.index.get_level_values(0)
         i = df.index.get_level_values(1)
@@ -253,7 +270,13 @@ class World:
             pairs, negative or missing flows, a non-square flow set, missing domestic flows.
         """
         if flows_kind not in FLOWS_KINDS:
-            raise DataError(f"flows_kind {flows_kind!r}: use one of {', '.join(FLOWS_KINDS)}")
+            raise DataError(
+                Message(
+                    "flows_kind {kind!r}: use one of {allowed}",
+                    kind=flows_kind,
+                    allowed=FLOWS_KINDS,
+                )
+            )
         c = _norm_countries(countries)
         codes = list(c.index)
         p = _norm_pairs(pairs, c)
@@ -263,7 +286,7 @@ class World:
             check_flows(f, codes, require_domestic=require_domestic)
             f = f.sort_index(level=[0, 1])
         elif require_domestic:
-            raise DataError("flows: none given, but domestic flows are required")
+            raise DataError(Message("flows: none given, but domestic flows are required"))
         g = _norm_groups(groups, codes)
         if sources is None:
             sources = pd.DataFrame(
@@ -494,7 +517,13 @@ class World:
     def _code(self, iso3: str) -> str:
         code = str(iso3).strip().upper()
         if code not in self._countries.index:
-            raise DataError(f"unknown country {iso3!r}{nearest(code, self._countries.index)}")
+            raise DataError(
+                Message(
+                    "unknown country {code!r}{hint}",
+                    code=iso3,
+                    hint=nearest(code, self._countries.index),
+                )
+            )
         return code
 
     def country(self, iso3: str) -> pd.Series:
@@ -535,8 +564,19 @@ class World:
         near = difflib.get_close_matches(
             str(name).upper(), [g.upper() for g in names], n=1, cutoff=0.3
         )
-        hint = f" Did you mean {folded[near[0].casefold()]!r}?" if near else ""
-        raise DataError(f"unknown group {name!r}; known groups: {', '.join(names)}.{hint}")
+        hint = (
+            Message(" Did you mean {suggestion!r}?", suggestion=folded[near[0].casefold()])
+            if near
+            else ""
+        )
+        raise DataError(
+            Message(
+                "unknown group {name!r}; known groups: {names}.{hint}",
+                name=name,
+                names=names,
+                hint=hint,
+            )
+        )
 
     def _active(self, year: int | None) -> pd.Series:
         year = self.baseline_year if year is None else int(year)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 EXPORT_TABLES: tuple[str, ...] = ("flows", "pairs", "countries", "panel")
 """Tables ``export_table`` can build."""
@@ -63,8 +63,15 @@ def export_table(world, table: str) -> pd.DataFrame:
         from jahan._suggest import closest
 
         near = closest(key, EXPORT_TABLES)
-        hint = f" Did you mean {near!r}?" if near else ""
-        raise DataError(f"unknown table {table!r}: use one of {', '.join(EXPORT_TABLES)}.{hint}")
+        hint = Message(" Did you mean {suggestion!r}?", suggestion=near) if near else ""
+        raise DataError(
+            Message(
+                "unknown table {table!r}: use one of {tables}.{hint}",
+                table=table,
+                tables=EXPORT_TABLES,
+                hint=hint,
+            )
+        )
     if key == "countries":
         return world.countries.rename_axis("iso3").reset_index()
     if key == "pairs":
