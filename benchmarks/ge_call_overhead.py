@@ -13,7 +13,7 @@ flow and shock matrices as given and runs the plain fixed point of Zylkin's ``ge
 plainly as possible (no acceleration), until the largest change in ``log w`` is below 1e-12.
 Both answers are compared (welfare to 1e-8 percent) before any time is reported.
 
-Prints the median of ``--repeats`` runs for each side (the two sides run in turn) and their ratio (reference / jahan; above
+Prints the median of ``--repeats`` runs for each side (in blocks that take turns) and their ratio (reference / jahan; above
 1 means the whole jahan call is faster than the bare fixed point). ``--profile`` adds a cProfile
 of one jahan call at the largest size, showing which share of the time the kernel takes.
 """
@@ -95,18 +95,22 @@ def jahan_call(frame: pd.DataFrame, shock: pd.Series):
     return GEModel(frame, trade_elasticity=THETA).simulate(shock)
 
 
-def timed_pair(first, second, repeats: int) -> tuple[float, object, float, object]:
-    """Median times of two calls run in turn (first, second, first, ...) and their answers.
+def timed_pair(first, second, repeats: int, rounds: int = 3) -> tuple[float, object, float, object]:
+    """Median times of two calls and their answers, measured in blocks that take turns.
 
-    Alternating the two spreads any change in the machine's load evenly over both sides.
+    Each side runs in blocks of about ``repeats / rounds`` calls (caches warm, as a caller who
+    solves several times has them), and the blocks alternate so that a change in the machine's
+    load falls on both sides alike.
     """
+    block = max(1, -(-repeats // rounds))
     times: tuple[list[float], list[float]] = ([], [])
     out: list[object] = [None, None]
-    for _ in range(repeats):
+    for _ in range(rounds):
         for k, fn in enumerate((first, second)):
-            start = time.perf_counter()
-            out[k] = fn()
-            times[k].append(time.perf_counter() - start)
+            for _ in range(block):
+                start = time.perf_counter()
+                out[k] = fn()
+                times[k].append(time.perf_counter() - start)
     return statistics.median(times[0]), out[0], statistics.median(times[1]), out[1]
 
 
