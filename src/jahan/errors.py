@@ -34,6 +34,13 @@ class Message:
         self.english = english
         self.values = values
 
+    @classmethod
+    def with_values(cls, msgid: str, values: Mapping[str, object]) -> Message:
+        """A message whose placeholder values come as a mapping (names made at run time)."""
+        message = cls(msgid)
+        message.values = dict(values)
+        return message
+
     def render(self, lang: str = "en") -> str:
         """The message in ``lang`` (kk, ru or en)."""
         from jahan._i18n import render_message
@@ -68,7 +75,7 @@ class JahanError(Exception):
         msgid: str | None = None,
         values: Mapping[str, object] | None = None,
     ) -> None:
-        text = Message(msgid, **dict(values or {})) if msgid is not None else None
+        text = Message.with_values(msgid, values or {}) if msgid is not None else None
         if isinstance(message, Message):
             text = message
         if isinstance(message, Message) or (message is None and text is not None):

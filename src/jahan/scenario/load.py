@@ -216,6 +216,7 @@ def parse(text: str, source: str) -> ScenarioSpec:
         # Discriminated unions add the tag to the location: drop it so the field path reads plainly.
         if len(loc) > 2 and loc[0] == "shocks" and loc[2] in SHOCK_TYPES:
             loc = loc[:2] + loc[3:]
+        problem: Message | str
         if kind in ("union_tag_invalid", "union_tag_not_found"):
             bad = ctx.get("tag") if ctx else None
             loc = (*loc, "type")
@@ -236,10 +237,10 @@ def parse(text: str, source: str) -> ScenarioSpec:
         elif kind == "value_error" and isinstance(err.get("input"), dict):
             # A rule across several keys of one table: the rule's own text says what to fix
             # (schema.py raises it as a ScenarioError, whose message translates).
-            raised = (ctx or {}).get("error")
+            raised = getattr((ctx or {}).get("error"), "translatable", None)
             problem = (
-                raised.translatable
-                if getattr(raised, "translatable", None) is not None
+                raised
+                if isinstance(raised, Message)
                 else str(err["msg"]).removeprefix("Value error, ")
             )
         else:
@@ -250,7 +251,7 @@ def parse(text: str, source: str) -> ScenarioSpec:
                 # Numbers: one wording with the CLI and the dashboard (jahan._validate_numbers).
                 allowed = bound.allowed()
             problem = Message(
-                "bad value {value!r} ({detail})", value=value, detail=pydantic_problem(err)
+                "bad value {value!r} ({detail})", value=value, detail=pydantic_problem(dict(err))
             )
             if allowed and str(allowed) not in str(problem):
                 problem = Message("{problem}; {allowed}", problem=problem, allowed=allowed)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from numbers import Real
 
 import numpy as np
 import pandas as pd
@@ -146,7 +147,7 @@ def _text(value: object) -> str:
 
 def shown_number(value: object, lang: str, digits: int, scale: float = 1.0) -> str:
     """``value / scale`` formatted for ``lang``, or "no data" in ``lang`` when it is missing."""
-    number = float(value) if not _missing(value) else float("nan")
+    number = float(value) if isinstance(value, Real) and not _missing(value) else float("nan")
     if not np.isfinite(number):
         return tr("no data", lang)
     return fmt_number(number / scale, lang, digits)

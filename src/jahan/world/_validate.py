@@ -25,7 +25,7 @@ def _listing(items: Sequence[str]) -> str | Message:
 def _joined(parts: Sequence[object], sep: str) -> Message:
     """Parts (messages or text) joined by ``sep`` (punctuation only: the same in every language)."""
     fields = "".join(f"{{p{k}}}" if k == 0 else f"{sep}{{p{k}}}" for k in range(len(parts)))
-    return Message(fields, **{f"p{k}": part for k, part in enumerate(parts)})
+    return Message.with_values(fields, {f"p{k}": part for k, part in enumerate(parts)})
 
 
 def _bad_number(exc: Exception) -> Message:
