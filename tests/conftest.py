@@ -192,3 +192,26 @@ def headless_chromium():
         return subprocess.run(base + args, capture_output=True, text=True, timeout=180, check=False)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The built-in world, once per test module (a module may define its own)."""
+    from jahan.world import World
+
+    return World.builtin()
+
+
+@pytest.fixture(scope="module")
+def server(world):
+    """A dashboard server on a free local port with the API tests' draw limit."""
+    pytest.importorskip("starlette")
+    pytest.importorskip("uvicorn")
+    from _web_server import MAX_DRAWS
+
+    from jahan.web.app import Limits
+    from jahan.web.server import start_in_thread
+
+    running = start_in_thread(world=world, limits=Limits(max_draws=MAX_DRAWS))
+    yield running
+    running.stop()

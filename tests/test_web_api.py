@@ -16,6 +16,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
+from _web_server import MAX_DRAWS  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from jahan._i18n import tr  # noqa: E402
@@ -26,9 +27,6 @@ from jahan.web.app import Limits  # noqa: E402
 from jahan.web.runs import parse_run_request  # noqa: E402
 from jahan.web.server import check_binding, start_in_thread  # noqa: E402
 from jahan.web.toml_text import spec_to_toml  # noqa: E402
-from jahan.world import World  # noqa: E402
-
-MAX_DRAWS = 50
 
 
 @pytest.fixture(autouse=True)
@@ -37,18 +35,6 @@ def english_answers(monkeypatch):
     (Kazakh by default); the Kazakh and Russian answers are tested in
     tests/test_web_errors_translated.py."""
     monkeypatch.setenv("JAHAN_LANG", "en")
-
-
-@pytest.fixture(scope="module")
-def world():
-    return World.builtin()
-
-
-@pytest.fixture(scope="module")
-def server(world):
-    running = start_in_thread(world=world, limits=Limits(max_draws=MAX_DRAWS))
-    yield running
-    running.stop()
 
 
 def call(

@@ -18,6 +18,7 @@ pytest.importorskip("starlette")
 pytest.importorskip("uvicorn")
 
 from _error_words import english_left, english_words, has_cyrillic, literal_words  # noqa: E402
+from _web_server import MAX_DRAWS  # noqa: E402
 
 from jahan.errors import ConvergenceError, JahanError, Message  # noqa: E402
 from jahan.scenario import library_names  # noqa: E402
@@ -26,20 +27,6 @@ from jahan.web.app import Limits  # noqa: E402
 from jahan.web.runs import REQUEST_FIELDS  # noqa: E402
 from jahan.web.server import start_in_thread  # noqa: E402
 from jahan.world import World  # noqa: E402
-
-MAX_DRAWS = 50
-
-
-@pytest.fixture(scope="module")
-def world():
-    return World.builtin()
-
-
-@pytest.fixture(scope="module")
-def server(world):
-    running = start_in_thread(world=world, limits=Limits(max_draws=MAX_DRAWS))
-    yield running
-    running.stop()
 
 
 def _post(server, body: bytes, lang: str) -> tuple[int, dict]:

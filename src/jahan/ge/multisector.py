@@ -296,28 +296,20 @@ class MultiSectorGEModel(FixedParameters):
             damping=self.damping,
         )
         if not record.converged:
-            text = (
-                Message(
-                    "the multi-sector baseline did not converge: {iterations} iterations, "
-                    "largest trade-balance gap {gap:.3g} of value added "
-                    "(tol {tol:g}). Raise max_iter, lower damping (now {damping:g}) "
-                    "or check the shock for extreme values.",
-                    iterations=record.iterations,
-                    gap=record.max_residual,
-                    tol=self.tol,
-                    damping=self.damping,
-                )
+            stage = (
+                Message("the multi-sector baseline did not converge")
                 if what == "baseline"
-                else Message(
-                    "the multi-sector counterfactual did not converge: {iterations} iterations, "
-                    "largest trade-balance gap {gap:.3g} of value added "
-                    "(tol {tol:g}). Raise max_iter, lower damping (now {damping:g}) "
-                    "or check the shock for extreme values.",
-                    iterations=record.iterations,
-                    gap=record.max_residual,
-                    tol=self.tol,
-                    damping=self.damping,
-                )
+                else Message("the multi-sector counterfactual did not converge")
+            )
+            text = Message(
+                "{stage}: {iterations} iterations, largest trade-balance gap {gap:.3g} of value "
+                "added (tol {tol:g}). Raise max_iter, lower damping (now {damping:g}) or check "
+                "the shock for extreme values.",
+                stage=stage,
+                iterations=record.iterations,
+                gap=record.max_residual,
+                tol=self.tol,
+                damping=self.damping,
             )
             if self.on_nonconvergence == "raise" or not np.isfinite(record.max_residual):
                 raise ConvergenceError(text, record=record)
