@@ -7,7 +7,7 @@ import json
 import re
 
 import pytest
-from test_web_api import call, server, world  # noqa: F401
+from test_web_api import call
 
 from jahan._i18n import LANG_ENV
 from jahan.scenario.defaults import AGREEMENT_DEFAULTS
