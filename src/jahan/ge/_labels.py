@@ -117,7 +117,11 @@ def _structured_factorize(a: pa.ChunkedArray) -> tuple[np.ndarray, object] | Non
 
 @functools.lru_cache(maxsize=2)
 def _regular_offsets(size: int, width: int, kind: str) -> pa.Buffer:
-    """The offsets of ``size`` labels of ``width`` bytes each, from 0 (kept for the next call)."""
+    """The offsets of ``size`` labels of ``width`` bytes each, from 0.
+
+    Kept for the next call (a model is usually rebuilt on the same table size); two at most,
+    8 bytes a label: 0.3 MB for the built-in world, 8 MB for a world of 1,000 economies.
+    """
     return pa.py_buffer(np.arange(0, width * (size + 1), width, dtype=kind))
 
 
