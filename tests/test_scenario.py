@@ -6,6 +6,8 @@ second each; the built-in library runs on the built-in world in test_scenario_li
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -85,6 +87,9 @@ def test_unknown_country_names_file_line_field_and_nearest_code(world):
     msg = str(err.value)
     assert "my.toml" in msg and "line 11" in msg and "shocks[1].members" in msg
     assert "'RUZ'" in msg and "Did you mean 'RUS'?" in msg
+    # The suggestion is its own sentence after the list of groups, in every language.
+    assert re.search(r"EU\. Did you mean 'RUS'\?$", msg), msg
+    assert re.search(r"EU\. \S.*'RUS'", err.value.translated("kk")), err.value.translated("kk")
 
 
 def test_unknown_group_suggests_nearest_group(world):

@@ -93,11 +93,11 @@ def scenario_error(
         where.append(Message("line {line}", line=line))
     if loc:
         where.append(Message("field {field}", field=field_path(loc)))
-    return ScenarioError(
-        Message(
-            "{where}: {problem}{hint}", where=where, problem=problem, hint=did_you_mean(suggestion)
-        )
-    )
+    hint = did_you_mean(suggestion)
+    # The suggestion is a sentence of its own: end the problem with a full stop first.
+    ended = not hint or str(problem).rstrip().endswith((".", "?", "!"))
+    template = "{where}: {problem}{hint}" if ended else "{where}: {problem}.{hint}"
+    return ScenarioError(Message(template, where=where, problem=problem, hint=hint))
 
 
 __all__ = ["did_you_mean", "field_path", "find_line", "nearest", "scenario_error"]
