@@ -168,7 +168,7 @@ class _System:
         total = _sum(output)
         # log(S_i / sum S) - log(w_i Y_i / sum w Y), with the two logs of sums taken once.
         residual = np.log(sales / output)
-        residual -= math.log(_sum(sales) / total)
+        residual -= np.log(_sum(sales) / total)  # not math.log: 0 or NaN must not raise
         if not math.isfinite(_sum(residual)):
             return None, None
         return residual, (w, u, raw, spend, sales, output, net, total)
