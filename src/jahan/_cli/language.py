@@ -62,7 +62,11 @@ def read_shares_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     """
     if not path.is_file():
         raise DataError(
-            f"file not found: {path}; give a CSV with columns year, monolingual_a, bilingual, monolingual_b"
+            Message(
+                "file not found: {path}; give a CSV with columns year, monolingual_a, bilingual, "
+                "monolingual_b",
+                path=str(path),
+            )
         )
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -77,14 +81,23 @@ def read_shares_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
                 continue
             if len(record) != len(header):
                 raise DataError(
-                    f"{path}, line {reader.line_num}: {len(record)} fields, expected {len(header)} "
-                    f"({', '.join(header)})"
+                    Message(
+                        "{path}, line {line}: {count} fields, expected {expected} ({columns})",
+                        path=str(path),
+                        line=reader.line_num,
+                        count=len(record),
+                        expected=len(header),
+                        columns=header,
+                    )
                 )
             rows.append([c.strip() for c in record])
             lines.append(reader.line_num)
     if header is None:
         raise DataError(
-            f"{path} is empty: expected a header year, monolingual_a, bilingual, monolingual_b"
+            Message(
+                "{path} is empty: expected a header year, monolingual_a, bilingual, monolingual_b",
+                path=str(path),
+            )
         )
     return pd.DataFrame(rows, columns=header), lines
 
@@ -93,12 +106,13 @@ def _parse_fix(items: list[str] | None) -> dict[str, float]:
     out: dict[str, float] = {}
     for item in items or []:
         name, sep, value = item.partition("=")
+        problem = Message("--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31", item=item)
         try:
             out[name.strip()] = float(value)
         except ValueError:
-            raise DataError(f"--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31") from None
+            raise DataError(problem) from None
         if not sep:
-            raise DataError(f"--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31")
+            raise DataError(problem)
     return out
 
 

@@ -8,7 +8,7 @@ from scipy.stats import f as stats_f
 from scipy.stats import norm as stats_norm
 
 from jahan.culture._problem import Problem
-from jahan.errors import ConvergenceError
+from jahan.errors import ConvergenceError, Message
 
 PROFILE_OFFSETS = np.array(
     [0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 11.0, 15.0, 20.0]
@@ -266,7 +266,11 @@ def point_estimate(
     theta, ok, message = res.x, bool(res.status > 0), str(res.message)
     if not np.all(np.isfinite(theta)):
         raise ConvergenceError(
-            f"least squares for the {prob.model.name} model returned NaN: {message}"
+            Message(
+                "least squares for the {model} model returned NaN: {reason}",
+                model=prob.model.name,
+                reason=message,
+            )
         )
     others = [x for _, x in optima if np.max(np.abs(x - theta)) > 0.05]
     return theta, total, ok, message, others

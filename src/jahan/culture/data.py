@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from jahan._validate_numbers import BOUNDS
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 COLUMNS: tuple[str, ...] = ("year", "monolingual_a", "bilingual", "monolingual_b")
 SHARE_COLUMNS: tuple[str, ...] = COLUMNS[1:]
@@ -37,18 +37,26 @@ class ShareSeries:
 
     def where(self, i: int) -> str:
         """Human-readable location of row ``i`` (line in the file when known)."""
-        return _where(i, self.source, self.lines, self.frame["year"].iloc[i])
+        return str(_where(i, self.source, self.lines, self.frame["year"].iloc[i]))
 
     def __len__(self) -> int:
         return len(self.frame)
 
 
-def _where(i: int, source: str | None, lines: Sequence[int] | None, year: object = None) -> str:
-    place = f"line {lines[i]}" if lines is not None else f"row {i + 1}"
+def _where(i: int, source: str | None, lines: Sequence[int] | None, year: object = None) -> Message:
+    """Where row ``i`` is: ``file, line N (year Y)``, as a message read in any language."""
+    place = (
+        Message("line {line}", line=lines[i])
+        if lines is not None
+        else Message("row {row}", row=i + 1)
+    )
     if source:
-        place = f"{source}, {place}"
+        place = Message("{source}, {place}", source=source, place=place)
     if year is not None and not (isinstance(year, float) and np.isnan(year)):
-        place += f" (year {year:g})" if isinstance(year, int | float) else f" (year {year})"
+        if isinstance(year, int | float):
+            place = Message("{place} (year {year:g})", place=place, year=year)
+        else:
+            place = Message("{place} (year {year})", place=place, year=year)
     return place
 
 
@@ -83,14 +91,32 @@ def validate_shares(
     """
     if lines is not None and len(lines) != len(frame):
         raise ValueError("lines must give one line number per row")
-    where_file = f" in {source}" if source else ""
     missing = [c for c in COLUMNS if c not in frame.columns]
     if missing:
         col = missing[0]
         near = difflib.get_close_matches(col, [str(c) for c in frame.columns], n=1)
-        hint = f"; found {near[0]!r}, rename it to {col!r}" if near else ""
+        hint = (
+            Message("; found {found!r}, rename it to {column!r}", found=near[0], column=col)
+            if near
+            else ""
+        )
+        if source:
+            raise DataError(
+                Message(
+                    "column {column!r} is missing in {source}: the columns must be {columns}{hint}",
+                    column=col,
+                    source=source,
+                    columns=list(COLUMNS),
+                    hint=hint,
+                )
+            )
         raise DataError(
-            f"column {col!r} is missing{where_file}: the columns must be {', '.join(COLUMNS)}{hint}"
+            Message(
+                "column {column!r} is missing: the columns must be {columns}{hint}",
+                column=col,
+                columns=list(COLUMNS),
+                hint=hint,
+            )
         )
     values = {}
     for col in COLUMNS:
@@ -99,8 +125,13 @@ def validate_shares(
         if bad.size:
             i = int(bad[0])
             raise DataError(
-                f"{_where(i, source, lines)}: {col} = {frame[col].iloc[i]!r} is not a number; "
-                f"give every share as a number between 0 and 1"
+                Message(
+                    "{where}: {column} = {value!r} is not a number; "
+                    "give every share as a number between 0 and 1",
+                    where=_where(i, source, lines),
+                    column=col,
+                    value=frame[col].iloc[i],
+                )
             )
         values[col] = numeric
     years = values["year"]
@@ -109,39 +140,73 @@ def validate_shares(
     if far.size:
         i = int(far[0])
         raise DataError(
-            f"{_where(i, source, lines)}: year = {years[i]:g} is outside {year_bound.low:g} to "
-            f"{year_bound.high:g}; give calendar years (projections step one year at a time)"
+            Message(
+                "{where}: year = {year:g} is outside {low:g} to {high:g}; give calendar years "
+                "(projections step one year at a time)",
+                where=_where(i, source, lines),
+                year=years[i],
+                low=year_bound.low,
+                high=year_bound.high,
+            )
         )
     for col in SHARE_COLUMNS:
         v = values[col]
         bad = np.nonzero((v < 0.0) | (v > 1.0))[0]
         if bad.size:
             i = int(bad[0])
-            hint = " (percentages? divide by 100)" if v[i] > 1.0 and v[i] <= 100.0 else ""
+            hint = Message(" (percentages? divide by 100)") if v[i] > 1.0 and v[i] <= 100.0 else ""
             raise DataError(
-                f"{_where(i, source, lines, years[i])}: {col} = {v[i]:g} is outside [0, 1]; "
-                f"shares must lie between 0 and 1{hint}"
+                Message(
+                    "{where}: {column} = {value:g} is outside [0, 1]; "
+                    "shares must lie between 0 and 1{hint}",
+                    where=_where(i, source, lines, years[i]),
+                    column=col,
+                    value=v[i],
+                    hint=hint,
+                )
             )
     total = values["monolingual_a"] + values["bilingual"] + values["monolingual_b"]
     bad = np.nonzero(np.abs(total - 1.0) > tolerance)[0]
     if bad.size:
         i = int(bad[0])
         raise DataError(
-            f"{_where(i, source, lines, years[i])}: monolingual_a + bilingual + monolingual_b = "
-            f"{total[i]:.4f}, not 1 (tolerance {tolerance:g}); the three shares must cover the population"
+            Message(
+                "{where}: monolingual_a + bilingual + monolingual_b = {total:.4f}, not 1 "
+                "(tolerance {tolerance:g}); the three shares must cover the population",
+                where=_where(i, source, lines, years[i]),
+                total=total[i],
+                tolerance=tolerance,
+            )
         )
     step = np.diff(years)
     bad = np.nonzero(step <= 0)[0]
     if bad.size:
         i = int(bad[0]) + 1
         raise DataError(
-            f"{_where(i, source, lines, years[i])}: year {years[i]:g} does not come after "
-            f"{years[i - 1]:g}; years must be strictly increasing (sort the rows, remove duplicates)"
+            Message(
+                "{where}: year {year:g} does not come after {previous:g}; years must be strictly "
+                "increasing (sort the rows, remove duplicates)",
+                where=_where(i, source, lines, years[i]),
+                year=years[i],
+                previous=years[i - 1],
+            )
         )
     if len(years) < min_points:
         raise DataError(
-            f"{len(years)} rows{where_file}, but at least {min_points} are needed "
-            f"(more observations than free parameters); add years or fix parameters"
+            Message(
+                "{rows} rows in {source}, but at least {needed} are needed (more observations "
+                "than free parameters); add years or fix parameters",
+                rows=len(years),
+                source=source,
+                needed=min_points,
+            )
+            if source
+            else Message(
+                "{rows} rows, but at least {needed} are needed (more observations than free "
+                "parameters); add years or fix parameters",
+                rows=len(years),
+                needed=min_points,
+            )
         )
     clean = pd.DataFrame({c: values[c] for c in COLUMNS})
     return ShareSeries(clean, source, tuple(int(n) for n in lines) if lines is not None else None)

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy.integrate import solve_ivp
 
 from jahan.culture.models import LanguageModel, ModelSpec
-from jahan.errors import ConvergenceError, DataError
+from jahan.errors import ConvergenceError, DataError, Message
 
 RTOL = 1e-6
 ATOL = 1e-9
@@ -78,11 +78,18 @@ def integrate_batch(
     for symbol, values in [*params.items(), *((s, v) for _, p in changes for s, v in p.items())]:
         if not np.all(np.isfinite(np.asarray(values, dtype=float))):
             raise DataError(
-                f"parameter {symbol} of the {model.name} model has non-finite values; give numbers"
+                Message(
+                    "parameter {symbol} of the {model} model has non-finite values; give numbers",
+                    symbol=symbol,
+                    model=model.name,
+                )
             )
     if not np.all(np.isfinite(initial)):
         raise DataError(
-            f"the initial shares of the {model.name} model have non-finite values; give numbers"
+            Message(
+                "the initial shares of the {model} model have non-finite values; give numbers",
+                model=model.name,
+            )
         )
     t_eval = np.asarray(t_eval, dtype=float)
     out = np.empty((t_eval.size, n_states, batch))
@@ -124,8 +131,15 @@ def integrate_batch(
         if not sol.success:
             record = IntegrationRecord(False, nfev, float("nan"), str(sol.message))
             raise ConvergenceError(
-                f"integration of the {model.name} model failed between {lo:g} and {hi:g}: "
-                f"{sol.message}; check that the parameters are in range",
+                # The solver's own reason stays in SciPy's English.
+                Message(
+                    "integration of the {model} model failed between {start:g} and {end:g}: "
+                    "{reason}; check that the parameters are in range",
+                    model=model.name,
+                    start=lo,
+                    end=hi,
+                    reason=str(sol.message),
+                ),
                 record=record,
             )
         n_in = int(inside.sum())

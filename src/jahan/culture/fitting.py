@@ -37,7 +37,7 @@ from jahan.culture._search import (
 from jahan.culture.data import ShareSeries, validate_shares
 from jahan.culture.dynamics import shares_frame
 from jahan.culture.models import LanguageModel, get_model
-from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, JahanWarning
+from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, JahanWarning, Message
 
 
 class IdentificationWarning(JahanWarning):
@@ -206,7 +206,9 @@ def fit_language_model(
             on_nonconvergence,
         )
     if on_nonconvergence not in ("raise", "warn"):
-        raise DataError(f"on_nonconvergence={on_nonconvergence!r}: use 'raise' or 'warn'")
+        raise DataError(
+            Message("on_nonconvergence={value!r}: use 'raise' or 'warn'", value=on_nonconvergence)
+        )
     cls = get_model(model)
     fixed = dict(fixed or {})
     cls.check_params(fixed)
@@ -216,13 +218,31 @@ def fit_language_model(
         data if isinstance(data, ShareSeries) else validate_shares(data, source=source, lines=lines)
     )
     if len(series) <= q:
+        values: dict[str, object] = {
+            "rows": len(series),
+            "model": cls.name,
+            "count": q,
+            "free": free,
+            "needed": q + 1,
+        }
         raise DataError(
-            f"{len(series)} rows{' in ' + series.source if series.source else ''}, but the "
-            f"{cls.name} model has {q} free parameters ({', '.join(free)} and the initial shares): "
-            f"give at least {q + 1} years or fix parameters (fixed={{'a': 1.31}})"
+            Message(
+                "{rows} rows in {source}, but the {model} model has {count} free parameters "
+                "({free} and the initial shares): give at least {needed} years or fix parameters "
+                "(fixed={{'a': 1.31}})",
+                source=series.source,
+                **values,
+            )
+            if series.source
+            else Message(
+                "{rows} rows, but the {model} model has {count} free parameters "
+                "({free} and the initial shares): give at least {needed} years or fix parameters "
+                "(fixed={{'a': 1.31}})",
+                **values,
+            )
         )
     if not 0.0 < level < 1.0:
-        raise DataError(f"level = {level} must lie strictly between 0 and 1")
+        raise DataError(Message("level = {level} must lie strictly between 0 and 1", level=level))
     # The bounds every draws/seed count has (files, options, dashboard), before any allocation.
     draws = check_number(draws, "draws", where=source or "fit_language_model")
     if seed is not None:
@@ -232,14 +252,17 @@ def fit_language_model(
     obs = prob.obs.reshape(-1)
     theta_hat, nfev, ls_ok, message, other_optima = point_estimate(prob, obs, max_iter)
     if not ls_ok:
-        text = (
-            f"least squares for the {cls.name} model stopped before convergence after {nfev} "
-            f"evaluations ({message}); raise max_iter, fix a parameter (fixed={{'a': 1.31}}) or check "
-            "the data; on_nonconvergence='warn' returns the unconverged fit with a warning"
+        text = Message(
+            "least squares for the {model} model stopped before convergence after {nfev} "
+            "evaluations ({reason}); raise max_iter, fix a parameter (fixed={{'a': 1.31}}) or "
+            "check the data; on_nonconvergence='warn' returns the unconverged fit with a warning",
+            model=cls.name,
+            nfev=nfev,
+            reason=message,
         )
         if on_nonconvergence == "raise":
             raise ConvergenceError(text, record=FitRecord(False, nfev, float("nan"), 0.0, message))
-        warnings.warn(text, ConvergenceWarning, stacklevel=2)
+        warnings.warn(str(text), ConvergenceWarning, stacklevel=2)
     resid = prob.predict(theta_hat)[0] - obs
     m = obs.size
     dof = max(m - q, 1)

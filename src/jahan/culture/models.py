@@ -16,7 +16,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 @dataclass(frozen=True)
@@ -63,22 +63,46 @@ class LanguageModel:
         unknown = [k for k in params if k not in cls.symbols()]
         if unknown:
             near = difflib.get_close_matches(unknown[0], cls.symbols(), n=1)
-            hint = f" Did you mean {near[0]!r}?" if near else ""
             raise DataError(
-                f"unknown parameter {unknown[0]!r} for the {cls.name} model: "
-                f"use one of {', '.join(cls.symbols())}.{hint}"
+                Message(
+                    "unknown parameter {name!r} for the {model} model: use one of {symbols}.{hint}",
+                    name=unknown[0],
+                    model=cls.name,
+                    symbols=list(cls.symbols()),
+                    hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0])
+                    if near
+                    else "",
+                )
             )
         out: dict[str, float] = {}
         for p in cls.parameters:
             value = float(params.get(p.symbol, p.default))
             if not np.isfinite(value):
-                raise DataError(f"parameter {p.symbol} = {value} must be a finite number")
+                raise DataError(
+                    Message(
+                        "parameter {symbol} = {value} must be a finite number",
+                        symbol=p.symbol,
+                        value=value,
+                    )
+                )
+            # The parameter's meaning is a msgid of its own (errors_culture.po).
+            values: dict[str, object] = {
+                "symbol": p.symbol,
+                "meaning": Message(p.meaning),
+                "value": value,
+            }
             if p.kind == "positive" and value <= 0:
-                raise DataError(f"parameter {p.symbol} ({p.meaning}) = {value} must be > 0")
+                raise DataError(
+                    Message("parameter {symbol} ({meaning}) = {value} must be > 0", **values)
+                )
             if p.kind == "nonnegative" and value < 0:
-                raise DataError(f"parameter {p.symbol} ({p.meaning}) = {value} must be >= 0")
+                raise DataError(
+                    Message("parameter {symbol} ({meaning}) = {value} must be >= 0", **values)
+                )
             if p.kind == "unit" and not 0.0 <= value <= 1.0:
-                raise DataError(f"parameter {p.symbol} ({p.meaning}) = {value} must lie in [0, 1]")
+                raise DataError(
+                    Message("parameter {symbol} ({meaning}) = {value} must lie in [0, 1]", **values)
+                )
             out[p.symbol] = value
         return out
 
@@ -239,8 +263,14 @@ def get_model(name: str) -> type[LanguageModel]:
     if key in MODELS:
         return MODELS[key]
     near = difflib.get_close_matches(key, list(MODELS), n=1)
-    hint = f" Did you mean {near[0]!r}?" if near else ""
-    raise DataError(f"unknown language model {name!r}: use one of {', '.join(MODELS)}.{hint}")
+    raise DataError(
+        Message(
+            "unknown language model {name!r}: use one of {models}.{hint}",
+            name=name,
+            models=list(MODELS),
+            hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else "",
+        )
+    )
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from jahan._validate_numbers import BOUNDS, check_number
 from jahan.culture.dynamics import batch_params, integrate_batch
 from jahan.culture.fitting import LanguageFit
 from jahan.culture.models import MinettWang
-from jahan.errors import ScenarioError
+from jahan.errors import Message, ScenarioError
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,10 @@ class LanguagePolicy:
         if self.status is not None:
             if not 0.0 <= self.status <= 1.0:
                 raise ScenarioError(
-                    f"status = {self.status} must lie in [0, 1] (status of language A)"
+                    Message(
+                        "status = {value} must lie in [0, 1] (status of language A)",
+                        value=self.status,
+                    )
                 )
             out["s"] = float(self.status)
         for field, symbol, value in (
@@ -55,11 +58,21 @@ class LanguagePolicy:
                 continue
             if model_name != MinettWang.name:
                 raise ScenarioError(
-                    f"{field} needs a bilingual group: use the minett-wang model "
-                    f"(the {model_name} model has only status s)"
+                    Message(
+                        "{field} needs a bilingual group: use the minett-wang model "
+                        "(the {model} model has only status s)",
+                        field=field,
+                        model=model_name,
+                    )
                 )
             if value < 0 or (symbol == "tau" and value > 1):
-                raise ScenarioError(f"{field} = {value} is out of range (eps >= 0, 0 <= tau <= 1)")
+                raise ScenarioError(
+                    Message(
+                        "{field} = {value} is out of range (eps >= 0, 0 <= tau <= 1)",
+                        field=field,
+                        value=value,
+                    )
+                )
             out[symbol] = float(value)
         return out
 
@@ -136,19 +149,35 @@ def project(
     last_obs = float(fit.series.years[-1])
     if policy.from_year < first:
         raise ScenarioError(
-            f"from_year = {policy.from_year:g} is before the first observed year {first:g}; "
-            "a policy must start within or after the data"
+            Message(
+                "from_year = {year:g} is before the first observed year {first:g}; "
+                "a policy must start within or after the data",
+                year=policy.from_year,
+                first=first,
+            )
         )
     end = float(until) if until is not None else max(policy.from_year, last_obs) + 50.0
     if until is not None:
         check_number(end, "until", bound="year")
     if end - first > BOUNDS["year_span"].high:
         raise ScenarioError(
-            f"until = {end:g} is {end - first:g} years after the first observed year {first:g}; "
-            f"a projection spans at most {BOUNDS['year_span'].high:g} years (one step a year)"
+            Message(
+                "until = {end:g} is {span:g} years after the first observed year {first:g}; "
+                "a projection spans at most {limit:g} years (one step a year)",
+                end=end,
+                span=end - first,
+                first=first,
+                limit=BOUNDS["year_span"].high,
+            )
         )
     if end <= policy.from_year:
-        raise ScenarioError(f"until = {end:g} must come after from_year = {policy.from_year:g}")
+        raise ScenarioError(
+            Message(
+                "until = {end:g} must come after from_year = {year:g}",
+                end=end,
+                year=policy.from_year,
+            )
+        )
     years = np.arange(first, end + 0.5 * step, step)
     est = fit.estimate()
     draws = fit.draws
