@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 MAX_OUTCOME = 1e100
 """Largest outcome accepted: the Poisson deviance sums y * log(y / mu) and overflows near 1e308.
@@ -67,10 +67,18 @@ def check_sample(formula: str, data: pd.DataFrame, depvar: str) -> None:
             rows = data.index[text.to_numpy()]
             first = column[text].iloc[0]
             raise DataError(
-                f"regressor column {name!r} mixes numbers and text: {len(rows)} non-numeric "
-                f"value(s), e.g. {first!r} in row {rows[0]} (rows {_rows(rows)}); fix or blank "
-                f"those cells (blank rows are dropped), or write C({name}) to treat {name!r} "
-                "as categories"
+                Message(
+                    "regressor column {name!r} mixes numbers and text: {count} non-numeric "
+                    "value(s), e.g. {first!r} in row {row} (rows {rows}); fix or blank those "
+                    "cells (blank rows are dropped), or write C({column}) to treat {name!r} "
+                    "as categories",
+                    name=name,
+                    count=len(rows),
+                    first=first,
+                    row=rows[0],
+                    rows=_rows(rows),
+                    column=name,
+                )
             )
     if depvar not in columns:
         return
@@ -79,8 +87,14 @@ def check_sample(formula: str, data: pd.DataFrame, depvar: str) -> None:
     if text.any():
         rows = data.index[text.to_numpy()]
         raise DataError(
-            f"outcome {depvar!r} has {len(rows)} non-numeric value(s), e.g. "
-            f"{data[depvar][text].iloc[0]!r} in row {rows[0]}; fix or blank them"
+            Message(
+                "outcome {depvar!r} has {count} non-numeric value(s), e.g. {first!r} in row "
+                "{row}; fix or blank them",
+                depvar=depvar,
+                count=len(rows),
+                first=data[depvar][text].iloc[0],
+                row=rows[0],
+            )
         )
     used = y.notna()
     for name in (*regressors, *fixed):
@@ -90,31 +104,57 @@ def check_sample(formula: str, data: pd.DataFrame, depvar: str) -> None:
     if big.any():
         row = data.index[used.to_numpy()][np.argmax(big)]
         raise DataError(
-            f"outcome {depvar!r} has values up to {np.max(np.abs(values)):.3g} (row {row}); values "
-            f"above {MAX_OUTCOME:.0e} overflow the Poisson deviance. Rescale the outcome (e.g. "
-            "divide by 1e6): PPML slopes do not change with its scale"
+            Message(
+                "outcome {depvar!r} has values up to {largest:.3g} (row {row}); values above "
+                "{limit:.0e} overflow the Poisson deviance. Rescale the outcome (e.g. divide by "
+                "1e6): PPML slopes do not change with its scale",
+                depvar=depvar,
+                largest=float(np.max(np.abs(values))),
+                row=row,
+                limit=MAX_OUTCOME,
+            )
         )
     n = len(values)
     positive = int(np.sum(values > 0))
     if n == 0:
-        raise DataError(f"no usable rows: every row misses {depvar!r} or a column of {formula!r}")
+        raise DataError(
+            Message(
+                "no usable rows: every row misses {depvar!r} or a column of {formula!r}",
+                depvar=depvar,
+                formula=formula,
+            )
+        )
     if positive == 0:
         raise DataError(
-            f"outcome {depvar!r} is zero in all {n} usable rows; a Poisson model "
-            "needs positive values (is the right column named?)"
+            Message(
+                "outcome {depvar!r} is zero in all {n} usable rows; a Poisson model "
+                "needs positive values (is the right column named?)",
+                depvar=depvar,
+                n=n,
+            )
         )
     if positive == 1:
         row = data.index[used.to_numpy()][int(np.argmax(values > 0))]
         raise DataError(
-            f"outcome {depvar!r} is positive in one row only (row {row}) of {n}; the "
-            "coefficients are not identified: PPML needs several positive values"
+            Message(
+                "outcome {depvar!r} is positive in one row only (row {row}) of {n}; the "
+                "coefficients are not identified: PPML needs several positive values",
+                depvar=depvar,
+                row=row,
+                n=n,
+            )
         )
     # Coefficients: the regressors, plus the constant when there are no fixed effects.
     k = len(regressors) + (0 if fixed else 1)
     if n <= k:
         raise DataError(
-            f"{n} usable row(s) for {k} coefficient(s) in {formula!r}; standard "
-            "errors need more observations than coefficients"
+            Message(
+                "{n} usable row(s) for {k} coefficient(s) in {formula!r}; standard "
+                "errors need more observations than coefficients",
+                n=n,
+                k=k,
+                formula=formula,
+            )
         )
 
 
@@ -124,8 +164,12 @@ def check_fitted_sample(fit, formula: str) -> None:
     y = np.asarray(fit._Y, dtype=float).ravel()
     if y.size == 0 or not np.any(y > 0):
         raise DataError(
-            f"no observation of {formula!r} is left to estimate on after dropping separated and "
-            "singleton observations (or the rest are all zero); add data, or use fewer fixed effects"
+            Message(
+                "no observation of {formula!r} is left to estimate on after dropping separated "
+                "and singleton observations (or the rest are all zero); add data, or use fewer "
+                "fixed effects",
+                formula=formula,
+            )
         )
 
 

@@ -38,7 +38,7 @@ from pyfixest.estimation.internals.vcov_utils import _get_vcov_type
 from pyfixest.estimation.models.fepois_ import Fepois
 from pyfixest.utils.utils import ssc as _ssc
 
-from jahan.errors import JahanError
+from jahan.errors import DataError, JahanError, Message
 from jahan.estimate._guard import check_fitted_sample
 
 SUPPORTED = ">=0.60,<0.61"
@@ -115,9 +115,14 @@ def check_pyfixest(fit: Any | None = None, multi: Any | None = None) -> None:
         ]
     if missing:
         raise PyfixestChanged(
-            f"pyfixest {pyfixest.__version__} lacks {', '.join(missing)}, which the adapter "
-            f"jahan/estimate/_pyfixest.py uses (written for pyfixest {SUPPORTED}). Install a "
-            "supported pyfixest or update the adapter (and REQUIRED) to the new internals."
+            Message(
+                "pyfixest {version} lacks {names}, which the adapter jahan/estimate/_pyfixest.py "
+                "uses (written for pyfixest {supported}). Install a supported pyfixest or update "
+                "the adapter (and REQUIRED) to the new internals.",
+                version=pyfixest.__version__,
+                names=missing,
+                supported=SUPPORTED,
+            )
         )
 
 
@@ -284,9 +289,12 @@ def run_fepois(
     )
     formulas = [f for group in multi.FixestFormulaDict.values() for f in group]
     if multi._is_multiple_estimation or len(formulas) != 1 or multi._is_iv:
-        raise ValueError(
-            f"formula {formula!r} describes several models or an IV model; "
-            "jahan.fepois fits exactly one Poisson model (no sw(), csw(), multiple outcomes or IV)"
+        raise DataError(
+            Message(
+                "formula {formula!r} describes several models or an IV model; jahan.fepois fits "
+                "exactly one Poisson model (no sw(), csw(), multiple outcomes or IV)",
+                formula=formula,
+            )
         )
     fit = _TracedFepois(
         FixestFormula=formulas[0],

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from jahan._compat import _MISSING, renamed
-from jahan.errors import DataError, DataWarning
+from jahan.errors import DataError, DataWarning, Message
 from jahan.estimate.result import GravityEstimate
 
 DEFAULT_YEARS: tuple[int, ...] = (2000, 2004, 2008, 2012, 2016)
@@ -92,13 +92,19 @@ def check_years(years: Sequence[int] | None) -> tuple[int, ...]:
         return DEFAULT_YEARS
     if isinstance(years, (int, np.integer)):
         raise DataError(
-            f"years={years!r}: give a list of at least two years, e.g. [2008, 2012, 2016]"
+            Message(
+                "years={years!r}: give a list of at least two years, e.g. [2008, 2012, 2016]",
+                years=years,
+            )
         )
     chosen = tuple(sorted({int(y) for y in years}))
     if len(chosen) < 2:
         raise DataError(
-            f"years={list(years)!r}: a panel with pair fixed effects needs at least two "
-            "years, e.g. [2008, 2012, 2016]"
+            Message(
+                "years={years!r}: a panel with pair fixed effects needs at least two "
+                "years, e.g. [2008, 2012, 2016]",
+                years=list(years),
+            )
         )
     return chosen
 
@@ -157,16 +163,26 @@ def estimate_bloc(
     both = panel[col].to_numpy()
     if not both.any():
         raise DataError(
-            f"bloc {name!r}: no two members of it trade in the panel years {list(chosen)} (members "
-            f"and entry years: {_entry_text(world, name)}); choose years when it had members"
+            Message(
+                "bloc {name!r}: no two members of it trade in the panel years {years!r} (members "
+                "and entry years: {entries}); choose years when it had members",
+                name=name,
+                years=list(chosen),
+                entries=_entry_text(world, name),
+            )
         )
     by_pair = panel.groupby("pair_id")[col]
     changing = (by_pair.transform("max") != by_pair.transform("min")).to_numpy()
     if not changing.any():
         raise DataError(
-            f"bloc {name!r}: its membership does not change within the panel years {list(chosen)} "
-            f"(members and entry years: {_entry_text(world, name)}), so its effect is not identified "
-            "apart from the pair fixed effects; choose years that span a member's entry or exit"
+            Message(
+                "bloc {name!r}: its membership does not change within the panel years {years!r} "
+                "(members and entry years: {entries}), so its effect is not identified apart "
+                "from the pair fixed effects; choose years that span a member's entry or exit",
+                name=name,
+                years=list(chosen),
+                entries=_entry_text(world, name),
+            )
         )
     ever = by_pair.transform("max").to_numpy() == 1
     # A pair with zero trade in every year is separated by its pair effect (Correia, Guimaraes
@@ -174,11 +190,15 @@ def estimate_bloc(
     traded = (panel.groupby("pair_id")["value"].transform("max") > 0).to_numpy()
     if not (changing & traded).any():
         pairs = panel.loc[changing, ["exporter", "importer"]].drop_duplicates()
-        shown = ", ".join(f"{a}-{b}" for a, b in pairs.itertuples(index=False))
         raise DataError(
-            f"bloc {name!r}: the separation checks dropped every member row that identifies its "
-            f"effect: the pairs whose membership changes ({shown}) record no trade in any of the "
-            f"years {list(chosen)}; its effect cannot be estimated"
+            Message(
+                "bloc {name!r}: the separation checks dropped every member row that identifies "
+                "its effect: the pairs whose membership changes ({pairs}) record no trade in any "
+                "of the years {years!r}; its effect cannot be estimated",
+                name=name,
+                pairs=[f"{a}-{b}" for a, b in pairs.itertuples(index=False)],
+                years=list(chosen),
+            )
         )
     members = sorted(set(panel.loc[ever, "exporter"]) | set(panel.loc[ever, "importer"]))
     member_pairs = int(panel.loc[ever, "pair_id"].nunique())
@@ -195,8 +215,14 @@ def estimate_bloc(
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if col not in est.names:
         raise DataError(
-            f"bloc {name!r}: {col} was dropped as collinear with the fixed effects in "
-            f"{formula!r}; its effect is not identified in the years {list(chosen)}"
+            Message(
+                "bloc {name!r}: {column} was dropped as collinear with the fixed effects in "
+                "{formula!r}; its effect is not identified in the years {years!r}",
+                name=name,
+                column=col,
+                formula=formula,
+                years=list(chosen),
+            )
         )
 
     kept = np.zeros(len(panel), dtype=bool)
@@ -208,8 +234,12 @@ def estimate_bloc(
     )
     if (both.astype(bool) & kept).sum() == 0:
         raise DataError(
-            f"bloc {name!r}: the separation checks dropped every member row "
-            f"({', '.join(lost_rows[:10])}); its effect cannot be estimated"
+            Message(
+                "bloc {name!r}: the separation checks dropped every member row "
+                "({rows}); its effect cannot be estimated",
+                name=name,
+                rows=list(lost_rows[:10]),
+            )
         )
     if lost_rows:
         shown = ", ".join(lost_rows[:20]) + (", ..." if len(lost_rows) > 20 else "")

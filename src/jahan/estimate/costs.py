@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.estimate.result import GravityEstimate
 
 PAIR_LEVELS: tuple[str, str] = ("exporter", "importer")
@@ -31,22 +31,37 @@ def _pair_frame(frame: pd.DataFrame, what: str) -> pd.DataFrame:
     """Index ``frame`` by (exporter, importer), from its index or from two columns."""
     if not isinstance(frame, pd.DataFrame):
         raise DataError(
-            f"{what} must be a DataFrame on (exporter, importer), got {type(frame).__name__}"
+            Message(
+                "{what} must be a DataFrame on (exporter, importer), got {kind}",
+                what=what,
+                kind=type(frame).__name__,
+            )
         )
     if list(frame.index.names) != list(PAIR_LEVELS):
         if all(c in frame.columns for c in PAIR_LEVELS):
             frame = frame.set_index(list(PAIR_LEVELS))
         else:
             raise DataError(
-                f"{what} needs an (exporter, importer) index or 'exporter' and 'importer' columns; "
-                f"it has index {list(frame.index.names)} and columns {list(frame.columns)[:8]}"
+                Message(
+                    "{what} needs an (exporter, importer) index or 'exporter' and 'importer' "
+                    "columns; it has index {index!r} and columns {columns!r}",
+                    what=what,
+                    index=list(frame.index.names),
+                    columns=list(frame.columns)[:8],
+                )
             )
     duplicated = frame.index.duplicated()
     if duplicated.any():
         exp, imp = frame.index[duplicated][0]
         raise DataError(
-            f"{what} has {int(duplicated.sum())} duplicated pairs (first {exp}->{imp}); "
-            "give one row per (exporter, importer), e.g. select one year"
+            Message(
+                "{what} has {count} duplicated pairs (first {exporter}->{importer}); "
+                "give one row per (exporter, importer), e.g. select one year",
+                what=what,
+                count=int(duplicated.sum()),
+                exporter=exp,
+                importer=imp,
+            )
         )
     return frame
 
@@ -57,10 +72,16 @@ def _coefficients(estimate: GravityEstimate, names: Iterable[str]) -> pd.Series:
     for name in names:
         if name not in coef.index:
             near = difflib.get_close_matches(name, list(coef.index), n=1)
-            hint = f" Did you mean {near[0]!r}?" if near else ""
             raise DataError(
-                f"{name!r} is not a coefficient of {estimate.formula!r} "
-                f"(coefficients: {', '.join(coef.index)}).{hint}"
+                Message(
+                    "{name!r} is not a coefficient of {formula!r} (coefficients: {names}).{hint}",
+                    name=name,
+                    formula=estimate.formula,
+                    names=[str(c) for c in coef.index],
+                    hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0])
+                    if near
+                    else "",
+                )
             )
     return coef.loc[names]
 
@@ -105,7 +126,9 @@ def cost_change(
         missing = [n for n in beta.index if n not in given.index]
         if missing:
             raise DataError(
-                f"coef lacks {', '.join(missing)}; give a value for every changed variable"
+                Message(
+                    "coef lacks {names}; give a value for every changed variable", names=missing
+                )
             )
         beta = given.loc[beta.index]
     values = frame.apply(pd.to_numeric, errors="coerce")
@@ -113,8 +136,13 @@ def cost_change(
     if bad.any():
         exp, imp = values.index[bad.to_numpy()][0]
         raise DataError(
-            f"changes has {int(bad.sum())} pairs with missing or non-numeric values "
-            f"(first {exp}->{imp}); use 0 for no change"
+            Message(
+                "changes has {count} pairs with missing or non-numeric values "
+                "(first {exporter}->{importer}); use 0 for no change",
+                count=int(bad.sum()),
+                exporter=exp,
+                importer=imp,
+            )
         )
     log_change = values.to_numpy(dtype=float) @ beta.to_numpy(dtype=float)
     result = pd.Series(np.exp(log_change), index=values.index, name="cost_change")
@@ -128,8 +156,13 @@ def cost_change(
         if outside.any():
             exp, imp = result.index[outside][0]
             raise DataError(
-                f"{int(outside.sum())} changed pairs are not in pairs (first {exp}->{imp}); "
-                "check the country codes"
+                Message(
+                    "{count} changed pairs are not in pairs (first {exporter}->{importer}); "
+                    "check the country codes",
+                    count=int(outside.sum()),
+                    exporter=exp,
+                    importer=imp,
+                )
             )
         result = result.reindex(pairs, fill_value=1.0).rename("cost_change")
     return result
@@ -162,8 +195,13 @@ def dummy_change(
     frame = _pair_frame(pairs, "pairs")
     if variable not in frame.columns:
         near = difflib.get_close_matches(variable, [str(c) for c in frame.columns], n=1)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise DataError(f"pairs has no column {variable!r}.{hint}")
+        raise DataError(
+            Message(
+                "pairs has no column {variable!r}.{hint}",
+                variable=variable,
+                hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else "",
+            )
+        )
     members = set(members)
     exporters = frame.index.get_level_values(0)
     importers = frame.index.get_level_values(1)
@@ -171,8 +209,13 @@ def dummy_change(
     unknown = sorted(members - known)
     if unknown:
         near = difflib.get_close_matches(unknown[0], sorted(map(str, known)), n=1)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise DataError(f"member {unknown[0]!r} is not a country in pairs.{hint}")
+        raise DataError(
+            Message(
+                "member {code!r} is not a country in pairs.{hint}",
+                code=unknown[0],
+                hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else "",
+            )
+        )
     inside = exporters.isin(members) & importers.isin(members)
     if not domestic:
         inside &= exporters != importers
@@ -236,15 +279,27 @@ def trade_costs(
 def _numeric_columns(frame: pd.DataFrame, names: list[str], formula: str) -> pd.DataFrame:
     missing_cols = [n for n in names if n not in frame.columns]
     if missing_cols:
-        raise DataError(f"pairs lacks the variables {', '.join(missing_cols)} used by {formula!r}")
+        raise DataError(
+            Message(
+                "pairs lacks the variables {names} used by {formula!r}",
+                names=missing_cols,
+                formula=formula,
+            )
+        )
     values = frame[names].apply(pd.to_numeric, errors="coerce")
     bad = values.isna().any(axis=1)
     if bad.any():
         exp, imp = values.index[bad.to_numpy()][0]
         cols = values.columns[values.loc[(exp, imp)].isna().to_numpy()]
         raise DataError(
-            f"{int(bad.sum())} pairs have missing values (first {exp}->{imp}, columns "
-            f"{', '.join(cols)}); fill them before computing trade costs"
+            Message(
+                "{count} pairs have missing values (first {exporter}->{importer}, columns "
+                "{columns}); fill them before computing trade costs",
+                count=int(bad.sum()),
+                exporter=exp,
+                importer=imp,
+                columns=[str(c) for c in cols],
+            )
         )
     return values
 
@@ -261,12 +316,21 @@ def _pair_costs(
     effects = estimate.fixef
     if pair_effect not in effects:
         raise DataError(
-            f"{pair_effect!r} is not a fixed effect of {estimate.formula!r} "
-            f"(fixed effects: {', '.join(effects)})"
+            Message(
+                "{effect!r} is not a fixed effect of {formula!r} (fixed effects: {names})",
+                effect=pair_effect,
+                formula=estimate.formula,
+                names=[str(e) for e in effects],
+            )
         )
     gamma = effects[pair_effect]
     if gamma.index.nlevels != 2:
-        raise DataError(f"{pair_effect!r} is not a pair effect: write it as 'exporter^importer'")
+        raise DataError(
+            Message(
+                "{effect!r} is not a pair effect: write it as 'exporter^importer'",
+                effect=pair_effect,
+            )
+        )
     gamma.index = gamma.index.set_names(list(PAIR_LEVELS))
     pair_cost = np.exp(gamma).reindex(frame.index)
     missing = pair_cost.isna().to_numpy()
@@ -275,9 +339,15 @@ def _pair_costs(
     if gravity is None:
         exp, imp = frame.index[missing][0]
         raise DataError(
-            f"{int(missing.sum())} pairs have no estimated {pair_effect!r} effect (first "
-            f"{exp}->{imp}); pass gravity=[...] (e.g. ['ln_DIST', 'CNTG', 'LANG', 'CLNY']) to "
-            "fill them from the gravity part"
+            Message(
+                "{count} pairs have no estimated {effect!r} effect (first {exporter}->{importer}); "
+                "pass gravity=[...] (e.g. ['ln_DIST', 'CNTG', 'LANG', 'CLNY']) to fill them from "
+                "the gravity part",
+                count=int(missing.sum()),
+                effect=pair_effect,
+                exporter=exp,
+                importer=imp,
+            )
         )
     gravity = list(gravity)
     stage = _numeric_columns(frame, gravity, estimate.formula).reset_index()
@@ -292,8 +362,12 @@ def _pair_costs(
     if unknown.any():
         first = rows.iloc[int(np.flatnonzero(unknown)[0])]
         raise DataError(
-            f"pair {first['exporter']}->{first['importer']} cannot be filled: its exporter or "
-            "importer has no estimated pair effect with any partner"
+            Message(
+                "pair {exporter}->{importer} cannot be filled: its exporter or importer has no "
+                "estimated pair effect with any partner",
+                exporter=first["exporter"],
+                importer=first["importer"],
+            )
         )
     fill = np.exp(rows[gravity].to_numpy(dtype=float) @ fit.coef.loc[gravity].to_numpy() + a + b)
     values = pair_cost.to_numpy(copy=True)

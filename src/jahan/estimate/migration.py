@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 PAIR_VARIABLES: tuple[str, ...] = (
     "distance_km",
@@ -40,8 +40,12 @@ def _pairs_long(pairs: pd.DataFrame, variables: Sequence[str]) -> pd.DataFrame:
     for needed in ("exporter", "importer", *variables):
         if needed not in frame.columns:
             raise DataError(
-                f"pairs lacks {needed!r}; give the world's pairs (indexed by exporter, importer) "
-                f"with the columns {list(variables)}"
+                Message(
+                    "pairs lacks {column!r}; give the world's pairs (indexed by exporter, "
+                    "importer) with the columns {columns!r}",
+                    column=needed,
+                    columns=list(variables),
+                )
             )
     out = frame[["exporter", "importer", *variables]].rename(
         columns={"exporter": "origin", "importer": "destination"}
@@ -50,7 +54,13 @@ def _pairs_long(pairs: pd.DataFrame, variables: Sequence[str]) -> pd.DataFrame:
     dup = out.duplicated(["origin", "destination"])
     if dup.any():
         first = out[dup].iloc[0]
-        raise DataError(f"pairs lists ({first['origin']}, {first['destination']}) more than once")
+        raise DataError(
+            Message(
+                "pairs lists ({origin}, {destination}) more than once",
+                origin=first["origin"],
+                destination=first["destination"],
+            )
+        )
     return out
 
 
@@ -61,11 +71,22 @@ def _members_by_year(groups_frame: pd.DataFrame, group: str, years: np.ndarray) 
     """
     missing = [c for c in _GROUP_COLUMNS if c not in groups_frame.columns]
     if missing:
-        raise DataError(f"groups_frame lacks column(s) {missing}; expected {_GROUP_COLUMNS}")
+        raise DataError(
+            Message(
+                "groups_frame lacks column(s) {missing!r}; expected {expected!r}",
+                missing=missing,
+                expected=_GROUP_COLUMNS,
+            )
+        )
     rows = groups_frame[groups_frame["group"] == group]
     if rows.empty:
-        known = ", ".join(sorted(str(g) for g in groups_frame["group"].unique()))
-        raise DataError(f"group {group!r} is not in groups_frame; known groups: {known}")
+        raise DataError(
+            Message(
+                "group {group!r} is not in groups_frame; known groups: {known}",
+                group=group,
+                known=sorted(str(g) for g in groups_frame["group"].unique()),
+            )
+        )
     entry = pd.to_numeric(rows["entry_year"], errors="coerce").to_numpy(dtype=float)
     exit_ = pd.to_numeric(rows["exit_year"], errors="coerce").to_numpy(dtype=float)
     codes = rows["iso3"].astype(str).to_numpy()
@@ -125,7 +146,13 @@ def migration_panel(
     """
     missing = [c for c in _MIGRANT_COLUMNS if c not in migrants.columns]
     if missing:
-        raise DataError(f"migrants lacks column(s) {missing}; expected {_MIGRANT_COLUMNS}")
+        raise DataError(
+            Message(
+                "migrants lacks column(s) {missing!r}; expected {expected!r}",
+                missing=missing,
+                expected=_MIGRANT_COLUMNS,
+            )
+        )
     variables = list(dict.fromkeys(["distance_km", *pair_variables]))
     m = migrants[_MIGRANT_COLUMNS].copy()
     persons = pd.to_numeric(m["persons"], errors="coerce")
@@ -133,23 +160,38 @@ def migration_panel(
     if bad.any():
         row = m[bad].iloc[0]
         raise DataError(
-            f"migrants: persons {row['persons']} for {row['origin']}->{row['destination']} in "
-            f"{row['year']} must be a number >= 0"
+            Message(
+                "migrants: persons {persons} for {origin}->{destination} in {year} must be a "
+                "number >= 0",
+                persons=row["persons"],
+                origin=row["origin"],
+                destination=row["destination"],
+                year=row["year"],
+            )
         )
     m["persons"] = persons.astype(float)
     self_rows = m["origin"] == m["destination"]
     if self_rows.any():
         row = m[self_rows].iloc[0]
         raise DataError(
-            f"migrants has a stock of {row['origin']} in itself ({row['year']}); migrant stocks "
-            "are between distinct countries, drop those rows"
+            Message(
+                "migrants has a stock of {origin} in itself ({year}); migrant stocks are "
+                "between distinct countries, drop those rows",
+                origin=row["origin"],
+                year=row["year"],
+            )
         )
     dup = m.duplicated(["origin", "destination", "year"])
     if dup.any():
         row = m[dup].iloc[0]
         raise DataError(
-            f"migrants lists {row['origin']}->{row['destination']} in {row['year']} more than "
-            "once; sum or drop the repeats"
+            Message(
+                "migrants lists {origin}->{destination} in {year} more than once; sum or drop "
+                "the repeats",
+                origin=row["origin"],
+                destination=row["destination"],
+                year=row["year"],
+            )
         )
 
     pl = _pairs_long(pairs, variables)
@@ -157,8 +199,12 @@ def migration_panel(
     outside = sorted((set(m["origin"]) | set(m["destination"])) - countries)
     if outside:
         raise DataError(
-            f"migrants has code(s) {', '.join(outside[:10])}{', ...' if len(outside) > 10 else ''} "
-            "that are not countries of pairs; keep only pairs of the world's countries first"
+            Message(
+                "migrants has code(s) {codes}{more} that are not countries of pairs; keep only "
+                "pairs of the world's countries first",
+                codes=[str(c) for c in outside[:10]],
+                more=", ..." if len(outside) > 10 else "",
+            )
         )
     n = len(countries)
     if len(pl) != n * (n - 1):
@@ -170,15 +216,22 @@ def migration_panel(
             if o != d and (o, d) not in have
         )
         raise DataError(
-            f"pairs lacks the pair {gap}; every ordered pair of its countries is needed"
+            Message(
+                "pairs lacks the pair {pair!r}; every ordered pair of its countries is needed",
+                pair=gap,
+            )
         )
     dist = pd.to_numeric(pl["distance_km"], errors="coerce")
     bad = dist.isna() | (dist <= 0)
     if bad.any():
         row = pl[bad].iloc[0]
         raise DataError(
-            f"pairs: distance_km {row['distance_km']} for ({row['origin']}, {row['destination']}) "
-            "must be > 0"
+            Message(
+                "pairs: distance_km {distance} for ({origin}, {destination}) must be > 0",
+                distance=row["distance_km"],
+                origin=row["origin"],
+                destination=row["destination"],
+            )
         )
 
     pl = pl.assign(ln_dist=np.log(dist.to_numpy(dtype=float)))

@@ -20,7 +20,14 @@ import numpy as np
 import pandas as pd
 
 from jahan._compat import _MISSING, renamed
-from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, DataWarning
+from jahan.errors import (
+    ConvergenceError,
+    ConvergenceWarning,
+    DataError,
+    DataWarning,
+    JahanError,
+    Message,
+)
 from jahan.estimate._guard import check_sample
 from jahan.estimate._pyfixest import (
     IrlsRecord,
@@ -57,15 +64,23 @@ def _check_syntax(formula: str) -> None:
     parts = [("dependent variable", lhs), *zip(_PART_NAMES[1:], rhs.split("|"), strict=False)]
     if rhs.count("|") > 2:
         raise DataError(
-            f"formula {formula!r} has {rhs.count('|')} '|' separators; use "
-            "'y ~ x1 + x2 | fe1 + fe2' (at most: regressors | fixed effects | endogenous ~ instruments)"
+            Message(
+                "formula {formula!r} has {count} '|' separators; use 'y ~ x1 + x2 | fe1 + fe2' "
+                "(at most: regressors | fixed effects | endogenous ~ instruments)",
+                formula=formula,
+                count=rhs.count("|"),
+            )
         )
     for name, text in parts:
         body = text.strip()
         if not body:
             raise DataError(
-                f"formula {formula!r}: the {name} part is empty; write e.g. "
-                "'trade ~ ln_dist + cntg | exporter + importer'"
+                Message(
+                    "formula {formula!r}: the {part} part is empty; write e.g. "
+                    "'trade ~ ln_dist + cntg | exporter + importer'",
+                    formula=formula,
+                    part=Message(name),
+                )
             )
         # ':' (interaction) and '^' (combined fixed effect) are fixest operators, not Python.
         python = body.replace(":", "*").replace("^", "*")
@@ -75,18 +90,28 @@ def _check_syntax(formula: str) -> None:
             ast.parse(python, mode="eval")
         except SyntaxError:
             raise DataError(
-                f"formula {formula!r}: the {name} part {body!r} is not a sum of terms; "
-                "join terms with '+' and do not end with an operator, e.g. "
-                "'trade ~ ln_dist + cntg | exporter + importer'"
+                Message(
+                    "formula {formula!r}: the {part} part {body!r} is not a sum of terms; "
+                    "join terms with '+' and do not end with an operator, e.g. "
+                    "'trade ~ ln_dist + cntg | exporter + importer'",
+                    formula=formula,
+                    part=Message(name),
+                    body=body,
+                )
             ) from None
 
 
 def _check_inputs(formula: object, data: object) -> tuple[str, pd.DataFrame, str]:
     if not isinstance(data, pd.DataFrame):
-        raise DataError(f"data must be a pandas DataFrame, got {type(data).__name__}")
+        raise DataError(
+            Message("data must be a pandas DataFrame, got {kind}", kind=type(data).__name__)
+        )
     if not isinstance(formula, str) or "~" not in formula:
         raise DataError(
-            f"formula {formula!r} must read 'trade ~ x1 + x2 | fe1 + fe2' (fixest syntax)"
+            Message(
+                "formula {formula!r} must read 'trade ~ x1 + x2 | fe1 + fe2' (fixest syntax)",
+                formula=formula,
+            )
         )
     _check_syntax(formula)
     columns = [str(c) for c in data.columns]
@@ -94,24 +119,38 @@ def _check_inputs(formula: object, data: object) -> tuple[str, pd.DataFrame, str
         if token in columns or token in _FORMULA_WORDS or token.split(".")[0] in {"np"}:
             continue
         near = difflib.get_close_matches(token, columns, n=1)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
         raise DataError(
-            f"formula {formula!r} uses {token!r}, which is not a column of the data.{hint}"
+            Message(
+                "formula {formula!r} uses {token!r}, which is not a column of the data.{hint}",
+                formula=formula,
+                token=token,
+                hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else "",
+            )
         )
     depvar = formula.split("~", 1)[0].strip()
     if depvar in columns:
         y = pd.to_numeric(data[depvar], errors="coerce")
         bad = data.index[(y < 0).to_numpy()]
         if len(bad):
-            shown = ", ".join(str(r) for r in bad[:5])
             raise DataError(
-                f"{len(bad)} rows have negative {depvar!r} (rows {shown}{', ...' if len(bad) > 5 else ''}); "
-                "trade flows must be >= 0"
+                Message(
+                    "{count} rows have negative {depvar!r} (rows {rows}{more}); "
+                    "trade flows must be >= 0",
+                    count=len(bad),
+                    depvar=depvar,
+                    rows=[str(r) for r in bad[:5]],
+                    more=", ..." if len(bad) > 5 else "",
+                )
             )
         inf = data.index[np.isinf(y.to_numpy(dtype=float, na_value=np.nan))]
         if len(inf):
             raise DataError(
-                f"{len(inf)} rows have infinite {depvar!r} (first row {inf[0]}); fix or drop them"
+                Message(
+                    "{count} rows have infinite {depvar!r} (first row {row}); fix or drop them",
+                    count=len(inf),
+                    depvar=depvar,
+                    row=str(inf[0]),
+                )
             )
     return formula, data, depvar
 
@@ -123,25 +162,43 @@ def _check_separation(separation: object) -> list[str]:
         separation = [separation]
     if not isinstance(separation, Sequence):
         raise DataError(
-            f"separation={separation!r}: give a list drawn from {list(SEPARATION_CHECKS)}"
+            Message(
+                "separation={value!r}: give a list drawn from {checks!r}",
+                value=separation,
+                checks=list(SEPARATION_CHECKS),
+            )
         )
     checks = [str(s).lower() for s in separation]
     for check in checks:
         if check not in SEPARATION_CHECKS:
             raise DataError(
-                f"separation check {check!r} is unknown: use 'fe', 'ir' or both (default)"
+                Message(
+                    "separation check {check!r} is unknown: use 'fe', 'ir' or both (default)",
+                    check=check,
+                )
             )
     return list(dict.fromkeys(checks))
 
 
-def _nonconvergence_message(formula: str, record: IrlsRecord) -> str:
-    return (
-        f"PPML did not converge for {formula!r}: {record.iterations} IRLS iterations "
-        f"(max_iter={record.max_iter}), final relative deviance change "
-        f"{record.deviance_change:.3g} > tol={record.tol:g}. Raise max_iter (e.g. "
-        f"max_iter={max(2 * record.max_iter, 50)}), check for separated observations "
+def _reason(exc: Exception) -> object:
+    """The cause inside an error message: jahan's own error (rendered in the reader's language)
+    or a library's English text."""
+    return exc if isinstance(exc, JahanError) else str(exc)
+
+
+def _nonconvergence_message(formula: str, record: IrlsRecord) -> Message:
+    return Message(
+        "PPML did not converge for {formula!r}: {iterations} IRLS iterations "
+        "(max_iter={max_iter}), final relative deviance change {change:.3g} > tol={tol:g}. "
+        "Raise max_iter (e.g. max_iter={suggested}), check for separated observations "
         "(keep separation=('fe', 'ir')), or rescale trade flows (e.g. to millions); "
-        "pass on_nonconvergence='warn' to keep the unconverged estimate."
+        "pass on_nonconvergence='warn' to keep the unconverged estimate.",
+        formula=formula,
+        iterations=record.iterations,
+        max_iter=record.max_iter,
+        change=record.deviance_change,
+        tol=record.tol,
+        suggested=max(2 * record.max_iter, 50),
     )
 
 
@@ -222,12 +279,14 @@ def fepois(
     checks = _check_separation(separation)
     spec = parse_vcov(vcov, data.columns)
     if on_nonconvergence not in ("raise", "warn"):
-        raise DataError(f"on_nonconvergence={on_nonconvergence!r}: use 'raise' or 'warn'")
+        raise DataError(
+            Message("on_nonconvergence={value!r}: use 'raise' or 'warn'", value=on_nonconvergence)
+        )
     max_iter = renamed("fepois", "maxiter", "max_iter", maxiter, max_iter)
     if isinstance(max_iter, bool) or not isinstance(max_iter, (int, np.integer)) or max_iter < 1:
-        raise DataError(f"max_iter={max_iter!r} must be a positive integer")
+        raise DataError(Message("max_iter={value!r} must be a positive integer", value=max_iter))
     if not 0.0 < float(tol) < 1.0:
-        raise DataError(f"tol={tol!r} must lie strictly between 0 and 1")
+        raise DataError(Message("tol={value!r} must lie strictly between 0 and 1", value=tol))
 
     try:
         out = run_fepois(
@@ -247,13 +306,30 @@ def fepois(
     except ValueError as exc:
         if "Demeaning failed" in str(exc):
             raise ConvergenceError(
-                f"the fixed-effect demeaning did not converge for {formula!r} ({exc}); "
-                "this usually means separated observations: keep separation=('fe', 'ir'), "
-                "or drop fixed-effect groups with only zero flows"
+                # pyfixest's own reason stays in its English.
+                Message(
+                    "the fixed-effect demeaning did not converge for {formula!r} ({reason}); "
+                    "this usually means separated observations: keep separation=('fe', 'ir'), "
+                    "or drop fixed-effect groups with only zero flows",
+                    formula=formula,
+                    reason=str(exc),
+                )
             ) from exc
-        raise DataError(f"could not build the model {formula!r}: {exc}") from exc
+        raise DataError(
+            Message(
+                "could not build the model {formula!r}: {reason}",
+                formula=formula,
+                reason=_reason(exc),
+            )
+        ) from exc
     except (KeyError, TypeError) as exc:
-        raise DataError(f"could not build the model {formula!r}: {exc}") from exc
+        raise DataError(
+            Message(
+                "could not build the model {formula!r}: {reason}",
+                formula=formula,
+                reason=_reason(exc),
+            )
+        ) from exc
 
     fit, record = out.fit, out.record
     coef = coefficients(fit)
@@ -265,7 +341,7 @@ def fepois(
         message = _nonconvergence_message(formula, record)
         if on_nonconvergence == "raise":
             raise ConvergenceError(message, record=record)
-        warnings.warn(message, ConvergenceWarning, stacklevel=2)
+        warnings.warn(str(message), ConvergenceWarning, stacklevel=2)
 
     run_inference(fit, spec.pyfixest_vcov)
     arrays = fit_arrays(fit)

@@ -14,7 +14,7 @@ from jahan._compat import deprecated
 from jahan._i18n import tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,9 @@ class GravityEstimate(Result):
     def confint(self, level: float = 0.95) -> pd.DataFrame:
         """Normal confidence intervals :math:`\\hat\\beta \\pm z_{(1+level)/2}\\,\\mathrm{se}`."""
         if not 0.0 < level < 1.0:
-            raise DataError(f"confidence level {level!r} must lie strictly between 0 and 1")
+            raise DataError(
+                Message("confidence level {level!r} must lie strictly between 0 and 1", level=level)
+            )
         q = stats.norm.ppf(0.5 + level / 2.0)
         coef, se = self.coef, self.se
         return pd.DataFrame({"low": coef - q * se, "high": coef + q * se})
@@ -171,10 +173,17 @@ class GravityEstimate(Result):
                 import difflib
 
                 near = difflib.get_close_matches(name, self._names, n=1)
-                hint = f" Did you mean {near[0]!r}?" if near else ""
                 raise DataError(
-                    f"{name!r} is not a coefficient of {self.formula!r} "
-                    f"(coefficients: {', '.join(self._names)}).{hint}"
+                    Message(
+                        "{name!r} is not a coefficient of {formula!r} (coefficients: {names})."
+                        "{hint}",
+                        name=name,
+                        formula=self.formula,
+                        names=list(self._names),
+                        hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0])
+                        if near
+                        else "",
+                    )
                 )
         return wanted
 
@@ -206,7 +215,7 @@ class GravityEstimate(Result):
             ``n`` rows, one column per coefficient.
         """
         if int(n) < 1:
-            raise DataError(f"number of draws n={n!r} must be at least 1")
+            raise DataError(Message("number of draws n={n!r} must be at least 1", n=n))
         wanted = self._check_names(names)
         rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         mean = self.coef.loc[wanted].to_numpy()
@@ -229,8 +238,11 @@ class GravityEstimate(Result):
         """
         if self._fixef is None:
             raise DataError(
-                f"fixed effects of {self.formula!r} were not recovered: refit with "
-                "jahan.fepois(..., fixef=True)"
+                Message(
+                    "fixed effects of {formula!r} were not recovered: refit with "
+                    "jahan.fepois(..., fixef=True)",
+                    formula=self.formula,
+                )
             )
         return {term: series.copy() for term, series in self._fixef.items()}
 

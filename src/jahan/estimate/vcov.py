@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 VCOV_NAMES: tuple[str, ...] = ("hetero", "stata_robust", "iid", "cluster:<col>[+<col>]")
 
@@ -69,15 +69,23 @@ def parse_vcov(vcov: object, columns: object = None) -> VcovSpec:
     """
     if isinstance(vcov, dict):
         if len(vcov) != 1:
-            raise DataError(f"vcov={vcov!r}: give one entry, e.g. {{'CRV1': 'pair_id'}}")
+            raise DataError(
+                Message("vcov={vcov!r}: give one entry, e.g. {{'CRV1': 'pair_id'}}", vcov=vcov)
+            )
         ((key, value),) = vcov.items()
         if str(key).upper() != "CRV1":
             raise DataError(
-                f"vcov={vcov!r}: only 'CRV1' clustering is supported, e.g. {{'CRV1': 'pair_id'}}"
+                Message(
+                    "vcov={vcov!r}: only 'CRV1' clustering is supported, e.g. "
+                    "{{'CRV1': 'pair_id'}}",
+                    vcov=vcov,
+                )
             )
         return _cluster_spec(str(value), columns)
     if not isinstance(vcov, str):
-        raise DataError(f"vcov={vcov!r}: use one of {', '.join(VCOV_NAMES)}")
+        raise DataError(
+            Message("vcov={vcov!r}: use one of {names}", vcov=vcov, names=list(VCOV_NAMES))
+        )
     text = vcov.strip()
     low = text.lower()
     if low in {"hetero", "hc1", "robust"}:
@@ -92,15 +100,25 @@ def parse_vcov(vcov: object, columns: object = None) -> VcovSpec:
     import difflib
 
     near = difflib.get_close_matches(low, ["hetero", "stata_robust", "iid", "cluster:"], n=1)
-    hint = f" Did you mean {near[0]!r}?" if near else ""
-    raise DataError(f"vcov={vcov!r} is not known: use one of {', '.join(VCOV_NAMES)}.{hint}")
+    raise DataError(
+        Message(
+            "vcov={vcov!r} is not known: use one of {names}.{hint}",
+            vcov=vcov,
+            names=list(VCOV_NAMES),
+            hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else "",
+        )
+    )
 
 
 def _cluster_spec(text: str, columns: object) -> VcovSpec:
     names = tuple(part.strip() for part in text.split("+") if part.strip())
     if not 1 <= len(names) <= 2:
         raise DataError(
-            f"cluster variables {text!r}: give one or two columns, e.g. 'pair_id' or 'exporter+importer'"
+            Message(
+                "cluster variables {text!r}: give one or two columns, e.g. 'pair_id' or "
+                "'exporter+importer'",
+                text=text,
+            )
         )
     if columns is not None:
         import difflib
@@ -109,8 +127,15 @@ def _cluster_spec(text: str, columns: object) -> VcovSpec:
         for name in names:
             if name not in known:
                 near = difflib.get_close_matches(name, known, n=1)
-                hint = f" Did you mean {near[0]!r}?" if near else ""
-                raise DataError(f"cluster variable {name!r} is not a column of the data.{hint}")
+                raise DataError(
+                    Message(
+                        "cluster variable {name!r} is not a column of the data.{hint}",
+                        name=name,
+                        hint=Message(" Did you mean {suggestion!r}?", suggestion=near[0])
+                        if near
+                        else "",
+                    )
+                )
     return VcovSpec("cluster", names)
 
 
