@@ -218,27 +218,28 @@ def fit_language_model(
         data if isinstance(data, ShareSeries) else validate_shares(data, source=source, lines=lines)
     )
     if len(series) <= q:
-        values: dict[str, object] = {
-            "rows": len(series),
-            "model": cls.name,
-            "count": q,
-            "free": free,
-            "needed": q + 1,
-        }
         raise DataError(
             Message(
                 "{rows} rows in {source}, but the {model} model has {count} free parameters "
                 "({free} and the initial shares): give at least {needed} years or fix parameters "
                 "(fixed={{'a': 1.31}})",
                 source=series.source,
-                **values,
+                rows=len(series),
+                model=cls.name,
+                count=q,
+                free=free,
+                needed=q + 1,
             )
             if series.source
             else Message(
                 "{rows} rows, but the {model} model has {count} free parameters "
                 "({free} and the initial shares): give at least {needed} years or fix parameters "
                 "(fixed={{'a': 1.31}})",
-                **values,
+                rows=len(series),
+                model=cls.name,
+                count=q,
+                free=free,
+                needed=q + 1,
             )
         )
     if not 0.0 < level < 1.0:

@@ -86,22 +86,33 @@ class LanguageModel:
                     )
                 )
             # The parameter's meaning is a msgid of its own (errors_culture.po).
-            values: dict[str, object] = {
-                "symbol": p.symbol,
-                "meaning": Message(p.meaning),
-                "value": value,
-            }
+            meaning = Message(p.meaning)
             if p.kind == "positive" and value <= 0:
                 raise DataError(
-                    Message("parameter {symbol} ({meaning}) = {value} must be > 0", **values)
+                    Message(
+                        "parameter {symbol} ({meaning}) = {value} must be > 0",
+                        symbol=p.symbol,
+                        meaning=meaning,
+                        value=value,
+                    )
                 )
             if p.kind == "nonnegative" and value < 0:
                 raise DataError(
-                    Message("parameter {symbol} ({meaning}) = {value} must be >= 0", **values)
+                    Message(
+                        "parameter {symbol} ({meaning}) = {value} must be >= 0",
+                        symbol=p.symbol,
+                        meaning=meaning,
+                        value=value,
+                    )
                 )
             if p.kind == "unit" and not 0.0 <= value <= 1.0:
                 raise DataError(
-                    Message("parameter {symbol} ({meaning}) = {value} must lie in [0, 1]", **values)
+                    Message(
+                        "parameter {symbol} ({meaning}) = {value} must lie in [0, 1]",
+                        symbol=p.symbol,
+                        meaning=meaning,
+                        value=value,
+                    )
                 )
             out[p.symbol] = value
         return out
