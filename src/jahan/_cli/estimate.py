@@ -9,14 +9,14 @@ from typing import Annotated
 import typer
 
 from jahan._cli.common import LangOption, console, lang_or_exit
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 def _read_table(path: Path):
     import pandas as pd
 
     if not path.exists():
-        raise DataError(f"data file {str(path)!r} does not exist")
+        raise DataError(Message("data file {path!r} does not exist", path=str(path)))
     suffix = path.suffix.lower()
     if suffix == ".dta":
         return pd.read_stata(path)
@@ -27,7 +27,11 @@ def _read_table(path: Path):
     if suffix in {".csv", ".dlm", ".txt"}:
         return pd.read_csv(path, sep=None, engine="python")
     raise DataError(
-        f"data file {str(path)!r}: unknown format {suffix!r}; use .csv, .dlm, .tsv, .dta or .parquet"
+        Message(
+            "data file {path!r}: unknown format {suffix!r}; use .csv, .dlm, .tsv, .dta or .parquet",
+            path=str(path),
+            suffix=suffix,
+        )
     )
 
 

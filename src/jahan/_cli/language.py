@@ -62,7 +62,11 @@ def read_shares_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
     """
     if not path.is_file():
         raise DataError(
-            f"file not found: {path}; give a CSV with columns year, monolingual_a, bilingual, monolingual_b"
+            Message(
+                "file not found: {path}; give a CSV with columns year, monolingual_a, bilingual, "
+                "monolingual_b",
+                path=str(path),
+            )
         )
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -77,14 +81,23 @@ def read_shares_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
                 continue
             if len(record) != len(header):
                 raise DataError(
-                    f"{path}, line {reader.line_num}: {len(record)} fields, expected {len(header)} "
-                    f"({', '.join(header)})"
+                    Message(
+                        "{path}, line {line}: {fields} fields, expected {expected} ({header})",
+                        path=str(path),
+                        line=reader.line_num,
+                        fields=len(record),
+                        expected=len(header),
+                        header=", ".join(header),
+                    )
                 )
             rows.append([c.strip() for c in record])
             lines.append(reader.line_num)
     if header is None:
         raise DataError(
-            f"{path} is empty: expected a header year, monolingual_a, bilingual, monolingual_b"
+            Message(
+                "{path} is empty: expected a header year, monolingual_a, bilingual, monolingual_b",
+                path=str(path),
+            )
         )
     return pd.DataFrame(rows, columns=header), lines
 
@@ -96,9 +109,13 @@ def _parse_fix(items: list[str] | None) -> dict[str, float]:
         try:
             out[name.strip()] = float(value)
         except ValueError:
-            raise DataError(f"--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31") from None
+            raise DataError(
+                Message("--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31", item=item)
+            ) from None
         if not sep:
-            raise DataError(f"--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31")
+            raise DataError(
+                Message("--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31", item=item)
+            )
     return out
 
 
