@@ -569,10 +569,14 @@ class GEModel(FixedParameters):
         if bad.size:
             names = ", ".join(self._codes[k] for k in bad[:10])
             raise DataError(
-                f"the shock cuts {names} off from all trade, but with imbalances="
-                f"{self.imbalances!r} an isolated country would still have to run its baseline "
-                "trade deficit or surplus, so no equilibrium exists. Use imbalances='balanced' "
-                "for autarky and embargo scenarios."
+                Message(
+                    "the shock cuts {names} off from all trade, but with imbalances="
+                    "{imbalances!r} an isolated country would still have to run its baseline "
+                    "trade deficit or surplus, so no equilibrium exists. Use "
+                    "imbalances='balanced' for autarky and embargo scenarios.",
+                    names=names,
+                    imbalances=self.imbalances,
+                )
             )
 
     def _result(
