@@ -8,6 +8,7 @@ import string
 from pathlib import Path
 
 import pytest
+from _error_words import _without_literals
 
 from jahan._i18n import LANGUAGES, catalog, check_lang, fmt_number, fmt_pct, fmt_signif, tr
 from jahan.errors import JahanError
@@ -77,9 +78,12 @@ def test_kazakh_is_cyrillic():
     texts = list(catalog("kk").values())
     if not texts:
         pytest.skip("no Kazakh messages yet")
-    letters = "".join(ch for text in texts for ch in text if ch.isalpha())
+    # The prose around the values: placeholders and what stays as typed (quoted values, column
+    # and field names, formulas, codes) are not Kazakh words and are left out of the count.
+    prose = [_without_literals(re.sub(r"\{[^{}]*\}", " ", text)) for text in texts]
+    letters = "".join(ch for text in prose for ch in text if ch.isalpha())
     cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
-    assert cyrillic / len(letters) > 0.8
+    assert cyrillic / len(letters) > 0.9
 
 
 def test_unknown_language_is_a_clear_error():

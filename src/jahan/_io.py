@@ -55,13 +55,18 @@ _EXCEL_MAX_ROWS = 1_048_576  # rows in one Excel worksheet, header included
 
 def table_format(target: str | os.PathLike[str], fmt: str | None = None) -> str:
     """The format of a table file: ``fmt`` when given, else the file's suffix; or raise."""
-    from jahan.errors import DataError
+    from jahan.errors import DataError, Message
 
     chosen = (fmt or Path(target).suffix.lstrip(".")).strip().lower()
     if chosen not in TABLE_FORMATS:
         raise DataError(
-            f"{str(target)!r}: unknown table format {chosen or '(none)'!r}; use a .csv, .parquet "
-            f"or .xlsx file name, or --format {'|'.join(TABLE_FORMATS)}"
+            Message(
+                "{target!r}: unknown table format {format!r}; use a .csv, .parquet or .xlsx "
+                "file name, or --format {formats}",
+                target=str(target),
+                format=chosen or Message("(none)"),
+                formats="|".join(TABLE_FORMATS),
+            )
         )
     return chosen
 
@@ -74,7 +79,7 @@ def write_table_atomic(
     sheet: str = "data",
 ) -> Path:
     """Write ``frame`` (without its index) as CSV (UTF-8), Parquet or Excel, atomically."""
-    from jahan.errors import DataError
+    from jahan.errors import DataError, Message
 
     kind = table_format(target, fmt)
     if kind == "csv":
@@ -83,8 +88,13 @@ def write_table_atomic(
         return atomic_write(target, lambda p: frame.to_parquet(p, index=False))
     if len(frame) + 1 > _EXCEL_MAX_ROWS:
         raise DataError(
-            f"{str(target)!r}: {len(frame)} rows do not fit one Excel sheet ({_EXCEL_MAX_ROWS - 1} "
-            "at most); write .parquet or .csv instead"
+            Message(
+                "{target!r}: {rows} rows do not fit one Excel sheet ({limit} at most); "
+                "write .parquet or .csv instead",
+                target=str(target),
+                rows=len(frame),
+                limit=_EXCEL_MAX_ROWS - 1,
+            )
         )
     # Excel sheet names are at most 31 characters.
     return atomic_write(

@@ -16,7 +16,7 @@ def _read_table(path: Path):
     import pandas as pd
 
     if not path.exists():
-        raise DataError(Message("data file {file!r} does not exist", file=str(path)))
+        raise DataError(Message("data file {path!r} does not exist", path=str(path)))
     suffix = path.suffix.lower()
     if suffix == ".dta":
         return pd.read_stata(path)
@@ -28,8 +28,8 @@ def _read_table(path: Path):
         return pd.read_csv(path, sep=None, engine="python")
     raise DataError(
         Message(
-            "data file {file!r}: unknown format {suffix!r}; use .csv, .dlm, .tsv, .dta or .parquet",
-            file=str(path),
+            "data file {path!r}: unknown format {suffix!r}; use .csv, .dlm, .tsv, .dta or .parquet",
+            path=str(path),
             suffix=suffix,
         )
     )

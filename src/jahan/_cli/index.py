@@ -9,14 +9,14 @@ import typer
 
 from jahan._cli.common import LangOption, console, lang_or_exit
 from jahan._i18n import tr
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 def _read_table(path: Path):
     import pandas as pd
 
     if not path.exists():
-        raise DataError(f"data file {str(path)!r} does not exist")
+        raise DataError(Message("data file {path!r} does not exist", path=str(path)))
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         return pd.read_parquet(path)
@@ -25,7 +25,11 @@ def _read_table(path: Path):
     if suffix in {".tsv", ".tab"}:
         return pd.read_csv(path, sep="\t")
     raise DataError(
-        f"data file {str(path)!r}: unknown format {suffix!r}; use .csv, .tsv or .parquet"
+        Message(
+            "data file {path!r}: unknown format {suffix!r}; use .csv, .tsv or .parquet",
+            path=str(path),
+            suffix=suffix,
+        )
     )
 
 
@@ -270,7 +274,9 @@ def index(
         )
         return
     if preset != "kof":
-        raise DataError(f"unknown preset {preset!r}: use 'measured' or 'kof'")
+        raise DataError(
+            Message("unknown preset {preset!r}: use 'measured' or 'kof'", preset=preset)
+        )
     _kof(data, with_builtin, year, weighting, out, lang)
 
 

@@ -82,12 +82,12 @@ def read_shares_csv(path: Path) -> tuple[pd.DataFrame, list[int]]:
             if len(record) != len(header):
                 raise DataError(
                     Message(
-                        "{path}, line {line}: {count} fields, expected {expected} ({columns})",
+                        "{path}, line {line}: {fields} fields, expected {expected} ({header})",
                         path=str(path),
                         line=reader.line_num,
-                        count=len(record),
+                        fields=len(record),
                         expected=len(header),
-                        columns=header,
+                        header=", ".join(header),
                     )
                 )
             rows.append([c.strip() for c in record])
@@ -106,13 +106,16 @@ def _parse_fix(items: list[str] | None) -> dict[str, float]:
     out: dict[str, float] = {}
     for item in items or []:
         name, sep, value = item.partition("=")
-        problem = Message("--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31", item=item)
         try:
             out[name.strip()] = float(value)
         except ValueError:
-            raise DataError(problem) from None
+            raise DataError(
+                Message("--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31", item=item)
+            ) from None
         if not sep:
-            raise DataError(problem)
+            raise DataError(
+                Message("--fix {item!r}: write SYMBOL=VALUE, e.g. --fix a=1.31", item=item)
+            )
     return out
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from jahan._result import Result, band_frame
-from jahan.errors import DataError, ModelledDataWarning
+from jahan.errors import DataError, Message, ModelledDataWarning
 from jahan.estimate.bloc import BlocEstimate, estimate_bloc
 from jahan.scenario.defaults import RTA_EFFECT_YOTOV_2016, RTA_SE_YOTOV_2016
 
@@ -276,17 +276,24 @@ def evaluate_bloc(
 
         world = World.builtin()
     if int(draws) < 0:
-        raise DataError(f"draws={draws!r} must be >= 0")
+        raise DataError(Message("draws={draws!r} must be >= 0", draws=draws))
     if not trade_elasticity > 0:
-        raise DataError(f"trade_elasticity={trade_elasticity!r} must be positive (e.g. 5)")
+        raise DataError(
+            Message("trade_elasticity={theta!r} must be positive (e.g. 5)", theta=trade_elasticity)
+        )
     focus = world._code(focus)  # DataError naming the unknown code
     est = estimate_bloc(world, bloc, years=years)
     year = world.baseline_year
     members = tuple(world.group(est.bloc, year=year))
     if len(members) < 2:
         raise DataError(
-            f"bloc {est.bloc!r} has fewer than two members in the baseline year {year} "
-            f"({', '.join(members) or 'none'}); there is nothing to remove"
+            Message(
+                "bloc {bloc!r} has fewer than two members in the baseline year {year} "
+                "({members}); there is nothing to remove",
+                bloc=est.bloc,
+                year=year,
+                members=", ".join(members) or Message("none"),
+            )
         )
     if world.flows_kind != "observed":
         warnings.warn(
@@ -313,7 +320,9 @@ def evaluate_bloc(
             countries[f"{o}_{case}_p05"] = lo
             countries[f"{o}_{case}_p95"] = hi
     if not np.isfinite(countries.to_numpy()).all():
-        raise DataError("the GE results contain non-finite values; check the baseline flows")
+        raise DataError(
+            Message("the GE results contain non-finite values; check the baseline flows")
+        )
     bloc_trade = pd.DataFrame(
         [runs[c]["trade"] for c in CASES],
         columns=["trade_pct", "trade_pct_p05", "trade_pct_p95"],

@@ -18,16 +18,19 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 def pairs_text(
     pairs: Sequence[tuple[object, object]], limit: int = 5, total: int | None = None
-) -> str:
-    """``A->B, C->D and 3 more`` for an error message (``total``: pairs in all, if more)."""
+) -> str | Message:
+    """``A->B, C->D and 3 more`` for an error message (``total``: pairs in all, if more).
+
+    A message value: the "and 3 more" is rendered in the error's language.
+    """
     shown = ", ".join(f"{a}->{b}" for a, b in list(pairs)[:limit])
     more = (len(pairs) if total is None else total) - limit
-    return shown + (f" and {more} more" if more > 0 else "")
+    return Message("{shown} and {more} more", shown=shown, more=more) if more > 0 else shown
 
 
 def _clean(uniques: object) -> np.ndarray:
@@ -233,15 +236,22 @@ def level_positions(
 
 def unknown_error(argument: str, unknown: Sequence[str], countries: tuple[str, ...]) -> DataError:
     """One error naming up to five unknown codes, each with the closest known code."""
-    hints = []
+    hints: list[str | Message] = []
     for code in list(unknown)[:5]:
         near = difflib.get_close_matches(code, countries, n=1)
-        hints.append(f"{code} (did you mean {near[0]}?)" if near else code)
+        hints.append(
+            Message("{code} (did you mean {near}?)", code=code, near=near[0]) if near else code
+        )
     more = len(unknown) - 5
-    tail = f" and {more} more" if more > 0 else ""
+    named = Message("{shown} and {more} more", shown=hints, more=more) if more > 0 else hints
     return DataError(
-        f"{argument} names countries not in the model: {', '.join(hints)}{tail}. "
-        f"The model has {len(countries)} countries (see GEModel.countries)."
+        Message(
+            "{argument} names countries not in the model: {codes}. "
+            "The model has {n} countries (see GEModel.countries).",
+            argument=argument,
+            codes=named,
+            n=len(countries),
+        )
     )
 
 
@@ -255,8 +265,11 @@ def flows_frame(flows: object) -> pd.DataFrame:
     if isinstance(flows, pd.Series):
         if not isinstance(flows.index, pd.MultiIndex) or flows.index.nlevels != 2:
             raise DataError(
-                "flows Series must have a two-level MultiIndex (exporter, importer); got an "
-                f"index with {flows.index.nlevels} level(s)."
+                Message(
+                    "flows Series must have a two-level MultiIndex (exporter, importer); got an "
+                    "index with {levels} level(s).",
+                    levels=flows.index.nlevels,
+                )
             )
         return pd.DataFrame(
             {
@@ -269,13 +282,20 @@ def flows_frame(flows: object) -> pd.DataFrame:
         missing = [c for c in ("exporter", "importer", "value") if c not in flows.columns]
         if missing:
             raise DataError(
-                f"flows frame lacks column(s) {missing}: it needs exporter, importer, value "
-                f"(columns found: {list(flows.columns)[:10]})."
+                Message(
+                    "flows frame lacks column(s) {missing!r}: it needs exporter, importer, value "
+                    "(columns found: {found!r}).",
+                    missing=missing,
+                    found=list(flows.columns)[:10],
+                )
             )
         return flows  # read by column and by position only: no copy needed
     raise DataError(
-        "flows must be a DataFrame (exporter, importer, value), a Series indexed by "
-        f"(exporter, importer), or a World; got {type(flows).__name__}."
+        Message(
+            "flows must be a DataFrame (exporter, importer, value), a Series indexed by "
+            "(exporter, importer), or a World; got {kind}.",
+            kind=type(flows).__name__,
+        )
     )
 
 
@@ -357,7 +377,7 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     i_codes, i_labels = factorize_labels(frame["importer"])
     value = numbers(frame["value"])
 
-    def rows_text(mask: np.ndarray) -> tuple[list[int], str]:
+    def rows_text(mask: np.ndarray) -> tuple[list[int], str | Message]:
         rows = np.flatnonzero(mask)
         pairs = list(zip(e_labels[e_codes[rows[:6]]], i_labels[i_codes[rows[:6]]], strict=True))
         return rows[:5].tolist(), pairs_text(pairs, total=rows.size)
@@ -366,14 +386,24 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
     if bad.any():
         rows, text = rows_text(bad)
         raise DataError(
-            f"{bad.sum()} flow(s) are missing or not numbers (rows {rows}: {text}); every pair "
-            "needs a finite value >= 0 (use 0 for no trade)."
+            Message(
+                "{count} flow(s) are missing or not numbers (rows {rows!r}: {pairs}); every pair "
+                "needs a finite value >= 0 (use 0 for no trade).",
+                count=int(bad.sum()),
+                rows=rows,
+                pairs=text,
+            )
         )
     neg = value < 0
     if neg.any():
         rows, text = rows_text(neg)
         raise DataError(
-            f"{neg.sum()} flow(s) are negative (rows {rows}: {text}); trade flows must be >= 0."
+            Message(
+                "{count} flow(s) are negative (rows {rows!r}: {pairs}); trade flows must be >= 0.",
+                count=int(neg.sum()),
+                rows=rows,
+                pairs=text,
+            )
         )
     big = value > MAX_FLOW
     if big.any():
@@ -381,9 +411,15 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
         # of flows near 1e308 overflow and would surface as a solver failure blamed on the shock.
         rows, text = rows_text(big)
         raise DataError(
-            f"{big.sum()} flow(s) exceed {MAX_FLOW:.0e} (rows {rows}: {text}); sums of such "
-            "values overflow. Rescale the flows (e.g. to USD millions): the model's results do "
-            "not depend on their unit."
+            Message(
+                "{count} flow(s) exceed {limit:.0e} (rows {rows!r}: {pairs}); sums of such "
+                "values overflow. Rescale the flows (e.g. to USD millions): the model's results "
+                "do not depend on their unit.",
+                count=int(big.sum()),
+                limit=MAX_FLOW,
+                rows=rows,
+                pairs=text,
+            )
         )
     codes = tuple(sorted(set(e_labels.tolist()) | set(i_labels.tolist())))
     n = len(codes)
@@ -397,24 +433,37 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
         rows, text = rows_text(repeated)
         n_repeated = np.unique(i[repeated].astype(np.int64) * n + j[repeated]).size
         raise DataError(
-            f"{n_repeated} pair(s) appear more than once (rows {rows}: {text}); "
-            "give one flow per (exporter, importer)."
+            Message(
+                "{count} pair(s) appear more than once (rows {rows!r}: {pairs}); "
+                "give one flow per (exporter, importer).",
+                count=int(n_repeated),
+                rows=rows,
+                pairs=text,
+            )
         )
     if np.isnan(X).any():
         gi, gj = np.nonzero(np.isnan(X))
         pairs = [(codes[a], codes[b]) for a, b in zip(gi[:6], gj[:6], strict=True)]
         raise DataError(
-            f"flows are not square: {gi.size} of {n * n} (exporter, importer) pairs are "
-            f"missing ({pairs_text(pairs, total=gi.size)}); every country "
-            "must appear as exporter and importer with every partner and itself (add missing "
-            "pairs with value 0)."
+            Message(
+                "flows are not square: {missing} of {total} (exporter, importer) pairs are "
+                "missing ({pairs}); every country "
+                "must appear as exporter and importer with every partner and itself (add missing "
+                "pairs with value 0).",
+                missing=int(gi.size),
+                total=n * n,
+                pairs=pairs_text(pairs, total=gi.size),
+            )
         )
     dom = np.diag(X)
     if (dom <= 0).any():
         bad_codes = [codes[k] for k in np.flatnonzero(dom <= 0)]
         raise DataError(
-            f"domestic flows X_ii must be positive; zero for {', '.join(bad_codes[:10])}. "
-            "Supply domestic sales (gross output minus exports) for these countries or drop them."
+            Message(
+                "domestic flows X_ii must be positive; zero for {codes}. Supply domestic sales "
+                "(gross output minus exports) for these countries or drop them.",
+                codes=", ".join(bad_codes[:10]),
+            )
         )
     return codes, X
 
@@ -432,7 +481,9 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
     if isinstance(cost_change, pd.Series):
         index = cost_change.index
         if not isinstance(index, pd.MultiIndex) or index.nlevels != 2:
-            raise DataError("cost_change Series must be indexed by (exporter, importer) pairs.")
+            raise DataError(
+                Message("cost_change Series must be indexed by (exporter, importer) pairs.")
+            )
         i, unknown_i = level_positions(index, 0, countries)
         j, unknown_j = level_positions(index, 1, countries)
         unknown = sorted(set(unknown_i) | set(unknown_j))
@@ -444,14 +495,21 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
             gi, gj = np.divmod(np.unique(i[repeated].astype(np.int64) * n + j[repeated]), n)
             pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]
             raise DataError(
-                f"cost_change repeats pair(s) {pairs_text(pairs)}; give each pair once."
+                Message(
+                    "cost_change repeats pair(s) {pairs}; give each pair once.",
+                    pairs=pairs_text(pairs),
+                )
             )
     else:
         B = np.array(cost_change, dtype=float, copy=True)
         if B.shape != (n, n):
             raise DataError(
-                f"cost_change array has shape {B.shape}; expected ({n}, {n}) aligned with "
-                "GEModel.countries (rows exporters, columns importers)."
+                Message(
+                    "cost_change array has shape {shape!r}; expected ({n}, {n}) aligned with "
+                    "GEModel.countries (rows exporters, columns importers).",
+                    shape=B.shape,
+                    n=n,
+                )
             )
     # Two reductions decide the usual case; NaN makes both comparisons fail.
     if B.min() >= 0 and B.max() < np.inf:
@@ -461,8 +519,12 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
         gi, gj = np.nonzero(bad)
         pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]
         raise DataError(
-            f"cost_change must be finite and >= 0 (1 = no change, 0 = prohibitive); "
-            f"{len(pairs)} bad value(s) at {pairs_text(pairs)}."
+            Message(
+                "cost_change must be finite and >= 0 (1 = no change, 0 = prohibitive); "
+                "{count} bad value(s) at {pairs}.",
+                count=len(pairs),
+                pairs=pairs_text(pairs),
+            )
         )
     return B
 
@@ -484,7 +546,12 @@ def country_vector(values: object, countries: CountryCodes, argument: str) -> np
         A = np.array(values, dtype=float, copy=True).ravel()
         if A.shape != (n,):
             raise DataError(
-                f"{argument} has {A.size} values; expected {n} aligned with GEModel.countries."
+                Message(
+                    "{argument} has {size} values; expected {n} aligned with GEModel.countries.",
+                    argument=argument,
+                    size=A.size,
+                    n=n,
+                )
             )
     return A
 

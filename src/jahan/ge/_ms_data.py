@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError, DataWarning
+from jahan.errors import DataError, DataWarning, Message
 
 NEGATIVE_IO_LIMIT = 0.01
 """Input-output shares down to -0.01 are accepted with a warning (the CP 2015 table has one)."""
@@ -45,31 +45,56 @@ class Calibration:
         return self.shares * self.expenditure[:, :, None] / (1.0 + self.tariff)
 
 
-def _rows(frame: pd.DataFrame, mask: np.ndarray, limit: int = 5) -> str:
+def _rows(frame: pd.DataFrame, mask: np.ndarray, limit: int = 5) -> str | Message:
+    """``row 3 (country='KAZ', ...); row 7 (...); and 2 more``, as a message value."""
     shown = frame.loc[mask].head(limit)
-    text = "; ".join(
-        "row " + str(idx) + " (" + ", ".join(f"{k}={v!r}" for k, v in row.items()) + ")"
-        for idx, row in shown.iterrows()
-    )
+    text: str | Message = ""
+    for idx, row in shown.iterrows():
+        one = Message(
+            "row {row} ({fields})",
+            row=str(idx),
+            fields=", ".join(f"{k}={v!r}" for k, v in row.items()),
+        )
+        text = one if text == "" else Message("{first}; {then}", first=text, then=one)
     extra = int(mask.sum()) - len(shown)
-    return text + (f"; and {extra} more" if extra > 0 else "")
+    if extra > 0:
+        return Message("{rows}; and {extra} more", rows=text, extra=extra)
+    return text
 
 
 def _require_columns(frame: object, name: str, columns: tuple[str, ...]) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
-        raise DataError(f"{name} must be a pandas DataFrame with columns {list(columns)}")
+        raise DataError(
+            Message(
+                "{name} must be a pandas DataFrame with columns {columns!r}",
+                name=name,
+                columns=list(columns),
+            )
+        )
     table: pd.DataFrame = frame.reset_index(drop=frame.index.names == [None])
     missing = [c for c in columns if c not in table.columns]
     if missing:
-        hints = []
+        hints: list[str | Message] = []
         for col in missing:
             near = difflib.get_close_matches(col, [str(c) for c in table.columns], n=1)
-            hints.append(f"{col!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+            hints.append(_hint(col, near))
         raise DataError(
-            f"{name} lacks column(s) {', '.join(hints)}; it needs {list(columns)}, "
-            f"it has {list(table.columns)}"
+            Message(
+                "{name} lacks column(s) {hints}; it needs {columns!r}, it has {found!r}",
+                name=name,
+                hints=hints,
+                columns=list(columns),
+                found=list(table.columns),
+            )
         )
     return table.loc[:, list(columns)].copy()
+
+
+def _hint(value: str, near: list[str]) -> str | Message:
+    """``'KAZZ' (did you mean 'KAZ'?)``, or the quoted value alone."""
+    if near:
+        return Message("{value!r} (did you mean {near!r}?)", value=value, near=near[0])
+    return repr(value)
 
 
 def _codes(frame: pd.DataFrame, name: str, column: str, labels: pd.Index, what: str) -> np.ndarray:
@@ -78,14 +103,24 @@ def _codes(frame: pd.DataFrame, name: str, column: str, labels: pd.Index, what: 
     bad = codes < 0
     if bad.any():
         unknown = sorted(set(values[bad]))[:5]
-        hints = []
-        for code in unknown:
-            near = difflib.get_close_matches(code, list(labels), n=1)
-            hints.append(f"{code!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+        hints = [
+            _hint(code, difflib.get_close_matches(code, list(labels), n=1)) for code in unknown
+        ]
+        values = {"name": name, "column": column, "codes": hints, "rows": _rows(frame, bad, 3)}
+        if what == "countries":
+            raise DataError(
+                Message(
+                    "{name}.{column} has countries not in gross_output: {codes} ({rows}); "
+                    "every country must have a gross_output row",
+                    **values,
+                )
+            )
         raise DataError(
-            f"{name}.{column} has {what} not in gross_output: {', '.join(hints)} "
-            f"({_rows(frame, bad, 3)}); every {what[:-1] if what.endswith('s') else what} "
-            "must have a gross_output row"
+            Message(
+                "{name}.{column} has sectors not in gross_output: {codes} ({rows}); "
+                "every sector must have a gross_output row",
+                **values,
+            )
         )
     return codes
 
@@ -105,15 +140,35 @@ def _numeric(
     if high is not None:
         bad |= values > high
     if bad.any():
-        rule = (">= " if low_ok else "> ") + repr(low) + ("" if high is None else f" and <= {high}")
-        raise DataError(f"{name}.{column} must be a finite number {rule}: {_rows(frame, bad)}")
+        if high is None:
+            rule = Message(">= {low!r}", low=low) if low_ok else Message("> {low!r}", low=low)
+        elif low_ok:
+            rule = Message(">= {low!r} and <= {high}", low=low, high=high)
+        else:
+            rule = Message("> {low!r} and <= {high}", low=low, high=high)
+        raise DataError(
+            Message(
+                "{name}.{column} must be a finite number {rule}: {rows}",
+                name=name,
+                column=column,
+                rule=rule,
+                rows=_rows(frame, bad),
+            )
+        )
     return values
 
 
 def _no_duplicates(frame: pd.DataFrame, name: str, keys: list[str]) -> None:
     dup = frame.duplicated(keys, keep=False).to_numpy()
     if dup.any():
-        raise DataError(f"{name} has duplicate {tuple(keys)} rows: {_rows(frame, dup)}; keep one")
+        raise DataError(
+            Message(
+                "{name} has duplicate {keys!r} rows: {rows}; keep one",
+                name=name,
+                keys=tuple(keys),
+                rows=_rows(frame, dup),
+            )
+        )
 
 
 def calibrate(
@@ -161,7 +216,10 @@ def calibrate(
         home = (te == ti) & (rate != 0)
         if home.any():
             raise DataError(
-                f"tariffs on domestic sales must be 0: {_rows(tf, home)}; drop these rows"
+                Message(
+                    "tariffs on domestic sales must be 0: {rows}; drop these rows",
+                    rows=_rows(tf, home),
+                )
             )
         tariff[ts, ti, te] = rate
 
@@ -177,8 +235,12 @@ def calibrate(
         miss = np.argwhere(np.isnan(va_arr))[:5]
         listed = ", ".join(f"({countries[c]}, {sectors[s]})" for s, c in miss)
         raise DataError(
-            f"value_added_share lacks {int(np.isnan(va_arr).sum())} (country, sector) cells, "
-            f"e.g. {listed}; give a share in (0, 1] for every country and sector"
+            Message(
+                "value_added_share lacks {count} (country, sector) cells, "
+                "e.g. {listed}; give a share in (0, 1] for every country and sector",
+                count=int(np.isnan(va_arr).sum()),
+                listed=listed,
+            )
         )
 
     io = _require_columns(
@@ -210,9 +272,13 @@ def calibrate(
             for c, s in cells
         )
         raise DataError(
-            f"io_shares: {int(bad.sum())} using-sector columns do not sum to 1 although the "
-            f"sector buys inputs (value_added_share < 1): {listed}; each column "
-            "(country, using_sector) must sum to 1"
+            Message(
+                "io_shares: {count} using-sector columns do not sum to 1 although the "
+                "sector buys inputs (value_added_share < 1): {listed}; each column "
+                "(country, using_sector) must sum to 1",
+                count=int(bad.sum()),
+                listed=listed,
+            )
         )
     io_cost = io_arr * (1.0 - va_arr.T)[:, None, :]
 
@@ -235,8 +301,11 @@ def calibrate(
     if (value_added <= 0).any():
         bad_c = [countries[c] for c in np.flatnonzero(value_added <= 0)][:5]
         raise DataError(
-            f"countries with no value added (no gross output, or flows and output all zero): "
-            f"{', '.join(bad_c)}; give them gross_output rows or drop them"
+            Message(
+                "countries with no value added (no gross output, or flows and output all zero): "
+                "{codes}; give them gross_output rows or drop them",
+                codes=", ".join(bad_c),
+            )
         )
     imports = np.sum(net.sum(axis=2) - domestic, axis=0)
     deficit = imports - exports.sum(axis=0)
@@ -250,8 +319,11 @@ def calibrate(
     if (total <= 0).any():
         bad_c = [countries[c] for c in np.flatnonzero(total <= 0)][:5]
         raise DataError(
-            f"no final demand is left after intermediate use for {', '.join(bad_c)}: "
-            "check io_shares and value_added_share against the flows"
+            Message(
+                "no final demand is left after intermediate use for {codes}: "
+                "check io_shares and value_added_share against the flows",
+                codes=", ".join(bad_c),
+            )
         )
     alpha = final / total[None, :]
     return Calibration(
@@ -274,20 +346,24 @@ def _elasticities(trade_elasticity: object, sectors: pd.Index) -> np.ndarray:
         trade_elasticity = pd.Series(float(trade_elasticity), index=sectors)
     if not isinstance(trade_elasticity, pd.Series):
         raise DataError(
-            "trade_elasticity must be a pandas Series indexed by sector (or one number)"
+            Message("trade_elasticity must be a pandas Series indexed by sector (or one number)")
         )
     series = trade_elasticity.copy()
     series.index = series.index.astype(str)
     missing = [s for s in sectors if s not in series.index]
     if missing:
         raise DataError(
-            f"trade_elasticity lacks sectors {missing[:5]}; give theta for every sector of gross_output"
+            Message(
+                "trade_elasticity lacks sectors {missing!r}; give theta for every sector of "
+                "gross_output",
+                missing=missing[:5],
+            )
         )
     values = pd.to_numeric(series.loc[list(sectors)], errors="coerce").to_numpy(dtype=float)
     bad = ~np.isfinite(values) | (values <= 0)
     if bad.any():
         shown = {sectors[k]: values[k] for k in np.flatnonzero(bad)[:5]}
-        raise DataError(f"trade_elasticity must be finite and > 0: {shown}")
+        raise DataError(Message("trade_elasticity must be finite and > 0: {shown!r}", shown=shown))
     return values
 
 
@@ -311,7 +387,11 @@ def index_array(
         frame = frame.rename(value_column).reset_index()
     if not isinstance(frame, pd.DataFrame):
         raise DataError(
-            f"{name} must be a DataFrame (exporter, importer[, sector], {value_column})"
+            Message(
+                "{name} must be a DataFrame (exporter, importer[, sector], {column})",
+                name=name,
+                column=value_column,
+            )
         )
     with_sector = "sector" in frame.columns or "sector" in (frame.index.names or [])
     keys = ("exporter", "importer", "sector") if with_sector else ("exporter", "importer")

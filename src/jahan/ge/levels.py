@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from jahan.errors import ConvergenceError, DataError
+from jahan.errors import ConvergenceError, DataError, Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,19 +150,31 @@ def multilateral_resistances(
     E = np.asarray(expenditure, dtype=float)
     n = Y.size
     if T.shape != (n, n) or E.shape != (n,):
-        raise DataError(f"trade_costs must be ({n}, {n}) and expenditure ({n},); got {T.shape}")
+        raise DataError(
+            Message(
+                "trade_costs must be ({n}, {n}) and expenditure ({n},); got {shape!r}",
+                n=n,
+                shape=T.shape,
+            )
+        )
     if not (np.all(np.isfinite(T)) and np.all(T >= 0)):
-        raise DataError("trade_costs t^(1-sigma) must be finite and >= 0.")
+        raise DataError(Message("trade_costs t^(1-sigma) must be finite and >= 0."))
     if not (np.all(Y > 0) and np.all(E > 0)):
-        raise DataError("output and expenditure must be positive for every country.")
+        raise DataError(Message("output and expenditure must be positive for every country."))
     if not (tol > 0) or int(max_iter) < 1:
-        raise DataError(f"tol must be > 0 and max_iter >= 1; got {tol!r} and {max_iter!r}.")
+        raise DataError(
+            Message(
+                "tol must be > 0 and max_iter >= 1; got {tol!r} and {max_iter!r}.",
+                tol=tol,
+                max_iter=max_iter,
+            )
+        )
     world = Y.sum()
     y = Y / world
     e = E / E.sum()
     b = np.ones(n) if initial_inward is None else np.asarray(initial_inward, dtype=float).copy()
     if b.shape != (n,) or not np.all(b > 0):
-        raise DataError(f"initial_inward must hold {n} positive values.")
+        raise DataError(Message("initial_inward must hold {n} positive values.", n=n))
     a, b, it, norm = _sinkhorn(T, y, e, b, float(tol), int(max_iter))
     scale = b[reference]
     b = b / scale
@@ -172,9 +184,14 @@ def multilateral_resistances(
     record = Resistances(a, b, flows, converged, it, norm)
     if not converged:
         raise ConvergenceError(
-            f"multilateral resistances did not converge in {it} sweeps (largest log gap of a "
-            f"column sum {norm:.3g} > tol {tol:.3g}). Check that every country trades with some "
-            "partner (rows and columns of t^(1-sigma) not all zero) or raise max_iter.",
+            Message(
+                "multilateral resistances did not converge in {it} sweeps (largest log gap of a "
+                "column sum {norm:.3g} > tol {tol:.3g}). Check that every country trades with "
+                "some partner (rows and columns of t^(1-sigma) not all zero) or raise max_iter.",
+                it=it,
+                norm=norm,
+                tol=tol,
+            ),
             record=record,
         )
     return record
@@ -212,7 +229,7 @@ def full_ge_levels(
     LevelsEquilibrium
     """
     if not sigma > 1:
-        raise DataError(f"sigma must exceed 1, got {sigma!r}.")
+        raise DataError(Message("sigma must exceed 1, got {value!r}.", value=sigma))
     Y = np.asarray(output, dtype=float)
     E = np.asarray(expenditure, dtype=float) * (Y.sum() / np.sum(expenditure))
     base = multilateral_resistances(trade_costs_baseline, Y, E, reference=reference, tol=tol)
@@ -255,8 +272,12 @@ def full_ge_levels(
     result = LevelsEquilibrium(base, cf, p, Y1, E1, real_gdp, converged, it, norm)
     if not converged:
         raise ConvergenceError(
-            f"levels GE did not converge in {it} iterations (last change in log prices "
-            f"{norm:.3g}); raise max_iter.",
+            Message(
+                "levels GE did not converge in {it} iterations (last change in log prices "
+                "{norm:.3g}); raise max_iter.",
+                it=it,
+                norm=norm,
+            ),
             record=result,
         )
     return result

@@ -59,8 +59,24 @@ def _choice(name: str, value: str, allowed: tuple[str, ...]) -> str:
     if value in allowed:
         return value
     near = difflib.get_close_matches(str(value), allowed, n=1)
-    hint = f" Did you mean {near[0]!r}?" if near else ""
-    raise DataError(f"{name}={value!r} is not allowed: use one of {', '.join(allowed)}.{hint}")
+    if near:
+        raise DataError(
+            Message(
+                "{name}={value!r} is not allowed: use one of {allowed}. Did you mean {near!r}?",
+                name=name,
+                value=value,
+                allowed=", ".join(allowed),
+                near=near[0],
+            )
+        )
+    raise DataError(
+        Message(
+            "{name}={value!r} is not allowed: use one of {allowed}.",
+            name=name,
+            value=value,
+            allowed=", ".join(allowed),
+        )
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,7 +195,7 @@ class GEResult(Result):
         reader never sees a half-written file.
         """
         if table not in ("countries", "flows"):
-            raise DataError(f"table={table!r}: use 'countries' or 'flows'.")
+            raise DataError(Message("table={table!r}: use 'countries' or 'flows'.", table=table))
         frame = self.countries if table == "countries" else self.flows
         return write_parquet_atomic(frame, path)
 
@@ -236,16 +252,19 @@ class GEModel(FixedParameters):
         theta = float(trade_elasticity)
         if not np.isfinite(theta) or theta <= 0:
             raise DataError(
-                f"trade_elasticity must be a positive number, got {trade_elasticity!r}."
+                Message(
+                    "trade_elasticity must be a positive number, got {value!r}.",
+                    value=trade_elasticity,
+                )
             )
         self.trade_elasticity = theta
         self.closure = _choice("closure", closure, CLOSURES)
         self.imbalances = _choice("imbalances", imbalances, IMBALANCES)
         self.on_nonconvergence = _choice("on_nonconvergence", on_nonconvergence, ("raise", "warn"))
         if not (tol > 0):
-            raise DataError(f"tol must be positive, got {tol!r}.")
+            raise DataError(Message("tol must be positive, got {value!r}.", value=tol))
         if int(max_iter) < 1:
-            raise DataError(f"max_iter must be at least 1, got {max_iter!r}.")
+            raise DataError(Message("max_iter must be at least 1, got {value!r}.", value=max_iter))
         self.tol = float(tol)
         self.max_iter = int(max_iter)
         codes, X = baseline_matrix(flows_frame(flows))
@@ -313,22 +332,38 @@ class GEModel(FixedParameters):
             rates = np.array(table, dtype=float)
             if rates.shape != base.shape:
                 raise DataError(
-                    f"{name} array has shape {rates.shape}; expected {base.shape} "
-                    "aligned with GEModel.countries (rows exporters, columns importers)."
+                    Message(
+                        "{name} array has shape {shape!r}; expected {expected!r} "
+                        "aligned with GEModel.countries (rows exporters, columns importers).",
+                        name=name,
+                        shape=rates.shape,
+                        expected=base.shape,
+                    )
                 )
             bad = ~np.isfinite(rates) | (rates < 0)
             if bad.any():
                 a, b = np.argwhere(bad)[0]
                 raise DataError(
-                    f"{name} must be finite and >= 0; {self._codes[a]}->"
-                    f"{self._codes[b]} is {rates[a, b]!r}."
+                    Message(
+                        "{name} must be finite and >= 0; {exporter}->{importer} is {value!r}.",
+                        name=name,
+                        exporter=self._codes[a],
+                        importer=self._codes[b],
+                        value=rates[a, b],
+                    )
                 )
             if np.any(np.diagonal(rates) != 0):
-                raise DataError(f"{name} on domestic sales (the diagonal) must be 0.")
+                raise DataError(
+                    Message("{name} on domestic sales (the diagonal) must be 0.", name=name)
+                )
             return rates
         if isinstance(table, pd.Series):
             if not isinstance(table.index, pd.MultiIndex) or table.index.nlevels != 2:
-                raise DataError(f"{name} Series must be indexed by (exporter, importer) pairs.")
+                raise DataError(
+                    Message(
+                        "{name} Series must be indexed by (exporter, importer) pairs.", name=name
+                    )
+                )
             table = pd.DataFrame(
                 {
                     "exporter": table.index.get_level_values(0),
@@ -338,14 +373,23 @@ class GEModel(FixedParameters):
             )
         if not isinstance(table, pd.DataFrame):
             raise DataError(
-                f"{name} must be a DataFrame (exporter, importer, rate) or a Series "
-                f"on (exporter, importer); got {type(table).__name__}."
+                Message(
+                    "{name} must be a DataFrame (exporter, importer, rate) or a Series "
+                    "on (exporter, importer); got {kind}.",
+                    name=name,
+                    kind=type(table).__name__,
+                )
             )
         missing = [c for c in ("exporter", "importer", "rate") if c not in table.columns]
         if missing:
             raise DataError(
-                f"{name} lacks column(s) {missing}: it needs exporter, importer, "
-                f"rate (columns found: {list(table.columns)[:10]})."
+                Message(
+                    "{name} lacks column(s) {missing!r}: it needs exporter, importer, "
+                    "rate (columns found: {found!r}).",
+                    name=name,
+                    missing=missing,
+                    found=list(table.columns)[:10],
+                )
             )
         exp = table["exporter"].astype(str).str.strip().to_numpy()
         imp = table["importer"].astype(str).str.strip().to_numpy()
@@ -353,26 +397,56 @@ class GEModel(FixedParameters):
         i = self._index.get_indexer(exp)
         j = self._index.get_indexer(imp)
         for row in range(len(table)):
-            where = f"{name} row {row} ({exp[row]}->{imp[row]})"
+            where = Message(
+                "{name} row {row} ({exporter}->{importer})",
+                name=name,
+                row=row,
+                exporter=exp[row],
+                importer=imp[row],
+            )
             if i[row] < 0 or j[row] < 0:
                 code = exp[row] if i[row] < 0 else imp[row]
                 near = difflib.get_close_matches(code, self._codes, n=1)
-                hint = f" Did you mean {near[0]}?" if near else ""
-                raise DataError(f"{where}: country {code!r} is not in the model.{hint}")
+                if near:
+                    raise DataError(
+                        Message(
+                            "{where}: country {code!r} is not in the model. Did you mean {near}?",
+                            where=where,
+                            code=code,
+                            near=near[0],
+                        )
+                    )
+                raise DataError(
+                    Message(
+                        "{where}: country {code!r} is not in the model.", where=where, code=code
+                    )
+                )
             if not np.isfinite(rate[row]) or rate[row] < 0:
                 raise DataError(
-                    f"{where}: rate {table['rate'].tolist()[row]!r} must be a finite "
-                    "number >= 0 (0.05 = 5 %)."
+                    Message(
+                        "{where}: rate {rate!r} must be a finite number >= 0 (0.05 = 5 %).",
+                        where=where,
+                        rate=table["rate"].tolist()[row],
+                    )
                 )
             if i[row] == j[row] and rate[row] != 0:
-                raise DataError(f"{where}: a tariff on domestic sales must be 0; drop the row.")
+                raise DataError(
+                    Message(
+                        "{where}: a tariff on domestic sales must be 0; drop the row.", where=where
+                    )
+                )
         pairs = pd.Series(list(zip(exp, imp, strict=True)))
         dup = pairs.duplicated(keep=False).to_numpy()
         if dup.any():
             rows = np.flatnonzero(dup)
             raise DataError(
-                f"{name} gives pair(s) more than once (rows {rows[:5].tolist()}: "
-                f"{_pairs_text(list(pairs[dup].unique()))}); keep one row per pair."
+                Message(
+                    "{name} gives pair(s) more than once (rows {rows!r}: {pairs}); "
+                    "keep one row per pair.",
+                    name=name,
+                    rows=rows[:5].tolist(),
+                    pairs=_pairs_text(list(pairs[dup].unique())),
+                )
             )
         out = base.copy()
         out[i, j] = rate
@@ -398,8 +472,10 @@ class GEModel(FixedParameters):
         bad = ~np.isfinite(A) | (A <= 0)
         if bad.any():
             raise DataError(
-                "productivity_change must be finite and > 0 (1 = no change); bad for "
-                f"{', '.join(self._codes[k] for k in np.flatnonzero(bad)[:5])}."
+                Message(
+                    "productivity_change must be finite and > 0 (1 = no change); bad for {codes}.",
+                    codes=", ".join(self._codes[k] for k in np.flatnonzero(bad)[:5]),
+                )
             )
         return A
 
@@ -493,10 +569,14 @@ class GEModel(FixedParameters):
         if bad.size:
             names = ", ".join(self._codes[k] for k in bad[:10])
             raise DataError(
-                f"the shock cuts {names} off from all trade, but with imbalances="
-                f"{self.imbalances!r} an isolated country would still have to run its baseline "
-                "trade deficit or surplus, so no equilibrium exists. Use imbalances='balanced' "
-                "for autarky and embargo scenarios."
+                Message(
+                    "the shock cuts {names} off from all trade, but with imbalances="
+                    "{imbalances!r} an isolated country would still have to run its baseline "
+                    "trade deficit or surplus, so no equilibrium exists. Use "
+                    "imbalances='balanced' for autarky and embargo scenarios.",
+                    names=names,
+                    imbalances=self.imbalances,
+                )
             )
 
     def _result(

@@ -35,7 +35,14 @@ _TABLES = ("countries", "sectors", "flows")
 def _choice(name: str, value: object, allowed: tuple[str, ...]) -> str:
     text = str(value).strip().lower()
     if text not in allowed:
-        raise DataError(f"{name}={value!r}: use one of {', '.join(repr(a) for a in allowed)}.")
+        raise DataError(
+            Message(
+                "{name}={value!r}: use one of {allowed}.",
+                name=name,
+                value=value,
+                allowed=", ".join(repr(a) for a in allowed),
+            )
+        )
     return text
 
 
@@ -137,7 +144,13 @@ class MultiSectorGEResult(Result):
     def to_parquet(self, path: str | os.PathLike[str], *, table: str = "countries") -> Path:
         """Write ``countries`` (default), ``sectors`` or ``flows`` to Parquet, atomically."""
         if table not in _TABLES:
-            raise DataError(f"table={table!r}: use one of {', '.join(map(repr, _TABLES))}.")
+            raise DataError(
+                Message(
+                    "table={table!r}: use one of {allowed}.",
+                    table=table,
+                    allowed=", ".join(map(repr, _TABLES)),
+                )
+            )
         frame = getattr(self, table)
         return write_parquet_atomic(frame, path)
 
@@ -226,11 +239,11 @@ class MultiSectorGEModel(FixedParameters):
         self.imbalances = _choice("imbalances", imbalances, IMBALANCES)
         self.on_nonconvergence = _choice("on_nonconvergence", on_nonconvergence, ("raise", "warn"))
         if not (np.isfinite(tol) and tol > 0):
-            raise DataError(f"tol must be a positive number, got {tol!r}.")
+            raise DataError(Message("tol must be a positive number, got {value!r}.", value=tol))
         if int(max_iter) < 1:
-            raise DataError(f"max_iter must be at least 1, got {max_iter!r}.")
+            raise DataError(Message("max_iter must be at least 1, got {value!r}.", value=max_iter))
         if not (0 < damping <= 1):
-            raise DataError(f"damping must be in (0, 1], got {damping!r}.")
+            raise DataError(Message("damping must be in (0, 1], got {value!r}.", value=damping))
         self.tol = float(tol)
         self.max_iter = int(max_iter)
         self.damping = float(damping)
@@ -376,7 +389,9 @@ class MultiSectorGEModel(FixedParameters):
             )
             idx = np.arange(len(base.countries))
             if np.any(tariff_new[:, idx, idx] != 0):
-                raise DataError("tariffs on domestic sales (exporter = importer) must be 0")
+                raise DataError(
+                    Message("tariffs on domestic sales (exporter = importer) must be 0")
+                )
         cost = np.ones_like(base.shares)
         if cost_change is not None:
             if isinstance(cost_change, pd.DataFrame):
@@ -410,13 +425,18 @@ class MultiSectorGEModel(FixedParameters):
         cost_change = np.asarray(cost_change, dtype=float)
         if tariffs.shape != shape or cost_change.shape != shape:
             raise DataError(
-                f"tariffs and cost_change must have shape {shape} (sectors, importers, "
-                f"exporters); got {tariffs.shape} and {cost_change.shape}"
+                Message(
+                    "tariffs and cost_change must have shape {shape!r} (sectors, importers, "
+                    "exporters); got {tariffs!r} and {cost_change!r}",
+                    shape=shape,
+                    tariffs=tariffs.shape,
+                    cost_change=cost_change.shape,
+                )
             )
         if not (np.all(np.isfinite(tariffs)) and np.all(tariffs > -1.0)):
-            raise DataError("tariffs must be finite and above -1")
+            raise DataError(Message("tariffs must be finite and above -1"))
         if not (np.all(np.isfinite(cost_change)) and np.all(cost_change >= 0)):
-            raise DataError("cost_change must be finite and >= 0 (0 = prohibitive)")
+            raise DataError(Message("cost_change must be finite and >= 0 (0 = prohibitive)"))
         record = self._solve(base, tariffs, cost_change, base.deficit, "counterfactual")
         return self._result(base, tariffs, cost_change, record)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
 
@@ -22,7 +22,13 @@ AGGREGATIONS: tuple[str, ...] = ("arithmetic", "geometric")
 def check_aggregation(method: str) -> str:
     """Return ``method`` or raise naming the allowed methods."""
     if method not in AGGREGATIONS:
-        raise DataError(f"unknown aggregation {method!r}: use one of {AGGREGATIONS}")
+        raise DataError(
+            Message(
+                "unknown aggregation {method!r}: use one of {choices!r}",
+                method=method,
+                choices=AGGREGATIONS,
+            )
+        )
     return method
 
 
@@ -57,9 +63,12 @@ def aggregate(
     else:
         if np.any(y[have] <= 0):
             raise DataError(
-                f"geometric aggregation of {node!r} meets a score <= 0: the geometric mean needs "
-                "positive values; use normalisation 'kof' (1-100), 'rank' or 'percentile', or "
-                "aggregation='arithmetic'"
+                Message(
+                    "geometric aggregation of {node!r} meets a score <= 0: the geometric mean "
+                    "needs positive values; use normalisation 'kof' (1-100), 'rank' or "
+                    "'percentile', or aggregation='arithmetic'",
+                    node=node,
+                )
             )
         logs = np.where(have, np.log(np.where(have, y, 1.0)), 0.0)
         with np.errstate(invalid="ignore", divide="ignore"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 # Groups that are trade agreements (free-trade areas, customs unions, single markets).
 TRADE_AGREEMENT_GROUPS: tuple[str, ...] = (
@@ -157,7 +157,7 @@ def builtin_indicators(world) -> pd.DataFrame:
     """
     year = world.baseline_year
     if year is None:
-        raise DataError("the world has no baseline year: set it in its metadata")
+        raise DataError(Message("the world has no baseline year: set it in its metadata"))
     countries = world.countries
     codes = pd.Index(world.iso3, name="country")
     columns: dict[str, pd.Series] = {}

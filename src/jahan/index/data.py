@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 COLUMNS: tuple[str, ...] = ("country", "year", "indicator", "value")
 EXTRAPOLATIONS: tuple[str, ...] = ("none", "nearest")
@@ -29,15 +29,29 @@ def validate_long(data: pd.DataFrame) -> pd.DataFrame:
     """
     if not isinstance(data, pd.DataFrame):
         raise DataError(
-            f"indicator data must be a pandas DataFrame with columns {COLUMNS}; got {type(data).__name__}"
+            Message(
+                "indicator data must be a pandas DataFrame with columns {columns!r}; got {kind}",
+                columns=COLUMNS,
+                kind=type(data).__name__,
+            )
         )
     for column in COLUMNS:
         if column not in data.columns:
             near = difflib.get_close_matches(column, [str(c) for c in data.columns], n=1)
-            hint = f" Did you mean {near[0]!r}? Rename it." if near else ""
+            hint = (
+                Message(" Did you mean {suggestion!r}? Rename it.", suggestion=near[0])
+                if near
+                else ""
+            )
             raise DataError(
-                f"indicator data lacks column {column!r} (has {list(data.columns)}); the long table "
-                f"needs columns {', '.join(COLUMNS)}.{hint}"
+                Message(
+                    "indicator data lacks column {column!r} (has {columns!r}); the long table "
+                    "needs columns {needed}.{hint}",
+                    column=column,
+                    columns=list(data.columns),
+                    needed=list(COLUMNS),
+                    hint=hint,
+                )
             )
     out = data.loc[:, list(COLUMNS)].copy()
     out["country"] = out["country"].astype(str).str.strip().str.upper()
@@ -47,7 +61,11 @@ def validate_long(data: pd.DataFrame) -> pd.DataFrame:
     if bad_year.any():
         row = int(np.flatnonzero(bad_year.to_numpy())[0])
         raise DataError(
-            f"row {row} of the indicator data has year {data['year'].iloc[row]!r}: years must be integers"
+            Message(
+                "row {row} of the indicator data has year {year!r}: years must be integers",
+                row=row,
+                year=data["year"].iloc[row],
+            )
         )
     out["year"] = years.astype(int)
     values = pd.to_numeric(out["value"], errors="coerce")
@@ -55,16 +73,28 @@ def validate_long(data: pd.DataFrame) -> pd.DataFrame:
     if nonnumeric.any():
         row = int(np.flatnonzero(nonnumeric.to_numpy())[0])
         raise DataError(
-            f"row {row} of the indicator data ({out['country'].iloc[row]}, {out['year'].iloc[row]}, "
-            f"{out['indicator'].iloc[row]}) has value {data['value'].iloc[row]!r}: values must be "
-            "numbers (leave the cell empty for a missing value)"
+            Message(
+                "row {row} of the indicator data ({country}, {year}, {indicator}) has value "
+                "{value!r}: values must be numbers (leave the cell empty for a missing value)",
+                row=row,
+                country=out["country"].iloc[row],
+                year=str(out["year"].iloc[row]),
+                indicator=out["indicator"].iloc[row],
+                value=data["value"].iloc[row],
+            )
         )
     infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
     if infinite.any():
         row = int(np.flatnonzero(infinite)[0])
         raise DataError(
-            f"row {row} of the indicator data ({out['country'].iloc[row]}, {out['year'].iloc[row]}, "
-            f"{out['indicator'].iloc[row]}) is infinite: give a finite value or leave it empty"
+            Message(
+                "row {row} of the indicator data ({country}, {year}, {indicator}) is infinite: "
+                "give a finite value or leave it empty",
+                row=row,
+                country=out["country"].iloc[row],
+                year=str(out["year"].iloc[row]),
+                indicator=out["indicator"].iloc[row],
+            )
         )
     out["value"] = values.astype(float)
     out = out[out["value"].notna()]
@@ -72,8 +102,14 @@ def validate_long(data: pd.DataFrame) -> pd.DataFrame:
     if dup.any():
         first = out[dup].iloc[0]
         raise DataError(
-            f"{int(dup.sum())} rows repeat a (country, year, indicator) key, e.g. "
-            f"({first['country']}, {first['year']}, {first['indicator']}): keep one value per key"
+            Message(
+                "{count} rows repeat a (country, year, indicator) key, e.g. "
+                "({country}, {year}, {indicator}): keep one value per key",
+                count=int(dup.sum()),
+                country=first["country"],
+                year=str(first["year"]),
+                indicator=first["indicator"],
+            )
         )
     return out.reset_index(drop=True)
 
@@ -126,12 +162,18 @@ def build_panel(
         "nearest" carries the nearest observed value outward.
     """
     if extrapolate not in EXTRAPOLATIONS:
-        raise DataError(f"extrapolate={extrapolate!r}: use one of {EXTRAPOLATIONS}")
+        raise DataError(
+            Message(
+                "extrapolate={value!r}: use one of {choices!r}",
+                value=extrapolate,
+                choices=EXTRAPOLATIONS,
+            )
+        )
     long = validate_long(data)
     if indicators is not None:
         long = long[long["indicator"].isin(indicators)]
     if long.empty:
-        raise DataError("the indicator data has no values for the framework's indicators")
+        raise DataError(Message("the indicator data has no values for the framework's indicators"))
     countries = sorted(long["country"].unique())
     years = sorted(long["year"].unique())
     codes = list(indicators) if indicators is not None else sorted(long["indicator"].unique())

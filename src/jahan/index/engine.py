@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jahan._result import FixedParameters
-from jahan.errors import DataError, DataWarning
+from jahan.errors import DataError, DataWarning, Message
 from jahan.index.aggregation import aggregate, check_aggregation
 from jahan.index.data import EXTRAPOLATIONS, Panel, build_panel
 from jahan.index.framework import Framework
@@ -90,18 +90,33 @@ class CompositeIndex(FixedParameters):
     ) -> None:
         if not isinstance(framework, Framework):
             raise DataError(
-                f"framework must be a jahan.index.Framework; got {type(framework).__name__}"
+                Message(
+                    "framework must be a jahan.index.Framework; got {kind}",
+                    kind=type(framework).__name__,
+                )
             )
         check_normalisation(normalisation)
         check_aggregation(aggregation)
         if not isinstance(weighting, Mapping) and weighting not in WEIGHTINGS:
             raise DataError(
-                f"unknown weighting {weighting!r}: use one of {WEIGHTINGS} or a mapping"
+                Message(
+                    "unknown weighting {weighting!r}: use one of {choices!r} or a mapping",
+                    weighting=weighting,
+                    choices=WEIGHTINGS,
+                )
             )
         if extrapolate not in EXTRAPOLATIONS:
-            raise DataError(f"extrapolate={extrapolate!r}: use one of {EXTRAPOLATIONS}")
+            raise DataError(
+                Message(
+                    "extrapolate={value!r}: use one of {choices!r}",
+                    value=extrapolate,
+                    choices=EXTRAPOLATIONS,
+                )
+            )
         if not 0.0 <= float(min_coverage) <= 1.0:
-            raise DataError(f"min_coverage={min_coverage!r}: give a share between 0 and 1")
+            raise DataError(
+                Message("min_coverage={value!r}: give a share between 0 and 1", value=min_coverage)
+            )
         self.framework = framework
         self.normalisation = normalisation
         self.weighting = (
@@ -134,8 +149,14 @@ class CompositeIndex(FixedParameters):
             wanted = int(year)
             near = min(years, key=lambda y: abs(y - wanted))
             raise DataError(
-                f"year {year} is not in the indicator data (years {years[0]}-{years[-1]}); "
-                f"the nearest is {near}"
+                Message(
+                    "year {year} is not in the indicator data (years {first}-{last}); "
+                    "the nearest is {near}",
+                    year=year,
+                    first=int(years[0]),
+                    last=int(years[-1]),
+                    near=int(near),
+                )
             )
         year = int(year)
         raw_year = panel.year(year)

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 @dataclass(frozen=True)
@@ -65,18 +65,28 @@ class Framework:
         for node in nodes:
             if not isinstance(node.code, str) or not node.code:
                 raise DataError(
-                    f"framework node {node!r} has an empty code: give every node a code"
+                    Message(
+                        "framework node {node!r} has an empty code: give every node a code",
+                        node=node,
+                    )
                 )
             if node.code in by_code:
                 raise DataError(
-                    f"framework node code {node.code!r} appears twice: codes must be unique"
+                    Message(
+                        "framework node code {code!r} appears twice: codes must be unique",
+                        code=node.code,
+                    )
                 )
             by_code[node.code] = node
         roots = [n.code for n in nodes if n.parent is None]
         if len(roots) != 1:
             raise DataError(
-                f"a framework needs exactly one root (a node without parent); found {len(roots)}: "
-                f"{roots[:5]}"
+                Message(
+                    "a framework needs exactly one root (a node without parent); "
+                    "found {count}: {roots!r}",
+                    count=len(roots),
+                    roots=roots[:5],
+                )
             )
         children: dict[str, list[str]] = {code: [] for code in by_code}
         for node in nodes:
@@ -84,21 +94,33 @@ class Framework:
                 continue
             if node.parent not in by_code:
                 near = difflib.get_close_matches(node.parent, list(by_code), n=1)
-                hint = f" Did you mean {near[0]!r}?" if near else ""
+                hint = Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else ""
                 raise DataError(
-                    f"framework node {node.code!r} names parent {node.parent!r}, which is not a node."
-                    + hint
+                    Message(
+                        "framework node {code!r} names parent {parent!r}, which is not a node.{hint}",
+                        code=node.code,
+                        parent=node.parent,
+                        hint=hint,
+                    )
                 )
             children[node.parent].append(node.code)
         for node in nodes:
             if not children[node.code] and node.direction not in (1, -1):
                 raise DataError(
-                    f"indicator {node.code!r} has direction {node.direction!r}: use +1 (higher is more) "
-                    "or -1 (higher is less)"
+                    Message(
+                        "indicator {code!r} has direction {direction!r}: use +1 (higher is more) "
+                        "or -1 (higher is less)",
+                        code=node.code,
+                        direction=node.direction,
+                    )
                 )
             if node.weight is not None and not (node.weight >= 0):
                 raise DataError(
-                    f"node {node.code!r} has weight {node.weight!r}: weights must be >= 0"
+                    Message(
+                        "node {code!r} has weight {weight!r}: weights must be >= 0",
+                        code=node.code,
+                        weight=node.weight,
+                    )
                 )
         # Depth-first walk from the root; a node never reached sits on a cycle.
         order: list[str] = []
@@ -112,7 +134,12 @@ class Framework:
                 stack.append(child)
         if len(order) != len(by_code):
             lost = sorted(set(by_code) - set(order))
-            raise DataError(f"framework nodes {lost[:5]} are not connected to the root (a cycle?)")
+            raise DataError(
+                Message(
+                    "framework nodes {codes!r} are not connected to the root (a cycle?)",
+                    codes=lost[:5],
+                )
+            )
         self._nodes = MappingProxyType(by_code)
         self._children = MappingProxyType({k: tuple(v) for k, v in children.items()})
         self._depth = MappingProxyType(depth)
@@ -128,8 +155,12 @@ class Framework:
         for column in ("code", "parent"):
             if column not in frame.columns:
                 raise DataError(
-                    f"framework table lacks column {column!r}; it has {list(frame.columns)}. "
-                    "Give one row per node with at least: code, parent."
+                    Message(
+                        "framework table lacks column {column!r}; it has {columns!r}. "
+                        "Give one row per node with at least: code, parent.",
+                        column=column,
+                        columns=list(frame.columns),
+                    )
                 )
         nodes = []
         for row in frame.to_dict("records"):
@@ -176,8 +207,10 @@ class Framework:
             return self._nodes[code]
         except KeyError:
             near = difflib.get_close_matches(str(code), list(self._nodes), n=1)
-            hint = f" Did you mean {near[0]!r}?" if near else ""
-            raise DataError(f"{code!r} is not a node of this framework.{hint}") from None
+            hint = Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else ""
+            raise DataError(
+                Message("{code!r} is not a node of this framework.{hint}", code=code, hint=hint)
+            ) from None
 
     def __contains__(self, code: object) -> bool:
         return code in self._nodes
@@ -232,8 +265,11 @@ class Framework:
         alive: set[str] = {c for c in self.indicators if c in keep}
         if not alive:
             raise DataError(
-                "none of the framework's indicators has data; expected codes such as "
-                f"{list(self.indicators)[:6]} in the 'indicator' column"
+                Message(
+                    "none of the framework's indicators has data; expected codes such as "
+                    "{codes!r} in the 'indicator' column",
+                    codes=list(self.indicators)[:6],
+                )
             )
         for code in self.aggregates:
             if any(child in alive for child in self._children[code]):

@@ -31,7 +31,7 @@ import pandas as pd
 from jahan._i18n import fmt_pct, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 def welfare_changes(gains: object, column: str = "welfare_pct") -> pd.Series:
@@ -48,32 +48,49 @@ def welfare_changes(gains: object, column: str = "welfare_pct") -> pd.Series:
     if isinstance(frame, pd.DataFrame):
         if column not in frame.columns:
             raise DataError(
-                f"the gains table has no column {column!r} (columns: {list(frame.columns)[:8]}); "
-                "pass a Series of percent changes by ISO3 or name the column"
+                Message(
+                    "the gains table has no column {column!r} (columns: {columns!r}); "
+                    "pass a Series of percent changes by ISO3 or name the column",
+                    column=column,
+                    columns=list(frame.columns)[:8],
+                )
             )
         series = frame[column]
     elif isinstance(frame, pd.Series):
         series = frame
     else:
         raise DataError(
-            f"gains must be a Series or DataFrame of welfare changes by ISO3 or a result with "
-            f".countries; got {type(gains).__name__}"
+            Message(
+                "gains must be a Series or DataFrame of welfare changes by ISO3 or a result with "
+                ".countries; got {kind}",
+                kind=type(gains).__name__,
+            )
         )
     series = pd.to_numeric(series, errors="coerce").astype(float)
     series.index = series.index.astype(str)
     if series.isna().any():
         bad = list(series.index[series.isna()][:5])
         raise DataError(
-            f"welfare changes missing or not numeric for {bad}: every country needs a value"
+            Message(
+                "welfare changes missing or not numeric for {codes!r}: every country needs a value",
+                codes=bad,
+            )
         )
     if (series <= -100).any():
         bad = list(series.index[series <= -100][:5])
         raise DataError(
-            f"welfare changes of -100% or less for {bad}: a welfare ratio must stay positive"
+            Message(
+                "welfare changes of -100% or less for {codes!r}: a welfare ratio must stay "
+                "positive",
+                codes=bad,
+            )
         )
     if series.index.duplicated().any():
         raise DataError(
-            f"countries {list(series.index[series.index.duplicated()][:5])} appear twice"
+            Message(
+                "countries {codes!r} appear twice",
+                codes=list(series.index[series.index.duplicated()][:5]),
+            )
         )
     return series.rename(column)
 
@@ -85,10 +102,13 @@ def _shares(index: pd.Index, weights: pd.Series | Mapping | None) -> np.ndarray:
     if w.isna().any():
         missing = list(index[w.isna().to_numpy()][:5])
         raise DataError(
-            f"weights (population) missing for {missing}: give a weight for every country"
+            Message(
+                "weights (population) missing for {codes!r}: give a weight for every country",
+                codes=missing,
+            )
         )
     if (w < 0).any() or w.sum() <= 0:
-        raise DataError("weights (population) must be >= 0 and not all zero")
+        raise DataError(Message("weights (population) must be >= 0 and not all zero"))
     return (w / w.sum()).to_numpy()
 
 
@@ -96,9 +116,11 @@ def _ratios(values: pd.Series | Mapping | Iterable[float]) -> pd.Series:
     series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=float)
     series = series.astype(float)
     if len(series) == 0:
-        raise DataError("no values to measure inequality on")
+        raise DataError(Message("no values to measure inequality on"))
     if (series <= 0).any() or series.isna().any():
-        raise DataError("inequality is measured on positive values (welfare ratios 1 + pct/100)")
+        raise DataError(
+            Message("inequality is measured on positive values (welfare ratios 1 + pct/100)")
+        )
     return series
 
 
@@ -160,7 +182,9 @@ def theil_decomposition(
     labels = pd.Series(groups).reindex(x.index)
     if labels.isna().any():
         missing = list(x.index[labels.isna().to_numpy()][:5])
-        raise DataError(f"no group given for {missing}: give every country a group label")
+        raise DataError(
+            Message("no group given for {codes!r}: give every country a group label", codes=missing)
+        )
     s = pd.Series(_shares(x.index, weights), index=x.index)
     mu = float((s * x).sum())
     rows = []
@@ -207,7 +231,11 @@ def members_vs_outsiders(
     member_set = {str(m) for m in members}
     unknown = sorted(member_set - set(pct.index))
     if unknown:
-        raise DataError(f"bloc members {unknown[:5]} have no welfare change in the result")
+        raise DataError(
+            Message(
+                "bloc members {codes!r} have no welfare change in the result", codes=unknown[:5]
+            )
+        )
     pop = None if population is None else pd.Series(population, dtype=float).reindex(pct.index)
     rows = {}
     for label, mask in (
@@ -386,7 +414,12 @@ def inequality_of_gains(
     if population is not None:
         pop = pd.Series(population, dtype=float).reindex(pct.index)
         if pop.isna().any():
-            raise DataError(f"population missing for {list(pct.index[pop.isna().to_numpy()][:5])}")
+            raise DataError(
+                Message(
+                    "population missing for {codes!r}",
+                    codes=list(pct.index[pop.isna().to_numpy()][:5]),
+                )
+            )
     measures = pd.DataFrame(
         {
             "unweighted": [gini(ratio), theil(ratio)],

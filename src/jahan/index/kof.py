@@ -24,7 +24,7 @@ import pandas as pd
 
 from jahan._i18n import tr
 from jahan._result import Result, lang_and_top
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.index.builtin import BUILTIN_INDICATORS
 from jahan.index.engine import CompositeIndex
 from jahan.index.framework import Framework, Node
@@ -169,11 +169,18 @@ def kof_framework(
     for code, (parent, direction) in (extra or {}).items():
         if code in taken:
             raise DataError(
-                f"extra indicator {code!r} is already in the KOF framework: pick another code"
+                Message(
+                    "extra indicator {code!r} is already in the KOF framework: pick another code",
+                    code=code,
+                )
             )
         if parent not in aggregates:
             raise DataError(
-                f"extra indicator {code!r} is placed under {parent!r}, which is not a KOF node"
+                Message(
+                    "extra indicator {code!r} is placed under {parent!r}, which is not a KOF node",
+                    code=code,
+                    parent=parent,
+                )
             )
         nodes.append(Node(code, parent, name=code, direction=direction, source="user"))
     return Framework(nodes)

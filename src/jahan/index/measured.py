@@ -33,7 +33,7 @@ import pandas as pd
 from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.index.data import validate_long
 from jahan.index.engine import CompositeIndex, rank_descending
 from jahan.index.framework import Framework, Node
@@ -116,11 +116,18 @@ def _subindex(node: str) -> str:
     return node
 
 
-def _rows(mask: np.ndarray, label: pd.Series) -> str:
+def _rows(mask: np.ndarray, label: pd.Series) -> Message:
     rows = np.flatnonzero(mask)
     shown = ", ".join(f"{r + 1} ({label.iloc[r]})" for r in rows[:10])
-    more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
-    return f"{len(rows)} rows: {shown}{more}"
+    more = Message(" and {count} more", count=len(rows) - 10) if len(rows) > 10 else ""
+    return Message("{count} rows: {shown}{more}", count=len(rows), shown=shown, more=more)
+
+
+def _joined(problems: list[Message]) -> Message:
+    """The problems as one text, separated by semicolons (as the English reads)."""
+    if len(problems) == 1:
+        return problems[0]
+    return Message("{first}; {rest}", first=problems[0], rest=_joined(problems[1:]))
 
 
 def check_user_table(
@@ -145,9 +152,11 @@ def check_user_table(
         bad = (number.isna() & filled).to_numpy()
         if bad.any():
             problems.append(
-                "values that are not numbers in "
-                + _rows(bad, key + ": " + raw.astype(str))
-                + " (give a number, or leave the cell empty for a missing value)"
+                Message(
+                    "values that are not numbers in {rows} (give a number, or leave the cell "
+                    "empty for a missing value)",
+                    rows=_rows(bad, key + ": " + raw.astype(str)),
+                )
             )
         dup = (
             data.assign(country=country, indicator=indicator)[filled.to_numpy()]
@@ -157,29 +166,34 @@ def check_user_table(
         )
         if dup.any():
             problems.append(
-                "a repeated (country, year, indicator) key in "
-                + _rows(dup, key)
-                + " (keep one value per key)"
+                Message(
+                    "a repeated (country, year, indicator) key in {rows} (keep one value per key)",
+                    rows=_rows(dup, key),
+                )
             )
         unknown = (~indicator.isin(list(indicators))).to_numpy()
         if unknown.any():
             problems.append(
-                "unknown indicator codes in "
-                + _rows(unknown, indicator)
-                + " (use one of "
-                + ", ".join(indicators)
-                + ")"
+                Message(
+                    "unknown indicator codes in {rows} (use one of {codes})",
+                    rows=_rows(unknown, indicator),
+                    codes=list(indicators),
+                )
             )
         stranger = (~country.isin(list(countries))).to_numpy()
         if stranger.any():
             problems.append(
-                "unknown country codes in "
-                + _rows(stranger, country)
-                + " (use ISO3 codes of the world's economies)"
+                Message(
+                    "unknown country codes in {rows} (use ISO3 codes of the world's economies)",
+                    rows=_rows(stranger, country),
+                )
             )
         if problems:
             raise DataError(
-                "indicator data (rows counted from 1 after the header): " + "; ".join(problems)
+                Message(
+                    "indicator data (rows counted from 1 after the header): {problems}",
+                    problems=_joined(problems),
+                )
             )
     return validate_long(data)
 
@@ -364,18 +378,27 @@ def measured_index(
         Coverage thresholds (see the module docstring).
     """
     if not 0.0 < float(min_country_share) <= 1.0:
-        raise DataError(f"min_country_share={min_country_share!r}: give a share in (0, 1]")
+        raise DataError(
+            Message("min_country_share={value!r}: give a share in (0, 1]", value=min_country_share)
+        )
     codes = [c for c, _, _ in VARIABLES]
     clean = validate_long(data)
     clean = clean[clean["indicator"].isin(codes)]
     if clean.empty:
-        raise DataError(f"the data hold none of the measured variables {codes}")
+        raise DataError(
+            Message("the data hold none of the measured variables {codes!r}", codes=codes)
+        )
     if year is None:
         year = int(clean["year"].max())
     in_year = clean[clean["year"] == int(year)]
     if in_year.empty:
         raise DataError(
-            f"year {year} is not in the data (years {clean['year'].min()}-{clean['year'].max()})"
+            Message(
+                "year {year} is not in the data (years {first}-{last})",
+                year=year,
+                first=int(clean["year"].min()),
+                last=int(clean["year"].max()),
+            )
         )
     partial = {c for c, _, p in VARIABLES if p}
     parent = {c: g for c, g, _ in VARIABLES}
@@ -390,7 +413,7 @@ def measured_index(
         else:
             not_scored[sub] = len(mine)
     if not used:
-        raise DataError("no sub-index has enough measured variables to be scored")
+        raise DataError(Message("no sub-index has enough measured variables to be scored"))
     index = CompositeIndex(
         measured_framework(used), normalisation=normalisation, weighting=weighting, min_coverage=0.5
     )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import rankdata
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 NORMALISATIONS: tuple[str, ...] = ("minmax", "zscore", "rank", "percentile", "kof")
 POSITIVE_NORMALISATIONS: frozenset[str] = frozenset({"rank", "percentile", "kof"})
@@ -35,8 +35,15 @@ def check_normalisation(method: str) -> str:
         import difflib
 
         near = difflib.get_close_matches(str(method), NORMALISATIONS, n=1)
-        hint = f" Did you mean {near[0]!r}?" if near else ""
-        raise DataError(f"unknown normalisation {method!r}: use one of {NORMALISATIONS}.{hint}")
+        hint = Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else ""
+        raise DataError(
+            Message(
+                "unknown normalisation {method!r}: use one of {choices!r}.{hint}",
+                method=method,
+                choices=NORMALISATIONS,
+                hint=hint,
+            )
+        )
     return method
 
 
@@ -76,30 +83,42 @@ def normalise(
     names = codes or tuple(f"column {j}" for j in range(m))
     for j in range(m):
         if not present[:, j].any():
-            raise DataError(f"indicator {names[j]!r} has no values in the scored year")
+            raise DataError(
+                Message("indicator {code!r} has no values in the scored year", code=names[j])
+            )
 
-    def _check_spread(constant: np.ndarray, where: str) -> None:
+    def _check_spread(constant: np.ndarray, where: Message) -> None:
         if np.any(constant):
             j = int(np.flatnonzero(constant)[0])
             raise DataError(
-                f"indicator {names[j]!r} has the same value for every country {where}: it cannot be "
-                "normalised (it carries no information); drop it from the framework or the data"
+                Message(
+                    "indicator {code!r} has the same value for every country {where}: it cannot "
+                    "be normalised (it carries no information); drop it from the framework or "
+                    "the data",
+                    code=names[j],
+                    where=where,
+                )
             )
+
+    scored_year = Message("in the scored year")
 
     if method == "minmax":
         lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-        _check_spread(hi == lo, "in the scored year")
+        _check_spread(hi == lo, scored_year)
         return 100.0 * (x - lo) / (hi - lo)
     if method == "zscore":
         mean = np.nanmean(x, axis=0)
         counts = present.sum(axis=0)
         if np.any(counts < 2):
             raise DataError(
-                f"indicator {names[int(np.flatnonzero(counts < 2)[0])]!r} has fewer than two values "
-                "in the scored year: a z-score needs a standard deviation"
+                Message(
+                    "indicator {code!r} has fewer than two values in the scored year: a z-score "
+                    "needs a standard deviation",
+                    code=names[int(np.flatnonzero(counts < 2)[0])],
+                )
             )
         sd = np.sqrt(np.nansum((x - mean) ** 2, axis=0) / (counts - 1))
-        _check_spread(sd == 0, "in the scored year")
+        _check_spread(sd == 0, scored_year)
         return (x - mean) / sd
     if method in ("rank", "percentile"):
         ranks = rankdata(x, axis=0, method="average", nan_policy="omit")
@@ -109,5 +128,5 @@ def normalise(
     # kof: min and max over the reference period
     ref = x if reference is None else np.asarray(reference, dtype=float) * directions[None, :]
     lo, hi = np.nanmin(np.vstack([ref, x]), axis=0), np.nanmax(np.vstack([ref, x]), axis=0)
-    _check_spread(hi == lo, "over the reference period")
+    _check_spread(hi == lo, Message("over the reference period"))
     return 1.0 + 99.0 * (x - lo) / (hi - lo)

@@ -282,8 +282,12 @@ def read_slots(table: pd.DataFrame) -> pd.DataFrame:
     for column in ("country", "condition", "value"):
         if column not in table.columns:
             raise DataError(
-                f"the readiness table lacks column {column!r} (has {list(table.columns)}); give "
-                "columns country, condition, value and optionally source"
+                Message(
+                    "the readiness table lacks column {column!r} (has {columns!r}); give "
+                    "columns country, condition, value and optionally source",
+                    column=column,
+                    columns=list(table.columns),
+                )
             )
     out = table.copy()
     out["country"] = out["country"].astype(str).str.strip().str.upper()
@@ -291,15 +295,26 @@ def read_slots(table: pd.DataFrame) -> pd.DataFrame:
     for i, code in enumerate(out["condition"]):
         if code not in CONDITION_CODES:
             near = difflib.get_close_matches(code, CONDITION_CODES, n=1)
-            hint = f" Did you mean {near[0]!r}?" if near else ""
+            hint = Message(" Did you mean {suggestion!r}?", suggestion=near[0]) if near else ""
             raise DataError(
-                f"row {i} of the readiness table names condition {code!r}, which is not one of {CONDITION_CODES}.{hint}"
+                Message(
+                    "row {row} of the readiness table names condition {code!r}, which is not "
+                    "one of {codes!r}.{hint}",
+                    row=i,
+                    code=code,
+                    codes=CONDITION_CODES,
+                    hint=hint,
+                )
             )
     values = pd.to_numeric(out["value"], errors="coerce")
     if values.isna().any():
         i = int(np.flatnonzero(values.isna().to_numpy())[0])
         raise DataError(
-            f"row {i} of the readiness table has value {table['value'].iloc[i]!r}: give a number"
+            Message(
+                "row {row} of the readiness table has value {value!r}: give a number",
+                row=i,
+                value=table["value"].iloc[i],
+            )
         )
     out["value"] = values.astype(float)
     if "source" not in out.columns:
@@ -309,7 +324,11 @@ def read_slots(table: pd.DataFrame) -> pd.DataFrame:
     if dup.any():
         row = out[dup].iloc[0]
         raise DataError(
-            f"the readiness table repeats ({row['country']}, {row['condition']}): keep one value"
+            Message(
+                "the readiness table repeats ({country}, {condition}): keep one value",
+                country=row["country"],
+                condition=row["condition"],
+            )
         )
     return out
 

@@ -33,7 +33,7 @@ from jahan._i18n import fmt_number, tr
 from jahan._io import write_parquet_atomic
 from jahan._result import Result, lang_and_top
 from jahan._text import text_table
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.index.aggregation import AGGREGATIONS, check_aggregation
 from jahan.index.framework import Framework
 from jahan.index.normalisation import POSITIVE_NORMALISATIONS, check_normalisation, normalise
@@ -243,11 +243,13 @@ def uncertainty_analysis(
     UncertaintyResult
     """
     if seed is not None and rng is not None:
-        raise DataError("give seed or rng, not both")
+        raise DataError(Message("give seed or rng, not both"))
     if int(draws) < 1:
-        raise DataError(f"draws={draws!r}: give at least 1")
+        raise DataError(Message("draws={draws!r}: give at least 1", draws=draws))
     if not 0.0 <= float(weight_noise) < 1.0:
-        raise DataError(f"weight_noise={weight_noise!r}: give a value in [0, 1)")
+        raise DataError(
+            Message("weight_noise={value!r}: give a value in [0, 1)", value=weight_noise)
+        )
     gen = rng if rng is not None else np.random.default_rng(seed)
     draws = int(draws)
 
@@ -272,8 +274,13 @@ def uncertainty_analysis(
     dropped = [f"{k}+{a}" for k in norms for a in aggs if (k, a) not in combos]
     if (nominal_norm, nominal_agg) not in combos:
         raise DataError(
-            f"the nominal index pairs {nominal_agg} aggregation with {nominal_norm} normalisation, "
-            "which can be <= 0: use a positive normalisation ('kof', 'rank', 'percentile')"
+            Message(
+                "the nominal index pairs {aggregation} aggregation with {normalisation} "
+                "normalisation, which can be <= 0: use a positive normalisation ('kof', 'rank', "
+                "'percentile')",
+                aggregation=nominal_agg,
+                normalisation=nominal_norm,
+            )
         )
 
     nominal_scheme = "user (mapping)" if isinstance(index.weighting, Mapping) else index.weighting

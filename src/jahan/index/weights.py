@@ -15,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.index.framework import Framework
 
 WEIGHTINGS: tuple[str, ...] = ("equal", "user", "pca")
@@ -45,13 +45,20 @@ def pca_weights(values: np.ndarray) -> np.ndarray:
         return np.ones(1)
     if n < 3:
         raise DataError(
-            f"principal-component weights need at least 3 countries with all {k} indicators; "
-            f"{n} have them. Use weighting='equal' or add data."
+            Message(
+                "principal-component weights need at least 3 countries with all {k} indicators; "
+                "{n} have them. Use weighting='equal' or add data.",
+                k=k,
+                n=n,
+            )
         )
     sd = x.std(axis=0, ddof=1)
     if np.any(sd == 0):
         raise DataError(
-            "an indicator is constant across countries: principal-component weights are undefined"
+            Message(
+                "an indicator is constant across countries: principal-component weights are "
+                "undefined"
+            )
         )
     z = (x - x.mean(axis=0)) / sd
     corr = z.T @ z / (n - 1)
@@ -83,7 +90,10 @@ def node_weights(
         unknown = [c for c in weighting if c not in framework]
         if unknown:
             raise DataError(
-                f"weights given for {unknown[:5]}, which are not nodes of the framework"
+                Message(
+                    "weights given for {codes!r}, which are not nodes of the framework",
+                    codes=unknown[:5],
+                )
             )
         for code in framework.order:
             if code == framework.root:
@@ -94,7 +104,11 @@ def node_weights(
     else:
         if weighting not in WEIGHTINGS:
             raise DataError(
-                f"unknown weighting {weighting!r}: use one of {WEIGHTINGS} or a mapping"
+                Message(
+                    "unknown weighting {weighting!r}: use one of {choices!r} or a mapping",
+                    weighting=weighting,
+                    choices=WEIGHTINGS,
+                )
             )
         scheme = weighting
         for code in framework.order:
@@ -111,15 +125,18 @@ def node_weights(
                         if c != framework.root and framework[c].weight is None
                     ]
                     raise DataError(
-                        f"weighting='user' but nodes {missing[:6]} have no weight: set Node.weight "
-                        "(the 'weight' column of the framework table) or pass a mapping"
+                        Message(
+                            "weighting='user' but nodes {codes!r} have no weight: set Node.weight "
+                            "(the 'weight' column of the framework table) or pass a mapping",
+                            codes=missing[:6],
+                        )
                     )
                 raw[code] = node.weight
             else:
                 raw[code] = 1.0 if node.weight is None else node.weight
         if scheme == "pca":
             if values is None:
-                raise DataError("weighting='pca' needs the indicator values")
+                raise DataError(Message("weighting='pca' needs the indicator values"))
             for code in framework.aggregates:
                 kids = framework.children(code)
                 if len(kids) > 1 and all(framework.is_indicator(k) for k in kids):
@@ -131,7 +148,10 @@ def node_weights(
         total = sum(raw[k] for k in kids)
         if total <= 0:
             raise DataError(
-                f"the weights of the children of {code!r} sum to zero: give a positive weight"
+                Message(
+                    "the weights of the children of {code!r} sum to zero: give a positive weight",
+                    code=code,
+                )
             )
         for k in kids:
             out[k] = raw[k] / total

@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from jahan.errors import JahanError
+from jahan.errors import JahanError, Message
 
 MANIFEST = "manifest.json"
 """The file naming what produced a run folder; a folder without it is not a jahan run."""
@@ -180,35 +180,59 @@ def check_target(out_dir: Path, *, force: bool) -> None:
         raise _describe_os_error(exc, out_dir) from None
     if is_file:
         raise OutputError(
-            f"output folder {out_dir}: this is a file, not a folder; give a folder name with --out"
+            Message(
+                "output folder {folder}: this is a file, not a folder; give a folder name with --out",
+                folder=str(out_dir),
+            )
         )
     if empty:
         return
     if not is_run:
         raise OutputError(
-            f"output folder {out_dir} already holds files and is not a jahan run "
-            f"folder (no {MANIFEST}); choose a new or empty folder with --out"
+            Message(
+                "output folder {folder} already holds files and is not a jahan run "
+                "folder (no {manifest}); choose a new or empty folder with --out",
+                folder=str(out_dir),
+                manifest=MANIFEST,
+            )
         )
     if not force:
         raise OutputError(
-            f"output folder {out_dir} already holds a run; pass --force to replace "
-            "it whole, or choose another folder with --out"
+            Message(
+                "output folder {folder} already holds a run; pass --force to replace "
+                "it whole, or choose another folder with --out",
+                folder=str(out_dir),
+            )
         )
 
 
 def _describe_os_error(exc: OSError, out_dir: Path) -> OutputError:
+    denied = Message("permission denied; choose a folder you can write to with --out")
     reasons = {
-        errno.EROFS: "the file system is read-only; choose a folder on a writable disk with --out",
-        errno.EACCES: "permission denied; choose a folder you can write to with --out",
-        errno.EPERM: "permission denied; choose a folder you can write to with --out",
-        errno.ENOSPC: "the disk is full; free space or choose another disk with --out",
-        errno.EDQUOT: "the disk quota is exhausted; free space or choose another disk with --out",
-        errno.ENAMETOOLONG: "the name is too long for the file system; choose a shorter --out",
-        errno.ENOTDIR: "a part of the path is a file, not a folder; fix the --out path",
-        errno.EEXIST: "a file is in the way; fix the --out path",
+        errno.EROFS: Message(
+            "the file system is read-only; choose a folder on a writable disk with --out"
+        ),
+        errno.EACCES: denied,
+        errno.EPERM: denied,
+        errno.ENOSPC: Message("the disk is full; free space or choose another disk with --out"),
+        errno.EDQUOT: Message(
+            "the disk quota is exhausted; free space or choose another disk with --out"
+        ),
+        errno.ENAMETOOLONG: Message(
+            "the name is too long for the file system; choose a shorter --out"
+        ),
+        errno.ENOTDIR: Message("a part of the path is a file, not a folder; fix the --out path"),
+        errno.EEXIST: Message("a file is in the way; fix the --out path"),
     }
+    # An error number without a sentence of its own keeps the system's (English) wording.
     reason = reasons.get(exc.errno or -1, exc.strerror or str(exc))
-    return OutputError(f"output folder {out_dir}: cannot write ({reason}); nothing was changed")
+    return OutputError(
+        Message(
+            "output folder {folder}: cannot write ({reason}); nothing was changed",
+            folder=str(out_dir),
+            reason=reason,
+        )
+    )
 
 
 def write_run_folder(
@@ -283,7 +307,11 @@ def read_manifest(out_dir: str | os.PathLike[str]) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise OutputError(f"{path}: not a readable run manifest ({exc})") from None
+        raise OutputError(
+            Message(
+                "{path}: not a readable run manifest ({detail})", path=str(path), detail=str(exc)
+            )
+        ) from None
 
 
 __all__ = [

@@ -10,6 +10,7 @@ only on request), groups and sources.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -17,7 +18,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 # Groups whose members share a free-trade area or customs union: they make the ``rta`` column.
 TRADE_AGREEMENTS: tuple[str, ...] = (
@@ -94,17 +95,37 @@ def group_pair_columns(codes: list[str], groups: pd.DataFrame, year: int) -> dic
     return out
 
 
+def _unknown_choice(option: str, value: object, choices: Iterable[str]) -> Message:
+    """``option`` was given ``value``, which is not one of ``choices``."""
+    return Message(
+        "{option} {value!r}: use one of {choices}",
+        option=option,
+        value=value,
+        choices=list(choices),
+    )
+
+
 def check_year(year: int, years: list[int]) -> int:
     try:
         y = int(year)
     except (TypeError, ValueError):
         raise DataError(
-            f"year {year!r}: give a whole year from {years[0]} to {years[-1]}"
+            Message(
+                "year {year!r}: give a whole year from {first} to {last}",
+                year=year,
+                first=int(years[0]),
+                last=int(years[-1]),
+            )
         ) from None
     if y != year or y not in years:
         raise DataError(
-            f"year {year!r}: the built-in observed world covers {years[0]}-{years[-1]} "
-            f"(ITPD-E release 1); choose a year in that range"
+            Message(
+                "year {year!r}: the built-in observed world covers {first}-{last} "
+                "(ITPD-E release 1); choose a year in that range",
+                year=year,
+                first=int(years[0]),
+                last=int(years[-1]),
+            )
         )
     return y
 
@@ -138,13 +159,17 @@ def year_tables(
     years = list(t.meta["years"])
     y = check_year(year, years)
     if domestic not in DOMESTIC_RULES:
-        raise DataError(f"domestic {domestic!r}: use one of {', '.join(DOMESTIC_RULES)}")
+        raise DataError(_unknown_choice("domestic", domestic, DOMESTIC_RULES))
     if flows not in FLOWS_CHOICES:
-        raise DataError(f"flows {flows!r}: use one of {', '.join(FLOWS_CHOICES)}")
+        raise DataError(_unknown_choice("flows", flows, FLOWS_CHOICES))
     if flows == "modelled" and y != t.meta["baseline_year"]:
         raise DataError(
-            f"flows='modelled' exists for {t.meta['baseline_year']} only; "
-            f"the observed flows cover {years[0]}-{years[-1]}"
+            Message(
+                "flows='modelled' exists for {year} only; the observed flows cover {first}-{last}",
+                year=int(t.meta["baseline_year"]),
+                first=int(years[0]),
+                last=int(years[-1]),
+            )
         )
     codes = model_codes(t, y)
     cy = t.country_years[t.country_years["year"] == y].set_index("iso3").reindex(codes)
@@ -171,7 +196,7 @@ def year_tables(
         values = t.flows_modelled.reindex(index).to_numpy()
         if np.isnan(values).any():
             raise DataError(
-                "the modelled flows do not cover this world's countries; rebuild the data"
+                Message("the modelled flows do not cover this world's countries; rebuild the data")
             )
         kind = "modelled"
     else:
@@ -213,7 +238,7 @@ def trade_panel(
     all_years = list(t.meta["years"])
     chosen = all_years if years is None else [check_year(y, all_years) for y in years]
     if domestic not in DOMESTIC_RULES:
-        raise DataError(f"domestic {domestic!r}: use one of {', '.join(DOMESTIC_RULES)}")
+        raise DataError(_unknown_choice("domestic", domestic, DOMESTIC_RULES))
     wanted = set(codes)
     group_names = sorted(str(g) for g in groups["group"].unique())
     static_cols = [c for c in t.pairs.columns]

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError, DataWarning
+from jahan.errors import DataError, DataWarning, Message
 
 # CEPII Gravity reports trade and GDP in thousands of current USD; jahan uses USD millions.
 _THOUSANDS_TO_MILLIONS = 1e-3
@@ -69,29 +69,51 @@ def read_cepii_gravity(
         With ``flows_kind = "observed"``, flows in USD millions.
     """
     if missing not in ("zero", "error"):
-        raise DataError(f"missing={missing!r}: use 'zero' or 'error'")
+        raise DataError(Message("missing={value!r}: use 'zero' or 'error'", value=missing))
     if domestic not in ("none", "gdp_minus_exports"):
-        raise DataError(f"domestic={domestic!r}: use 'none' or 'gdp_minus_exports'")
-    where = "CEPII Gravity data" if isinstance(path, pd.DataFrame) else str(path)
+        raise DataError(
+            Message("domestic={value!r}: use 'none' or 'gdp_minus_exports'", value=domestic)
+        )
+    where: Message | str = (
+        Message("CEPII Gravity data") if isinstance(path, pd.DataFrame) else str(path)
+    )
     if isinstance(path, pd.DataFrame):
         raw = path
     else:
         p = Path(path)
         if not p.exists():
-            raise DataError(f"{p}: no such file")
+            raise DataError(Message("{path}: no such file", path=str(p)))
         raw = pd.read_parquet(p) if p.suffix == ".parquet" else pd.read_csv(p, low_memory=False)
     need = {"iso3_o", "iso3_d", "year", flow}
     lacking = sorted(need - set(raw.columns))
     if lacking:
-        raise DataError(f"{where}: missing CEPII Gravity column(s) {lacking}")
+        raise DataError(
+            Message(
+                "{where}: missing CEPII Gravity column(s) {columns!r}",
+                where=where,
+                columns=lacking,
+            )
+        )
     dist_col = next((c for c in _DISTANCE_COLUMNS if c in raw.columns), None)
     if dist_col is None:
-        raise DataError(f"{where}: needs a distance column, one of {list(_DISTANCE_COLUMNS)}")
+        raise DataError(
+            Message(
+                "{where}: needs a distance column, one of {columns!r}",
+                where=where,
+                columns=list(_DISTANCE_COLUMNS),
+            )
+        )
     df = raw[raw["year"] == year]
     if df.empty:
         years = sorted(raw["year"].dropna().unique().tolist())
         raise DataError(
-            f"{where}: no rows for year {year}; years present: {years[:5]}...{years[-3:]}"
+            Message(
+                "{where}: no rows for year {year}; years present: {first!r}...{last!r}",
+                where=where,
+                year=year,
+                first=years[:5],
+                last=years[-3:],
+            )
         )
     for side in ("o", "d"):
         col = f"country_exists_{side}"
@@ -112,8 +134,14 @@ def read_cepii_gravity(
                 for e, i in zip(df.loc[nan, "exporter"], df.loc[nan, "importer"], strict=True)
             ]
             raise DataError(
-                f"{where}: {len(rows)} pair(s) without a trade value in {year}: {', '.join(rows[:8])}"
-                " (pass missing='zero' to count them as no trade)"
+                Message(
+                    "{where}: {count} pair(s) without a trade value in {year}: {pairs} "
+                    "(pass missing='zero' to count them as no trade)",
+                    where=where,
+                    count=len(rows),
+                    year=year,
+                    pairs=rows[:8],
+                )
             )
         warnings.warn(
             f"{where}: {int(nan.sum())} of {len(df)} pairs have no trade value in {year}; "
@@ -151,14 +179,20 @@ def read_cepii_gravity(
 
     if domestic == "gdp_minus_exports":
         if gdp is None:
-            raise DataError(f"{where}: domestic='gdp_minus_exports' needs the column gdp_o")
+            raise DataError(
+                Message("{where}: domestic='gdp_minus_exports' needs the column gdp_o", where=where)
+            )
         exports = flows.groupby(level="exporter").sum().reindex(codes)
         dom = (countries["gdp_usd"] / 1e6) - exports
         bad = dom.index[~(dom > 0)].tolist()
         if bad:
             raise DataError(
-                f"{where}: GDP minus exports is missing or not positive for {', '.join(bad[:8])}; "
-                "their domestic flows cannot be built this way"
+                Message(
+                    "{where}: GDP minus exports is missing or not positive for {codes}; "
+                    "their domestic flows cannot be built this way",
+                    where=where,
+                    codes=bad[:8],
+                )
             )
         dom_index = pd.MultiIndex.from_arrays([codes, codes], names=["exporter", "importer"])
         flows = pd.concat([flows, pd.Series(dom.to_numpy(), index=dom_index, name="value")])

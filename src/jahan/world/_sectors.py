@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 SECTOR_TABLES: dict[str, tuple[str, ...]] = {
     "flows": ("exporter", "importer", "sector", "value"),
@@ -40,13 +40,24 @@ def _table(frame: object, name: str) -> pd.DataFrame:
         )
     if not isinstance(frame, pd.DataFrame):
         raise DataError(
-            f"sectors.{name}: expected a pandas DataFrame with columns {list(columns)}, "
-            f"got {type(frame).__name__}"
+            Message(
+                "sectors.{name}: expected a pandas DataFrame with columns {columns!r}, got {kind}",
+                name=name,
+                columns=list(columns),
+                kind=type(frame).__name__,
+            )
         )
     df = frame.reset_index() if not set(columns) <= set(frame.columns) else frame
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise DataError(f"sectors.{name}: missing column(s) {missing}; expected {list(columns)}")
+        raise DataError(
+            Message(
+                "sectors.{name}: missing column(s) {missing!r}; expected {columns!r}",
+                name=name,
+                missing=missing,
+                columns=list(columns),
+            )
+        )
     df = df[list(columns)].reset_index(drop=True).copy()
     for c in columns[:-1]:
         df[c] = df[c].astype(str)
@@ -55,8 +66,13 @@ def _table(frame: object, name: str) -> pd.DataFrame:
     if bad.any():
         rows = ", ".join(str(r) for r in np.flatnonzero(bad.to_numpy())[:5])
         raise DataError(
-            f"sectors.{name}: column {columns[-1]!r} has missing or non-numeric "
-            f"values in row(s) {rows}; give a number in every row"
+            Message(
+                "sectors.{name}: column {column!r} has missing or non-numeric values in row(s) "
+                "{rows}; give a number in every row",
+                name=name,
+                column=columns[-1],
+                rows=rows,
+            )
         )
     df[columns[-1]] = value.astype(float)
     return df
@@ -136,8 +152,10 @@ class SectorData:
         theta = trade_elasticity if trade_elasticity is not None else inputs.get("trade_elasticity")
         if theta is None:
             raise DataError(
-                "sector data needs trade elasticities by sector: pass "
-                "trade_elasticity=pd.Series({sector: theta}) or one number"
+                Message(
+                    "sector data needs trade elasticities by sector: pass "
+                    "trade_elasticity=pd.Series({{sector: theta}}) or one number"
+                )
             )
         return cls.from_frames(
             inputs["flows"],
@@ -201,8 +219,13 @@ def read_sectors(folder: Path) -> SectorData:
         path = _find(folder, name)
         if path is None and name != "tariffs":
             raise DataError(
-                f"{folder}: missing {name}.parquet or {name}.csv (a sector folder holds "
-                f"{', '.join(SECTOR_TABLES)}; tariffs is optional)"
+                Message(
+                    "{folder}: missing {name}.parquet or {name}.csv (a sector folder holds "
+                    "{tables}; tariffs is optional)",
+                    folder=str(folder),
+                    name=name,
+                    tables=list(SECTOR_TABLES),
+                )
             )
         frame = _read_table(path) if path is not None else None
         if frame is not None:
@@ -213,7 +236,7 @@ def read_sectors(folder: Path) -> SectorData:
     try:
         return SectorData.from_frames(**tables)  # type: ignore[arg-type]
     except DataError as exc:
-        raise DataError(f"{folder}: {exc}") from None
+        raise DataError(Message("{path}: {error}", path=str(folder), error=exc)) from None
 
 
 def write_sectors(data: SectorData, folder: Path) -> Path:

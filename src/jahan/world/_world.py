@@ -145,7 +145,9 @@ def _norm_pairs(pairs: pd.DataFrame | None, countries: pd.DataFrame) -> pd.DataF
     if pairs is None:
         return _default_pairs(countries)
     if not isinstance(pairs, pd.DataFrame):
-        raise DataError(f"pairs: expected a pandas DataFrame, got {type(pairs).__name__}")
+        raise DataError(
+            Message("pairs: expected a pandas DataFrame, got {kind}", kind=type(pairs).__name__)
+        )
     df = as_pair_frame(pairs, "pairs")
     idx = df.index
     codes = list(countries.index)
@@ -340,7 +342,9 @@ class World:
         """
         if not self._builtin:
             raise DataError(
-                "migrants: only the built-in world carries migrant stocks (World.builtin())"
+                Message(
+                    "migrants: only the built-in world carries migrant stocks (World.builtin())"
+                )
             )
         from jahan.world._builtin import builtin_migrants
 
@@ -368,8 +372,10 @@ class World:
         """
         if not self._builtin:
             raise DataError(
-                "trade_panel: this world has no observed panel; the built-in world has one "
-                "(World.builtin().trade_panel())"
+                Message(
+                    "trade_panel: this world has no observed panel; the built-in world has one "
+                    "(World.builtin().trade_panel())"
+                )
             )
         from jahan.world._builtin import trade_panel
 
@@ -406,8 +412,11 @@ class World:
         if sectors is not None:
             if not isinstance(sectors, SectorData):
                 raise DataError(
-                    f"sectors: expected a jahan.world.SectorData, got {type(sectors).__name__}; "
-                    "build one with SectorData.from_frames(...) or SectorData.from_inputs(...)"
+                    Message(
+                        "sectors: expected a jahan.world.SectorData, got {kind}; build one with "
+                        "SectorData.from_frames(...) or SectorData.from_inputs(...)",
+                        kind=type(sectors).__name__,
+                    )
                 )
             sectors.check_countries(self.iso3)
         return World(
@@ -444,7 +453,7 @@ class World:
     def flows(self) -> pd.Series:
         if self._flows is None:
             raise DataError(
-                "this world has no flows; give flows to World.from_frames or World.read"
+                Message("this world has no flows; give flows to World.from_frames or World.read")
             )
         return self._flows
 
@@ -615,7 +624,7 @@ class World:
         """
         codes = [self._code(c) for c in iso3]
         if len(set(codes)) != len(codes):
-            raise DataError("restrict: the country list has duplicates")
+            raise DataError(Message("restrict: the country list has duplicates"))
         keep = set(codes)
         c = self._countries.loc[codes]
         e = self._pairs.index.get_level_values(0)

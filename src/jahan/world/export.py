@@ -79,15 +79,19 @@ def export_table(world, table: str) -> pd.DataFrame:
     if key == "panel":
         if not hasattr(world, "trade_panel"):
             raise DataError(
-                "table 'panel': this world has no multi-year trade panel; export 'flows' "
-                "(the baseline year) instead"
+                Message(
+                    "table 'panel': this world has no multi-year trade panel; export 'flows' "
+                    "(the baseline year) instead"
+                )
             )
         panel = _with_formula_names(world.trade_panel())
         if "pair_id" not in panel.columns:
             panel["pair_id"] = _pair_id(panel)
         return panel
     if not world.has_flows:
-        raise DataError("table 'flows': this world has no flows; export 'pairs' or 'countries'")
+        raise DataError(
+            Message("table 'flows': this world has no flows; export 'pairs' or 'countries'")
+        )
     flows = world.flows_frame()
     pairs = world.pairs.reset_index()
     frame = flows.merge(pairs, on=["exporter", "importer"], how="left", validate="one_to_one")

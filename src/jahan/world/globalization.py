@@ -20,7 +20,7 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,12 @@ def stocks_in_year(migrants: pd.DataFrame, year: int) -> pd.DataFrame:
     known = sorted(int(y) for y in migrants["year"].unique())
     if year < known[0] or year > known[-1]:
         raise DataError(
-            f"migrant stocks cover {known[0]}-{known[-1]}; year {year} is outside that range"
+            Message(
+                "migrant stocks cover {first}-{last}; year {year} is outside that range",
+                first=known[0],
+                last=known[-1],
+                year=year,
+            )
         )
     lower = max(y for y in known if y <= year)
     upper = min(y for y in known if y >= year)

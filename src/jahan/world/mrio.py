@@ -33,12 +33,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError, DataWarning
+from jahan.errors import DataError, DataWarning, Message
 
 ICIO_MERGE: dict[str, str] = {"CN1": "CHN", "CN2": "CHN", "MX1": "MEX", "MX2": "MEX"}
 """OECD ICIO splits China and Mexico by processing-trade status; these codes are merged back."""
 
-_LAYOUT_DOC = "see docs/multisector.md, section 'Input-output tables'"
+_LAYOUT_DOC = Message("see docs/multisector.md, section 'Input-output tables'")
 
 
 def _read_grid(source: object, *, header: bool, sheet: str | int | None = None) -> pd.DataFrame:
@@ -46,10 +46,15 @@ def _read_grid(source: object, *, header: bool, sheet: str | int | None = None) 
     if isinstance(source, pd.DataFrame):
         return source.copy()
     if not isinstance(source, (str, os.PathLike)):
-        raise DataError(f"expected a file path or a pandas DataFrame, got {type(source).__name__}")
+        raise DataError(
+            Message(
+                "expected a file path or a pandas DataFrame, got {kind}",
+                kind=type(source).__name__,
+            )
+        )
     path = Path(source)
     if not path.exists():
-        raise DataError(f"input-output file not found: {path}")
+        raise DataError(Message("input-output file not found: {path}", path=str(path)))
     suffix = path.suffix.lower()
     head = 0 if header else None
     if suffix in (".csv", ".txt", ".gz"):
@@ -61,10 +66,20 @@ def _read_grid(source: object, *, header: bool, sheet: str | int | None = None) 
             return pd.read_excel(path, header=head, sheet_name=0 if sheet is None else sheet)
         except ImportError as exc:
             raise DataError(
-                f"reading {path.name} needs an Excel engine ({exc}); install openpyxl or save "
-                "the sheet as CSV and pass the CSV file"
+                Message(
+                    "reading {file} needs an Excel engine ({error}); install openpyxl or save "
+                    "the sheet as CSV and pass the CSV file",
+                    file=path.name,
+                    error=str(exc),
+                )
             ) from exc
-    raise DataError(f"{path.name}: unsupported file type {suffix!r}; use .csv, .xlsx or .parquet")
+    raise DataError(
+        Message(
+            "{file}: unsupported file type {suffix!r}; use .csv, .xlsx or .parquet",
+            file=path.name,
+            suffix=suffix,
+        )
+    )
 
 
 def mrio_to_inputs(
@@ -186,8 +201,14 @@ def _labelled_block(
     is_data = codes.str.match(_INDUSTRY_ROW) & countries.str.match(_COUNTRY)
     if not is_data.any():
         raise DataError(
-            f"{name}: found no industry rows (column {code_col + 1} like 'c1', column "
-            f"{country_col + 1} a 3-letter country code); {_LAYOUT_DOC}"
+            Message(
+                "{name}: found no industry rows (column {code_col} like 'c1', column "
+                "{country_col} a 3-letter country code); {doc}",
+                name=name,
+                code_col=code_col + 1,
+                country_col=country_col + 1,
+                doc=_LAYOUT_DOC,
+            )
         )
     data_rows = np.flatnonzero(is_data.to_numpy())
     first = int(data_rows[0])
@@ -197,7 +218,11 @@ def _labelled_block(
     hits = header.apply(lambda row: row.isin(country_set).sum(), axis=1)
     if hits.empty or hits.max() == 0:
         raise DataError(
-            f"{name}: no header row above the data names the column countries; {_LAYOUT_DOC}"
+            Message(
+                "{name}: no header row above the data names the column countries; {doc}",
+                name=name,
+                doc=_LAYOUT_DOC,
+            )
         )
     col_country = header.loc[hits.idxmax()]
     code_rows = header.apply(lambda row: row.str.match(_INDUSTRY_ROW).sum(), axis=1)
@@ -223,8 +248,14 @@ def _labelled_block(
             f_labels.append((country, code))
     if len(z_cols) != len(data_rows):
         raise DataError(
-            f"{name}: {len(data_rows)} industry rows but {len(z_cols)} industry columns; the "
-            f"column codes must repeat the row codes (c1, c2, ...); {_LAYOUT_DOC}"
+            Message(
+                "{name}: {rows} industry rows but {columns} industry columns; the column codes "
+                "must repeat the row codes (c1, c2, ...); {doc}",
+                name=name,
+                rows=len(data_rows),
+                columns=len(z_cols),
+                doc=_LAYOUT_DOC,
+            )
         )
     index = pd.MultiIndex.from_arrays([row_country, row_sector])
     z = pd.DataFrame(
@@ -306,7 +337,9 @@ def read_oecd_icio(
 
     r_country, r_code, r_ok = split(raw.index)
     if not r_ok.any():
-        raise DataError(f"OECD ICIO table: no row labels like 'AUS_01T02'; {_LAYOUT_DOC}")
+        raise DataError(
+            Message("OECD ICIO table: no row labels like 'AUS_01T02'; {doc}", doc=_LAYOUT_DOC)
+        )
     industries = list(pd.unique(r_code[r_ok]))
     countries = set(r_country[r_ok])
     c_country, c_code, c_ok = split(raw.columns)
@@ -330,8 +363,13 @@ def read_oecd_icio(
     f = f.groupby(level=[0, 1], sort=False).sum()
     if z.shape[1] != z.shape[0]:
         raise DataError(
-            f"OECD ICIO table: {z.shape[0]} country-industry rows but {z.shape[1]} matching "
-            f"columns; {_LAYOUT_DOC}"
+            Message(
+                "OECD ICIO table: {rows} country-industry rows but {columns} matching columns; "
+                "{doc}",
+                rows=z.shape[0],
+                columns=z.shape[1],
+                doc=_LAYOUT_DOC,
+            )
         )
     return mrio_to_inputs(z, f)
 

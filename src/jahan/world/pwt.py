@@ -13,7 +13,7 @@ from importlib import resources
 
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 PWT_COLUMNS: tuple[str, ...] = ("isocode", "year", "rgdpe", "rgdpna", "pop", "csh_x", "csh_m")
 
@@ -23,15 +23,21 @@ def _read() -> pd.DataFrame:
     path = resources.files("jahan") / "data" / "pwt91_extract.parquet"
     if not path.is_file():
         raise DataError(
-            "the PWT 9.1 extract jahan/data/pwt91_extract.parquet is missing: rebuild it with "
-            "`python tools/build_pwt_extract.py SOURCES_DIR`"
+            Message(
+                "the PWT 9.1 extract jahan/data/pwt91_extract.parquet is missing: rebuild it "
+                "with `python tools/build_pwt_extract.py SOURCES_DIR`"
+            )
         )
     with path.open("rb") as fh:
         frame = pd.read_parquet(fh)
     missing = [c for c in PWT_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(
-            f"pwt91_extract.parquet lacks columns {missing}: rebuild it with tools/build_pwt_extract.py"
+            Message(
+                "pwt91_extract.parquet lacks columns {columns!r}: rebuild it with "
+                "tools/build_pwt_extract.py",
+                columns=missing,
+            )
         )
     return frame[list(PWT_COLUMNS)]
 

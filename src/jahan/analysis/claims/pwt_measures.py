@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 from jahan.index.inequality import theil
 
 REQUIRED = ("isocode", "year", "rgdpe", "rgdpna", "pop", "csh_x", "csh_m")
@@ -22,7 +22,13 @@ REQUIRED = ("isocode", "year", "rgdpe", "rgdpna", "pop", "csh_x", "csh_m")
 def _check(pwt: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in REQUIRED if c not in pwt.columns]
     if missing:
-        raise DataError(f"PWT panel lacks columns {missing}; expected {', '.join(REQUIRED)}")
+        raise DataError(
+            Message(
+                "PWT panel lacks columns {missing!r}; expected {required}",
+                missing=missing,
+                required=", ".join(REQUIRED),
+            )
+        )
     return pwt
 
 
@@ -152,7 +158,9 @@ def theil_change(
     y = gdp_per_capita(pwt, countries)
     pop = population(pwt)
     if first not in y.index or last not in y.index:
-        raise DataError(f"PWT panel has no GDP per capita for {first} or {last}")
+        raise DataError(
+            Message("PWT panel has no GDP per capita for {first} or {last}", first=first, last=last)
+        )
     keep = [
         c
         for c in y.columns
@@ -162,7 +170,14 @@ def theil_change(
         and pd.notna(pop.at[last, c])
     ]
     if len(keep) < 10:
-        raise DataError(f"only {len(keep)} countries have data in both {first} and {last}")
+        raise DataError(
+            Message(
+                "only {n} countries have data in both {first} and {last}",
+                n=len(keep),
+                first=first,
+                last=last,
+            )
+        )
     x0, x1 = y.loc[first, keep].to_numpy(float), y.loc[last, keep].to_numpy(float)
     p0, p1 = pop.loc[first, keep].to_numpy(float), pop.loc[last, keep].to_numpy(float)
     rng = np.random.default_rng(seed)
@@ -236,7 +251,13 @@ def openness_growth(
         if len(g) >= min_years and np.isfinite(open_[code]) and np.isfinite(start):
             rows.append((code, float(g.mean()), float(open_[code]) / 10.0, float(np.log(start))))
     if len(rows) < 20:
-        raise DataError(f"only {len(rows)} countries have {min_years} years of growth and openness")
+        raise DataError(
+            Message(
+                "only {n} countries have {min_years} years of growth and openness",
+                n=len(rows),
+                min_years=min_years,
+            )
+        )
     table = pd.DataFrame(rows, columns=["iso3", "growth", "openness10", "ln_y0"])
     X = np.column_stack([np.ones(len(table)), table["openness10"], table["ln_y0"]])
     beta, se = ols_hc1(table["growth"].to_numpy(), X)
@@ -276,7 +297,13 @@ def neighbour_growth_correlation(
     keep = enough & np.isfinite(values)
     a, b = values[keep & is_near], values[keep & ~is_near]
     if len(a) < 10:
-        raise DataError(f"only {len(a)} neighbouring pairs have {min_years} common years of growth")
+        raise DataError(
+            Message(
+                "only {n} neighbouring pairs have {min_years} common years of growth",
+                n=len(a),
+                min_years=min_years,
+            )
+        )
     rng = np.random.default_rng(seed)
     boot = np.array(
         [rng.choice(a, len(a)).mean() - rng.choice(b, len(b)).mean() for _ in range(draws)]

@@ -10,7 +10,7 @@ import pandas as pd
 from jahan._i18n import check_lang
 from jahan.analysis.claims.result import ClaimsResult
 from jahan.analysis.claims.sections import SECTIONS, Inputs
-from jahan.errors import DataError
+from jahan.errors import DataError, Message
 
 DEFAULT_DRAWS = 50
 """Draws for the model bands (each draw is one general-equilibrium solve)."""
@@ -52,11 +52,18 @@ def claims(
     """
     lang = check_lang(lang)
     if int(draws) < 10:
-        raise DataError(f"draws = {draws}: use at least 10 draws, so that a 90% band can be read")
+        raise DataError(
+            Message(
+                "draws = {draws}: use at least 10 draws, so that a 90% band can be read",
+                draws=draws,
+            )
+        )
     numbers = tuple(range(1, len(SECTIONS) + 1)) if only is None else tuple(int(k) for k in only)
     bad = [k for k in numbers if not 1 <= k <= len(SECTIONS)]
     if bad:
-        raise DataError(f"only = {bad}: claims are numbered 1 to {len(SECTIONS)}")
+        raise DataError(
+            Message("only = {bad!r}: claims are numbered 1 to {n}", bad=bad, n=len(SECTIONS))
+        )
     started = time.perf_counter()
     if world is None:
         from jahan.world import World
