@@ -1,7 +1,7 @@
 """Errors of estimate/ and culture/ read in the user's language.
 
-``jahan estimate`` and ``jahan language fit`` are run as a user runs them (``python -m jahan.cli``,
-a subprocess), once with ``--lang en`` and once in Kazakh and Russian: the translated message
+``jahan estimate`` and ``jahan language fit`` are run as a user runs them (``jahan.cli.main``,
+in this process), once with ``--lang en`` and once in Kazakh and Russian: the translated message
 must contain Cyrillic and none of the words of the English one (codes, paths, column names and
 quoted values left aside), so an error still built from an English string fails here. The
 Python API's errors are checked directly with ``exc.translated(lang)``.
@@ -9,13 +9,11 @@ Python API's errors are checked directly with ``exc.translated(lang)``.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from _cli_run import jahan, message
 from _error_words import english_left, english_words, has_cyrillic, literal_words
 
 from jahan.culture import COLUMNS, LanguagePolicy, fit_language_model, validate_shares
@@ -24,27 +22,7 @@ from jahan.errors import DataError, ScenarioError
 from jahan.estimate import fepois
 from jahan.estimate.vcov import VCOV_NAMES
 
-SRC = Path(__file__).resolve().parents[1] / "src"
 SHARES_HEADER = "year,monolingual_a,bilingual,monolingual_b\n"
-
-
-def _jahan(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "400"}
-    env.pop("JAHAN_LANG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "jahan.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-
-
-def _message(run: subprocess.CompletedProcess) -> str:
-    assert run.returncode == 2, run.stderr + run.stdout
-    assert "Traceback" not in run.stderr
-    return " ".join(run.stderr.split())  # unwrapped
 
 
 @pytest.fixture(scope="module")
@@ -140,20 +118,20 @@ def test_an_error_prints_in_the_asked_language(case, files):
     literals = literal_words(
         args, COLUMNS, list(MODELS), VCOV_NAMES, "exporter", "importer", "trade"
     )
-    english = _message(_jahan(*args, "--lang", "en"))
+    english = message(jahan(*args, "--lang", "en"))
     assert english.startswith("error:")
     assert len(english_words(english, literals)) >= 4, english
     for lang in ("kk", "ru"):
-        text = _message(_jahan(*args, "--lang", lang))
+        text = message(jahan(*args, "--lang", lang))
         assert has_cyrillic(text), text
         assert not english_left(english, text, literals), (lang, text)
 
 
 def test_the_location_of_a_bad_share_reads_in_each_language(files):
     """The file, line and year of a bad row are composed in the reader's language."""
-    english = _message(_jahan("language", "fit", str(files["percent shares"]), "--lang", "en"))
+    english = message(jahan("language", "fit", str(files["percent shares"]), "--lang", "en"))
     assert "line 3 (year 2001)" in english and "monolingual_a = 50 " in english
-    kazakh = _message(_jahan("language", "fit", str(files["percent shares"]), "--lang", "kk"))
+    kazakh = message(jahan("language", "fit", str(files["percent shares"]), "--lang", "kk"))
     assert "3-жол (2001 жыл)" in kazakh and str(files["percent shares"]) in kazakh
 
 

@@ -10,14 +10,12 @@ the levels solver, while ``str(exc)`` keeps the English text.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _cli_run import jahan, message
 from _error_words import english_left, english_words, has_cyrillic, literal_words
 
 from jahan.errors import ConvergenceError, DataError
@@ -27,30 +25,8 @@ from jahan.ge.levels import multilateral_resistances
 from jahan.ge.multisector import MultiSectorGEModel
 from jahan.scenario import library_names
 
-SRC = Path(__file__).resolve().parents[1] / "src"
-
 # Column names of a language-shift CSV: the user types them, so they stay in every language.
 LANGUAGE_COLUMNS = ["year", "monolingual_a", "bilingual", "monolingual_b"]
-
-
-def _jahan(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "400"}
-    env.pop("JAHAN_LANG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "jahan.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
-
-
-def _message(run: subprocess.CompletedProcess) -> str:
-    assert run.returncode == 2, run.stderr + run.stdout
-    assert "Traceback" not in run.stderr
-    return " ".join(run.stderr.split())  # unwrapped
 
 
 def _a_file(tmp: Path) -> list[str]:
@@ -93,11 +69,11 @@ CASES = {
 def test_a_cli_error_prints_in_the_asked_language(case, tmp_path):
     args = CASES[case](tmp_path)
     literals = literal_words(args, LANGUAGE_COLUMNS, "jahan", "out", "force", "csv")
-    english = _message(_jahan(*args, "--lang", "en", cwd=tmp_path))
+    english = message(jahan(*args, "--lang", "en", cwd=tmp_path))
     assert english.startswith("error:"), english
     assert len(english_words(english, literals)) >= 3, english
     for lang in ("kk", "ru"):
-        text = _message(_jahan(*args, "--lang", lang, cwd=tmp_path))
+        text = message(jahan(*args, "--lang", lang, cwd=tmp_path))
         assert has_cyrillic(text), text
         assert not english_left(english, text, literals), (lang, text)
 

@@ -1,7 +1,7 @@
 """Errors of the world and the globalization index speak Kazakh and Russian.
 
 ``jahan world show/export``, ``jahan index`` and ``jahan readiness`` are run as a user runs them
-(``python -m jahan.cli``, a subprocess), once with ``--lang en`` and once in Kazakh and Russian:
+(``jahan.cli.main`` in this process, see tests/_cli_run.py), once with ``--lang en`` and once in Kazakh and Russian:
 the translated message must contain Cyrillic and none of the words of the English one (codes,
 paths, option names and quoted values left aside). The Python API's errors are checked through
 ``exc.translated``, and their English text through ``str(exc)``, which must read as before.
@@ -9,14 +9,12 @@ paths, option names and quoted values left aside). The Python API's errors are c
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from _cli_run import jahan, message
 from _error_words import english_left, english_words, has_cyrillic, literal_words
 
 from jahan.errors import DataError
@@ -27,30 +25,8 @@ from jahan.index.readiness import CONDITION_CODES
 from jahan.world import World
 from jahan.world.mrio import read_wiod
 
-SRC = Path(__file__).resolve().parents[1] / "src"
-
 # Option names and file formats a message names as the user types them.
 _LITERALS = {"format", "csv", "parquet", "xlsx", "tsv", "jahan"}
-
-
-def _jahan(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(SRC), "COLUMNS": "400"}
-    env.pop("JAHAN_LANG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "jahan.cli", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=cwd,
-        timeout=300,
-        check=False,
-    )
-
-
-def _message(run: subprocess.CompletedProcess) -> str:
-    assert run.returncode == 2, run.stderr + run.stdout
-    assert "Traceback" not in run.stderr
-    return " ".join(run.stderr.split())  # unwrapped
 
 
 @pytest.fixture(scope="module")
@@ -85,11 +61,11 @@ CASES = {
 def test_a_world_or_index_error_prints_in_the_asked_language(case, inputs):
     args = CASES[case]
     literals = literal_words(args, "abc", "foo", "tarif") | _LITERALS
-    english = _message(_jahan(*args, "--lang", "en", cwd=inputs))
+    english = message(jahan(*args, "--lang", "en", cwd=inputs))
     assert english.startswith("error:")
     assert len(english_words(english, literals)) >= 4, english
     for lang in ("kk", "ru"):
-        text = _message(_jahan(*args, "--lang", lang, cwd=inputs))
+        text = message(jahan(*args, "--lang", lang, cwd=inputs))
         assert has_cyrillic(text), text
         assert not english_left(english, text, literals), (lang, text)
 
