@@ -70,8 +70,7 @@ def read_tariff_table(path: str | Path, countries: Sequence[str]) -> pd.DataFram
     """
     path = Path(path)
     frame = _read(path)
-    missing = [c for c in COLUMNS if c not in frame.columns]
-    if missing:
+    if missing := [c for c in COLUMNS if c not in frame.columns]:
         raise ScenarioError(
             Message(
                 "{path}: missing column(s) {missing!r}; a tariff table has columns "
