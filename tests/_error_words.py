@@ -46,3 +46,15 @@ def literal_words(*values: object) -> set[str]:
     for value in values:
         out |= set(_WORD.findall(repr(value)))
     return out
+
+
+def assert_translated(exc: Exception, literals: set[str] = frozenset(), min_words: int = 3) -> None:
+    """``exc`` reads as before in English and as Cyrillic sentences with no English word of its
+    English text in Kazakh and Russian (``literals``: words that stay as typed)."""
+    english = str(exc)
+    assert exc.translated("en") == english  # type: ignore[attr-defined]
+    assert len(english_words(english, literals)) >= min_words, english
+    for lang in ("kk", "ru"):
+        text = exc.translated(lang)  # type: ignore[attr-defined]
+        assert has_cyrillic(text), text
+        assert not english_left(english, text, literals), (lang, text)

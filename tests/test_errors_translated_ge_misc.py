@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from _cli_run import jahan, message
-from _error_words import english_left, english_words, has_cyrillic, literal_words
+from _error_words import assert_translated, english_left, english_words, has_cyrillic, literal_words
 
 from jahan.errors import ConvergenceError, DataError
 from jahan.ge import GEModel
@@ -93,22 +93,11 @@ def _flows(codes=("KAZ", "KGZ", "UZB"), bad=None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _translations(exc: Exception, literals: set[str] = frozenset()) -> None:
-    """Kazakh and Russian forms are Cyrillic sentences with no English word of ``str(exc)``."""
-    english = str(exc)
-    assert exc.translated("en") == english
-    assert len(english_words(english, literals)) >= 3, english
-    for lang in ("kk", "ru"):
-        text = exc.translated(lang)
-        assert has_cyrillic(text), text
-        assert not english_left(english, text, literals), (lang, text)
-
-
 def test_a_negative_flow_is_named_in_kazakh_and_russian():
     with pytest.raises(DataError) as info:
         GEModel(_flows(bad=(("KAZ", "UZB"), -5.0)), 5.0)
     assert str(info.value).startswith("1 flow(s) are negative (rows [2]: KAZ->UZB)")
-    _translations(info.value)
+    assert_translated(info.value)
     assert "KAZ->UZB" in info.value.translated("kk")
 
 
@@ -119,7 +108,7 @@ def test_an_unknown_country_of_a_shock_keeps_its_hint_in_every_language():
         model.simulate(shock)
     english = str(info.value)
     assert "UZBB (did you mean UZB?)" in english
-    _translations(info.value, literal_words("GEModel.countries"))
+    assert_translated(info.value, literal_words("GEModel.countries"))
     for lang in ("kk", "ru"):
         text = info.value.translated(lang)
         assert "UZBB (" in text and text.count("UZB") == 2 and " 3 " in text
@@ -129,7 +118,7 @@ def test_an_option_out_of_its_choices_is_named_with_its_hint():
     with pytest.raises(DataError) as info:
         GEModel(_flows(), 5.0, closure="ful")
     assert "Did you mean 'full'?" in str(info.value)
-    _translations(info.value, literal_words("conditional", "full", "closure"))
+    assert_translated(info.value, literal_words("conditional", "full", "closure"))
 
 
 def test_a_tariff_row_with_an_unknown_country_is_located_in_every_language():
@@ -137,7 +126,7 @@ def test_a_tariff_row_with_an_unknown_country_is_located_in_every_language():
     with pytest.raises(DataError) as info:
         GEModel(_flows(), 5.0).simulate(tariffs=tariffs)
     assert str(info.value).startswith("tariffs row 0 (KAZ->KGZZ): country 'KGZZ'")
-    _translations(info.value, {"tariffs"})
+    assert_translated(info.value, {"tariffs"})
     assert info.value.translated("ru").startswith("tariffs, строка 0 (KAZ->KGZZ)")
 
 
@@ -149,7 +138,7 @@ def test_a_multisector_data_error_lists_rows_in_the_language():
         MultiSectorGEModel(**{**world, "value_added_share": va})
     english = str(info.value)
     assert english.startswith("value_added_share.share must be a finite number > 0.0 and <= 1.0")
-    _translations(info.value, literal_words(va.columns.tolist()))
+    assert_translated(info.value, literal_words(va.columns.tolist()))
     assert "1,0" in info.value.translated("ru")  # the bound in Russian number symbols
 
 
@@ -159,4 +148,4 @@ def test_non_convergence_of_the_resistances_is_translated_and_keeps_its_record()
     with pytest.raises(ConvergenceError) as info:
         multilateral_resistances(costs, np.ones(4), np.ones(4), max_iter=1, tol=1e-15)
     assert info.value.record is not None and not info.value.record.converged
-    _translations(info.value, literal_words("max_iter", "tol", "sigma") | {"e", "t"})
+    assert_translated(info.value, literal_words("max_iter", "tol", "sigma") | {"e", "t"})

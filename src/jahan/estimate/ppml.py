@@ -303,8 +303,8 @@ def fepois(
             drop_singletons=drop_singletons,
             keep_regressors=fixef,
         )
-    except ValueError as exc:
-        if "Demeaning failed" in str(exc):
+    except (ValueError, KeyError, TypeError) as exc:
+        if isinstance(exc, ValueError) and "Demeaning failed" in str(exc):
             raise ConvergenceError(
                 # pyfixest's own reason stays in its English.
                 Message(
@@ -315,14 +315,6 @@ def fepois(
                     reason=str(exc),
                 )
             ) from exc
-        raise DataError(
-            Message(
-                "could not build the model {formula!r}: {reason}",
-                formula=formula,
-                reason=_reason(exc),
-            )
-        ) from exc
-    except (KeyError, TypeError) as exc:
         raise DataError(
             Message(
                 "could not build the model {formula!r}: {reason}",
