@@ -293,3 +293,16 @@ def test_the_result_is_sealed():
     assert (res.ranks.dropna() >= 1).all()
     with pytest.raises(TypeError):
         res.settings["min_variables"] = 1  # type: ignore[index]
+
+
+def test_sensitivity_sentence_names_the_ranks_in_each_language():
+    from jahan.index.measured import sensitivity_text
+
+    row = pd.Series(
+        {"nominal_rank": 9.6, "rank_p05": 7.2, "rank_p95": 14.4, "rank_min": 5.0, "rank_max": 18.0}
+    )
+    en = sensitivity_text(row, 40, 200, "KAZ", "weights")
+    assert "KAZ is ranked 10 of 40; in 90% of the draws between 7 and 14" in en
+    assert "between 5 and 18" in en and en.endswith("most: weights.")
+    kk = sensitivity_text(row, 40, 200, "KAZ", "weights", "kk")
+    assert "KAZ" in kk and "40" in kk and any("\u0400" <= ch <= "\u04ff" for ch in kk)

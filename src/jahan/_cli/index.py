@@ -70,11 +70,11 @@ def _measured(
     from jahan.index.measured import (
         VARIABLES,
         check_user_table,
-        choice_label,
         measured_index,
         measured_index_over_time,
         measured_uncertainty,
         node_label,
+        sensitivity_text,
     )
     from jahan.world import World
     from jahan.world.globalization import globalization_variables
@@ -139,21 +139,7 @@ def _measured(
         unc = measured_uncertainty(result, table, draws=draws, seed=seed)
         row = unc.intervals.loc[focus]
         con.print(
-            tr(
-                "Sensitivity ({draws} draws of normalisation, weights and aggregation): {country} is "
-                "ranked {rank} of {n}; in 90% of the draws between {low} and {high}, in all draws "
-                "between {best} and {worst}. The choice that moves ranks most: {choice}.",
-                lang,
-                draws=draws,
-                country=focus,
-                rank=round(row["nominal_rank"]),
-                n=len(result.ranked),
-                low=round(row["rank_p05"]),
-                high=round(row["rank_p95"]),
-                best=int(row["rank_min"]),
-                worst=int(row["rank_max"]),
-                choice=choice_label(unc.most_influential, lang),
-            ),
+            sensitivity_text(row, len(result.ranked), draws, focus, unc.most_influential, lang),
             highlight=False,
         )
     path = members = None

@@ -109,6 +109,28 @@ def choice_label(choice: str, lang: str = "en") -> str:
     return labels.get(choice, choice)
 
 
+def sensitivity_text(
+    interval: pd.Series, ranked: int, draws: int, country: str, choice: str, lang: str = "en"
+) -> str:
+    """One country's rank under uncertainty in ``lang``: its row of ``intervals`` (nominal rank,
+    5-95% and full range), out of ``ranked`` countries, and the most influential ``choice``."""
+    return tr(
+        "Sensitivity ({draws} draws of normalisation, weights and aggregation): {country} is "
+        "ranked {rank} of {n}; in 90% of the draws between {low} and {high}, in all draws "
+        "between {best} and {worst}. The choice that moves ranks most: {choice}.",
+        lang,
+        draws=draws,
+        country=country,
+        rank=round(interval["nominal_rank"]),
+        n=ranked,
+        low=round(interval["rank_p05"]),
+        high=round(interval["rank_p95"]),
+        best=round(interval["rank_min"]),
+        worst=round(interval["rank_max"]),
+        choice=choice_label(choice, lang),
+    )
+
+
 def _subindex(node: str) -> str:
     parents = {code: parent for code, _, parent in NODES if parent is not None}
     while node not in SUBINDICES:

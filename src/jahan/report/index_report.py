@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from jahan._i18n import check_lang, fmt_number, tr
 from jahan._io import write_text_atomic
-from jahan.index.measured import MeasuredIndex, choice_label, node_label
+from jahan.index.measured import MeasuredIndex, node_label, sensitivity_text
 from jahan.report.culture_figures import _STYLE, _figure_json, _plotly_js
 
 
@@ -103,24 +103,7 @@ def render_index_report(
     if interval is not None:
         parts += [
             f'<section id="sensitivity"><h2>{e(tr("Sensitivity", lang))}</h2><p>',
-            e(
-                tr(
-                    "Sensitivity ({draws} draws of normalisation, weights and aggregation): "
-                    "{country} is ranked {rank} of {n}; in 90% of the draws between {low} and "
-                    "{high}, in all draws between {best} and {worst}. The choice that moves ranks "
-                    "most: {choice}.",
-                    lang,
-                    draws=draws,
-                    country=focus,
-                    rank=round(interval["nominal_rank"]),
-                    n=len(result.ranked),
-                    low=round(interval["rank_p05"]),
-                    high=round(interval["rank_p95"]),
-                    best=round(interval["rank_min"]),
-                    worst=round(interval["rank_max"]),
-                    choice=choice_label(most_influential, lang),
-                )
-            ),
+            e(sensitivity_text(interval, len(result.ranked), draws, focus, most_influential, lang)),
             "</p></section>",
         ]
     fig = path_figure(path, countries, lang)
