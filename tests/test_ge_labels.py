@@ -5,11 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from pandas.core.arrays.arrow.array import ArrowExtensionArray
 
 from jahan.errors import DataError
 from jahan.ge import GEModel
-from jahan.ge._labels import factorize_labels, square_layout
+from jahan.ge._labels import _IdentityCache, factorize_labels, square_labels, square_layout
 
 N = 90  # large enough for the block and cycle layouts (at least 64 rows)
 
@@ -109,7 +108,7 @@ def test_no_python_iteration_over_label_arrays(monkeypatch):
     def refuse(self):
         raise AssertionError("a Python loop walked an Arrow label array")
 
-    monkeypatch.setattr(ArrowExtensionArray, "__iter__", refuse)
+    monkeypatch.setattr(pd.arrays.ArrowExtensionArray, "__iter__", refuse)
     result = GEModel(frame, 5.0).simulate(shock)
     assert result.converged
 
@@ -181,3 +180,61 @@ def test_the_callers_shock_and_flows_are_never_written():
     np.testing.assert_allclose(
         100 * (out / base - 1).to_numpy(), result.countries["output_pct"].to_numpy(), atol=1e-9
     )
+
+
+def test_a_table_read_before_is_read_again_once_the_caller_changes_it():
+    X, B, codes = world()
+    frame = long(X, codes)
+    first = GEModel(frame, 5.0)
+    # The second model finds the countries of these label columns without reading them again.
+    assert square_labels(frame["exporter"], frame["importer"]) is square_labels(
+        frame["exporter"], frame["importer"]
+    )
+    # The numbers are never kept: a changed flow reaches the next model.
+    frame.loc[5, "value"] = 3.0 * frame.loc[5, "value"]
+    changed = X.copy()
+    changed[0, 5] *= 3.0
+    np.testing.assert_array_equal(GEModel(frame, 5.0).baseline["value"].to_numpy(), changed.ravel())
+    np.testing.assert_array_equal(first.baseline["value"].to_numpy(), X.ravel())
+    # A label changed in place is a new Arrow column, read afresh: the repeat is found.
+    frame.loc[182, "importer"] = frame.loc[181, "importer"]
+    with pytest.raises(DataError, match=r"appear more than once"):
+        GEModel(frame, 5.0)
+
+
+def test_a_shock_read_before_is_read_again_when_its_values_or_the_model_change():
+    X, B, codes = world()
+    frame = long(X, codes)
+    shock = as_series(long(B, codes))
+    model = GEModel(frame, 5.0)
+    reference = model.simulate(B).countries
+    pd.testing.assert_frame_equal(model.simulate(shock).countries, reference)
+    # A second model on the same table, the same shock: the pairs are not looked up again.
+    pd.testing.assert_frame_equal(GEModel(frame, 5.0).simulate(shock).countries, reference)
+    # Values changed in place (same index) reach the result.
+    shock.iloc[7] = 3.0
+    moved = B.copy()
+    moved[0, 7] = 3.0
+    pd.testing.assert_frame_equal(model.simulate(shock).countries, model.simulate(moved).countries)
+    assert not model.simulate(shock).countries.equals(reference)
+    # A model with other countries checks the same index afresh.
+    small = long(X[:80, :80], codes[:80])
+    with pytest.raises(DataError, match=r"cost_change names countries not in the model: K080"):
+        GEModel(small, 5.0).simulate(shock)
+
+
+def test_the_identity_cache_never_answers_for_another_object():
+    cache = _IdentityCache(size=2)
+    a, b, c = (pd.Index([k]) for k in range(3))
+    cache.put((a,), "a")
+    assert cache.get(a) == "a" and cache.get(b) is None
+    # An entry filed under b's identity but made for a (as when a died and b took its id).
+    ident, entry = cache._entries.popitem()
+    cache._entries[(id(b),)] = entry
+    assert cache.get(b) is None and not cache._entries
+    # Least recently used out first, at most two kept.
+    cache.put((a,), "a")
+    cache.put((b,), "b")
+    assert cache.get(a) == "a"
+    cache.put((c,), "c")
+    assert cache.get(b) is None and cache.get(a) == "a" and cache.get(c) == "c"

@@ -11,7 +11,11 @@ from __future__ import annotations
 import difflib
 import functools
 import math
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -73,10 +77,56 @@ class CountryCodes:
         return np.fromiter((get(x, -1) for x in labels), dtype=np.intp, count=len(labels))
 
 
+class _IdentityCache:
+    """A few values kept for live, immutable objects, found by identity.
+
+    An entry holds weak references to its key objects and is used only while each reference
+    still points at the very object looked up, so a reused ``id`` never finds an entry made for
+    a dead object. Only immutable keys belong here (Arrow arrays, pandas indexes): what was
+    derived from them stays true while they live. At most ``size`` entries, least recently
+    used first out; one lock, since the dashboard solves in worker threads.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple[int, ...], tuple[tuple[weakref.ref, ...], object]]
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, *keys: object) -> object | None:
+        ident = tuple(map(id, keys))
+        with self._lock:
+            entry = self._entries.get(ident)
+            if entry is None:
+                return None
+            if not all(ref() is key for ref, key in zip(entry[0], keys, strict=True)):
+                del self._entries[ident]
+                return None
+            self._entries.move_to_end(ident)
+            return entry[1]
+
+    def put(self, keys: tuple[object, ...], value: object) -> None:
+        refs = tuple(weakref.ref(key) for key in keys)
+        with self._lock:
+            self._entries[tuple(map(id, keys))] = (refs, value)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+
 def _arrow_strings(values: object) -> pa.ChunkedArray | None:
-    """The Arrow array behind a pandas string column without nulls, if there is one."""
+    """The Arrow array behind a pandas string column without nulls, if there is one.
+
+    Only Arrow-backed columns qualify; the Arrow protocol (``__arrow_array__``) then hands out
+    the column's own immutable chunked array, without a copy.
+    """
     array = getattr(values, "array", values)
-    chunked = getattr(array, "_pa_array", None)
+    if not isinstance(array, pd.arrays.ArrowExtensionArray):
+        return None
+    chunked = array.__arrow_array__()
     if not isinstance(chunked, pa.ChunkedArray) or not pa.types.is_large_string(chunked.type):
         if not isinstance(chunked, pa.ChunkedArray) or not pa.types.is_string(chunked.type):
             return None
@@ -162,7 +212,14 @@ def square_layout(exporter: object, importer: object) -> tuple[np.ndarray, np.nd
     read as strings. Any other input returns None (and is factorised row by row in C).
     """
     a, b = _arrow_strings(exporter), _arrow_strings(importer)
-    if a is None or b is None or len(a) != len(b):
+    if a is None or b is None:
+        return None
+    return _square_layout(a, b)
+
+
+def _square_layout(a: pa.ChunkedArray, b: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray] | None:
+    """:func:`square_layout` on the columns' Arrow arrays."""
+    if len(a) != len(b):
         return None
     size = len(a)
     n = math.isqrt(size)
@@ -314,15 +371,30 @@ def _in_order(i: np.ndarray, j: np.ndarray, n: int) -> bool:
     return np.array_equal(i.reshape(n, n), rows) and np.array_equal(j.reshape(n, n), cols)
 
 
+def _read_only(view: np.ndarray) -> np.ndarray:
+    """``view`` marked read-only: callers use it within one call and never write to it."""
+    view.flags.writeable = False
+    return view
+
+
+_FULL_SHOCKS = _IdentityCache(size=4)
+"""Pair indexes (immutable) that list every pair of a model's countries once, in order."""
+
+
 def _scatter(
-    i: np.ndarray, j: np.ndarray, n: int, values: np.ndarray, fill: float
+    i: np.ndarray,
+    j: np.ndarray,
+    n: int,
+    values: np.ndarray,
+    fill: float,
+    in_order: bool | None = None,
 ) -> tuple[np.ndarray, np.ndarray | None]:
-    """Values placed in an (n, n) matrix, and the row mask of repeated pairs (None if none)."""
-    if _in_order(i, j, n):
-        # A read-only view: callers use the matrix within one call and never write to it.
-        view = values.reshape(n, n)
-        view.flags.writeable = False
-        return view, None
+    """Values placed in an (n, n) matrix, and the row mask of repeated pairs (None if none).
+
+    ``in_order``: the caller's :func:`_in_order` verdict, if it has one.
+    """
+    if _in_order(i, j, n) if in_order is None else in_order:
+        return _read_only(values.reshape(n, n)), None
     flat = i.astype(np.int64) * n + j
     counts = np.bincount(flat, minlength=n * n)
     if (counts > 1).any():
@@ -343,9 +415,37 @@ def numbers(values: object) -> np.ndarray:
     return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float)
 
 
-def _square_baseline(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray] | None:
-    """:func:`baseline_matrix` for a valid table in the usual order, or None for any other."""
-    layout = square_layout(frame["exporter"], frame["importer"])
+@dataclass(frozen=True, slots=True)
+class SquareLabels:
+    """The countries of a square pair table in the usual order, read from its label columns.
+
+    ``order`` is None when exporters and importers are already sorted; otherwise the row and
+    column permutations (read-only) that sort them.
+    """
+
+    countries: CountryCodes
+    order: tuple[np.ndarray, np.ndarray] | None
+
+
+_SQUARE_LABELS = _IdentityCache(size=4)
+"""Square layouts found, by the identity of the (immutable) Arrow label columns read."""
+
+
+def square_labels(exporter: object, importer: object) -> SquareLabels | None:
+    """The countries of a pair table in the usual order (see :func:`square_layout`), or None.
+
+    The answer is kept for the two Arrow label columns it was read from: a model rebuilt on the
+    same table (a new elasticity, the draws of a scenario) finds its countries without reading
+    the N^2 labels again. Arrow arrays cannot change; a column the caller changes or replaces
+    is a new array, read afresh.
+    """
+    a, b = _arrow_strings(exporter), _arrow_strings(importer)
+    if a is None or b is None:
+        return None
+    found = _SQUARE_LABELS.get(a, b)
+    if found is not None:
+        return found  # type: ignore[return-value]
+    layout = _square_layout(a, b)
     if layout is None:
         return None
     rows, cols = layout
@@ -353,22 +453,35 @@ def _square_baseline(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray] 
     names = set(rows.tolist())
     if len(names) != n or names != set(cols.tolist()):
         return None
+    by_row, by_col = np.argsort(rows), np.argsort(cols)
+    order = None
+    if not (np.array_equal(by_row, np.arange(n)) and np.array_equal(by_col, np.arange(n))):
+        by_row.flags.writeable = by_col.flags.writeable = False
+        order = (by_row, by_col)
+    codes = tuple(rows[by_row].tolist())
+    labels = SquareLabels(CountryCodes(codes, code_index(codes)), order)
+    _SQUARE_LABELS.put((a, b), labels)
+    return labels
+
+
+def _square_baseline(frame: pd.DataFrame) -> tuple[CountryCodes, np.ndarray] | None:
+    """:func:`baseline_matrix` for a valid table in the usual order, or None for any other."""
+    labels = square_labels(frame["exporter"], frame["importer"])
+    if labels is None:
+        return None
+    n = len(labels.countries)
     value = numbers(frame["value"])
     # min/max are NaN when a value is: the comparisons fail and the full check reports it.
     if not (value.min() >= 0 and value.max() <= MAX_FLOW):
         return None
     V = value.reshape(n, n)
-    by_row, by_col = np.argsort(rows), np.argsort(cols)
-    if np.array_equal(by_row, np.arange(n)) and np.array_equal(by_col, np.arange(n)):
-        X = V.copy()
-    else:
-        X = V[np.ix_(by_row, by_col)]
+    X = V.copy() if labels.order is None else V[np.ix_(*labels.order)]
     if not np.diagonal(X).min() > 0:
         return None
-    return tuple(rows[by_row].tolist()), X
+    return labels.countries, X
 
 
-def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
+def baseline_matrix(frame: pd.DataFrame) -> tuple[CountryCodes, np.ndarray]:
     """Sorted country codes and the square flow matrix of a long frame, validated."""
     fast = _square_baseline(frame)
     if fast is not None:
@@ -423,7 +536,7 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
         )
     codes = tuple(sorted(set(e_labels.tolist()) | set(i_labels.tolist())))
     n = len(codes)
-    index = CountryCodes(codes)
+    index = CountryCodes(codes, code_index(codes))
     i = _relabel(e_codes, index.find(e_labels))
     j = _relabel(i_codes, index.find(i_labels))
     X, repeated = _scatter(i, j, n, value, np.nan)
@@ -465,7 +578,7 @@ def baseline_matrix(frame: pd.DataFrame) -> tuple[tuple[str, ...], np.ndarray]:
                 codes=", ".join(bad_codes[:10]),
             )
         )
-    return codes, X
+    return index, X
 
 
 def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
@@ -484,13 +597,20 @@ def shock_matrix(cost_change: object, countries: CountryCodes) -> np.ndarray:
             raise DataError(
                 Message("cost_change Series must be indexed by (exporter, importer) pairs.")
             )
-        i, unknown_i = level_positions(index, 0, countries)
-        j, unknown_j = level_positions(index, 1, countries)
-        unknown = sorted(set(unknown_i) | set(unknown_j))
-        if unknown:
-            raise unknown_error("cost_change", unknown, codes)
         values = numbers(cost_change)
-        B, repeated = _scatter(i, j, n, values, 1.0)
+        if _FULL_SHOCKS.get(index) is countries:
+            # This index was read before for these countries: every pair once, in order.
+            B, repeated = _read_only(values.reshape(n, n)), None
+        else:
+            i, unknown_i = level_positions(index, 0, countries)
+            j, unknown_j = level_positions(index, 1, countries)
+            unknown = sorted(set(unknown_i) | set(unknown_j))
+            if unknown:
+                raise unknown_error("cost_change", unknown, codes)
+            in_order = _in_order(i, j, n)
+            if in_order:
+                _FULL_SHOCKS.put((index,), countries)
+            B, repeated = _scatter(i, j, n, values, 1.0, in_order)
         if repeated is not None:
             gi, gj = np.divmod(np.unique(i[repeated].astype(np.int64) * n + j[repeated]), n)
             pairs = [(codes[a], codes[b]) for a, b in zip(gi, gj, strict=True)]

@@ -22,9 +22,7 @@ from jahan._result import FixedParameters, Result
 from jahan._text import text_table
 from jahan.errors import ConvergenceError, ConvergenceWarning, DataError, Message
 from jahan.ge._labels import (
-    CountryCodes,
     baseline_matrix,
-    code_index,
     country_vector,
     flows_frame,
     shock_matrix,
@@ -267,10 +265,10 @@ class GEModel(FixedParameters):
             raise DataError(Message("max_iter must be at least 1, got {value!r}.", value=max_iter))
         self.tol = float(tol)
         self.max_iter = int(max_iter)
-        codes, X = baseline_matrix(flows_frame(flows))
-        self._codes = codes
-        self._index = code_index(codes)
-        self._lookup = CountryCodes(codes, self._index)
+        lookup, X = baseline_matrix(flows_frame(flows))
+        self._codes = lookup.codes
+        self._index = lookup.index
+        self._lookup = lookup
         self._observed = X
         zero = np.zeros(X.shape)  # calloc: pages are touched only where written
         self._tariff = zero if tariffs is None else self._tariff_matrix(tariffs, zero, "tariffs")
