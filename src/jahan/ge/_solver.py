@@ -144,9 +144,11 @@ class _System:
         """
         if w is None:
             w = np.exp(x)
-        # w^(-theta) scaled by its largest value, so it cannot overflow; the scale cancels
-        # in the trade shares u_i M_ij / phi_j.
-        u = np.exp(self.theta * (_min(x) - x))
+        # w^(-theta) scaled by its largest value, exp(-theta (x - min x)) <= 1, so it cannot
+        # overflow; the scale cancels in the trade shares u_i M_ij / phi_j.
+        u = x - _min(x)
+        u *= -self.theta
+        np.exp(u, out=u)
         # Phi_j = raw_j * scale_j; the scale cancels in E'_j / Phi_j times the shares' scale.
         raw = u @ self.M
         if not _min(raw) > 0:  # also False for NaN
@@ -162,13 +164,14 @@ class _System:
             spend = spend / net
         # Iterates may pass through points where a surplus country's expenditure
         # w_j Y_j + D_j is negative (as ge_gravity's do); only sales must stay positive.
-        sales = u * (self.N @ (spend / raw))
-        if not _min(sales) > 0:
-            return None, None
+        sales = self.N @ (spend / raw)
+        sales *= u
         total = _sum(output)
-        # log(S_i / sum S) - log(w_i Y_i / sum w Y), with the two logs of sums taken once.
-        residual = np.log(sales / output)
-        residual -= np.log(_sum(sales) / total)  # not math.log: 0 or NaN must not raise
+        # log(S_i / sum S) - log(w_i Y_i / sum w Y) as one log of N ratios. Sales that are zero
+        # or negative (or a non-positive sum) give -inf or NaN there, refused below.
+        ratio = sales / output
+        ratio *= total / _sum(sales)
+        residual = np.log(ratio)
         if not math.isfinite(_sum(residual)):
             return None, None
         return residual, (w, u, raw, spend, sales, output, net, total)
@@ -433,7 +436,7 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
             # fewer countries than stored steps the Gram matrix is singular, and the ridge keeps
             # the mixing going there. Should the Cholesky solve still fail (info > 0), the
             # plain step is taken.
-            gram.flat[:: m + 1] *= 1.0 + 1e-12
+            gram.reshape(-1)[:: m + 1] *= 1.0 + 1e-12
             gamma, info = lapack.dposv(gram, G @ f)[1:]
             if info == 0:
                 mixed = candidate - gamma @ dXF[:m]
