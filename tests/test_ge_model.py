@@ -413,3 +413,41 @@ def test_accelerated_steps_keep_mixing_with_fewer_countries_than_stored_steps():
     m = GEModel(long_frame(random_world(2, 127)), 4.0, "full", "fixed")
     result = m.simulate(random_shock(2, 127))
     assert result.converged and result.iterations < 20
+
+
+@pytest.mark.parametrize("taxed", [False, True])
+@pytest.mark.parametrize("imbalances", ["fixed", "multiplicative"])
+def test_solution_record_from_the_last_evaluation_equals_one_computed_afresh(taxed, imbalances):
+    # The record reuses the solver's last evaluation (prices, price indexes, flow factors,
+    # sales); computed again from the solution point alone it must be the same.
+    from jahan.ge._solver import _record, _System
+
+    n = 12
+    X = random_world(n, 5)
+    B = random_shock(n, 5)
+    E = X.sum(axis=0)
+    net = 1.0 / (1.0 + np.random.default_rng(5).uniform(0.0, 0.3, (n, n))) if taxed else None
+    sol = solve_hat(
+        X, X.sum(axis=1), E, B, 5.0, imbalances=imbalances, net_factor=net, column_scale=1.0 / E
+    )
+    assert sol.converged and sol.known_sales is not None
+    system = _System(
+        X * B,
+        X.sum(axis=1),
+        E,
+        E - X.sum(axis=1),
+        5.0,
+        imbalances == "multiplicative",
+        net,
+        1.0 / E,
+    )
+    afresh = _record(system, np.log(sol.factory_price), True, sol.iterations, sol.max_residual)
+    assert afresh.known_sales is None
+    for name in ("factory_price", "phi", "expenditure", "flow_rows", "flow_cols"):
+        np.testing.assert_allclose(getattr(sol, name), getattr(afresh, name), rtol=1e-12)
+    np.testing.assert_allclose(sol.sales, afresh.sales, rtol=1e-12)
+    np.testing.assert_allclose(sol.sales, sol.flows.sum(axis=1), rtol=1e-12)
+    # What sales hands out is a copy: writing to it leaves the record as it was.
+    handed = sol.sales
+    handed[:] = -1.0
+    assert (sol.sales > 0).all()

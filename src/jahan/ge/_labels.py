@@ -317,8 +317,14 @@ def flows_frame(flows: object) -> pd.DataFrame:
 
     A frame is returned as it is (other columns and its index are ignored by the readers).
     """
-    if hasattr(flows, "flows_frame") and callable(flows.flows_frame):
-        flows = flows.flows_frame()
+    # Frames and Series are not asked for the method: pandas would search their labels for it.
+    to_frame = (
+        None
+        if isinstance(flows, (pd.DataFrame, pd.Series))
+        else getattr(flows, "flows_frame", None)
+    )
+    if callable(to_frame):
+        flows = to_frame()
     if isinstance(flows, pd.Series):
         if not isinstance(flows.index, pd.MultiIndex) or flows.index.nlevels != 2:
             raise DataError(

@@ -34,7 +34,7 @@ fixed-point map is taken instead.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.linalg import lapack
@@ -72,6 +72,9 @@ class HatSolution:
         The counterfactual flows in factored form, ``X'_ij = K_ij r_i c_j``: the N^2 matrix is
         formed only when :attr:`flows` is read; its row and column sums and its diagonal cost
         a matrix-vector product or less.
+    known_sales : ndarray (N,), optional
+        The row sums of the flows when the solver has them already (its last evaluation):
+        :attr:`sales` then hands out a copy instead of computing them again.
     """
 
     converged: bool
@@ -83,6 +86,7 @@ class HatSolution:
     flow_kernel: np.ndarray
     flow_rows: np.ndarray
     flow_cols: np.ndarray
+    known_sales: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def flows(self) -> np.ndarray:
@@ -94,6 +98,8 @@ class HatSolution:
     @property
     def sales(self) -> np.ndarray:
         """Row sums of :attr:`flows`: each exporter's counterfactual sales, domestic included."""
+        if self.known_sales is not None:
+            return self.known_sales.copy()
         return self.flow_rows * (self.flow_kernel @ self.flow_cols)
 
     @property
@@ -379,7 +385,7 @@ def _solve(system, tol, max_iter, raise_on_failure):
                 norm=norm,
             )
         return _fail(system, x, iterations, norm, raise_on_failure, reason)
-    record = _record(system, x, True, iterations, norm)
+    record = _record(system, x, True, iterations, norm, parts)
     if np.any(record.expenditure <= 0):
         bad = np.flatnonzero(record.expenditure <= 0)
         return _fail(
@@ -458,18 +464,29 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
     return (*best, iterations)
 
 
-def _record(system, x, converged, iterations, norm):
+def _record(system, x, converged, iterations, norm, parts=None):
+    """The solution record at ``x``; ``parts`` are :meth:`_System.evaluate`'s at ``x``, if known.
+
+    With ``parts`` the prices, price indexes and flow factors come from that evaluation (the
+    same arithmetic), sparing a matrix-vector product and its passes over N numbers.
+    """
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
-        w = np.exp(x)
-        log_u = -system.theta * x
-        shift = log_u.max()
-        u = np.exp(log_u - shift)
-        raw = u @ system.M
-        net = 1.0 if system.N is system.M else (u @ system.N) / raw
-        e_new = system.expenditure(w) / net
+        if parts is None:
+            w = np.exp(x)
+            log_u = -system.theta * x
+            shift = log_u.max()
+            u = np.exp(log_u - shift)
+            raw = u @ system.M
+            net = 1.0 if system.N is system.M else (u @ system.N) / raw
+            e_new = system.expenditure(w) / net
+            sales = None
+        else:
+            # evaluate scales w^(-theta) by its largest value, exp(-theta min x), as above.
+            w, u, raw, e_new, sales = parts[:5]
+            shift = -system.theta * _min(x)
         # X'_ij = N_ij u_i (E'_j / Phi_j) times the shares' scale: N_ij u_i E'_j / raw_j.
         cols = e_new / raw
-        phi = system.scaled(raw) * np.exp(shift)
+        phi = system.scaled(raw * 1.0) * math.exp(shift)
     return HatSolution(
         converged=converged,
         iterations=iterations,
@@ -480,6 +497,7 @@ def _record(system, x, converged, iterations, norm):
         flow_kernel=system.N,
         flow_rows=u,
         flow_cols=cols,
+        known_sales=sales,
     )
 
 

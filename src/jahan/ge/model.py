@@ -589,11 +589,11 @@ class GEModel(FixedParameters):
             exp_new = sol.purchases
             weighted = None
         else:
-            # Here the solver's kernel is X_ij B_ij itself: one pass over it gives the column
-            # sums of the new flows and those of X_ij B_ij, the trade-cost term's weights.
-            both = np.stack([sol.flow_rows, np.ones_like(sol.flow_rows)])
-            exp_new, weighted = both @ sol.flow_kernel
-            exp_new *= sol.flow_cols
+            # Without tariffs the new flows' column sums are the expenditure the solver
+            # equated them with (X'_ij = K_ij u_i E'_j / sum_k K_kj u_k), and its kernel is
+            # X_ij B_ij itself, whose column sums weight the trade-cost term.
+            exp_new = sol.expenditure
+            weighted = np.ones(out_new.size) @ sol.flow_kernel
         # A NaN or infinite flow makes its row and column sums non-finite: N checks, not N^2.
         if not (np.isfinite(out_new).all() and np.isfinite(exp_new).all()):
             raise ConvergenceError(
