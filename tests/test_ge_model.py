@@ -451,3 +451,70 @@ def test_solution_record_from_the_last_evaluation_equals_one_computed_afresh(tax
     handed = sol.sales
     handed[:] = -1.0
     assert (sol.sales > 0).all()
+
+
+def _plain_step(self, residual, parts):
+    return residual / (1.0 + self.theta)
+
+
+@pytest.mark.parametrize("imbalances", ["fixed", "multiplicative"])
+@pytest.mark.parametrize("seed", range(4))
+def test_the_fixed_point_step_changes_the_path_not_the_solution(monkeypatch, imbalances, seed):
+    # The step divides each log gap by the Jacobian's own-market diagonal instead of
+    # ge_gravity's 1 + theta: the same equilibrium, in fewer steps where some economies are
+    # large and mostly closed (here two countries with most of their spending at home).
+    rng = np.random.default_rng(seed)
+    n = 40
+    X = random_world(n, seed)
+    X[np.diag_indices(n)] *= rng.uniform(1.0, 40.0, n)
+    X[0, 0] *= 200.0
+    X[1, 1] *= 200.0
+    B = random_shock(n, seed, 0.3)
+    codes = [f"C{k:02d}" for k in range(n)]
+    # ge_gravity's step needs more than the default 100 iterations on some of these worlds.
+    model = GEModel(long_frame(X, codes), 5.0, imbalances=imbalances, max_iter=400)
+    fast = model.simulate(B)
+    from jahan.ge import _solver
+
+    monkeypatch.setattr(_solver._System, "step", _plain_step)
+    plain = model.simulate(B)
+    assert fast.converged and plain.converged
+    # Both stop at log gaps below 1e-12; as in the comparison with ge_gravity above, the
+    # changes (as ratios, 1 + pct / 100) agree to 1e-9.
+    np.testing.assert_allclose(
+        1 + fast.countries.to_numpy() / 100, 1 + plain.countries.to_numpy() / 100, rtol=1e-9
+    )
+    assert fast.iterations < plain.iterations
+
+
+def test_the_step_divisor_is_the_jacobian_diagonal_up_to_markets_abroad():
+    from jahan.ge._solver import _System
+
+    n, theta = 30, 5.0
+    rng = np.random.default_rng(11)
+    X = random_world(n, 11)
+    X[np.diag_indices(n)] = X.sum(axis=1) - np.diagonal(X)  # about half of sales at home
+    Y, E = X.sum(axis=1), X.sum(axis=0)
+    system = _System(X / E * random_shock(n, 11), Y, E, E - Y, theta, False)
+    x = rng.normal(0.0, 0.05, n)
+    residual, parts = system.evaluate(x)
+    divisor = residual / system.step(residual, parts)
+    J = system.jacobian(parts)
+    w, u, raw, spend, sales = parts[:5]
+    A = system.N * u[:, None] / raw[None, :]
+    abroad = theta * ((A**2) @ spend - np.diagonal(A) ** 2 * spend) / sales
+    gap = np.abs(divisor + np.diagonal(J))[:-1]  # the last row is the numeraire
+    assert (divisor > 1.0).all() and (divisor < 1.0 + theta).all()
+    np.testing.assert_array_less(gap, abroad[:-1] + 1e-12)
+    assert gap.max() > 0.0  # the markets abroad are left out, not matched by accident
+    # A small open economy takes ge_gravity's step, 1 + theta; a closed one, at least 1.
+    tiny = X.copy()
+    tiny[0, 0] = 1e-9 * tiny[0, 1:].sum()
+    closed = X.copy()
+    closed[1, 1] = 1e9 * closed[1, 2:].sum()
+    for world, k, expected in ((tiny, 0, 1.0 + theta), (closed, 1, 1.0)):
+        Y, E = world.sum(axis=1), world.sum(axis=0)
+        system = _System(world / E, Y, E, E - Y, theta, False)
+        residual, parts = system.evaluate(np.zeros(n))
+        residual = residual + 1.0  # any gap: the divisor does not depend on it
+        assert residual[k] / system.step(residual, parts)[k] == pytest.approx(expected, rel=1e-6)

@@ -23,10 +23,13 @@ output ``w_i Y_i`` (this is market clearing when imbalances sum to zero, and ``g
 fixed point in the multiplicative case), and the numeraire keeps world output unchanged,
 ``sum_i w_i Y_i = sum_i Y_i``.
 
-The system is solved on ``x = log w`` (so prices stay positive). First the ``ge_gravity``
-fixed-point map ``x <- x + r(x) / (1 + theta)`` (``r`` the log gap above), accelerated by Anderson
-mixing over the last few iterates (Walker and Ni 2011): each step costs two matrix-vector
-products, O(N^2). Where that stalls, Newton's method with an analytic Jacobian (O(N^3) a step)
+The system is solved on ``x = log w`` (so prices stay positive). First a fixed-point map
+``x_i <- x_i + r_i(x) / d_i`` (``r`` the log gap above), accelerated by Anderson mixing over the
+last few iterates (Walker and Ni 2011): each step costs two matrix-vector products, O(N^2).
+``d_i = 1 + theta`` is ``ge_gravity``'s map; jahan takes ``d_i`` from the diagonal of the
+Jacobian restricted to each country's own market (:meth:`_System.step`), which is ``1 + theta``
+for a small open economy and smaller for a large, mostly closed one, and halves the steps
+needed on the benchmark worlds and cuts them by two thirds on the built-in world. Where that stalls, Newton's method with an analytic Jacobian (O(N^3) a step)
 and a backtracking line search finishes; when the line search stalls, a damped step of the
 fixed-point map is taken instead.
 """
@@ -116,12 +119,14 @@ class HatSolution:
 class _System:
     """The equilibrium equations for one shock, evaluated at ``x = log w``."""
 
-    __slots__ = ("M", "N", "scale", "Y", "E", "D", "theta", "multiplicative")
+    __slots__ = ("M", "N", "own", "scale", "Y", "E", "D", "theta", "multiplicative")
 
     def __init__(self, M, Y, E, D, theta, multiplicative, net_factor=None, scale=None):
         self.M = M
         # N: the shares' kernel net of tariffs (what exporters receive); M itself without them.
         self.N = M if net_factor is None else M * net_factor
+        # The kernel's diagonal (each country's sales to itself), for the fixed-point step.
+        self.own = np.diagonal(self.N).copy()
         # The shares are M_ij * scale_j when M holds flows rather than shares (scale = 1 / E).
         self.scale = scale
         self.Y = Y
@@ -181,6 +186,33 @@ class _System:
         if not math.isfinite(_sum(residual)):
             return None, None
         return residual, (w, u, raw, spend, sales, output, net, total)
+
+    def step(self, residual, parts):
+        """The fixed-point step ``-r_i / J_ii`` with the Jacobian's diagonal from own markets.
+
+        ``dS_i/dx_i = -theta S_i + theta sum_j A_ij^2 E'_j / F_j + A_ii dE'_i/dx_i`` (see
+        :meth:`jacobian`, ``A_ij`` country i's net share of j's spending). Of the middle sum only
+        the own market ``j = i`` is kept: a country's shares abroad are small, and they enter
+        squared. Then ``-J_ii = 1 + theta - A_ii (theta A_ii E'_i + dE'_i/dx_i) / (F_i S_i)``
+        (the terms of the world totals cancel: world sales move with world spending). For a small
+        open economy (``A_ii`` near 0) this is ``1 + theta``, the step of ``ge_gravity``'s map
+        ``x + r / (1 + theta)``; a large, mostly closed economy takes a longer step, which its
+        price needs. The divisor is kept at 1 or more (no step longer than the gap itself). Any
+        step of this form has the same fixed points, ``r = 0``: only the path changes.
+        """
+        w, u, raw, spend, sales, output, net = parts[:7]
+        share = self.own * u
+        share /= raw
+        moved = w * self.E if self.multiplicative else output
+        gain = self.theta * share
+        gain *= spend
+        gain += moved
+        gain *= share
+        if self.N is not self.M:
+            gain /= net
+        gain /= sales
+        divisor = np.fmax((1.0 + self.theta) - gain, 1.0)
+        return residual / divisor
 
     def jacobian(self, parts):
         """Jacobian of the residual, with the last equation replaced by the numeraire."""
@@ -311,7 +343,7 @@ def _solve(system, tol, max_iter, raise_on_failure):
 
     F = system_residual(residual, parts)
     x, residual, parts, F, iterations = _accelerated_fixed_point(
-        normalise, x, residual, parts, F, system.theta, tol, max_iter
+        normalise, x, residual, parts, F, system.step, tol, max_iter
     )
     merit = float(F @ F)
     norm = float(np.abs(F).max())
@@ -404,10 +436,12 @@ def _solve(system, tol, max_iter, raise_on_failure):
     return record
 
 
-def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_iter):
-    """Anderson-accelerated ``ge_gravity`` map; returns the best point and iterations used.
+def _accelerated_fixed_point(normalise, x, residual, parts, F, step, tol, max_iter):
+    """Anderson-accelerated fixed-point map; returns the best point and iterations used.
 
-    Type-II Anderson mixing (Walker and Ni 2011) on ``g(x) = x + r(x) / (1 + theta)``: the next
+    Type-II Anderson mixing (Walker and Ni 2011) on ``g(x) = x + step(x)``, ``step`` being
+    :meth:`_System.step` (``ge_gravity``'s ``r / (1 + theta)`` for small open economies, longer
+    for large closed ones): the next
     iterate combines the last ``_ANDERSON_MEMORY`` steps so that the mixed step's residual is
     least-squares smallest. An infeasible mixed point falls back to the plain step and clears
     the memory. Stops at ``tol``, at ``max_iter``, or when ``_ANDERSON_PATIENCE`` steps bring no
@@ -426,7 +460,7 @@ def _accelerated_fixed_point(normalise, x, residual, parts, F, theta, tol, max_i
     last: tuple[np.ndarray, np.ndarray] | None = None  # the last step f and point x + f
     while best_norm > tol and iterations < max_iter and since_best < _ANDERSON_PATIENCE:
         iterations += 1
-        f = residual / (1.0 + theta)
+        f = step(residual, parts)
         candidate = x + f
         if last is not None:
             slot = stored % _ANDERSON_MEMORY
