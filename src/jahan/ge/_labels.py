@@ -42,7 +42,8 @@ def _clean(uniques: object) -> np.ndarray:
     return np.array([str(u).strip() for u in np.asarray(uniques, dtype=object)], dtype=object)
 
 
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default dtype for text
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+_min, _max = np.minimum.reduce, np.maximum.reduce  # pandas' default dtype for text
 
 
 def code_index(codes: tuple[str, ...], name: str = "country") -> pd.Index:
@@ -476,13 +477,14 @@ def _square_baseline(frame: pd.DataFrame) -> tuple[CountryCodes, np.ndarray] | N
     if labels is None:
         return None
     n = len(labels.countries)
-    value = numbers(frame["value"])
-    # min/max are NaN when a value is: the comparisons fail and the full check reports it.
-    if not (value.min() >= 0 and value.max() <= MAX_FLOW):
-        return None
-    V = value.reshape(n, n)
+    V = numbers(frame["value"]).reshape(n, n)
+    # The model's own copy first: the checks then read it from cache, not the caller's column
+    # from memory. min/max are NaN when a value is: the comparisons fail and the full check
+    # reports it.
     X = V.copy() if labels.order is None else V[np.ix_(*labels.order)]
-    if not np.diagonal(X).min() > 0:
+    if not (_min(X, axis=None) >= 0 and _max(X, axis=None) <= MAX_FLOW):
+        return None
+    if not _min(np.diagonal(X)) > 0:
         return None
     return labels.countries, X
 
