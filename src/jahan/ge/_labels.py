@@ -42,8 +42,8 @@ def _clean(uniques: object) -> np.ndarray:
     return np.array([str(u).strip() for u in np.asarray(uniques, dtype=object)], dtype=object)
 
 
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)
-_min, _max = np.minimum.reduce, np.maximum.reduce  # pandas' default dtype for text
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default dtype for text
+_min, _max = np.minimum.reduce, np.maximum.reduce  # without the ndarray methods' wrappers
 
 
 def code_index(codes: tuple[str, ...], name: str = "country") -> pd.Index:

@@ -29,9 +29,10 @@ last few iterates (Walker and Ni 2011): each step costs two matrix-vector produc
 ``d_i = 1 + theta`` is ``ge_gravity``'s map; jahan takes ``d_i`` from the diagonal of the
 Jacobian restricted to each country's own market (:meth:`_System.step`), which is ``1 + theta``
 for a small open economy and smaller for a large, mostly closed one, and halves the steps
-needed on the benchmark worlds and cuts them by two thirds on the built-in world. Where that stalls, Newton's method with an analytic Jacobian (O(N^3) a step)
-and a backtracking line search finishes; when the line search stalls, a damped step of the
-fixed-point map is taken instead.
+needed on the benchmark worlds and cuts them by two thirds on the built-in world
+(``benchmarks/ge_solver_steps.py``). Where that stalls, Newton's method with an analytic
+Jacobian (O(N^3) a step) and a backtracking line search finishes; when the line search stalls, a
+damped step of the fixed-point map is taken instead.
 """
 
 from __future__ import annotations
@@ -520,7 +521,7 @@ def _record(system, x, converged, iterations, norm, parts=None):
             shift = -system.theta * _min(x)
         # X'_ij = N_ij u_i (E'_j / Phi_j) times the shares' scale: N_ij u_i E'_j / raw_j.
         cols = e_new / raw
-        phi = system.scaled(raw * 1.0) * math.exp(shift)
+        phi = system.scaled(raw * 1.0) * np.exp(shift)  # inf, not an error, if it overflows
     return HatSolution(
         converged=converged,
         iterations=iterations,
