@@ -113,10 +113,6 @@ class _IdentityCache:
             while len(self._entries) > self._size:
                 self._entries.popitem(last=False)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._entries.clear()
-
 
 def _arrow_strings(values: object) -> pa.ChunkedArray | None:
     """The Arrow array behind a pandas string column without nulls, if there is one.
